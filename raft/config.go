@@ -1,0 +1,105 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// ConfigState is a cluster configuration: who votes, who only learns, and,
+// during a joint change, who voted before. It is what a config entry carries.
+type ConfigState struct {
+	// Voters are the peers whose acknowledgements count for commit and
+	// elections. Sorted, no duplicates.
+	Voters []NodeID `json:"voters"`
+	// Learners receive the log but never vote. Disjoint from Voters.
+	Learners []NodeID `json:"learners,omitempty"`
+	// OldVoters is non-empty only during a joint change: a quorum of both
+	// Voters and OldVoters is then needed.
+	OldVoters []NodeID `json:"old_voters,omitempty"`
+}
+
+// Joint reports whether the configuration is a joint one.
+func (c *ConfigState) Joint() bool { return len(c.OldVoters) > 0 }
+
+// IsVoter reports whether id votes in either half of the configuration.
+func (c *ConfigState) IsVoter(id NodeID) bool {
+	return slices.Contains(c.Voters, id) || slices.Contains(c.OldVoters, id)
+}
+
+// Peers lists every node the leader replicates to (voters of both halves
+// and learners), sorted, without duplicates.
+func (c *ConfigState) Peers() []NodeID {
+	all := slices.Concat(c.Voters, c.OldVoters, c.Learners)
+	slices.Sort(all)
+	return slices.Compact(all)
+}
+
+// Clone returns a deep copy.
+func (c ConfigState) Clone() ConfigState {
+	return ConfigState{
+		Voters:    slices.Clone(c.Voters),
+		Learners:  slices.Clone(c.Learners),
+		OldVoters: slices.Clone(c.OldVoters),
+	}
+}
+
+// Config holds a node's identity and its tunables. Durations are virtual:
+// the core only compares them with the times its caller passes in.
+type Config struct {
+	// ID of this node; never None.
+	ID NodeID
+	// Peers is the initial voter set (including ID). It is used only when
+	// the durable state holds no configuration yet.
+	Peers []NodeID
+	// Seed feeds the node's private random source (election timeouts).
+	Seed uint64
+
+	// ElectionTimeout: a follower that hears no leader for a random time in
+	// [ElectionTimeout, 2*ElectionTimeout) starts an election.
+	ElectionTimeout time.Duration
+	// HeartbeatInterval is how often each replicator sends a heartbeat;
+	// also how long a replicator stays blocked after an RPC error.
+	HeartbeatInterval time.Duration
+	// DisablePreVote turns pre-vote off (it is on by default).
+	DisablePreVote bool
+
+	// MaxInflight bounds the in-flight FIFO of each replicator.
+	MaxInflight int
+	// MaxEntriesPerRequest and MaxBytesPerRequest bound one MsgApp.
+	MaxEntriesPerRequest int
+	MaxBytesPerRequest   int
+}
+
+// DefaultConfig returns a config with the playground's usual timings.
+func DefaultConfig(id NodeID, peers []NodeID) Config {
+	return Config{
+		ID:                   id,
+		Peers:                peers,
+		Seed:                 uint64(id),
+		ElectionTimeout:      300 * time.Millisecond,
+		HeartbeatInterval:    60 * time.Millisecond,
+		MaxInflight:          8,
+		MaxEntriesPerRequest: 16,
+		MaxBytesPerRequest:   64 << 10,
+	}
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.ID == None:
+		return errors.New("raft: config ID must not be 0")
+	case c.ElectionTimeout <= 0:
+		return fmt.Errorf("raft: ElectionTimeout must be positive, got %v", c.ElectionTimeout)
+	case c.HeartbeatInterval <= 0 || c.HeartbeatInterval >= c.ElectionTimeout:
+		return fmt.Errorf("raft: HeartbeatInterval must be in (0, ElectionTimeout), got %v", c.HeartbeatInterval)
+	case c.MaxInflight < 1:
+		return fmt.Errorf("raft: MaxInflight must be at least 1, got %d", c.MaxInflight)
+	case c.MaxEntriesPerRequest < 1:
+		return fmt.Errorf("raft: MaxEntriesPerRequest must be at least 1, got %d", c.MaxEntriesPerRequest)
+	case c.MaxBytesPerRequest < 1:
+		return fmt.Errorf("raft: MaxBytesPerRequest must be at least 1, got %d", c.MaxBytesPerRequest)
+	}
+	return nil
+}

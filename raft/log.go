@@ -1,0 +1,102 @@
+package raft
+
+import "fmt"
+
+// logManager holds a node's log: a snapshot boundary and the entries after
+// it. It knows which prefix is durable (stable).
+//
+// Invariant: entries[i].Index == snapIndex+1+i, and terms never decrease.
+type logManager struct {
+	// snapIndex and snapTerm describe the last entry folded into the
+	// snapshot (0/0 when none): term(snapIndex) is still answerable.
+	snapIndex uint64
+	snapTerm  uint64
+	// entries after the snapshot, in index order.
+	entries []Entry
+	// stable is the highest index known durable. Invariant: stable <= lastIndex().
+	stable uint64
+	// unstableFrom is the lowest index changed since the last Ready; entries
+	// from there on must be written (replacing any durable suffix).
+	// Zero when nothing is waiting.
+	unstableFrom uint64
+}
+
+func (l *logManager) firstIndex() uint64 { return l.snapIndex + 1 }
+
+func (l *logManager) lastIndex() uint64 { return l.snapIndex + uint64(len(l.entries)) }
+
+func (l *logManager) lastTerm() uint64 { return l.term(l.lastIndex()) }
+
+// term returns the term of the entry at index, or 0 when index is beyond the
+// log or compacted away (the snapshot's own index still answers).
+func (l *logManager) term(index uint64) uint64 {
+	switch {
+	case index == l.snapIndex:
+		return l.snapTerm
+	case index < l.snapIndex || index > l.lastIndex():
+		return 0
+	}
+	return l.entries[index-l.snapIndex-1].Term
+}
+
+// entry returns the entry at index; the index must be in the log.
+func (l *logManager) entry(index uint64) *Entry {
+	if index <= l.snapIndex || index > l.lastIndex() {
+		panic(fmt.Sprintf("raft: entry %d outside log [%d, %d]", index, l.firstIndex(), l.lastIndex()))
+	}
+	return &l.entries[index-l.snapIndex-1]
+}
+
+// slice returns entries [lo, hi] (inclusive), shared with the log.
+func (l *logManager) slice(lo, hi uint64) []Entry {
+	if lo > hi {
+		return nil
+	}
+	return l.entries[lo-l.snapIndex-1 : hi-l.snapIndex]
+}
+
+// isUpToDate reports whether a log ending at (lastTerm, lastIndex) is at
+// least as up-to-date as this one (Raft paper §5.4.1).
+func (l *logManager) isUpToDate(lastTerm, lastIndex uint64) bool {
+	mine := l.lastTerm()
+	return lastTerm > mine || (lastTerm == mine && lastIndex >= l.lastIndex())
+}
+
+// append adds entries that follow the last one.
+func (l *logManager) append(ents ...Entry) {
+	if len(ents) == 0 {
+		return
+	}
+	if ents[0].Index != l.lastIndex()+1 {
+		panic(fmt.Sprintf("raft: append at %d, last index is %d", ents[0].Index, l.lastIndex()))
+	}
+	l.markUnstable(ents[0].Index)
+	l.entries = append(l.entries, ents...)
+}
+
+// truncateSuffix drops every entry at index and after.
+func (l *logManager) truncateSuffix(index uint64) {
+	if index <= l.snapIndex {
+		panic(fmt.Sprintf("raft: truncate at %d inside snapshot %d", index, l.snapIndex))
+	}
+	if index > l.lastIndex() {
+		return
+	}
+	l.entries = l.entries[:index-l.snapIndex-1 : index-l.snapIndex-1]
+	l.stable = min(l.stable, index-1)
+	l.markUnstable(index)
+}
+
+func (l *logManager) markUnstable(index uint64) {
+	if l.unstableFrom == 0 || index < l.unstableFrom {
+		l.unstableFrom = index
+	}
+}
+
+// unstable returns the entries to persist, or nil.
+func (l *logManager) unstable() []Entry {
+	if l.unstableFrom == 0 || l.unstableFrom > l.lastIndex() {
+		return nil
+	}
+	return l.slice(l.unstableFrom, l.lastIndex())
+}

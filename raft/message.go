@@ -1,0 +1,189 @@
+package raft
+
+import (
+	"fmt"
+	"time"
+)
+
+// NodeID names a node of the cluster. Zero means "no node" (no vote, no leader).
+type NodeID uint64
+
+// None is the NodeID of nobody: no vote cast, no leader known.
+const None NodeID = 0
+
+// MsgType is the kind of a Message.
+type MsgType uint8
+
+// The messages nodes exchange. Every request names its response type; a
+// response is made by the receiver's Step of the request and echoes the
+// request's Seq, Version and Call so the sender (or an RPC layer) can match it.
+const (
+	MsgInvalid MsgType = iota
+	// MsgPreVote asks whether the receiver would vote for the sender in
+	// Term (the sender's term + 1) without anyone changing term.
+	MsgPreVote
+	MsgPreVoteResp
+	// MsgVote is a real vote request (RequestVote in the Raft paper).
+	MsgVote
+	MsgVoteResp
+	// MsgApp is AppendEntries: a probe (no entries), a batch of entries,
+	// or a heartbeat (Heartbeat set; never recorded as in flight).
+	MsgApp
+	MsgAppResp
+	// MsgSnap is InstallSnapshot.
+	MsgSnap
+	MsgSnapResp
+	// MsgTimeoutNow tells a caught-up follower to start an election now
+	// (leadership transfer).
+	MsgTimeoutNow
+	MsgTimeoutNowResp
+)
+
+var msgTypeNames = [...]string{
+	MsgInvalid:        "Invalid",
+	MsgPreVote:        "PreVote",
+	MsgPreVoteResp:    "PreVoteResp",
+	MsgVote:           "Vote",
+	MsgVoteResp:       "VoteResp",
+	MsgApp:            "AppendEntries",
+	MsgAppResp:        "AppendEntriesResp",
+	MsgSnap:           "InstallSnapshot",
+	MsgSnapResp:       "InstallSnapshotResp",
+	MsgTimeoutNow:     "TimeoutNow",
+	MsgTimeoutNowResp: "TimeoutNowResp",
+}
+
+func (t MsgType) String() string {
+	if int(t) < len(msgTypeNames) {
+		return msgTypeNames[t]
+	}
+	return fmt.Sprintf("MsgType(%d)", uint8(t))
+}
+
+// MarshalText makes message types readable in JSON.
+func (t MsgType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// IsRequest reports whether messages of this type expect a response.
+func (t MsgType) IsRequest() bool {
+	switch t {
+	case MsgPreVote, MsgVote, MsgApp, MsgSnap, MsgTimeoutNow:
+		return true
+	}
+	return false
+}
+
+// Response is the type of the response to a request of type t.
+func (t MsgType) Response() MsgType {
+	if t.IsRequest() {
+		return t + 1
+	}
+	return MsgInvalid
+}
+
+// EntryType is the kind of a log entry.
+type EntryType uint8
+
+const (
+	// EntryNormal carries a client command for the state machine.
+	EntryNormal EntryType = iota
+	// EntryConfig carries a cluster configuration. A new leader appends one
+	// as the first entry of its term (SOFAJRaft's confCtx.flush), which
+	// also serves as Raft's no-op.
+	EntryConfig
+)
+
+func (t EntryType) String() string {
+	if t == EntryConfig {
+		return "config"
+	}
+	return "normal"
+}
+
+// MarshalText makes entry types readable in JSON.
+func (t EntryType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// Entry is one log entry.
+type Entry struct {
+	Index uint64    `json:"index"`
+	Term  uint64    `json:"term"`
+	Type  EntryType `json:"type"`
+	// Data is the command of a normal entry.
+	Data []byte `json:"data,omitempty"`
+	// Conf is the configuration of a config entry.
+	Conf *ConfigState `json:"conf,omitempty"`
+}
+
+// Size is the entry's weight for MaxBytesPerRequest.
+func (e *Entry) Size() int { return len(e.Data) + 16 }
+
+// Message is what nodes send each other. Fields not used by a type are zero.
+type Message struct {
+	Type MsgType `json:"type"`
+	From NodeID  `json:"from"`
+	To   NodeID  `json:"to"`
+	// Term is the sender's term (for MsgPreVote: the term it would stand in).
+	Term uint64 `json:"term"`
+
+	// LogTerm and Index: for votes, the candidate's last log term and index;
+	// for MsgApp, prevLogTerm and prevLogIndex.
+	LogTerm uint64 `json:"log_term,omitempty"`
+	Index   uint64 `json:"index,omitempty"`
+	// Entries carried by a MsgApp.
+	Entries []Entry `json:"entries,omitempty"`
+	// Commit is the leader's committed index (MsgApp).
+	Commit uint64 `json:"commit,omitempty"`
+	// Heartbeat marks a MsgApp sent by the heartbeat timer.
+	Heartbeat bool `json:"heartbeat,omitempty"`
+	// SentAt is when a heartbeat left its leader, echoed in the response so
+	// the leader knows how fresh the follower's answer is.
+	SentAt time.Duration `json:"sent_at_ns,omitempty"`
+	// Snapshot carried by a MsgSnap.
+	Snapshot *Snapshot `json:"snapshot,omitempty"`
+
+	// Seq is the replicator's sequence number of a MsgApp/MsgSnap and its
+	// response; responses are handled strictly in Seq order.
+	Seq uint64 `json:"seq,omitempty"`
+	// Version is the replicator's version when the request was sent;
+	// responses of an older version are stale and dropped.
+	Version uint64 `json:"version,omitempty"`
+	// Call is opaque to the core: copied from a request to its response so
+	// an RPC layer can match them.
+	Call uint64 `json:"call,omitempty"`
+
+	// Success: the request was accepted (vote granted, entries appended).
+	Success bool `json:"success,omitempty"`
+	// LastLogIndex is the responder's last log index (MsgAppResp).
+	LastLogIndex uint64 `json:"last_log_index,omitempty"`
+}
+
+func (m Message) String() string {
+	s := fmt.Sprintf("%s %d->%d term=%d", m.Type, m.From, m.To, m.Term)
+	switch m.Type {
+	case MsgApp:
+		kind := "append"
+		if m.Heartbeat {
+			kind = "heartbeat"
+		} else if len(m.Entries) == 0 {
+			kind = "probe"
+		}
+		s += fmt.Sprintf(" %s prev=%d/%d n=%d commit=%d seq=%d", kind, m.Index, m.LogTerm, len(m.Entries), m.Commit, m.Seq)
+	case MsgAppResp:
+		s += fmt.Sprintf(" success=%v last=%d seq=%d", m.Success, m.LastLogIndex, m.Seq)
+	case MsgVote, MsgPreVote:
+		s += fmt.Sprintf(" last=%d/%d", m.Index, m.LogTerm)
+	case MsgVoteResp, MsgPreVoteResp:
+		s += fmt.Sprintf(" granted=%v", m.Success)
+	}
+	return s
+}
+
+// Snapshot is a state machine image at an applied index.
+type Snapshot struct {
+	// Index and Term of the last entry the image includes.
+	Index uint64 `json:"index"`
+	Term  uint64 `json:"term"`
+	// Conf is the configuration as of Index.
+	Conf ConfigState `json:"conf"`
+	// Data is the state machine's image.
+	Data []byte `json:"data,omitempty"`
+}

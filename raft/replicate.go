@@ -1,0 +1,218 @@
+package raft
+
+import "time"
+
+// This file is the leader side of log replication: how a replicator builds
+// requests and handles their responses (seed §§2–5).
+
+// fillCommon returns an AppendEntries to r with prevLogIndex = index-1 and
+// its term (fillCommonFields). ok is false when that entry was compacted and
+// the request is not a heartbeat: the follower then needs a snapshot.
+func (n *Node) fillCommon(r *replicator, index uint64, heartbeat bool) (m Message, ok bool) {
+	prev := index - 1
+	prevTerm := n.log.term(prev)
+	if prevTerm == 0 && prev != 0 {
+		if !heartbeat {
+			return m, false
+		}
+		// A heartbeat then only refreshes the follower's leader timestamp.
+		prev = 0
+	}
+	return Message{Type: MsgApp, To: r.peer, Index: prev, LogTerm: prevTerm, Commit: n.commitIndex, Heartbeat: heartbeat}, true
+}
+
+// sendHeartbeat sends an empty AppendEntries that is never recorded in flight.
+func (n *Node) sendHeartbeat(now time.Duration, r *replicator) {
+	m, _ := n.fillCommon(r, r.nextIndex, true)
+	m.Version, m.SentAt = r.version, now
+	n.send(m)
+}
+
+// sendProbe sends an empty AppendEntries to learn where the follower's log
+// stands (sendEmptyEntries(false)), unless something is in flight already.
+func (n *Node) sendProbe(now time.Duration, r *replicator) {
+	if len(r.inflights) > 0 || r.blockedUntil != 0 {
+		return
+	}
+	m, ok := n.fillCommon(r, r.nextIndex, false)
+	if !ok {
+		r.state = StateSnapshot
+		return
+	}
+	n.sendRequest(now, r, m, 0)
+}
+
+// sendRequest stamps m with the next seq and the replicator's version and
+// records it in flight.
+func (n *Node) sendRequest(now time.Duration, r *replicator, m Message, bytes int) {
+	m.Seq, m.Version = r.seq, r.version
+	r.seq++
+	r.addInflight(Inflight{Type: RequestAppend, StartIndex: m.Index + 1, Count: len(m.Entries), Bytes: bytes, Seq: m.Seq, Sent: now})
+	n.send(m)
+}
+
+// sendEntries sends what r may send now: a probe in StateProbe state, pipelined
+// appends in StateReplicate state, bounded by MaxInflight, MaxEntriesPerRequest
+// and MaxBytesPerRequest.
+func (n *Node) sendEntries(now time.Duration, r *replicator) {
+	if r.blockedUntil != 0 {
+		return
+	}
+	switch r.state {
+	case StateProbe:
+		n.sendProbe(now, r)
+		return
+	case StateSnapshot:
+		return
+	}
+	for {
+		next := r.nextSendIndex(n.cfg.MaxInflight)
+		if next == 0 || next > n.log.lastIndex() {
+			return
+		}
+		m, ok := n.fillCommon(r, next, false)
+		if !ok {
+			r.state = StateSnapshot
+			return
+		}
+		last := min(n.log.lastIndex(), next+uint64(n.cfg.MaxEntriesPerRequest)-1)
+		bytes := 0
+		for i := next; i <= last; i++ {
+			sz := n.log.entry(i).Size()
+			if i > next && bytes+sz > n.cfg.MaxBytesPerRequest {
+				last = i - 1
+				break
+			}
+			bytes += sz
+		}
+		m.Entries = n.log.slice(next, last)
+		n.sendRequest(now, r, m, bytes)
+	}
+}
+
+// handleAppendEntriesResp is onRpcReturned: responses (and RPC failures) wait
+// in seq order and are handled only when their turn comes (seed §4).
+func (n *Node) handleAppendEntriesResp(now time.Duration, m Message, failed bool) {
+	r := n.replicator(m.From)
+	if r == nil {
+		return
+	}
+	if m.Heartbeat {
+		n.onHeartbeatReturned(now, r, m)
+		return
+	}
+	if m.Version != r.version {
+		return // sent before the last reset: stale
+	}
+	r.queueResponse(pendingResponse{seq: m.Seq, msg: m, failed: failed})
+	if len(r.pending) > n.cfg.MaxInflight {
+		// The queue overflowed: start over from a probe.
+		n.resetToProbe(now, r)
+		return
+	}
+	for len(r.pending) > 0 && r.pending[0].seq == r.requiredNextSeq {
+		p := r.pending[0]
+		r.pending = r.pending[1:]
+		r.requiredNextSeq++
+		if len(r.inflights) == 0 {
+			continue // the in-flight requests were cleared
+		}
+		in := r.inflights[0]
+		r.inflights = r.inflights[1:]
+		if in.Seq != p.seq {
+			n.resetToProbe(now, r)
+			return
+		}
+		if !n.onAppendEntriesReturned(now, r, in, p.msg, p.failed) {
+			return
+		}
+		if n.role != Leader {
+			return
+		}
+	}
+	n.sendEntries(now, r)
+}
+
+func (n *Node) resetToProbe(now time.Duration, r *replicator) {
+	r.resetInflights()
+	r.state = StateProbe
+	n.sendProbe(now, r)
+}
+
+// onAppendEntriesReturned handles one response in its turn (seed §5). It
+// returns whether more may be sent.
+func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Inflight, m Message, failed bool) bool {
+	// 1. The record does not match the request.
+	if in.StartIndex != m.Index+1 {
+		n.resetToProbe(now, r)
+		return false
+	}
+	// 3. The RPC failed: back off for a heartbeat interval.
+	if failed {
+		r.state = StateProbe
+		r.consecutiveErrors++
+		r.resetInflights()
+		r.blockedUntil = now + n.cfg.HeartbeatInterval
+		return false
+	}
+	r.consecutiveErrors = 0
+	// 4. Rejected.
+	if !m.Success {
+		if m.Term > n.term {
+			// This leader is stale: destroy the replicator and step down.
+			n.removeReplicator(r.peer)
+			n.becomeFollower(now, m.Term, None)
+			return false
+		}
+		r.lastRPCSend = max(r.lastRPCSend, in.Sent)
+		r.resetInflights()
+		if m.LastLogIndex+1 < r.nextIndex {
+			// The follower is behind.
+			r.nextIndex = m.LastLogIndex + 1
+		} else if r.nextIndex > 1 {
+			// The follower holds a stale tail: step back one entry.
+			r.nextIndex--
+		}
+		r.matchIndex = min(r.matchIndex, r.nextIndex-1)
+		r.state = StateProbe
+		n.sendProbe(now, r)
+		return false
+	}
+	// 5. Accepted, but in another term.
+	if m.Term != n.term {
+		r.resetInflights()
+		r.state = StateProbe
+		return false
+	}
+	r.lastRPCSend = max(r.lastRPCSend, in.Sent)
+	// 6. Accepted.
+	if in.Count > 0 {
+		first, last := r.nextIndex, r.nextIndex+uint64(in.Count)-1
+		if n.ballots.commitAt(first, last, r.peer) {
+			n.commitIndex = n.ballots.lastCommittedIndex
+		}
+	} else {
+		r.state = StateReplicate
+	}
+	r.nextIndex += uint64(in.Count)
+	r.matchIndex = r.nextIndex - 1
+	return true
+}
+
+// onHeartbeatReturned handles a heartbeat's response: step down on a higher
+// term, probe when the follower no longer matches.
+func (n *Node) onHeartbeatReturned(now time.Duration, r *replicator, m Message) {
+	if m.Term > n.term {
+		n.removeReplicator(r.peer)
+		n.becomeFollower(now, m.Term, None)
+		return
+	}
+	r.consecutiveErrors = 0
+	if m.Success {
+		r.lastRPCSend = max(r.lastRPCSend, m.SentAt)
+		return
+	}
+	if r.state == StateReplicate {
+		n.resetToProbe(now, r)
+	}
+}

@@ -1,0 +1,185 @@
+package raft
+
+import (
+	"slices"
+	"time"
+)
+
+// ReplicatorState is the replication mode of one follower, as in SOFAJRaft.
+type ReplicatorState uint8
+
+const (
+	// StateProbe: one empty AppendEntries at a time, to find where the
+	// follower's log matches.
+	StateProbe ReplicatorState = iota
+	// StateReplicate: the match is known; appends are pipelined.
+	StateReplicate
+	// Snapshot: the follower needs entries this leader has compacted.
+	StateSnapshot
+)
+
+func (s ReplicatorState) String() string {
+	switch s {
+	case StateProbe:
+		return "Probe"
+	case StateReplicate:
+		return "Replicate"
+	case StateSnapshot:
+		return "Snapshot"
+	}
+	return "?"
+}
+
+// MarshalText makes replicator states readable in JSON.
+func (s ReplicatorState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// RequestType is the type of an in-flight request.
+type RequestType uint8
+
+const (
+	// RequestAppend is an AppendEntries (a probe when Count is 0).
+	RequestAppend RequestType = iota
+	// RequestSnapshot is an InstallSnapshot.
+	RequestSnapshot
+)
+
+// MarshalText makes request types readable in JSON.
+func (t RequestType) MarshalText() ([]byte, error) {
+	if t == RequestSnapshot {
+		return []byte("snapshot"), nil
+	}
+	return []byte("append"), nil
+}
+
+// Inflight records one request sent and not yet answered.
+type Inflight struct {
+	Type RequestType `json:"type"`
+	// StartIndex is the first entry's index (prevLogIndex+1).
+	StartIndex uint64 `json:"start_index"`
+	// Count of entries and their Bytes.
+	Count int `json:"count"`
+	Bytes int `json:"bytes"`
+	// Seq of the request.
+	Seq uint64 `json:"seq"`
+	// Sent is when the request left.
+	Sent time.Duration `json:"sent_ns"`
+}
+
+// pendingResponse is a response (or an RPC failure) waiting for its turn.
+type pendingResponse struct {
+	seq uint64
+	msg Message
+	// failed marks an RPC error: the request never got an answer.
+	failed bool
+}
+
+// replicator drives log replication to one peer.
+type replicator struct {
+	peer  NodeID
+	state ReplicatorState
+	// nextIndex is the next entry the follower is known to need once every
+	// in-flight request succeeds from it. Invariant: matchIndex < nextIndex.
+	nextIndex uint64
+	// matchIndex is the highest index known to be on the follower.
+	matchIndex uint64
+	// inflights is the FIFO of requests sent and unanswered, oldest first;
+	// its last element is SOFAJRaft's rpcInFly. Length <= MaxInflight.
+	inflights []Inflight
+	// seq is the sequence number the next request gets.
+	seq uint64
+	// requiredNextSeq is the seq of the only response that may be handled
+	// next. Invariant: requiredNextSeq <= seq.
+	requiredNextSeq uint64
+	// version is bumped on every reset; responses of older versions are stale.
+	version uint64
+	// pending holds responses that arrived before their turn, by seq.
+	pending []pendingResponse
+	// consecutiveErrors counts RPC failures since the last success.
+	consecutiveErrors int
+	// blockedUntil: after an RPC error nothing but heartbeats is sent before
+	// this time. Zero when not blocked.
+	blockedUntil time.Duration
+	// heartbeatDue is when the heartbeat timer next fires.
+	heartbeatDue time.Duration
+	// lastRPCSend is the send time of the newest request that got a
+	// response (SOFAJRaft's lastRpcSendTimestamp): the step-down timer
+	// counts the peer alive while it is recent.
+	lastRPCSend time.Duration
+	// timeoutNowIndex: when non-zero, a leadership transfer waits for this
+	// peer to reach it, then sends TimeoutNow.
+	timeoutNowIndex uint64
+}
+
+func newReplicator(peer NodeID, nextIndex uint64, now time.Duration) *replicator {
+	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: 1, lastRPCSend: now}
+}
+
+// resetInflights forgets every request in flight and every early response
+// (SOFAJRaft's resetInflights): responses still on the wire become stale.
+func (r *replicator) resetInflights() {
+	r.version++
+	r.inflights = r.inflights[:0]
+	r.pending = r.pending[:0]
+	r.seq = max(r.seq, r.requiredNextSeq)
+	r.requiredNextSeq = r.seq
+}
+
+// nextSendIndex is where the next append starts, or 0 when nothing may be
+// sent now (SOFAJRaft's getNextSendIndex).
+func (r *replicator) nextSendIndex(maxInflight int) uint64 {
+	if len(r.inflights) == 0 {
+		return r.nextIndex
+	}
+	if len(r.inflights) >= maxInflight {
+		return 0
+	}
+	last := r.inflights[len(r.inflights)-1]
+	if last.Type == RequestAppend && last.Count > 0 {
+		return last.StartIndex + uint64(last.Count)
+	}
+	return 0
+}
+
+func (r *replicator) addInflight(in Inflight) {
+	r.inflights = append(r.inflights, in)
+}
+
+// queueResponse inserts a response in seq order.
+func (r *replicator) queueResponse(p pendingResponse) {
+	i, _ := slices.BinarySearchFunc(r.pending, p.seq, func(q pendingResponse, seq uint64) int {
+		switch {
+		case q.seq < seq:
+			return -1
+		case q.seq > seq:
+			return 1
+		}
+		return 0
+	})
+	r.pending = slices.Insert(r.pending, i, p)
+}
+
+func (r *replicator) status() ReplicatorStatus {
+	s := ReplicatorStatus{
+		Peer:              r.peer,
+		State:             r.state,
+		NextIndex:         r.nextIndex,
+		MatchIndex:        r.matchIndex,
+		Inflights:         slices.Clone(r.inflights),
+		Seq:               r.seq,
+		RequiredNextSeq:   r.requiredNextSeq,
+		Version:           r.version,
+		ConsecutiveErrors: r.consecutiveErrors,
+		BlockedUntil:      r.blockedUntil,
+		HeartbeatDue:      r.heartbeatDue,
+		LastResponse:      r.lastRPCSend,
+		TimeoutNowIndex:   r.timeoutNowIndex,
+	}
+	if s.Inflights == nil {
+		s.Inflights = []Inflight{}
+	}
+	s.PendingResponses = make([]uint64, len(r.pending))
+	for i, p := range r.pending {
+		s.PendingResponses[i] = p.seq
+	}
+	return s
+}

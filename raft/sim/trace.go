@@ -1,0 +1,93 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// EventKind classifies a trace event.
+type EventKind uint8
+
+const (
+	EvSend EventKind = iota
+	EvDeliver
+	EvDrop
+	EvRPCError
+	EvPersist
+	EvRole
+	EvFault
+	EvClient
+	EvError
+)
+
+var eventKindNames = [...]string{
+	EvSend:     "send",
+	EvDeliver:  "deliver",
+	EvDrop:     "drop",
+	EvRPCError: "rpc-error",
+	EvPersist:  "persist",
+	EvRole:     "role",
+	EvFault:    "fault",
+	EvClient:   "client",
+	EvError:    "error",
+}
+
+func (k EventKind) String() string {
+	if int(k) < len(eventKindNames) {
+		return eventKindNames[k]
+	}
+	return fmt.Sprintf("EventKind(%d)", uint8(k))
+}
+
+// MarshalText makes event kinds readable in JSON.
+func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// TraceEvent is one thing that happened.
+type TraceEvent struct {
+	// N numbers events from 1 in the order they happened.
+	N    uint64        `json:"n"`
+	At   time.Duration `json:"at_ns"`
+	Kind EventKind     `json:"kind"`
+	Node raft.NodeID   `json:"node"`
+	Text string        `json:"text"`
+}
+
+func (e TraceEvent) String() string {
+	return fmt.Sprintf("%d %v n%d %s %s", e.N, e.At, e.Node, e.Kind, e.Text)
+}
+
+// traceKeep is how many recent events a Trace keeps.
+const traceKeep = 256
+
+// Trace keeps the most recent events of a run and counts all of them.
+type Trace struct {
+	n      uint64
+	recent []TraceEvent // ring buffer of the last traceKeep events
+}
+
+func newTrace() *Trace { return &Trace{recent: make([]TraceEvent, 0, traceKeep)} }
+
+func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, text string) {
+	t.n++
+	ev := TraceEvent{N: t.n, At: at, Kind: kind, Node: node, Text: text}
+	if len(t.recent) < traceKeep {
+		t.recent = append(t.recent, ev)
+		return
+	}
+	t.recent[(t.n-1)%traceKeep] = ev
+}
+
+// Len is the number of events so far.
+func (t *Trace) Len() uint64 { return t.n }
+
+// Recent returns up to max of the latest events, oldest first.
+func (t *Trace) Recent(max int) []TraceEvent {
+	k := min(max, len(t.recent))
+	out := make([]TraceEvent, 0, k)
+	for i := t.n - uint64(k); i < t.n; i++ {
+		out = append(out, t.recent[i%traceKeep])
+	}
+	return out
+}
