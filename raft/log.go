@@ -82,7 +82,7 @@ func (l *logManager) truncateSuffix(index uint64) {
 	if index > l.lastIndex() {
 		return
 	}
-	l.entries = l.entries[:index-l.snapIndex-1 : index-l.snapIndex-1]
+	l.entries = l.entries[: index-l.snapIndex-1 : index-l.snapIndex-1]
 	l.stable = min(l.stable, index-1)
 	l.markUnstable(index)
 }

@@ -555,3 +555,21 @@ func (n *Node) ReportRPCError(now time.Duration, req Message) {
 	n.handleAppendEntriesResp(now, Message{Type: MsgAppResp, From: req.To, Term: req.Term, Index: req.Index,
 		Seq: req.Seq, Version: req.Version}, true)
 }
+
+// LogTerm returns the term of the entry at index in this node's log, or 0
+// when the index is beyond the log or compacted away.
+func (n *Node) LogTerm(index uint64) uint64 { return n.log.term(index) }
+
+// Entry returns a copy of the entry at index, if the log holds it.
+func (n *Node) Entry(index uint64) (Entry, bool) {
+	if index <= n.log.snapIndex || index > n.log.lastIndex() {
+		return Entry{}, false
+	}
+	return *n.log.entry(index), true
+}
+
+// CommitIndex returns the highest index this node knows committed.
+func (n *Node) CommitIndex() uint64 { return n.commitIndex }
+
+// LastIndex returns the index of the last entry in this node's log.
+func (n *Node) LastIndex() uint64 { return n.log.lastIndex() }

@@ -58,9 +58,9 @@ type ReplicatorStatus struct {
 
 // BallotBoxStatus is the observable state of the ballot box.
 type BallotBoxStatus struct {
-	PendingIndex        uint64   `json:"pending_index"`
-	LastCommittedIndex  uint64   `json:"last_committed_index"`
-	Ballots             []Ballot `json:"ballots"`
+	PendingIndex       uint64   `json:"pending_index"`
+	LastCommittedIndex uint64   `json:"last_committed_index"`
+	Ballots            []Ballot `json:"ballots"`
 }
 
 // Status returns a snapshot of the node.

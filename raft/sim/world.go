@@ -30,6 +30,8 @@ type Options struct {
 	ElectionTimeout, HeartbeatInterval time.Duration
 	// RPCTimeout: a request without a response by then fails at its sender.
 	RPCTimeout time.Duration
+	// DisableCheckers turns the safety checkers off (for benchmarks).
+	DisableCheckers bool
 }
 
 // DefaultOptions returns a 5-node world with 10–15 ms links.
@@ -77,6 +79,9 @@ type World struct {
 	wire     []*wireMsg // messages in flight, in send order
 
 	trace *Trace
+
+	checker   *checker   // nil when disabled
+	violation *Violation // the first safety violation; the run stops there
 }
 
 // simNode is a node slot: the running node (nil while crashed) and its disk.
@@ -145,6 +150,9 @@ func New(opts Options) (*World, error) {
 		net:   rand.New(rand.NewPCG(opts.Seed, 0x6e6574)), // "net"
 		calls: map[uint64]*call{},
 		trace: newTrace(),
+	}
+	if !opts.DisableCheckers {
+		w.checker = newChecker(opts.Nodes)
 	}
 	seeds := rand.New(rand.NewPCG(opts.Seed, 0x6e6f646573)) // "nodes"
 	w.links = make([][]bool, opts.Nodes)
@@ -253,13 +261,35 @@ func (w *World) send(sn *simNode, m raft.Message) {
 	w.schedule(event{at: wm.arrive, kind: evDeliver, wire: wm})
 }
 
-// Run handles every event due up to and including until, then sets the
-// clock to until.
+// RunUntil handles every event due up to and including until, then sets
+// the clock to until. After a safety violation it does nothing.
 func (w *World) RunUntil(until time.Duration) {
-	for len(w.queue) > 0 && w.queue[0].at <= until {
+	for w.violation == nil && len(w.queue) > 0 && w.queue[0].at <= until {
 		w.step()
+		w.runCheckers()
 	}
-	w.now = max(w.now, until)
+	if w.violation == nil {
+		w.now = max(w.now, until)
+	}
+}
+
+// runCheckers checks every safety property and records the first violation.
+func (w *World) runCheckers() {
+	if w.checker == nil || w.violation != nil {
+		return
+	}
+	if v := w.checker.check(w); v != nil {
+		w.violation = v
+		w.trace.add(w.now, EvError, raft.None, v.Error())
+	}
+}
+
+// Violation returns the safety violation that stopped the run, or nil.
+func (w *World) Violation() error {
+	if w.violation == nil {
+		return nil
+	}
+	return w.violation
 }
 
 // RunFor advances virtual time by d.
@@ -418,6 +448,7 @@ func (w *World) ProposeTo(id raft.NodeID, data []byte) (Proposal, error) {
 	}
 	w.trace.add(w.now, EvClient, id, fmt.Sprintf("propose %q -> index %d term %d", data, idx, term))
 	w.process(sn)
+	w.runCheckers()
 	return Proposal{Leader: id, Index: idx, Term: term}, nil
 }
 
