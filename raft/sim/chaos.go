@@ -36,7 +36,7 @@ func DefaultChaos() Chaos {
 // liveness failure, or nil.
 func (c Chaos) Run(w *World) error {
 	seed := w.opts.Seed
-	faults := rand.New(rand.NewPCG(seed, 0x6661756c7473)) // "faults"
+	faults := rand.New(rand.NewPCG(seed, 0x6661756c7473))  // "faults"
 	clients := rand.New(rand.NewPCG(seed, 0x636c69656e74)) // "client"
 	nextFault := w.now + exp(faults, c.FaultEvery)
 	nextPropose := w.now + exp(clients, c.ProposeEvery)
