@@ -70,6 +70,16 @@ type Config struct {
 	// MaxEntriesPerRequest and MaxBytesPerRequest bound one MsgApp.
 	MaxEntriesPerRequest int
 	MaxBytesPerRequest   int
+
+	// CatchupMargin: a new peer counts as caught up when its match index is
+	// within this many entries of the leader's last index.
+	CatchupMargin int
+	// ReadOnly chooses how ReadIndex confirms leadership.
+	ReadOnly ReadOnlyOption
+	// BacktrackByTerm makes a rejecting follower hint the first index of
+	// its conflicting term, so the leader skips a whole term per round trip
+	// (etcd's approach) instead of SOFAJRaft's one entry at a time.
+	BacktrackByTerm bool
 }
 
 // DefaultConfig returns a config with the playground's usual timings.
@@ -83,6 +93,7 @@ func DefaultConfig(id NodeID, peers []NodeID) Config {
 		MaxInflight:          8,
 		MaxEntriesPerRequest: 16,
 		MaxBytesPerRequest:   64 << 10,
+		CatchupMargin:        8,
 	}
 }
 
@@ -98,6 +109,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("raft: MaxInflight must be at least 1, got %d", c.MaxInflight)
 	case c.MaxEntriesPerRequest < 1:
 		return fmt.Errorf("raft: MaxEntriesPerRequest must be at least 1, got %d", c.MaxEntriesPerRequest)
+	case c.CatchupMargin < 0:
+		return fmt.Errorf("raft: CatchupMargin must not be negative, got %d", c.CatchupMargin)
 	case c.MaxBytesPerRequest < 1:
 		return fmt.Errorf("raft: MaxBytesPerRequest must be at least 1, got %d", c.MaxBytesPerRequest)
 	}

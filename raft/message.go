@@ -37,6 +37,10 @@ const (
 	// (leadership transfer).
 	MsgTimeoutNow
 	MsgTimeoutNowResp
+	// MsgReadIndex forwards a follower's read to the leader (Context is
+	// the read's id); the response carries the read index in Index.
+	MsgReadIndex
+	MsgReadIndexResp
 )
 
 var msgTypeNames = [...]string{
@@ -51,6 +55,8 @@ var msgTypeNames = [...]string{
 	MsgSnapResp:       "InstallSnapshotResp",
 	MsgTimeoutNow:     "TimeoutNow",
 	MsgTimeoutNowResp: "TimeoutNowResp",
+	MsgReadIndex:      "ReadIndex",
+	MsgReadIndexResp:  "ReadIndexResp",
 }
 
 func (t MsgType) String() string {
@@ -66,7 +72,7 @@ func (t MsgType) MarshalText() ([]byte, error) { return []byte(t.String()), nil 
 // IsRequest reports whether messages of this type expect a response.
 func (t MsgType) IsRequest() bool {
 	switch t {
-	case MsgPreVote, MsgVote, MsgApp, MsgSnap, MsgTimeoutNow:
+	case MsgPreVote, MsgVote, MsgApp, MsgSnap, MsgTimeoutNow, MsgReadIndex:
 		return true
 	}
 	return false
@@ -146,6 +152,9 @@ type Message struct {
 	// Version is the replicator's version when the request was sent;
 	// responses of an older version are stale and dropped.
 	Version uint64 `json:"version,omitempty"`
+	// Context is a read's id (MsgReadIndex) or a heartbeat's read round,
+	// echoed in responses.
+	Context uint64 `json:"context,omitempty"`
 	// Call is opaque to the core: copied from a request to its response so
 	// an RPC layer can match them.
 	Call uint64 `json:"call,omitempty"`
@@ -154,6 +163,10 @@ type Message struct {
 	Success bool `json:"success,omitempty"`
 	// LastLogIndex is the responder's last log index (MsgAppResp).
 	LastLogIndex uint64 `json:"last_log_index,omitempty"`
+	// RejectHint, in a rejected MsgAppResp, is the first index of the
+	// follower's term at prevLogIndex (that term is in LogTerm); used when
+	// the leader backtracks by term.
+	RejectHint uint64 `json:"reject_hint,omitempty"`
 }
 
 func (m Message) String() string {

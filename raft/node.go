@@ -91,6 +91,12 @@ type Node struct {
 	// applied is the last index handed out for application.
 	applied uint64
 
+	// snapshot is the latest snapshot (taken or installed), or nil.
+	snapshot *Snapshot
+	// pendingRestore is a snapshot the state machine must load before it
+	// applies anything else (handed out by the next Ready).
+	pendingRestore *Snapshot
+
 	// conf is the configuration in force: the latest in the log, else the
 	// snapshot's, else Config.Peers. confIndex is where it came from.
 	conf      ConfigState
@@ -108,12 +114,27 @@ type Node struct {
 	replicators []*replicator
 	ballots     ballotBox
 	stepDownDue time.Duration
+	// termStart is the index of the first entry of the leader's term;
+	// reads and changes wait until it commits.
+	termStart uint64
+	confCtx   confCtx
+	// transferee is the target of a leadership transfer in progress, and
+	// transferDue when it is given up.
+	transferee  NodeID
+	transferDue time.Duration
+	// reads wait for their heartbeat round; readRound numbers the rounds.
+	reads     []pendingRead
+	readRound uint64
+	// readStates are answered reads waiting for Ready.
+	readStates []ReadState
 
 	// Effects waiting for Ready.
-	msgs          []Message
-	hardStateSent HardState
-	readyLast     uint64
-	readyLastTerm uint64
+	msgs []Message
+	// snapshotToPersist is a snapshot taken or installed since the last Ready.
+	snapshotToPersist *Snapshot
+	hardStateSent     HardState
+	readyLast         uint64
+	readyLastTerm     uint64
 }
 
 // NewNode builds a node from its config and durable state (empty for a new
@@ -131,13 +152,11 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 		hardStateSent: st.HardState,
 	}
 	if s := st.Snapshot; s != nil {
+		n.snapshot = s
 		n.log.snapIndex, n.log.snapTerm = s.Index, s.Term
 		n.commitIndex, n.applied = s.Index, s.Index
-		n.conf, n.confIndex = s.Conf.Clone(), s.Index
-	} else {
-		peers := slices.Clone(cfg.Peers)
-		slices.Sort(peers)
-		n.conf = ConfigState{Voters: slices.Compact(peers)}
+		// The state machine starts from the snapshot.
+		n.pendingRestore = s
 	}
 	if len(st.Entries) > 0 && st.Entries[0].Index != n.log.snapIndex+1 {
 		return nil, fmt.Errorf("raft: durable entries start at %d, want %d", st.Entries[0].Index, n.log.snapIndex+1)
@@ -161,7 +180,8 @@ func (n *Node) Term() uint64 { return n.term }
 // Leader returns the leader this node knows of, or None.
 func (n *Node) Leader() NodeID { return n.leader }
 
-// refreshConf recomputes the configuration from the log's newest config entry.
+// refreshConf recomputes the configuration from the log's newest config
+// entry, else the snapshot's, else Config.Peers.
 func (n *Node) refreshConf() {
 	for i := n.log.lastIndex(); i > n.log.snapIndex; i-- {
 		if e := n.log.entry(i); e.Type == EntryConfig && e.Conf != nil {
@@ -169,11 +189,28 @@ func (n *Node) refreshConf() {
 			return
 		}
 	}
-	if n.confIndex > n.log.snapIndex {
-		// The config entry was truncated away; fall back to the oldest
-		// known configuration.
-		n.confIndex = n.log.snapIndex
+	n.conf, n.confIndex = n.baseConf(), n.log.snapIndex
+}
+
+// baseConf is the configuration before the first entry in the log.
+func (n *Node) baseConf() ConfigState {
+	if n.snapshot != nil {
+		return n.snapshot.Conf.Clone()
 	}
+	peers := slices.Clone(n.cfg.Peers)
+	slices.Sort(peers)
+	return ConfigState{Voters: slices.Compact(peers)}
+}
+
+// confAt returns the configuration in force at index (which must not be
+// below the snapshot).
+func (n *Node) confAt(index uint64) ConfigState {
+	for i := min(index, n.log.lastIndex()); i > n.log.snapIndex; i-- {
+		if e := n.log.entry(i); e.Type == EntryConfig && e.Conf != nil {
+			return e.Conf.Clone()
+		}
+	}
+	return n.baseConf()
 }
 
 func (n *Node) resetElectionTimer(now time.Duration) {
@@ -185,6 +222,11 @@ func (n *Node) resetElectionTimer(now time.Duration) {
 func (n *Node) becomeFollower(now time.Duration, term uint64, leader NodeID) {
 	if term > n.term {
 		n.term, n.vote = term, None
+	}
+	if n.role == Leader {
+		n.failReads()
+		n.confCtx = confCtx{}
+		n.transferee, n.transferDue = None, 0
 	}
 	n.role = Follower
 	n.leader = leader
@@ -268,7 +310,12 @@ func (n *Node) becomeLeader(now time.Duration) {
 	n.ballots.resetPendingIndex(n.log.lastIndex()+1, n.commitIndex)
 	// The configuration entry opens the term (jraft's confCtx.flush).
 	conf := n.conf.Clone()
-	n.appendEntry(Entry{Type: EntryConfig, Conf: &conf})
+	n.termStart = n.appendEntry(Entry{Type: EntryConfig, Conf: &conf})
+	if conf.Joint() {
+		// A change was cut short by the old leader: finish it.
+		stable := ConfigState{Voters: conf.Voters, Learners: conf.Learners}
+		n.confCtx = confCtx{stage: ConfJoint, target: stable, index: n.termStart}
+	}
 	n.stepDownDue = now + n.cfg.ElectionTimeout/2
 	for _, r := range n.replicators {
 		n.sendEntries(now, r)
@@ -322,6 +369,9 @@ func (n *Node) Propose(now time.Duration, data []byte) (index, term uint64, err 
 	if n.role != Leader {
 		return 0, 0, &NotLeaderError{Leader: n.leader}
 	}
+	if n.transferee != None {
+		return 0, 0, ErrTransferring
+	}
 	index = n.appendEntry(Entry{Type: EntryNormal, Data: data})
 	for _, r := range n.replicators {
 		n.sendEntries(now, r)
@@ -347,6 +397,12 @@ func (n *Node) Tick(now time.Duration) {
 			return
 		}
 		n.stepDownDue = now + n.cfg.ElectionTimeout/2
+	}
+	if n.transferee != None && now >= n.transferDue {
+		n.stopTransfer()
+	}
+	if n.confCtx.stage == ConfCatchingUp {
+		n.advanceConfChange(now)
 	}
 	for _, r := range n.replicators {
 		if r.blockedUntil != 0 && now >= r.blockedUntil {
@@ -379,6 +435,12 @@ func (n *Node) Deadline() time.Duration {
 		return n.electionDue
 	}
 	d := n.stepDownDue
+	if n.transferee != None {
+		d = min(d, n.transferDue)
+	}
+	if n.confCtx.stage == ConfCatchingUp {
+		d = min(d, n.confCtx.deadline)
+	}
 	for _, r := range n.replicators {
 		d = min(d, r.heartbeatDue)
 		if r.blockedUntil != 0 {
@@ -415,7 +477,7 @@ func (n *Node) Step(now time.Duration, m Message) error {
 		case MsgApp, MsgSnap:
 			n.send(Message{Type: m.Type.Response(), To: m.From, Success: false, LastLogIndex: n.log.lastIndex(),
 				Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call, Heartbeat: m.Heartbeat, SentAt: m.SentAt})
-		case MsgVote, MsgPreVote:
+		case MsgVote, MsgPreVote, MsgTimeoutNow:
 			n.send(Message{Type: m.Type.Response(), To: m.From, Success: false, Call: m.Call})
 		}
 		return nil
@@ -430,9 +492,18 @@ func (n *Node) Step(now time.Duration, m Message) error {
 		n.handleVoteResp(now, m)
 	case MsgApp:
 		n.handleAppendEntries(now, m)
-	case MsgAppResp:
+	case MsgSnap:
+		n.handleInstallSnapshot(now, m)
+	case MsgTimeoutNow:
+		n.handleTimeoutNow(now, m)
+	case MsgTimeoutNowResp:
+	case MsgReadIndex:
+		n.handleReadIndex(now, m)
+	case MsgReadIndexResp:
+		n.handleReadIndexResp(m)
+	case MsgAppResp, MsgSnapResp:
 		if n.role == Leader {
-			n.handleAppendEntriesResp(now, m, false)
+			n.handleResponse(now, m, false)
 		}
 	default:
 		return fmt.Errorf("raft: node %d cannot handle %s yet", n.id, m.Type)
@@ -486,23 +557,32 @@ func (n *Node) handleVoteResp(now time.Duration, m Message) {
 	}
 }
 
-// handleAppendEntries is the follower side of AppendEntries (seed §6).
-func (n *Node) handleAppendEntries(now time.Duration, m Message) {
-	resp := Message{Type: MsgAppResp, To: m.From, Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call, Heartbeat: m.Heartbeat, SentAt: m.SentAt}
-	if n.leader != None && n.leader != m.From {
+// acceptLeader is the common part of AppendEntries and InstallSnapshot in
+// the current term: it records from as leader and refreshes the leader
+// timestamp. It returns false when another node already leads this term.
+func (n *Node) acceptLeader(now time.Duration, from NodeID) bool {
+	if n.leader != None && n.leader != from {
 		// Two leaders in one term: as SOFAJRaft does, move to the next term
 		// so that both step down and a fresh election settles it.
 		n.becomeFollower(now, n.term+1, None)
+		return false
+	}
+	if n.role != Follower || n.leader != from {
+		n.becomeFollower(now, n.term, from)
+	}
+	n.lastLeaderContact = now
+	n.resetElectionTimer(now)
+	return true
+}
+
+// handleAppendEntries is the follower side of AppendEntries (seed §6).
+func (n *Node) handleAppendEntries(now time.Duration, m Message) {
+	resp := Message{Type: MsgAppResp, To: m.From, Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call, Heartbeat: m.Heartbeat, SentAt: m.SentAt}
+	if !n.acceptLeader(now, m.From) {
 		resp.LastLogIndex = n.log.lastIndex()
 		n.send(resp)
 		return
 	}
-	if n.role != Follower || n.leader != m.From {
-		n.becomeFollower(now, n.term, m.From)
-	}
-	n.lastLeaderContact = now
-	n.resetElectionTimer(now)
-
 	prev, ents := m.Index, m.Entries
 	if prev < n.log.snapIndex {
 		// Entries up to the snapshot are committed here already.
@@ -513,6 +593,13 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) {
 		}
 	} else if prev > n.log.lastIndex() || n.log.term(prev) != m.LogTerm {
 		resp.LastLogIndex = n.log.lastIndex()
+		if prev <= n.log.lastIndex() {
+			resp.LogTerm = n.log.term(prev)
+			resp.RejectHint = prev
+			for resp.RejectHint > n.log.firstIndex() && n.log.term(resp.RejectHint-1) == resp.LogTerm {
+				resp.RejectHint--
+			}
+		}
 		n.send(resp)
 		return
 	}
@@ -542,7 +629,7 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) {
 
 // ReportRPCError tells the node that a request it sent got no response.
 func (n *Node) ReportRPCError(now time.Duration, req Message) {
-	if n.role != Leader || req.Type != MsgApp || req.Term != n.term {
+	if n.role != Leader || (req.Type != MsgApp && req.Type != MsgSnap) || req.Term != n.term {
 		return
 	}
 	if req.Heartbeat {
@@ -552,7 +639,7 @@ func (n *Node) ReportRPCError(now time.Duration, req Message) {
 		}
 		return
 	}
-	n.handleAppendEntriesResp(now, Message{Type: MsgAppResp, From: req.To, Term: req.Term, Index: req.Index,
+	n.handleResponse(now, Message{Type: req.Type.Response(), From: req.To, Term: req.Term, Index: req.Index,
 		Seq: req.Seq, Version: req.Version}, true)
 }
 

@@ -11,6 +11,10 @@ import "time"
 type Ready struct {
 	// HardState is the term and vote to persist, or nil if unchanged.
 	HardState *HardState
+	// Snapshot, when non-nil, becomes the durable snapshot: durable entries
+	// it covers are dropped (all of them unless the entry at its index has
+	// its term). Written before the log change below.
+	Snapshot *Snapshot
 	// LogFrom, when non-zero, is the first log index that changed: the
 	// durable log keeps only entries below it, then Entries follow.
 	LogFrom uint64
@@ -18,19 +22,24 @@ type Ready struct {
 	Entries []Entry
 	// Messages to send once the above is durable.
 	Messages []Message
+	// RestoreSnapshot, when non-nil, replaces the state machine's state
+	// before Committed is applied.
+	RestoreSnapshot *Snapshot
 	// Committed entries to apply, in index order. Only durable entries are
 	// handed out.
 	Committed []Entry
+	// ReadStates answer ReadIndex calls.
+	ReadStates []ReadState
 	// Deadline is when Tick is next due.
 	Deadline time.Duration
 }
 
 // MustSync reports whether the Ready has anything to persist.
-func (rd *Ready) MustSync() bool { return rd.HardState != nil || rd.LogFrom != 0 }
+func (rd *Ready) MustSync() bool { return rd.HardState != nil || rd.Snapshot != nil || rd.LogFrom != 0 }
 
 // HasReady reports whether Ready would return anything to do.
 func (n *Node) HasReady() bool {
-	return len(n.msgs) > 0 || n.log.unstableFrom != 0 ||
+	return len(n.msgs) > 0 || len(n.readStates) > 0 || n.log.unstableFrom != 0 || n.snapshotToPersist != nil || n.pendingRestore != nil ||
 		(HardState{n.term, n.vote}) != n.hardStateSent ||
 		n.applied < min(n.commitIndex, n.log.stable)
 }
@@ -38,12 +47,14 @@ func (n *Node) HasReady() bool {
 // Ready takes the node's pending effects. The caller must carry them out in
 // the order Ready's documentation gives, then call Advance.
 func (n *Node) Ready() Ready {
-	rd := Ready{Messages: n.msgs, Deadline: n.Deadline()}
-	n.msgs = nil
+	rd := Ready{Messages: n.msgs, ReadStates: n.readStates, Deadline: n.Deadline()}
+	n.msgs, n.readStates = nil, nil
 	if hs := (HardState{n.term, n.vote}); hs != n.hardStateSent {
 		rd.HardState = &hs
 		n.hardStateSent = hs
 	}
+	rd.Snapshot, n.snapshotToPersist = n.snapshotToPersist, nil
+	rd.RestoreSnapshot, n.pendingRestore = n.pendingRestore, nil
 	if n.log.unstableFrom != 0 {
 		rd.LogFrom = n.log.unstableFrom
 		rd.Entries = n.log.unstable()
@@ -66,12 +77,7 @@ func (n *Node) Advance(now time.Duration) {
 	}
 	from := n.log.stable + 1
 	n.log.stable = last
-	if n.role == Leader && n.ballots.commitAt(from, last, n.id) {
-		n.commitIndex = n.ballots.lastCommittedIndex
-		// Followers learn the new commit index with the next append or
-		// heartbeat; send what is waiting now.
-		for _, r := range n.replicators {
-			n.sendEntries(now, r)
-		}
+	if n.role == Leader {
+		n.commitAt(now, from, last, n.id)
 	}
 }

@@ -24,7 +24,7 @@ func (n *Node) fillCommon(r *replicator, index uint64, heartbeat bool) (m Messag
 // sendHeartbeat sends an empty AppendEntries that is never recorded in flight.
 func (n *Node) sendHeartbeat(now time.Duration, r *replicator) {
 	m, _ := n.fillCommon(r, r.nextIndex, true)
-	m.Version, m.SentAt = r.version, now
+	m.Version, m.SentAt, m.Context = r.version, now, n.readRound
 	n.send(m)
 }
 
@@ -36,7 +36,7 @@ func (n *Node) sendProbe(now time.Duration, r *replicator) {
 	}
 	m, ok := n.fillCommon(r, r.nextIndex, false)
 	if !ok {
-		r.state = StateSnapshot
+		n.sendSnapshot(now, r)
 		return
 	}
 	n.sendRequest(now, r, m, 0)
@@ -63,6 +63,7 @@ func (n *Node) sendEntries(now time.Duration, r *replicator) {
 		n.sendProbe(now, r)
 		return
 	case StateSnapshot:
+		n.sendSnapshot(now, r)
 		return
 	}
 	for {
@@ -72,7 +73,7 @@ func (n *Node) sendEntries(now time.Duration, r *replicator) {
 		}
 		m, ok := n.fillCommon(r, next, false)
 		if !ok {
-			r.state = StateSnapshot
+			n.sendSnapshot(now, r)
 			return
 		}
 		last := min(n.log.lastIndex(), next+uint64(n.cfg.MaxEntriesPerRequest)-1)
@@ -90,9 +91,9 @@ func (n *Node) sendEntries(now time.Duration, r *replicator) {
 	}
 }
 
-// handleAppendEntriesResp is onRpcReturned: responses (and RPC failures) wait
+// handleResponse is onRpcReturned: responses (and RPC failures) wait
 // in seq order and are handled only when their turn comes (seed §4).
-func (n *Node) handleAppendEntriesResp(now time.Duration, m Message, failed bool) {
+func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 	r := n.replicator(m.From)
 	if r == nil {
 		return
@@ -123,7 +124,13 @@ func (n *Node) handleAppendEntriesResp(now time.Duration, m Message, failed bool
 			n.resetToProbe(now, r)
 			return
 		}
-		if !n.onAppendEntriesReturned(now, r, in, p.msg, p.failed) {
+		var more bool
+		if in.Type == RequestSnapshot {
+			more = n.onInstallSnapshotReturned(now, r, in, p.msg, p.failed)
+		} else {
+			more = n.onAppendEntriesReturned(now, r, in, p.msg, p.failed)
+		}
+		if !more {
 			return
 		}
 		if n.role != Leader {
@@ -166,10 +173,14 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 		}
 		r.lastRPCSend = max(r.lastRPCSend, in.Sent)
 		r.resetInflights()
-		if m.LastLogIndex+1 < r.nextIndex {
+		switch {
+		case m.LastLogIndex+1 < r.nextIndex:
 			// The follower is behind.
 			r.nextIndex = m.LastLogIndex + 1
-		} else if r.nextIndex > 1 {
+		case n.cfg.BacktrackByTerm && m.RejectHint > 0:
+			// Skip the follower's whole conflicting term at once.
+			r.nextIndex = n.backtrackByTerm(m.LogTerm, m.RejectHint, r.nextIndex)
+		case r.nextIndex > 1:
 			// The follower holds a stale tail: step back one entry.
 			r.nextIndex--
 		}
@@ -187,16 +198,36 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 	r.lastRPCSend = max(r.lastRPCSend, in.Sent)
 	// 6. Accepted.
 	if in.Count > 0 {
-		first, last := r.nextIndex, r.nextIndex+uint64(in.Count)-1
-		if n.ballots.commitAt(first, last, r.peer) {
-			n.commitIndex = n.ballots.lastCommittedIndex
-		}
+		n.commitAt(now, r.nextIndex, r.nextIndex+uint64(in.Count)-1, r.peer)
 	} else {
 		r.state = StateReplicate
 	}
 	r.nextIndex += uint64(in.Count)
 	r.matchIndex = r.nextIndex - 1
+	if r.timeoutNowIndex > 0 && r.timeoutNowIndex < r.nextIndex {
+		// The transfer target has caught up (seed §5.6).
+		n.sendTimeoutNow(r)
+	}
+	if n.confCtx.stage == ConfCatchingUp {
+		n.advanceConfChange(now)
+	}
 	return true
+}
+
+// backtrackByTerm picks the next index to probe after a rejection that
+// named the follower's conflicting term and its first index there: past the
+// leader's own entries of that term if it has any, else that first index.
+func (n *Node) backtrackByTerm(conflictTerm, firstOfTerm, next uint64) uint64 {
+	for i := min(next-1, n.log.lastIndex()); i > n.log.snapIndex; i-- {
+		t := n.log.term(i)
+		if t == conflictTerm {
+			return i + 1
+		}
+		if t < conflictTerm {
+			break
+		}
+	}
+	return max(1, min(firstOfTerm, next-1))
 }
 
 // onHeartbeatReturned handles a heartbeat's response: step down on a higher
@@ -210,9 +241,20 @@ func (n *Node) onHeartbeatReturned(now time.Duration, r *replicator, m Message) 
 	r.consecutiveErrors = 0
 	if m.Success {
 		r.lastRPCSend = max(r.lastRPCSend, m.SentAt)
+		n.onReadAck(r, m.Context)
 		return
 	}
 	if r.state == StateReplicate {
 		n.resetToProbe(now, r)
 	}
+}
+
+// commitAt records that peer holds [first, last] and moves the commit index
+// when a quorum does.
+func (n *Node) commitAt(now time.Duration, first, last uint64, peer NodeID) {
+	if !n.ballots.commitAt(first, last, peer) {
+		return
+	}
+	n.commitIndex = n.ballots.lastCommittedIndex
+	n.advanceConfChange(now)
 }

@@ -105,6 +105,8 @@ type replicator struct {
 	// response (SOFAJRaft's lastRpcSendTimestamp): the step-down timer
 	// counts the peer alive while it is recent.
 	lastRPCSend time.Duration
+	// readAck is the newest heartbeat read round this peer answered.
+	readAck uint64
 	// timeoutNowIndex: when non-zero, a leadership transfer waits for this
 	// peer to reach it, then sends TimeoutNow.
 	timeoutNowIndex uint64

@@ -36,6 +36,18 @@ type Status struct {
 	Replicators []ReplicatorStatus `json:"replicators,omitempty"`
 	// BallotBox, only on a leader.
 	BallotBox *BallotBoxStatus `json:"ballot_box,omitempty"`
+	// TermStart is the index of the leader's first entry of its term.
+	TermStart uint64 `json:"term_start,omitempty"`
+	// ConfChange is the membership change in progress, only on a leader.
+	ConfChange *ConfChangeStatus `json:"conf_change,omitempty"`
+	// Transferee is the target of a leadership transfer in progress.
+	Transferee  NodeID        `json:"transferee,omitempty"`
+	TransferDue time.Duration `json:"transfer_due_ns,omitempty"`
+	// PendingReads counts reads waiting for their heartbeat round.
+	PendingReads int `json:"pending_reads,omitempty"`
+	// SnapshotIndex and SnapshotTerm of the latest snapshot (0 if none).
+	SnapshotIndex uint64 `json:"snapshot_index"`
+	SnapshotTerm  uint64 `json:"snapshot_term"`
 }
 
 // ReplicatorStatus is the observable state of one replicator.
@@ -66,19 +78,21 @@ type BallotBoxStatus struct {
 // Status returns a snapshot of the node.
 func (n *Node) Status() Status {
 	s := Status{
-		ID:           n.id,
-		Role:         n.role,
-		Term:         n.term,
-		Vote:         n.vote,
-		Leader:       n.leader,
-		FirstIndex:   n.log.firstIndex(),
-		LastIndex:    n.log.lastIndex(),
-		LastLogTerm:  n.log.lastTerm(),
-		StableIndex:  n.log.stable,
-		CommitIndex:  n.commitIndex,
-		AppliedIndex: n.applied,
-		ElectionDue:  n.electionDue,
-		Conf:         n.conf.Clone(),
+		ID:            n.id,
+		Role:          n.role,
+		Term:          n.term,
+		Vote:          n.vote,
+		Leader:        n.leader,
+		FirstIndex:    n.log.firstIndex(),
+		LastIndex:     n.log.lastIndex(),
+		LastLogTerm:   n.log.lastTerm(),
+		StableIndex:   n.log.stable,
+		CommitIndex:   n.commitIndex,
+		AppliedIndex:  n.applied,
+		ElectionDue:   n.electionDue,
+		Conf:          n.conf.Clone(),
+		SnapshotIndex: n.log.snapIndex,
+		SnapshotTerm:  n.log.snapTerm,
 	}
 	if n.role == Leader {
 		s.ElectionDue = 0
@@ -95,5 +109,10 @@ func (n *Node) Status() Status {
 		s.Replicators = append(s.Replicators, r.status())
 	}
 	s.BallotBox = n.ballots.status()
+	s.TermStart = n.termStart
+	cc := n.confCtx.status()
+	s.ConfChange = &cc
+	s.Transferee, s.TransferDue = n.transferee, n.transferDue
+	s.PendingReads = len(n.reads)
 	return s
 }
