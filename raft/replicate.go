@@ -11,7 +11,7 @@ import "time"
 func (n *Node) fillCommon(r *replicator, index uint64, heartbeat bool) (m Message, ok bool) {
 	prev := index - 1
 	prevTerm := n.log.term(prev)
-	if prevTerm == 0 && prev != 0 {
+	if prev < n.log.snapIndex || (prevTerm == 0 && prev != 0) {
 		if !heartbeat {
 			return m, false
 		}

@@ -11,6 +11,8 @@ const (
 	evTick eventKind = iota
 	evDeliver
 	evRPCTimeout
+	evSync
+	evClient
 )
 
 // event is something due at a virtual time.
@@ -19,9 +21,12 @@ type event struct {
 	seq  uint64 // set by schedule; breaks ties in scheduling order
 	kind eventKind
 	node *simNode
-	inc  uint64 // incarnation of node when scheduled (evTick)
-	wire *wireMsg
-	call uint64
+	inc  uint64 // incarnation of node when scheduled (evTick, evSync)
+	msg  MsgID  // evDeliver
+	call uint64 // evRPCTimeout
+	// evClient: the client and its timer generation.
+	client int
+	gen    uint64
 }
 
 // eventQueue is a min-heap by (at, seq).
@@ -48,3 +53,5 @@ func (w *World) schedule(ev event) {
 	ev.seq = w.seq
 	heap.Push(&w.queue, ev)
 }
+
+func (q *eventQueue) pop() event { return heap.Pop(q).(event) }

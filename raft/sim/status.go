@@ -36,6 +36,8 @@ type Link struct {
 
 // WireStatus is one message in flight.
 type WireStatus struct {
+	ID      MsgID         `json:"id"`
+	Held    bool          `json:"held,omitempty"`
 	Type    raft.MsgType  `json:"type"`
 	From    raft.NodeID   `json:"from"`
 	To      raft.NodeID   `json:"to"`
@@ -53,14 +55,14 @@ func (w *World) Status() Status {
 		s.Nodes = append(s.Nodes, sn.status())
 	}
 	for i, row := range w.links {
-		for j, up := range row {
-			if i != j && !up {
+		for j, l := range row {
+			if i != j && !l.up {
 				s.Cut = append(s.Cut, Link{From: raft.NodeID(i + 1), To: raft.NodeID(j + 1)})
 			}
 		}
 	}
 	for _, wm := range w.wire {
-		s.Wire = append(s.Wire, WireStatus{Type: wm.msg.Type, From: wm.msg.From, To: wm.msg.To,
+		s.Wire = append(s.Wire, WireStatus{ID: wm.id, Held: wm.held, Type: wm.msg.Type, From: wm.msg.From, To: wm.msg.To,
 			Sent: wm.sent, Arrive: wm.arrive, Entries: len(wm.msg.Entries), Summary: wm.msg.String()})
 	}
 	return s
@@ -68,15 +70,14 @@ func (w *World) Status() Status {
 
 func (sn *simNode) status() NodeStatus {
 	if sn.node != nil {
-		return NodeStatus{Status: sn.node.Status(), Up: true, AppliedCount: len(sn.applied)}
+		return NodeStatus{Status: sn.node.Status(), Up: true, AppliedCount: sn.appliedCount}
 	}
 	// Down: only the disk is observable.
-	d := &sn.disk.state
-	st := raft.Status{ID: sn.id, Term: d.Term, Vote: d.Vote, FirstIndex: 1}
-	if d.Snapshot != nil {
-		st.FirstIndex = d.Snapshot.Index + 1
-	}
-	st.LastIndex = st.FirstIndex - 1 + uint64(len(d.Entries))
+	d := &sn.disk
+	st := raft.Status{ID: sn.id, Term: d.state.Term, Vote: d.state.Vote, FirstIndex: d.firstIndex(), LastIndex: d.lastIndex()}
 	st.StableIndex = st.LastIndex
+	if s := d.state.Snapshot; s != nil {
+		st.SnapshotIndex, st.SnapshotTerm = s.Index, s.Term
+	}
 	return NodeStatus{Status: st}
 }

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -10,28 +12,37 @@ import (
 // EventKind classifies a trace event.
 type EventKind uint8
 
+// The kinds of trace events.
 const (
-	EvSend EventKind = iota
+	EvWorld EventKind = iota // the world was made
+	EvSend
 	EvDeliver
 	EvDrop
+	EvDuplicate
 	EvRPCError
 	EvPersist
+	EvApply
 	EvRole
 	EvFault
 	EvClient
 	EvError
+	EvViolation
 )
 
 var eventKindNames = [...]string{
-	EvSend:     "send",
-	EvDeliver:  "deliver",
-	EvDrop:     "drop",
-	EvRPCError: "rpc-error",
-	EvPersist:  "persist",
-	EvRole:     "role",
-	EvFault:    "fault",
-	EvClient:   "client",
-	EvError:    "error",
+	EvWorld:     "world",
+	EvDuplicate: "duplicate",
+	EvApply:     "apply",
+	EvViolation: "violation",
+	EvSend:      "send",
+	EvDeliver:   "deliver",
+	EvDrop:      "drop",
+	EvRPCError:  "rpc-error",
+	EvPersist:   "persist",
+	EvRole:      "role",
+	EvFault:     "fault",
+	EvClient:    "client",
+	EvError:     "error",
 }
 
 func (k EventKind) String() string {
@@ -61,17 +72,30 @@ func (e TraceEvent) String() string {
 // traceKeep is how many recent events a Trace keeps.
 const traceKeep = 256
 
-// Trace keeps the most recent events of a run and counts all of them.
+// Trace keeps the most recent events of a run and counts all of them;
+// with a sink it also writes every event as one JSON line.
 type Trace struct {
 	n      uint64
 	recent []TraceEvent // ring buffer of the last traceKeep events
+	sink   io.Writer
+	err    error // the first error writing to sink
 }
+
+// SetSink makes the trace write every later event to sink as a JSON line.
+func (t *Trace) SetSink(sink io.Writer) { t.sink = sink }
+
+// Err is the first error the sink returned.
+func (t *Trace) Err() error { return t.err }
 
 func newTrace() *Trace { return &Trace{recent: make([]TraceEvent, 0, traceKeep)} }
 
 func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, text string) {
 	t.n++
 	ev := TraceEvent{N: t.n, At: at, Kind: kind, Node: node, Text: text}
+	if t.sink != nil && t.err == nil {
+		b, _ := json.Marshal(ev) // cannot fail: plain fields
+		_, t.err = t.sink.Write(append(b, '\n'))
+	}
 	if len(t.recent) < traceKeep {
 		t.recent = append(t.recent, ev)
 		return

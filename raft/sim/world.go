@@ -1,10 +1,10 @@
 // Package sim is a deterministic world for Raft nodes: a virtual clock, an
-// event queue, one simulated channel per directed link, a disk per node, and
-// crash and restart. One seed makes the whole run.
+// event queue, one simulated channel per directed link, a disk per node,
+// crash and restart, KV clients, safety checkers on every event, a trace,
+// and time travel. One seed makes the whole run.
 package sim
 
 import (
-	"container/heap"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,29 +12,61 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
 )
 
 // MaxNodes bounds the cluster size.
 const MaxNodes = 9
 
-// Options describe a world.
+// Options describe a world. The zero value of every optional field means
+// "off" or "the default".
 type Options struct {
 	// Nodes is the cluster size, 1..MaxNodes.
-	Nodes int
+	Nodes int `json:"nodes"`
 	// Seed makes the run; the same seed and interventions give the same run.
-	Seed uint64
-	// LatencyMin and LatencyMax bound the one-way latency of each message,
-	// drawn uniformly per message (so messages on one link may reorder).
-	LatencyMin, LatencyMax time.Duration
+	Seed uint64 `json:"seed"`
+
+	// LatencyMin and LatencyMax bound every link's one-way latency, drawn
+	// uniformly per message (so messages on one link may reorder).
+	LatencyMin time.Duration `json:"latency_min_ns"`
+	LatencyMax time.Duration `json:"latency_max_ns"`
+	// Loss and Duplicate are every link's loss and duplication probabilities.
+	Loss      float64 `json:"loss"`
+	Duplicate float64 `json:"duplicate"`
+	// DiskLatency is how long a write takes to sync; zero syncs at once.
+	DiskLatency time.Duration `json:"disk_latency_ns"`
+
 	// ElectionTimeout and HeartbeatInterval are given to every node.
-	ElectionTimeout, HeartbeatInterval time.Duration
+	ElectionTimeout   time.Duration `json:"election_timeout_ns"`
+	HeartbeatInterval time.Duration `json:"heartbeat_interval_ns"`
 	// RPCTimeout: a request without a response by then fails at its sender.
-	RPCTimeout time.Duration
+	RPCTimeout time.Duration `json:"rpc_timeout_ns"`
+	// MaxInflight bounds each replicator's pipeline (0: the core default).
+	MaxInflight int `json:"max_inflight"`
+	// DisablePreVote, BacktrackByTerm and ReadOnly are passed to every node.
+	DisablePreVote  bool                `json:"disable_pre_vote"`
+	BacktrackByTerm bool                `json:"backtrack_by_term"`
+	ReadOnly        raft.ReadOnlyOption `json:"read_only"`
+	// SnapshotEvery: a node compacts its log once it applied this many
+	// entries past its last snapshot; 0 never compacts.
+	SnapshotEvery int `json:"snapshot_every"`
+
+	// Clients is the number of KV clients; 0 runs no workload.
+	Clients int `json:"clients"`
+	// ClientRate is the total rate of client operations per second.
+	ClientRate float64 `json:"client_rate"`
+	// Keys is the number of distinct keys clients use.
+	Keys int `json:"keys"`
+	// ReadIndexReads sends gets through ReadIndex instead of the log.
+	ReadIndexReads bool `json:"read_index_reads"`
+	// ClientTimeout: a client retries (same sequence number) after this.
+	ClientTimeout time.Duration `json:"client_timeout_ns"`
+
 	// DisableCheckers turns the safety checkers off (for benchmarks).
-	DisableCheckers bool
+	DisableCheckers bool `json:"disable_checkers"`
 }
 
-// DefaultOptions returns a 5-node world with 10–15 ms links.
+// DefaultOptions returns a 5-node world with 10–15 ms links and no workload.
 func DefaultOptions() Options {
 	return Options{
 		Nodes:             5,
@@ -44,47 +76,87 @@ func DefaultOptions() Options {
 		ElectionTimeout:   300 * time.Millisecond,
 		HeartbeatInterval: 60 * time.Millisecond,
 		RPCTimeout:        150 * time.Millisecond,
+		Keys:              5,
+		ClientTimeout:     time.Second,
 	}
 }
 
 func (o *Options) validate() error {
+	prob := func(p float64) bool { return p >= 0 && p <= 1 }
 	switch {
 	case o.Nodes < 1 || o.Nodes > MaxNodes:
 		return fmt.Errorf("sim: nodes must be between 1 and %d, got %d", MaxNodes, o.Nodes)
-	case o.LatencyMin < 0 || o.LatencyMax < o.LatencyMin:
+	case o.LatencyMin < 0 || o.LatencyMax < o.LatencyMin || o.LatencyMax > time.Minute:
 		return fmt.Errorf("sim: latency range [%v, %v] is invalid", o.LatencyMin, o.LatencyMax)
+	case !prob(o.Loss) || !prob(o.Duplicate):
+		return fmt.Errorf("sim: loss and duplicate must be probabilities in [0, 1], got %v and %v", o.Loss, o.Duplicate)
+	case o.DiskLatency < 0 || o.DiskLatency > time.Minute:
+		return fmt.Errorf("sim: disk latency must be between 0 and 1m, got %v", o.DiskLatency)
 	case o.RPCTimeout <= 0:
 		return fmt.Errorf("sim: RPC timeout must be positive, got %v", o.RPCTimeout)
+	case o.SnapshotEvery < 0:
+		return fmt.Errorf("sim: snapshot every must not be negative, got %d", o.SnapshotEvery)
+	case o.Clients < 0 || o.Clients > 1000:
+		return fmt.Errorf("sim: clients must be between 0 and 1000, got %d", o.Clients)
+	case o.Clients > 0 && !(o.ClientRate > 0 && o.ClientRate <= 1e5):
+		return fmt.Errorf("sim: client rate must be in (0, 100000] ops/s, got %v", o.ClientRate)
+	case o.Clients > 0 && (o.Keys < 1 || o.Keys > 1e6):
+		return fmt.Errorf("sim: keys must be between 1 and 1000000, got %d", o.Keys)
+	case o.Clients > 0 && o.ClientTimeout <= 0:
+		return fmt.Errorf("sim: client timeout must be positive, got %v", o.ClientTimeout)
 	}
-	cfg := raft.DefaultConfig(1, nil)
-	cfg.ElectionTimeout, cfg.HeartbeatInterval = o.ElectionTimeout, o.HeartbeatInterval
-	if _, err := raft.NewNode(0, cfg, raft.DurableState{}); err != nil {
+	if _, err := raft.NewNode(0, o.nodeConfig(1, 1), raft.DurableState{}); err != nil {
 		return fmt.Errorf("sim: %w", err)
 	}
 	return nil
 }
 
+// nodeConfig is the core config of node id.
+func (o *Options) nodeConfig(id raft.NodeID, seed uint64) raft.Config {
+	peers := make([]raft.NodeID, o.Nodes)
+	for i := range peers {
+		peers[i] = raft.NodeID(i + 1)
+	}
+	cfg := raft.DefaultConfig(id, peers)
+	cfg.Seed = seed
+	cfg.ElectionTimeout, cfg.HeartbeatInterval = o.ElectionTimeout, o.HeartbeatInterval
+	cfg.DisablePreVote, cfg.BacktrackByTerm, cfg.ReadOnly = o.DisablePreVote, o.BacktrackByTerm, o.ReadOnly
+	if o.MaxInflight > 0 {
+		cfg.MaxInflight = o.MaxInflight
+	}
+	return cfg
+}
+
 // World is one simulated cluster. It is not safe for concurrent use.
 type World struct {
-	opts  Options
-	now   time.Duration
-	net   *rand.Rand // network stream: latencies
-	nodes []*simNode // nodes[i] has id i+1
-	links [][]bool   // links[from-1][to-1]: up
-	queue eventQueue
-	seq   uint64 // tie-breaker: events at one time run in scheduling order
+	opts Options
+	now  time.Duration
+	// Independent random streams, so one knob does not reshuffle the rest.
+	net     *rand.Rand // latencies, loss, duplication
+	clients *rand.Rand // the workload
+	nodes   []*simNode // nodes[i] has id i+1
+	links   [][]link   // links[from-1][to-1]
+	queue   eventQueue
+	seq     uint64 // tie-breaker: events at one time run in scheduling order
 
 	nextCall uint64
 	calls    map[uint64]*call
+	nextMsg  MsgID
 	wire     []*wireMsg // messages in flight, in send order
 
+	workload *workload // nil without clients
+
 	trace *Trace
+	// interventions made from outside, in order, for time travel.
+	interventions []Intervention
+	replaying     bool
 
 	checker   *checker   // nil when disabled
 	violation *Violation // the first safety violation; the run stops there
 }
 
-// simNode is a node slot: the running node (nil while crashed) and its disk.
+// simNode is a node slot: the running node (nil while crashed), its state
+// machine and its disk.
 type simNode struct {
 	id   raft.NodeID
 	seed uint64
@@ -93,37 +165,36 @@ type simNode struct {
 	// are ignored.
 	incarnation uint64
 	disk        disk
+	// syncing is the Ready whose write has not synced yet; its messages
+	// and applies wait for the sync. Lost on a crash.
+	syncing *raft.Ready
 	// tickAt is the time of the tick event in the queue for this node.
 	tickAt time.Duration
-	// applied are the commands this incarnation applied, in order.
-	applied []raft.Entry
+	// store is the KV state machine of this incarnation.
+	store *kv.Store
+	// snapIndex is the index of the node's last snapshot.
+	snapIndex uint64
+	// recent are the last applied entries (for views), newest last.
+	recent []raft.Entry
+	// appliedCount counts entries this incarnation applied.
+	appliedCount int
+	// unchecked are applied entries (and restores) the checker has not
+	// seen yet.
+	unchecked []applyRecord
+	// respDelay is the most extra latency on responses this node sends.
+	respDelay time.Duration
 }
 
-// disk is a node's durable storage. Every write is synced at once.
-type disk struct {
-	state raft.DurableState
+// applyRecord is one application the checker must verify.
+type applyRecord struct {
+	entry raft.Entry
+	// restored marks a snapshot restore at entry.Index with entry.Term.
+	restored bool
+	digest   uint64
 }
 
-func (d *disk) write(rd *raft.Ready) {
-	if rd.HardState != nil {
-		d.state.HardState = *rd.HardState
-	}
-	if rd.LogFrom == 0 {
-		return
-	}
-	first := uint64(1)
-	if d.state.Snapshot != nil {
-		first = d.state.Snapshot.Index + 1
-	}
-	keep := int(min(rd.LogFrom-first, uint64(len(d.state.Entries))))
-	d.state.Entries = append(d.state.Entries[:keep:keep], rd.Entries...)
-}
-
-func (d *disk) durable() raft.DurableState {
-	st := d.state
-	st.Entries = slices.Clone(st.Entries)
-	return st
-}
+// recentKeep bounds simNode.recent.
+const recentKeep = 256
 
 // call is a request waiting for its response.
 type call struct {
@@ -133,62 +204,52 @@ type call struct {
 	answered bool
 }
 
-// wireMsg is a message on its way.
-type wireMsg struct {
-	msg    raft.Message
-	sent   time.Duration
-	arrive time.Duration
-}
-
 // New makes a world and starts its nodes at time zero.
 func New(opts Options) (*World, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
 	w := &World{
-		opts:  opts,
-		net:   rand.New(rand.NewPCG(opts.Seed, 0x6e6574)), // "net"
-		calls: map[uint64]*call{},
-		trace: newTrace(),
+		opts:    opts,
+		net:     rand.New(rand.NewPCG(opts.Seed, 0x6e6574)),       // "net"
+		clients: rand.New(rand.NewPCG(opts.Seed, 0x636c69656e74)), // "client"
+		calls:   map[uint64]*call{},
+		trace:   newTrace(),
 	}
 	if !opts.DisableCheckers {
 		w.checker = newChecker(opts.Nodes)
 	}
-	seeds := rand.New(rand.NewPCG(opts.Seed, 0x6e6f646573)) // "nodes"
-	w.links = make([][]bool, opts.Nodes)
+	timers := rand.New(rand.NewPCG(opts.Seed, 0x74696d657273)) // "timers"
+	w.links = make([][]link, opts.Nodes)
 	for i := range opts.Nodes {
-		w.nodes = append(w.nodes, &simNode{id: raft.NodeID(i + 1), seed: seeds.Uint64()})
-		w.links[i] = make([]bool, opts.Nodes)
+		w.nodes = append(w.nodes, &simNode{id: raft.NodeID(i + 1), seed: timers.Uint64()})
+		w.links[i] = make([]link, opts.Nodes)
 		for j := range w.links[i] {
-			w.links[i][j] = true
+			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate}
 		}
 	}
+	w.record(EvWorld, raft.None, "seed=%d nodes=%d", opts.Seed, opts.Nodes)
 	for _, sn := range w.nodes {
 		if err := w.start(sn); err != nil {
 			return nil, err
 		}
 	}
+	if opts.Clients > 0 {
+		w.workload = newWorkload(w)
+	}
 	return w, nil
 }
 
-func (w *World) peers() []raft.NodeID {
-	ids := make([]raft.NodeID, len(w.nodes))
-	for i, sn := range w.nodes {
-		ids[i] = sn.id
-	}
-	return ids
-}
-
 func (w *World) start(sn *simNode) error {
-	cfg := raft.DefaultConfig(sn.id, w.peers())
-	cfg.Seed = sn.seed + sn.incarnation
-	cfg.ElectionTimeout, cfg.HeartbeatInterval = w.opts.ElectionTimeout, w.opts.HeartbeatInterval
-	n, err := raft.NewNode(w.now, cfg, sn.disk.durable())
+	n, err := raft.NewNode(w.now, w.opts.nodeConfig(sn.id, sn.seed+sn.incarnation), sn.disk.durable())
 	if err != nil {
 		return err
 	}
 	sn.node = n
-	sn.applied = nil
+	sn.store = kv.New()
+	sn.snapIndex = 0
+	sn.recent = nil
+	sn.appliedCount = 0
 	w.process(sn)
 	return nil
 }
@@ -206,23 +267,40 @@ func (w *World) node(id raft.NodeID) (*simNode, error) {
 	return w.nodes[id-1], nil
 }
 
+// stepNode runs one call into a node's core, records what changed, and
+// carries out its effects. A panic in the core stops the run as a
+// violation instead of killing the program.
+func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
+	n := sn.node
+	role, term := n.Role(), n.Term()
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				w.fail(&Violation{Property: "no panic", Detail: fmt.Sprintf("node %d panicked: %v", sn.id, p)})
+				err = fmt.Errorf("sim: node %d panicked: %v", sn.id, p)
+			}
+		}()
+		err = f(n)
+	}()
+	if n.Role() != role || n.Term() != term {
+		w.record(EvRole, sn.id, "%s term %d -> %s term %d", role, term, n.Role(), n.Term())
+	}
+	w.process(sn)
+	return err
+}
+
 // process carries out everything a node's Ready asks, then (re)schedules
 // its tick.
 func (w *World) process(sn *simNode) {
 	n := sn.node
-	for n.HasReady() {
+	for sn.syncing == nil && n.HasReady() {
 		rd := n.Ready()
-		sn.disk.write(&rd)
-		if rd.HardState != nil {
-			w.trace.add(w.now, EvPersist, sn.id, fmt.Sprintf("term=%d vote=%d", rd.HardState.Term, rd.HardState.Vote))
+		if rd.MustSync() && w.opts.DiskLatency > 0 {
+			sn.syncing = &rd
+			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn, inc: sn.incarnation})
+			break
 		}
-		for _, m := range rd.Messages {
-			w.send(sn, m)
-		}
-		for _, e := range rd.Committed {
-			sn.applied = append(sn.applied, e)
-		}
-		n.Advance(w.now)
+		w.complete(sn, &rd)
 	}
 	if d := n.Deadline(); d != sn.tickAt {
 		sn.tickAt = d
@@ -230,35 +308,76 @@ func (w *World) process(sn *simNode) {
 	}
 }
 
-func (w *World) latency() time.Duration {
-	span := int64(w.opts.LatencyMax - w.opts.LatencyMin)
-	if span == 0 {
-		return w.opts.LatencyMin
+// complete carries out a Ready whose write is durable: persist, send,
+// apply, advance.
+func (w *World) complete(sn *simNode, rd *raft.Ready) {
+	sn.disk.write(rd)
+	if rd.HardState != nil {
+		w.record(EvPersist, sn.id, "term=%d vote=%d", rd.HardState.Term, rd.HardState.Vote)
 	}
-	return w.opts.LatencyMin + time.Duration(w.net.Int64N(span+1))
+	if rd.Snapshot != nil {
+		w.record(EvPersist, sn.id, "snapshot index=%d term=%d", rd.Snapshot.Index, rd.Snapshot.Term)
+	}
+	for _, m := range rd.Messages {
+		w.send(sn, m)
+	}
+	if s := rd.RestoreSnapshot; s != nil {
+		if err := sn.store.Restore(s.Data); err != nil {
+			w.fail(&Violation{Property: "snapshot restore", Detail: fmt.Sprintf("node %d cannot restore snapshot %d: %v", sn.id, s.Index, err)})
+		}
+		sn.snapIndex = s.Index
+		w.record(EvApply, sn.id, "restore snapshot index=%d", s.Index)
+		if w.checker != nil {
+			sn.unchecked = append(sn.unchecked, applyRecord{entry: raft.Entry{Index: s.Index, Term: s.Term}, restored: true, digest: sn.store.Digest()})
+		}
+	}
+	for _, e := range rd.Committed {
+		w.apply(sn, e)
+	}
+	for _, rs := range rd.ReadStates {
+		w.workload.readState(sn, rs)
+	}
+	sn.node.Advance(w.now)
+	w.maybeCompact(sn)
 }
 
-// send puts a message on the link from sn to m.To.
-func (w *World) send(sn *simNode, m raft.Message) {
-	to, err := w.node(m.To)
-	if err != nil {
+// apply hands one committed entry to the node's state machine.
+func (w *World) apply(sn *simNode, e raft.Entry) {
+	var res kv.Result
+	var err error
+	if e.Type == raft.EntryNormal {
+		res, err = sn.store.Apply(e.Index, e.Data)
+	} else {
+		sn.store.ApplyNoop(e.Index)
+	}
+	sn.appliedCount++
+	if sn.recent = append(sn.recent, e); len(sn.recent) > 2*recentKeep {
+		sn.recent = slices.Clone(sn.recent[len(sn.recent)-recentKeep:])
+	}
+	if w.checker != nil {
+		sn.unchecked = append(sn.unchecked, applyRecord{entry: e})
+	}
+	w.workload.applied(sn, e, res, err)
+}
+
+// maybeCompact takes a snapshot when the node applied SnapshotEvery entries
+// past its last one.
+func (w *World) maybeCompact(sn *simNode) {
+	every := uint64(w.opts.SnapshotEvery)
+	applied := sn.store.AppliedIndex()
+	if every == 0 || applied < sn.snapIndex+every {
 		return
 	}
-	if m.Type.IsRequest() {
-		w.nextCall++
-		m.Call = w.nextCall
-		c := &call{req: m, from: sn, fromInc: sn.incarnation}
-		w.calls[m.Call] = c
-		w.schedule(event{at: w.now + w.opts.RPCTimeout, kind: evRPCTimeout, call: m.Call})
-	}
-	if !w.links[sn.id-1][to.id-1] {
-		w.trace.add(w.now, EvDrop, sn.id, "link down: "+m.String())
+	if err := sn.node.Compact(w.now, applied, sn.store.Snapshot()); err != nil {
+		w.record(EvError, sn.id, "compact: %v", err)
 		return
 	}
-	wm := &wireMsg{msg: m, sent: w.now, arrive: w.now + w.latency()}
-	w.wire = append(w.wire, wm)
-	w.trace.add(w.now, EvSend, sn.id, m.String())
-	w.schedule(event{at: wm.arrive, kind: evDeliver, wire: wm})
+	sn.snapIndex = applied
+	w.record(EvPersist, sn.id, "compact log to index %d", applied)
+	if w.checker != nil {
+		w.checker.snapshotTaken(w, sn.id, applied, sn.store.Digest())
+	}
+	w.process(sn)
 }
 
 // RunUntil handles every event due up to and including until, then sets
@@ -273,15 +392,65 @@ func (w *World) RunUntil(until time.Duration) {
 	}
 }
 
+// RunFor advances virtual time by d.
+func (w *World) RunFor(d time.Duration) { w.RunUntil(w.now + d) }
+
+// step handles the next event.
+func (w *World) step() {
+	ev := w.queue.pop()
+	w.now = ev.at
+	switch ev.kind {
+	case evTick:
+		sn := ev.node
+		if sn.node == nil || ev.inc != sn.incarnation || ev.at != sn.tickAt {
+			return
+		}
+		sn.tickAt = -1
+		w.stepNode(sn, func(n *raft.Node) error { n.Tick(w.now); return nil })
+	case evSync:
+		sn := ev.node
+		if sn.node == nil || ev.inc != sn.incarnation || sn.syncing == nil {
+			return
+		}
+		rd := sn.syncing
+		sn.syncing = nil
+		w.complete(sn, rd)
+		w.process(sn)
+	case evDeliver:
+		w.deliver(ev.msg)
+	case evRPCTimeout:
+		c := w.calls[ev.call]
+		if c == nil {
+			return
+		}
+		delete(w.calls, ev.call)
+		if c.answered || c.from.node == nil || c.from.incarnation != c.fromInc {
+			return
+		}
+		w.record(EvRPCError, c.from.id, "no response: %s", c.req)
+		w.stepNode(c.from, func(n *raft.Node) error { n.ReportRPCError(w.now, c.req); return nil })
+	case evClient:
+		w.workload.timer(ev.client, ev.gen)
+	}
+}
+
 // runCheckers checks every safety property and records the first violation.
 func (w *World) runCheckers() {
 	if w.checker == nil || w.violation != nil {
 		return
 	}
 	if v := w.checker.check(w); v != nil {
-		w.violation = v
-		w.trace.add(w.now, EvError, raft.None, v.Error())
+		w.fail(v)
 	}
+}
+
+func (w *World) fail(v *Violation) {
+	if w.violation != nil {
+		return
+	}
+	v.Seed, v.Event, v.At = w.opts.Seed, w.trace.Len(), w.now
+	w.violation = v
+	w.record(EvViolation, raft.None, "%s", v.Error())
 }
 
 // Violation returns the safety violation that stopped the run, or nil.
@@ -292,68 +461,7 @@ func (w *World) Violation() error {
 	return w.violation
 }
 
-// RunFor advances virtual time by d.
-func (w *World) RunFor(d time.Duration) { w.RunUntil(w.now + d) }
-
-// step handles the next event.
-func (w *World) step() {
-	ev := heap.Pop(&w.queue).(event)
-	w.now = ev.at
-	switch ev.kind {
-	case evTick:
-		sn := ev.node
-		if sn.node == nil || ev.inc != sn.incarnation || ev.at != sn.tickAt {
-			return
-		}
-		sn.tickAt = -1
-		sn.node.Tick(w.now)
-		w.process(sn)
-	case evDeliver:
-		w.deliver(ev.wire)
-	case evRPCTimeout:
-		c := w.calls[ev.call]
-		if c == nil {
-			return
-		}
-		delete(w.calls, ev.call)
-		if c.answered || c.from.node == nil || c.from.incarnation != c.fromInc {
-			return
-		}
-		w.trace.add(w.now, EvRPCError, c.from.id, "no response: "+c.req.String())
-		c.from.node.ReportRPCError(w.now, c.req)
-		w.process(c.from)
-	}
-}
-
-func (w *World) deliver(wm *wireMsg) {
-	if i := slices.Index(w.wire, wm); i >= 0 {
-		w.wire = slices.Delete(w.wire, i, i+1)
-	}
-	m := wm.msg
-	to := w.nodes[m.To-1]
-	if to.node == nil {
-		w.trace.add(w.now, EvDrop, m.To, "node down: "+m.String())
-		return
-	}
-	if !m.Type.IsRequest() && m.Call != 0 {
-		c := w.calls[m.Call]
-		if c == nil || c.answered {
-			return // answered already (or timed out): the RPC layer drops it
-		}
-		c.answered = true
-	}
-	w.trace.add(w.now, EvDeliver, m.To, m.String())
-	before := to.node.Role()
-	if err := to.node.Step(w.now, m); err != nil {
-		w.trace.add(w.now, EvError, m.To, err.Error())
-	}
-	if after := to.node.Role(); after != before {
-		w.trace.add(w.now, EvRole, m.To, fmt.Sprintf("%s -> %s term=%d", before, after, to.node.Term()))
-	}
-	w.process(to)
-}
-
-// Crash stops a node: it loses everything but its disk.
+// Crash stops a node: it loses everything but what its disk synced.
 func (w *World) Crash(id raft.NodeID) error {
 	sn, err := w.node(id)
 	if err != nil {
@@ -362,11 +470,17 @@ func (w *World) Crash(id raft.NodeID) error {
 	if sn.node == nil {
 		return fmt.Errorf("sim: node %d is already down", id)
 	}
-	sn.node = nil
+	lost := sn.syncing != nil
+	sn.node, sn.store, sn.syncing = nil, nil, nil
 	sn.incarnation++
 	sn.tickAt = -1
-	sn.applied = nil
-	w.trace.add(w.now, EvFault, id, "crash")
+	sn.recent, sn.unchecked = nil, nil
+	w.intervene(Intervention{Kind: "crash", Node: id})
+	if lost {
+		w.record(EvFault, id, "crash (an unsynced write is lost)")
+	} else {
+		w.record(EvFault, id, "crash")
+	}
 	return nil
 }
 
@@ -379,28 +493,9 @@ func (w *World) Restart(id raft.NodeID) error {
 	if sn.node != nil {
 		return fmt.Errorf("sim: node %d is already up", id)
 	}
-	w.trace.add(w.now, EvFault, id, "restart")
+	w.intervene(Intervention{Kind: "restart", Node: id})
+	w.record(EvFault, id, "restart")
 	return w.start(sn)
-}
-
-// SetLink sets the directed link from → to up or down.
-func (w *World) SetLink(from, to raft.NodeID, up bool) error {
-	if _, err := w.node(from); err != nil {
-		return err
-	}
-	if _, err := w.node(to); err != nil {
-		return err
-	}
-	if from == to {
-		return errors.New("sim: a node has no link to itself")
-	}
-	w.links[from-1][to-1] = up
-	state := "cut"
-	if up {
-		state = "heal"
-	}
-	w.trace.add(w.now, EvFault, from, fmt.Sprintf("%s link %d->%d", state, from, to))
-	return nil
 }
 
 // Leader returns the running node that leads in the highest term, or None.
@@ -442,24 +537,34 @@ func (w *World) ProposeTo(id raft.NodeID, data []byte) (Proposal, error) {
 	if sn.node == nil {
 		return Proposal{}, fmt.Errorf("sim: node %d is down", id)
 	}
-	idx, term, err := sn.node.Propose(w.now, data)
+	var p Proposal
+	err = w.stepNode(sn, func(n *raft.Node) error {
+		idx, term, err := n.Propose(w.now, data)
+		p = Proposal{Leader: id, Index: idx, Term: term}
+		return err
+	})
 	if err != nil {
 		return Proposal{}, err
 	}
-	w.trace.add(w.now, EvClient, id, fmt.Sprintf("propose %q -> index %d term %d", data, idx, term))
-	w.process(sn)
+	w.intervene(Intervention{Kind: "propose", Node: id, Data: string(data)})
+	w.record(EvClient, id, "propose %q -> index %d term %d", data, p.Index, p.Term)
 	w.runCheckers()
-	return Proposal{Leader: id, Index: idx, Term: term}, nil
+	return p, nil
 }
 
-// Applied returns the entries node id applied since it last started.
+// Applied returns the last entries node id applied (up to a few hundred).
 func (w *World) Applied(id raft.NodeID) ([]raft.Entry, error) {
 	sn, err := w.node(id)
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(sn.applied), nil
+	return slices.Clone(sn.recent), nil
 }
 
 // Trace returns the world's trace.
 func (w *World) Trace() *Trace { return w.trace }
+
+// record adds an event to the trace.
+func (w *World) record(kind EventKind, node raft.NodeID, format string, args ...any) {
+	w.trace.add(w.now, kind, node, fmt.Sprintf(format, args...))
+}

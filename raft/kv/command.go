@@ -1,0 +1,111 @@
+package kv
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// Limits on what a command carries and what the store holds.
+const (
+	// MaxKeyLen is the longest key, in bytes.
+	MaxKeyLen = 1 << 10
+	// MaxValueLen is the longest value, in bytes: in a command, and in the
+	// store after an append.
+	MaxValueLen = 64 << 10
+)
+
+// commandVersion is the first byte of every encoded command.
+const commandVersion = 1
+
+// Command is a client's request, carried as the data of a log entry.
+//
+// (ClientID, Seq) names the command so that a retry of it applies once: a
+// client numbers its commands with increasing Seq (starting at 1 is
+// customary) and reuses the Seq when it retries. A client has at most one
+// command outstanding; the store remembers only the highest Seq applied per
+// client.
+type Command struct {
+	// ClientID identifies the client's session. Zero means "no session":
+	// the command always applies and nothing is remembered.
+	ClientID uint64
+	// Seq is the command's number within the session; ignored when
+	// ClientID is zero.
+	Seq uint64
+	// Op is what to do. Invariant for a valid command: Op.Valid().
+	Op Op
+	// Key is the key operated on. Invariant: len(Key) <= MaxKeyLen.
+	Key string
+	// Value is the value to put or append; ignored (but still carried) by
+	// OpGet. Invariant: len(Value) <= MaxValueLen.
+	Value string
+}
+
+// Validate reports whether c can be decoded after encoding: its Op is valid
+// and its key and value are within MaxKeyLen and MaxValueLen.
+func (c Command) Validate() error {
+	switch {
+	case !c.Op.Valid():
+		return fmt.Errorf("kv: command: %w %d", ErrUnknownOp, uint8(c.Op))
+	case len(c.Key) > MaxKeyLen:
+		return fmt.Errorf("kv: command: %w: %d bytes (max %d)", ErrKeyTooLong, len(c.Key), MaxKeyLen)
+	case len(c.Value) > MaxValueLen:
+		return fmt.Errorf("kv: command: %w: %d bytes (max %d)", ErrValueTooLong, len(c.Value), MaxValueLen)
+	}
+	return nil
+}
+
+// Encode returns c in the binary format DecodeCommand reads:
+//
+//	version  1 byte, always 1
+//	op       1 byte
+//	clientID uvarint
+//	seq      uvarint
+//	key      uvarint length, then the bytes
+//	value    uvarint length, then the bytes
+//
+// Uvarints are minimal, so a command has exactly one encoding. Encode does
+// not check c: a command that fails Validate encodes to bytes DecodeCommand
+// rejects (and Store.Apply then reports, without applying it).
+func (c Command) Encode() []byte {
+	b := make([]byte, 0, 2+4*binary.MaxVarintLen64+len(c.Key)+len(c.Value))
+	b = append(b, commandVersion, byte(c.Op))
+	b = binary.AppendUvarint(b, c.ClientID)
+	b = binary.AppendUvarint(b, c.Seq)
+	b = appendString(b, c.Key)
+	return appendString(b, c.Value)
+}
+
+// DecodeCommand parses what Encode wrote. It rejects, with an error naming
+// the field and wrapping one of the package's Err values, input that is
+// empty or truncated, has an unknown version or op, a key or value over
+// its limit, a non-minimal uvarint, or bytes after the value. On success,
+// Encode of the result gives back b exactly. It never panics and keeps no
+// reference to b.
+func DecodeCommand(b []byte) (Command, error) {
+	c, err := decodeCommand(b)
+	if err != nil {
+		return Command{}, fmt.Errorf("kv: decode command: %w", err)
+	}
+	return c, nil
+}
+
+// decodeCommand is DecodeCommand without the error prefix.
+func decodeCommand(b []byte) (Command, error) {
+	r := reader{b: b}
+	if v := r.u8("version"); r.err == nil && v != commandVersion {
+		return Command{}, fmt.Errorf("%w %d (want %d)", ErrBadVersion, v, commandVersion)
+	}
+	var c Command
+	c.Op = Op(r.u8("op"))
+	if r.err == nil && !c.Op.Valid() {
+		return Command{}, fmt.Errorf("%w %d", ErrUnknownOp, uint8(c.Op))
+	}
+	c.ClientID = r.uvarint("client id")
+	c.Seq = r.uvarint("seq")
+	c.Key = r.str("key", MaxKeyLen, ErrKeyTooLong)
+	c.Value = r.str("value", MaxValueLen, ErrValueTooLong)
+	if err := r.finish(); err != nil {
+		return Command{}, err
+	}
+	return c, nil
+}

@@ -1,0 +1,168 @@
+package kv
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// ErrIndexNotAfter: Apply was given an index at or below the applied index.
+var ErrIndexNotAfter = errors.New("index not after the applied index")
+
+// Result is what applying a command returned, to be handed to the client
+// that proposed it.
+type Result struct {
+	// Index is the log index of the entry whose application produced this
+	// result. For a duplicate it is the index of the original, not of the
+	// retry; it is 0 for a stale retry (see Duplicate).
+	Index uint64
+	// Value is the key's value after the command: the value read by a get
+	// ("" when absent), the new value after a put or append.
+	Value string
+	// Found reports whether the key existed before the command applied: for
+	// a get, whether Value was found; for a put or append, false when the
+	// command created the key.
+	Found bool
+	// Duplicate reports that the command had been applied before and this
+	// one did nothing. When its Seq equals the session's last Seq, the
+	// result is the original's, cached. When its Seq is lower, it is a
+	// stale retry whose reply the client no longer waits for (it has moved
+	// on to a later Seq); the result is then empty apart from Duplicate.
+	Duplicate bool
+}
+
+// session is what the store remembers of one client.
+type session struct {
+	// seq is the highest Seq applied for the client.
+	seq uint64
+	// result is what applying seq returned. Invariants: !result.Duplicate
+	// and 0 < result.Index <= Store.applied.
+	result Result
+}
+
+// Store is the key-value state machine of one replica. The zero Store is
+// empty and ready to use. A Store is not safe for concurrent use (the core
+// never needs it to be).
+type Store struct {
+	// applied is the index of the last entry applied, 0 before any.
+	// It only grows, except by Restore.
+	applied uint64
+	// data holds the keys and values. Invariants: len(key) <= MaxKeyLen
+	// and len(value) <= MaxValueLen. May be nil when empty.
+	data map[string]string
+	// sessions maps a ClientID to its last applied command. Invariant: no
+	// entry for ClientID 0. May be nil when empty. Sessions are never
+	// expired: one per client id ever seen.
+	sessions map[uint64]session
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{data: map[string]string{}, sessions: map[uint64]session{}}
+}
+
+// AppliedIndex is the index of the last entry applied (by Apply, ApplyNoop
+// or a restored snapshot), 0 before any.
+func (s *Store) AppliedIndex() uint64 { return s.applied }
+
+// Apply applies the command in the data of the committed entry at index,
+// which must be above AppliedIndex; otherwise Apply returns an error
+// wrapping ErrIndexNotAfter and changes nothing.
+//
+// Any other error still counts the entry as applied (AppliedIndex becomes
+// index), so that the log keeps moving past an entry no replica can apply;
+// every replica fails the same entry the same way, so they stay equal.
+// Those errors are: data that DecodeCommand rejects, and an append whose
+// result would be longer than MaxValueLen (wrapping ErrValueTooLong). The
+// command then has no effect, not even on its session, and the Result
+// holds only Index.
+//
+// Indexes may skip (an entry the caller applies otherwise, or not at all),
+// but the caller must apply every command entry of the log, in order, for
+// replicas to agree.
+func (s *Store) Apply(index uint64, data []byte) (Result, error) {
+	if index <= s.applied {
+		return Result{}, fmt.Errorf("kv: apply entry %d: %w %d", index, ErrIndexNotAfter, s.applied)
+	}
+	s.applied = index
+	c, err := decodeCommand(data)
+	if err != nil {
+		return Result{Index: index}, fmt.Errorf("kv: apply entry %d: undecodable command: %w", index, err)
+	}
+	r, err := s.apply(index, c)
+	if err != nil {
+		return Result{Index: index}, fmt.Errorf("kv: apply entry %d: %w", index, err)
+	}
+	return r, nil
+}
+
+// apply runs a decoded command through its session and applies it.
+func (s *Store) apply(index uint64, c Command) (Result, error) {
+	if c.ClientID != 0 {
+		if sess, ok := s.sessions[c.ClientID]; ok && c.Seq <= sess.seq {
+			if c.Seq < sess.seq {
+				return Result{Duplicate: true}, nil
+			}
+			r := sess.result
+			r.Duplicate = true
+			return r, nil
+		}
+	}
+	old, found := s.data[c.Key]
+	r := Result{Index: index, Found: found}
+	switch c.Op {
+	case OpGet:
+		r.Value = old
+	case OpPut:
+		r.Value = c.Value
+	case OpAppend:
+		if len(old)+len(c.Value) > MaxValueLen {
+			return Result{}, fmt.Errorf("%w: append of %d bytes to %d (max %d)",
+				ErrValueTooLong, len(c.Value), len(old), MaxValueLen)
+		}
+		r.Value = old + c.Value
+	}
+	if c.Op != OpGet {
+		if s.data == nil {
+			s.data = map[string]string{}
+		}
+		s.data[c.Key] = r.Value
+	}
+	if c.ClientID != 0 {
+		if s.sessions == nil {
+			s.sessions = map[uint64]session{}
+		}
+		s.sessions[c.ClientID] = session{seq: c.Seq, result: r}
+	}
+	return r, nil
+}
+
+// ApplyNoop counts the entry at index as applied without a command: for
+// configuration changes and the empty entry a new leader appends. An index
+// at or below AppliedIndex is ignored (nothing changes).
+func (s *Store) ApplyNoop(index uint64) {
+	if index > s.applied {
+		s.applied = index
+	}
+}
+
+// Get returns the value of key and whether it exists. It is a local read
+// that bypasses the log and sessions: linearizable only once AppliedIndex
+// has reached a ReadIndex confirmed by a quorum.
+func (s *Store) Get(key string) (string, bool) {
+	v, ok := s.data[key]
+	return v, ok
+}
+
+// Len is the number of keys.
+func (s *Store) Len() int { return len(s.data) }
+
+// Keys returns the keys in increasing byte order, in a new slice.
+func (s *Store) Keys() []string {
+	keys := make([]string, 0, len(s.data))
+	for k := range s.data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

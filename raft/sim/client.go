@@ -1,0 +1,239 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
+)
+
+// This file is the KV workload: clients that find the leader, retry with the
+// same sequence number, and record every call for the linearizability check.
+
+// retryDelay is how long a client waits before trying another node.
+const retryDelay = 20 * time.Millisecond
+
+// HistoryOp is one client call, as the linearizability checker sees it.
+type HistoryOp struct {
+	Client uint64 `json:"client"`
+	Seq    uint64 `json:"seq"`
+	Op     kv.Op  `json:"op"`
+	Key    string `json:"key"`
+	// Value is the value written (put, append) or read (get).
+	Value string `json:"value"`
+	// Call and Return are when the call was made and answered; Done is
+	// false when no answer came (a write may or may not have happened).
+	Call   time.Duration `json:"call_ns"`
+	Return time.Duration `json:"return_ns"`
+	Done   bool          `json:"done"`
+	// Index is the log index that answered (0 for a ReadIndex read).
+	Index uint64 `json:"index"`
+}
+
+// workload drives the clients.
+type workload struct {
+	w       *World
+	clients []*client
+	// history holds finished calls, then unfinished ones are added by History.
+	history  []HistoryOp
+	nextRead uint64
+	// acked is the highest log index that answered a client.
+	acked uint64
+}
+
+// client has at most one call outstanding.
+type client struct {
+	id     uint64
+	seq    uint64
+	target raft.NodeID // the node it believes leads
+	op     *HistoryOp  // the call in progress, or nil
+	gen    uint64      // bumped on every attempt; stale timers are ignored
+	// The attempt in progress.
+	node         raft.NodeID
+	index, term  uint64 // a proposal waiting to be applied at node
+	readID       uint64 // a ReadIndex read waiting for its read state
+	readIndex    uint64 // a read waiting for node to apply readIndex
+	waitingApply bool
+}
+
+func newWorkload(w *World) *workload {
+	wl := &workload{w: w}
+	for i := range w.opts.Clients {
+		c := &client{id: uint64(i + 1), target: raft.NodeID(w.clients.IntN(len(w.nodes)) + 1)}
+		wl.clients = append(wl.clients, c)
+		wl.think(i)
+	}
+	return wl
+}
+
+// think schedules client i's next call.
+func (wl *workload) think(i int) {
+	c := wl.clients[i]
+	c.gen++
+	perClient := wl.w.opts.ClientRate / float64(len(wl.clients))
+	d := time.Duration(wl.w.clients.ExpFloat64() / perClient * float64(time.Second))
+	wl.w.schedule(event{at: wl.w.now + d, kind: evClient, client: i, gen: c.gen})
+}
+
+// timer fires client i's timer: start a call, or retry one that timed out
+// or was redirected.
+func (wl *workload) timer(i int, gen uint64) {
+	c := wl.clients[i]
+	if gen != c.gen {
+		return
+	}
+	if c.op == nil {
+		wl.startCall(c)
+	}
+	wl.attempt(i)
+}
+
+func (wl *workload) startCall(c *client) {
+	r := wl.w.clients
+	c.seq++
+	op := &HistoryOp{Client: c.id, Seq: c.seq, Key: fmt.Sprintf("k%d", r.IntN(wl.w.opts.Keys)), Call: wl.w.now}
+	switch r.IntN(3) {
+	case 0:
+		op.Op = kv.OpGet
+	case 1:
+		op.Op, op.Value = kv.OpPut, fmt.Sprintf("c%ds%d", c.id, c.seq)
+	default:
+		op.Op, op.Value = kv.OpAppend, fmt.Sprintf("c%ds%d,", c.id, c.seq)
+	}
+	c.op = op
+	wl.w.record(EvClient, raft.None, "client %d call %d: %s %s %q", c.id, c.seq, op.Op, op.Key, op.Value)
+}
+
+// attempt sends client i's call to the node it believes leads.
+func (wl *workload) attempt(i int) {
+	c := wl.clients[i]
+	w := wl.w
+	c.gen++
+	c.index, c.term, c.readID, c.readIndex, c.waitingApply = 0, 0, 0, 0, false
+	c.node = c.target
+	sn := w.nodes[c.node-1]
+	if sn.node == nil {
+		wl.redirect(i, raft.None, retryDelay)
+		return
+	}
+	var err error
+	if c.op.Op == kv.OpGet && w.opts.ReadIndexReads {
+		wl.nextRead++
+		c.readID = wl.nextRead
+		err = w.stepNode(sn, func(n *raft.Node) error { return n.ReadIndex(w.now, c.readID) })
+	} else {
+		cmd := kv.Command{ClientID: c.id, Seq: c.op.Seq, Op: c.op.Op, Key: c.op.Key, Value: c.op.Value}
+		err = w.stepNode(sn, func(n *raft.Node) error {
+			var err error
+			c.index, c.term, err = n.Propose(w.now, cmd.Encode())
+			return err
+		})
+		c.waitingApply = err == nil
+	}
+	var nl *raft.NotLeaderError
+	switch {
+	case errors.As(err, &nl):
+		wl.redirect(i, nl.Leader, 0)
+	case err != nil:
+		wl.redirect(i, c.target, retryDelay)
+	default:
+		w.schedule(event{at: w.now + w.opts.ClientTimeout, kind: evClient, client: i, gen: c.gen})
+	}
+}
+
+// redirect retries the call at leader (or the next node) after delay.
+func (wl *workload) redirect(i int, leader raft.NodeID, delay time.Duration) {
+	c := wl.clients[i]
+	if leader == raft.None {
+		leader = c.target%raft.NodeID(len(wl.w.nodes)) + 1
+		delay = max(delay, retryDelay)
+	}
+	c.target = leader
+	c.gen++
+	c.waitingApply, c.readID, c.readIndex = false, 0, 0
+	wl.w.schedule(event{at: wl.w.now + delay, kind: evClient, client: i, gen: c.gen})
+}
+
+// applied is called for every entry a node applies.
+func (wl *workload) applied(sn *simNode, e raft.Entry, res kv.Result, err error) {
+	if wl == nil {
+		return
+	}
+	for i, c := range wl.clients {
+		if c.op == nil || c.node != sn.id {
+			continue
+		}
+		switch {
+		case c.waitingApply && c.index == e.Index:
+			if e.Term != c.term || err != nil {
+				// Another entry took the index: the proposal was lost.
+				wl.redirect(i, sn.node.Leader(), 0)
+				continue
+			}
+			if c.op.Op == kv.OpGet {
+				c.op.Value = res.Value
+			}
+			wl.finish(i, e.Index)
+		case c.readIndex != 0 && sn.store.AppliedIndex() >= c.readIndex:
+			wl.finishRead(i, sn)
+		}
+	}
+}
+
+// readState answers a ReadIndex read.
+func (wl *workload) readState(sn *simNode, rs raft.ReadState) {
+	if wl == nil {
+		return
+	}
+	for i, c := range wl.clients {
+		if c.op == nil || c.node != sn.id || c.readID != rs.ID {
+			continue
+		}
+		c.readID = 0
+		if rs.Err != "" {
+			wl.redirect(i, sn.node.Leader(), retryDelay)
+			return
+		}
+		c.readIndex = max(rs.Index, 1)
+		if sn.store.AppliedIndex() >= c.readIndex {
+			wl.finishRead(i, sn)
+		}
+		return
+	}
+}
+
+func (wl *workload) finishRead(i int, sn *simNode) {
+	c := wl.clients[i]
+	c.op.Value, _ = sn.store.Get(c.op.Key)
+	wl.finish(i, 0)
+}
+
+// finish records client i's call as answered now.
+func (wl *workload) finish(i int, index uint64) {
+	c := wl.clients[i]
+	op := c.op
+	op.Return, op.Done, op.Index = wl.w.now, true, index
+	wl.acked = max(wl.acked, index)
+	wl.history = append(wl.history, *op)
+	wl.w.record(EvClient, raft.None, "client %d return %d: %s %s %q", c.id, op.Seq, op.Op, op.Key, op.Value)
+	c.op = nil
+	c.target = c.node
+	wl.think(i)
+}
+
+// History returns every client call so far, answered ones first; calls
+// still waiting are included with Done false.
+func (w *World) History() []HistoryOp {
+	if w.workload == nil {
+		return nil
+	}
+	h := append([]HistoryOp(nil), w.workload.history...)
+	for _, c := range w.workload.clients {
+		if c.op != nil {
+			h = append(h, *c.op)
+		}
+	}
+	return h
+}

@@ -1,0 +1,359 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// link is one directed channel between two nodes.
+type link struct {
+	up bool
+	// latencyMin and latencyMax bound the one-way latency, drawn uniformly
+	// per message, so messages on one link may overtake each other.
+	latencyMin, latencyMax time.Duration
+	// loss and dup are the probabilities that a message is lost or
+	// delivered twice.
+	loss, dup float64
+	// respDelay is the most extra latency a response on this link gets,
+	// drawn uniformly per response.
+	respDelay time.Duration
+}
+
+// LinkConfig is what can be set on a link. Nil fields are left alone.
+type LinkConfig struct {
+	Up         *bool          `json:"up,omitempty"`
+	LatencyMin *time.Duration `json:"latency_min_ns,omitempty"`
+	LatencyMax *time.Duration `json:"latency_max_ns,omitempty"`
+	Loss       *float64       `json:"loss,omitempty"`
+	Duplicate  *float64       `json:"duplicate,omitempty"`
+	// ResponseDelay is the most extra latency on responses.
+	ResponseDelay *time.Duration `json:"response_delay_ns,omitempty"`
+}
+
+// MsgID names one message in flight.
+type MsgID uint64
+
+// wireMsg is a message on its way.
+type wireMsg struct {
+	id     MsgID
+	msg    raft.Message
+	sent   time.Duration
+	arrive time.Duration
+	// held messages stay on the wire until released.
+	held bool
+}
+
+func (w *World) link(from, to raft.NodeID) *link { return &w.links[from-1][to-1] }
+
+// latency draws the one-way latency of m on l.
+func (w *World) latency(l *link, m *raft.Message) time.Duration {
+	d := l.latencyMin
+	if span := int64(l.latencyMax - l.latencyMin); span > 0 {
+		d += time.Duration(w.net.Int64N(span + 1))
+	}
+	if !m.Type.IsRequest() {
+		if extra := max(l.respDelay, w.nodes[m.From-1].respDelay); extra > 0 {
+			d += time.Duration(w.net.Int64N(int64(extra) + 1))
+		}
+	}
+	return d
+}
+
+// send puts a message on the link from sn to m.To.
+func (w *World) send(sn *simNode, m raft.Message) {
+	to, err := w.node(m.To)
+	if err != nil {
+		return
+	}
+	if m.Type.IsRequest() {
+		w.nextCall++
+		m.Call = w.nextCall
+		w.calls[m.Call] = &call{req: m, from: sn, fromInc: sn.incarnation}
+		w.schedule(event{at: w.now + w.opts.RPCTimeout, kind: evRPCTimeout, call: m.Call})
+	}
+	l := w.link(sn.id, to.id)
+	if !l.up {
+		w.record(EvDrop, sn.id, "link down: %s", m)
+		return
+	}
+	if l.loss > 0 && w.net.Float64() < l.loss {
+		w.record(EvDrop, sn.id, "lost: %s", m)
+		return
+	}
+	w.put(m, w.latency(l, &m))
+	if l.dup > 0 && w.net.Float64() < l.dup {
+		w.record(EvDuplicate, sn.id, "duplicated: %s", m)
+		w.put(m, w.latency(l, &m))
+	}
+}
+
+// put places m on the wire, to arrive after latency.
+func (w *World) put(m raft.Message, latency time.Duration) *wireMsg {
+	w.nextMsg++
+	wm := &wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency}
+	w.wire = append(w.wire, wm)
+	w.record(EvSend, m.From, "#%d %s", wm.id, m)
+	w.schedule(event{at: wm.arrive, kind: evDeliver, msg: wm.id})
+	return wm
+}
+
+func (w *World) wireIndex(id MsgID) int {
+	return slices.IndexFunc(w.wire, func(wm *wireMsg) bool { return wm.id == id })
+}
+
+// deliver hands message id to its receiver, unless it is held or gone.
+func (w *World) deliver(id MsgID) {
+	i := w.wireIndex(id)
+	if i < 0 || w.wire[i].held {
+		return
+	}
+	wm := w.wire[i]
+	w.wire = slices.Delete(w.wire, i, i+1)
+	m := wm.msg
+	to := w.nodes[m.To-1]
+	if to.node == nil {
+		w.record(EvDrop, m.To, "node down: #%d %s", wm.id, m)
+		return
+	}
+	if !m.Type.IsRequest() && m.Call != 0 {
+		c := w.calls[m.Call]
+		if c == nil || c.answered {
+			// The call was answered already or timed out: the RPC layer
+			// drops the late reply.
+			w.record(EvDrop, m.To, "late reply: #%d %s", wm.id, m)
+			return
+		}
+		c.answered = true
+	}
+	w.record(EvDeliver, m.To, "#%d %s", wm.id, m)
+	w.stepNode(to, func(n *raft.Node) error { return n.Step(w.now, m) })
+}
+
+// SetLinkConfig changes the directed link from → to.
+func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
+	if err := w.checkLink(from, to); err != nil {
+		return err
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+	l := w.link(from, to)
+	if c.Up != nil {
+		l.up = *c.Up
+	}
+	if c.LatencyMin != nil {
+		l.latencyMin = *c.LatencyMin
+	}
+	if c.LatencyMax != nil {
+		l.latencyMax = *c.LatencyMax
+	}
+	if l.latencyMax < l.latencyMin {
+		l.latencyMax = l.latencyMin
+	}
+	if c.Loss != nil {
+		l.loss = *c.Loss
+	}
+	if c.Duplicate != nil {
+		l.dup = *c.Duplicate
+	}
+	if c.ResponseDelay != nil {
+		l.respDelay = *c.ResponseDelay
+	}
+	w.intervene(Intervention{Kind: "link", From: from, To: to, Link: &c})
+	w.record(EvFault, from, "link %d->%d: %s", from, to, c)
+	return nil
+}
+
+func (c LinkConfig) validate() error {
+	for _, p := range []struct {
+		name string
+		v    *float64
+	}{{"loss", c.Loss}, {"duplicate", c.Duplicate}} {
+		if p.v != nil && !(*p.v >= 0 && *p.v <= 1) {
+			return fmt.Errorf("sim: %s must be a probability in [0, 1], got %v", p.name, *p.v)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		v    *time.Duration
+	}{{"latency min", c.LatencyMin}, {"latency max", c.LatencyMax}, {"response delay", c.ResponseDelay}} {
+		if p.v != nil && (*p.v < 0 || *p.v > time.Minute) {
+			return fmt.Errorf("sim: %s must be between 0 and 1m, got %v", p.name, *p.v)
+		}
+	}
+	return nil
+}
+
+func (c LinkConfig) String() string {
+	s := ""
+	if c.Up != nil {
+		s += map[bool]string{true: " up", false: " down"}[*c.Up]
+	}
+	if c.LatencyMin != nil || c.LatencyMax != nil {
+		s += fmt.Sprintf(" latency=%v..%v", deref(c.LatencyMin), deref(c.LatencyMax))
+	}
+	if c.Loss != nil {
+		s += fmt.Sprintf(" loss=%v", *c.Loss)
+	}
+	if c.Duplicate != nil {
+		s += fmt.Sprintf(" duplicate=%v", *c.Duplicate)
+	}
+	if c.ResponseDelay != nil {
+		s += fmt.Sprintf(" response-delay=%v", *c.ResponseDelay)
+	}
+	if s == "" {
+		return "unchanged"
+	}
+	return s[1:]
+}
+
+func deref[T any](p *T) (v T) {
+	if p != nil {
+		v = *p
+	}
+	return v
+}
+
+func (w *World) checkLink(from, to raft.NodeID) error {
+	if _, err := w.node(from); err != nil {
+		return err
+	}
+	if _, err := w.node(to); err != nil {
+		return err
+	}
+	if from == to {
+		return fmt.Errorf("sim: node %d has no link to itself", from)
+	}
+	return nil
+}
+
+// SetLink cuts (up=false) or heals the directed link from → to.
+func (w *World) SetLink(from, to raft.NodeID, up bool) error {
+	return w.SetLinkConfig(from, to, LinkConfig{Up: &up})
+}
+
+// Partition cuts every link between different groups, both ways, and heals
+// links inside a group. Nodes in no group are isolated.
+func (w *World) Partition(groups ...[]raft.NodeID) error {
+	group := make([]int, len(w.nodes)) // 0: in no group
+	for g, ids := range groups {
+		for _, id := range ids {
+			if _, err := w.node(id); err != nil {
+				return err
+			}
+			if group[id-1] != 0 {
+				return fmt.Errorf("sim: node %d is in two groups", id)
+			}
+			group[id-1] = g + 1
+		}
+	}
+	for i := range w.links {
+		for j := range w.links[i] {
+			if i != j {
+				w.links[i][j].up = group[i] != 0 && group[i] == group[j]
+			}
+		}
+	}
+	w.intervene(Intervention{Kind: "partition", Groups: groups})
+	w.record(EvFault, raft.None, "partition %v", groups)
+	return nil
+}
+
+// Isolate cuts every link to and from node id.
+func (w *World) Isolate(id raft.NodeID) error {
+	if _, err := w.node(id); err != nil {
+		return err
+	}
+	for i := range w.links {
+		if i != int(id-1) {
+			w.links[i][id-1].up = false
+			w.links[id-1][i].up = false
+		}
+	}
+	w.intervene(Intervention{Kind: "isolate", Node: id})
+	w.record(EvFault, id, "isolate node %d", id)
+	return nil
+}
+
+// HealAll brings every link up (latency, loss and delays stay as set).
+func (w *World) HealAll() {
+	for i := range w.links {
+		for j := range w.links[i] {
+			w.links[i][j].up = true
+		}
+	}
+	w.intervene(Intervention{Kind: "heal-all"})
+	w.record(EvFault, raft.None, "heal all links")
+}
+
+// SetResponseDelay gives every response node id sends up to d extra latency.
+func (w *World) SetResponseDelay(id raft.NodeID, d time.Duration) error {
+	sn, err := w.node(id)
+	if err != nil {
+		return err
+	}
+	if d < 0 || d > time.Minute {
+		return fmt.Errorf("sim: response delay must be between 0 and 1m, got %v", d)
+	}
+	sn.respDelay = d
+	w.intervene(Intervention{Kind: "response-delay", Node: id, Delay: d})
+	w.record(EvFault, id, "responses from node %d delayed up to %v", id, d)
+	return nil
+}
+
+// Hold keeps message id on the wire until Release.
+func (w *World) Hold(id MsgID) error {
+	i := w.wireIndex(id)
+	if i < 0 {
+		return fmt.Errorf("sim: no message #%d in flight", id)
+	}
+	w.wire[i].held = true
+	w.intervene(Intervention{Kind: "hold", Msg: id})
+	w.record(EvFault, w.wire[i].msg.From, "hold #%d %s", id, w.wire[i].msg)
+	return nil
+}
+
+// Release lets a held message go on; it arrives at its original time, or
+// now if that has passed.
+func (w *World) Release(id MsgID) error {
+	i := w.wireIndex(id)
+	if i < 0 || !w.wire[i].held {
+		return fmt.Errorf("sim: no held message #%d", id)
+	}
+	wm := w.wire[i]
+	wm.held = false
+	wm.arrive = max(wm.arrive, w.now)
+	w.intervene(Intervention{Kind: "release", Msg: id})
+	w.record(EvFault, wm.msg.From, "release #%d %s", id, wm.msg)
+	w.schedule(event{at: wm.arrive, kind: evDeliver, msg: id})
+	return nil
+}
+
+// Drop removes message id from the wire.
+func (w *World) Drop(id MsgID) error {
+	i := w.wireIndex(id)
+	if i < 0 {
+		return fmt.Errorf("sim: no message #%d in flight", id)
+	}
+	wm := w.wire[i]
+	w.wire = slices.Delete(w.wire, i, i+1)
+	w.intervene(Intervention{Kind: "drop", Msg: id})
+	w.record(EvDrop, wm.msg.From, "dropped by hand: #%d %s", id, wm.msg)
+	return nil
+}
+
+// Duplicate puts a second copy of message id on the wire; it returns the
+// copy's id.
+func (w *World) Duplicate(id MsgID) (MsgID, error) {
+	i := w.wireIndex(id)
+	if i < 0 {
+		return 0, fmt.Errorf("sim: no message #%d in flight", id)
+	}
+	m := w.wire[i].msg
+	w.intervene(Intervention{Kind: "duplicate", Msg: id})
+	w.record(EvDuplicate, m.From, "duplicated by hand: #%d %s", id, m)
+	return w.put(m, w.latency(w.link(m.From, m.To), &m)).id, nil
+}

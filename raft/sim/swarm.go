@@ -1,0 +1,221 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// Swarm is one seeded world with its options and fault schedule drawn from
+// the seed, so thousands of seeds explore thousands of different worlds.
+type Swarm struct {
+	Options Options `json:"options"`
+	// SafetyPhase is how long faults are injected.
+	SafetyPhase time.Duration `json:"safety_phase_ns"`
+	// LivenessPhase is how long the healed cluster gets to converge.
+	LivenessPhase time.Duration `json:"liveness_phase_ns"`
+	// FaultEvery is the mean time between faults.
+	FaultEvery time.Duration `json:"fault_every_ns"`
+	// Fault weights: how often each kind of fault is drawn.
+	CrashWeight, PartitionWeight, OneWayWeight, DelayWeight, HealWeight int
+}
+
+// SwarmFor draws a swarm configuration from seed.
+func SwarmFor(seed uint64) Swarm {
+	r := rand.New(rand.NewPCG(seed, 0x6f7074696f6e73)) // "options"
+	o := DefaultOptions()
+	o.Seed = seed
+	o.Nodes = 3 + r.IntN(5) // 3..7
+	o.ElectionTimeout = time.Duration(150+r.IntN(350)) * time.Millisecond
+	o.HeartbeatInterval = o.ElectionTimeout / time.Duration(3+r.IntN(5))
+	o.LatencyMin = time.Duration(r.IntN(20)) * time.Millisecond
+	o.LatencyMax = o.LatencyMin + time.Duration(r.IntN(30))*time.Millisecond
+	o.RPCTimeout = o.ElectionTimeout / 2
+	if r.IntN(2) == 0 {
+		o.Loss = float64(r.IntN(10)) / 100
+	}
+	if r.IntN(3) == 0 {
+		o.Duplicate = float64(r.IntN(5)) / 100
+	}
+	if r.IntN(2) == 0 {
+		o.DiskLatency = time.Duration(1+r.IntN(10)) * time.Millisecond
+	}
+	if r.IntN(2) == 0 {
+		o.SnapshotEvery = 20 + r.IntN(100)
+	}
+	o.MaxInflight = 1 + r.IntN(8)
+	o.DisablePreVote = r.IntN(4) == 0
+	o.BacktrackByTerm = r.IntN(2) == 0
+	o.ReadIndexReads = r.IntN(2) == 0
+	o.Clients = 1 + r.IntN(8)
+	o.ClientRate = float64(20 + r.IntN(200))
+	o.Keys = 1 + r.IntN(5)
+	o.ClientTimeout = 2 * o.ElectionTimeout
+	return Swarm{
+		Options:         o,
+		SafetyPhase:     10 * time.Second,
+		LivenessPhase:   40 * o.ElectionTimeout,
+		FaultEvery:      time.Duration(50+r.IntN(500)) * time.Millisecond,
+		CrashWeight:     r.IntN(4),
+		PartitionWeight: r.IntN(4),
+		OneWayWeight:    r.IntN(4),
+		DelayWeight:     r.IntN(4),
+		HealWeight:      1 + r.IntN(4),
+	}
+}
+
+func (s Swarm) String() string {
+	o := s.Options
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v disk=%v snapshot-every=%d inflight=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d partition=%d one-way=%d delay=%d heal=%d)",
+		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.DiskLatency,
+		o.SnapshotEvery, o.MaxInflight, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
+		s.FaultEvery, s.CrashWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight)
+}
+
+// Run runs the swarm: a safety phase with faults, then a liveness phase in
+// which the healed cluster must converge, then the linearizability check.
+// It returns the world and the first failure.
+func (s Swarm) Run() (*World, error) {
+	w, err := New(s.Options)
+	if err != nil {
+		return nil, err
+	}
+	return w, s.RunOn(w)
+}
+
+// RunOn runs the schedule on a world made from s.Options.
+func (s Swarm) RunOn(w *World) error {
+	faults := rand.New(rand.NewPCG(w.opts.Seed, 0x6661756c7473)) // "faults"
+	end := w.now + s.SafetyPhase
+	for w.now < end && w.violation == nil {
+		w.RunUntil(min(end, w.now+exp(faults, s.FaultEvery)))
+		if w.now < end {
+			s.fault(w, faults)
+		}
+	}
+	if err := w.Violation(); err != nil {
+		return err
+	}
+	// Liveness: heal everything.
+	for _, sn := range w.nodes {
+		if sn.node == nil {
+			_ = w.Restart(sn.id)
+		}
+		if sn.respDelay != 0 {
+			_ = w.SetResponseDelay(sn.id, 0)
+		}
+	}
+	w.HealAll()
+	zero, dz := 0.0, time.Duration(0)
+	for i := range w.links {
+		for j := range w.links[i] {
+			if i != j && (w.links[i][j].loss != 0 || w.links[i][j].dup != 0 || w.links[i][j].respDelay != 0) {
+				_ = w.SetLinkConfig(raft.NodeID(i+1), raft.NodeID(j+1), LinkConfig{Loss: &zero, Duplicate: &zero, ResponseDelay: &dz})
+			}
+		}
+	}
+	healed := w.now
+	acked := w.ackedIndex()
+	w.RunFor(s.LivenessPhase)
+	if err := w.Violation(); err != nil {
+		return err
+	}
+	if err := w.checkLiveness(acked, healed); err != nil {
+		return err
+	}
+	return w.CheckLinearizability(30 * time.Second)
+}
+
+// ackedIndex is the highest log index that answered a client.
+func (w *World) ackedIndex() uint64 {
+	if w.workload == nil {
+		return 0
+	}
+	return w.workload.acked
+}
+
+// checkLiveness requires a leader, every acknowledged command applied on
+// every node, and, with clients, calls answered since the heal.
+func (w *World) checkLiveness(acked uint64, healed time.Duration) error {
+	var roles []string
+	for _, sn := range w.nodes {
+		st := sn.node.Status()
+		roles = append(roles, fmt.Sprintf("n%d:%s/t%d/commit%d/applied%d", sn.id, st.Role, st.Term, st.CommitIndex, st.AppliedIndex))
+	}
+	why := strings.Join(roles, " ")
+	lead := w.Leader()
+	if lead == raft.None {
+		return fmt.Errorf("liveness: no leader %v after the faults healed (seed %d): %s", w.now-healed, w.opts.Seed, why)
+	}
+	for _, sn := range w.nodes {
+		if applied := sn.node.Status().AppliedIndex; applied < acked {
+			return fmt.Errorf("liveness: node %d applied %d but index %d was acknowledged, %v after healing (seed %d): %s",
+				sn.id, applied, acked, w.now-healed, w.opts.Seed, why)
+		}
+	}
+	if w.workload != nil {
+		answered := 0
+		for _, h := range w.workload.history {
+			if h.Return > healed {
+				answered++
+			}
+		}
+		if answered == 0 {
+			return fmt.Errorf("liveness: no client call was answered in the %v after healing (seed %d): %s", w.now-healed, w.opts.Seed, why)
+		}
+	}
+	return nil
+}
+
+// fault injects one fault drawn from the weights.
+func (s Swarm) fault(w *World, r *rand.Rand) {
+	n := len(w.nodes)
+	total := s.CrashWeight + s.PartitionWeight + s.OneWayWeight + s.DelayWeight + s.HealWeight
+	if total == 0 {
+		return
+	}
+	id := raft.NodeID(r.IntN(n) + 1)
+	k := r.IntN(total)
+	switch {
+	case k < s.CrashWeight:
+		if w.nodes[id-1].node != nil {
+			_ = w.Crash(id)
+		} else {
+			_ = w.Restart(id)
+		}
+	case k < s.CrashWeight+s.PartitionWeight:
+		// Split into two random groups.
+		var a, b []raft.NodeID
+		for _, sn := range w.nodes {
+			if r.IntN(2) == 0 {
+				a = append(a, sn.id)
+			} else {
+				b = append(b, sn.id)
+			}
+		}
+		_ = w.Partition(a, b)
+	case k < s.CrashWeight+s.PartitionWeight+s.OneWayWeight && n > 1:
+		to := raft.NodeID(r.IntN(n-1) + 1)
+		if to >= id {
+			to++
+		}
+		_ = w.SetLink(id, to, !w.links[id-1][to-1].up)
+	case k < s.CrashWeight+s.PartitionWeight+s.OneWayWeight+s.DelayWeight:
+		_ = w.SetResponseDelay(id, time.Duration(r.IntN(int(4*w.opts.ElectionTimeout/time.Millisecond)))*time.Millisecond)
+	default:
+		w.HealAll()
+		for _, sn := range w.nodes {
+			if sn.node == nil {
+				_ = w.Restart(sn.id)
+			}
+		}
+	}
+}
+
+// exp draws an exponentially distributed delay with the given mean.
+func exp(r *rand.Rand, mean time.Duration) time.Duration {
+	return time.Duration(r.ExpFloat64() * float64(mean))
+}
