@@ -42,7 +42,8 @@ func (d *disk) write(rd *raft.Ready) {
 	if first := d.firstIndex(); rd.LogFrom > first {
 		keep = int(min(rd.LogFrom-first, uint64(len(d.state.Entries))))
 	}
-	d.state.Entries = append(d.state.Entries[:keep:keep], rd.Entries...)
+	// The disk owns its slice (durable hands out copies), so it may grow in place.
+	d.state.Entries = append(d.state.Entries[:keep], rd.Entries...)
 }
 
 func (d *disk) firstIndex() uint64 {

@@ -163,7 +163,7 @@ func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
 		l.respDelay = *c.ResponseDelay
 	}
 	w.intervene(Intervention{Kind: "link", From: from, To: to, Link: &c})
-	w.record(EvFault, from, "link %d->%d: %s", from, to, c)
+	w.record(EvFault, from, "link %d->%d: %s", from, to, c.String())
 	return nil
 }
 
@@ -258,7 +258,7 @@ func (w *World) Partition(groups ...[]raft.NodeID) error {
 		}
 	}
 	w.intervene(Intervention{Kind: "partition", Groups: groups})
-	w.record(EvFault, raft.None, "partition %v", groups)
+	w.record(EvFault, raft.None, "partition %s", fmt.Sprint(groups))
 	return nil
 }
 

@@ -73,10 +73,11 @@ func (e TraceEvent) String() string {
 const traceKeep = 256
 
 // Trace keeps the most recent events of a run and counts all of them;
-// with a sink it also writes every event as one JSON line.
+// with a sink it also writes every event as one JSON line. Texts are
+// formatted only when read.
 type Trace struct {
 	n      uint64
-	recent []TraceEvent // ring buffer of the last traceKeep events
+	recent []lazyEvent // ring buffer of the last traceKeep events
 	sink   io.Writer
 	err    error // the first error writing to sink
 }
@@ -87,20 +88,33 @@ func (t *Trace) SetSink(sink io.Writer) { t.sink = sink }
 // Err is the first error the sink returned.
 func (t *Trace) Err() error { return t.err }
 
-func newTrace() *Trace { return &Trace{recent: make([]TraceEvent, 0, traceKeep)} }
+// lazyEvent is a trace event whose text is not formatted yet.
+type lazyEvent struct {
+	ev     TraceEvent
+	format string
+	args   []any
+}
 
-func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, text string) {
+func (e *lazyEvent) event() TraceEvent {
+	ev := e.ev
+	ev.Text = fmt.Sprintf(e.format, e.args...)
+	return ev
+}
+
+func newTrace() *Trace { return &Trace{recent: make([]lazyEvent, 0, traceKeep)} }
+
+func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, format string, args []any) {
 	t.n++
-	ev := TraceEvent{N: t.n, At: at, Kind: kind, Node: node, Text: text}
+	le := lazyEvent{ev: TraceEvent{N: t.n, At: at, Kind: kind, Node: node}, format: format, args: args}
 	if t.sink != nil && t.err == nil {
-		b, _ := json.Marshal(ev) // cannot fail: plain fields
+		b, _ := json.Marshal(le.event()) // cannot fail: plain fields
 		_, t.err = t.sink.Write(append(b, '\n'))
 	}
 	if len(t.recent) < traceKeep {
-		t.recent = append(t.recent, ev)
+		t.recent = append(t.recent, le)
 		return
 	}
-	t.recent[(t.n-1)%traceKeep] = ev
+	t.recent[(t.n-1)%traceKeep] = le
 }
 
 // Len is the number of events so far.
@@ -111,7 +125,7 @@ func (t *Trace) Recent(max int) []TraceEvent {
 	k := min(max, len(t.recent))
 	out := make([]TraceEvent, 0, k)
 	for i := t.n - uint64(k); i < t.n; i++ {
-		out = append(out, t.recent[i%traceKeep])
+		out = append(out, t.recent[i%traceKeep].event())
 	}
 	return out
 }

@@ -566,5 +566,5 @@ func (w *World) Trace() *Trace { return w.trace }
 
 // record adds an event to the trace.
 func (w *World) record(kind EventKind, node raft.NodeID, format string, args ...any) {
-	w.trace.add(w.now, kind, node, fmt.Sprintf(format, args...))
+	w.trace.add(w.now, kind, node, format, args)
 }
