@@ -1,0 +1,19 @@
+package web
+
+import "strconv"
+
+// NodeCard shows one node: its role, hard state and log indexes, and a
+// button that crashes it (while up) or restarts it (while down).
+//
+// The card carries data-node-id and data-role ("down" while crashed), and
+// its buttons data-action ("crash" or "restart") and data-node, for tests
+// and scripts that drive the page.
+type NodeCard struct {
+	// Node is the node to show.
+	Node NodeView
+	// Playground receives the crash and restart clicks.
+	Playground *Playground
+}
+
+// headingID is the id of the card's heading, which labels the card.
+func (c *NodeCard) headingID() string { return "node-" + strconv.Itoa(c.Node.ID) + "-title" }

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"strconv"
+)
+
+// Root is the page's root component: a header with the cluster summary,
+// the clock controls, one card per node and the client, leader and event
+// panels.
+type Root struct {
+	// Playground is the cluster the page shows; it must be set.
+	Playground *Playground
+
+	// view is the playground's state for the current build.
+	view View
+}
+
+// Compute takes the view of the playground that this build shows.
+func (c *Root) Compute() { c.view = c.Playground.View() }
+
+// ariaBool is the value of an ARIA state attribute such as aria-pressed.
+func ariaBool(b bool) string { return strconv.FormatBool(b) }
+
+// speedText labels a speed button, e.g. "0.25×".
+func speedText(s float64) string { return strconv.FormatFloat(s, 'f', -1, 64) + "×" }
+
+// pauseText labels the pause button.
+func pauseText(paused bool) string {
+	if paused {
+		return "Resume"
+	}
+	return "Pause"
+}
