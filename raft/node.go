@@ -79,6 +79,8 @@ func (e *NotLeaderError) Is(target error) bool { return target == ErrNotLeader }
 type Node struct {
 	cfg Config
 	id  NodeID
+	// src is the state of rng, kept so that Clone can copy it.
+	src *rand.PCG
 	rng *rand.Rand
 
 	role   Role
@@ -146,11 +148,12 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 	n := &Node{
 		cfg:           cfg,
 		id:            cfg.ID,
-		rng:           rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.ID))),
+		src:           rand.NewPCG(cfg.Seed, uint64(cfg.ID)),
 		term:          st.Term,
 		vote:          st.Vote,
 		hardStateSent: st.HardState,
 	}
+	n.rng = rand.New(n.src)
 	if s := st.Snapshot; s != nil {
 		n.snapshot = s
 		n.log.snapIndex, n.log.snapTerm = s.Index, s.Term
@@ -190,6 +193,17 @@ func (n *Node) refreshConf() {
 		}
 	}
 	n.conf, n.confIndex = n.baseConf(), n.log.snapIndex
+}
+
+// confFromEntries takes the newest configuration among entries just
+// appended, if there is one.
+func (n *Node) confFromEntries(ents []Entry) {
+	for i := len(ents) - 1; i >= 0; i-- {
+		if e := &ents[i]; e.Type == EntryConfig && e.Conf != nil {
+			n.conf, n.confIndex = e.Conf.Clone(), e.Index
+			return
+		}
+	}
 }
 
 // baseConf is the configuration before the first entry in the log.
@@ -348,10 +362,12 @@ func (n *Node) removeReplicator(peer NodeID) {
 func (n *Node) appendEntry(e Entry) uint64 {
 	e.Index, e.Term = n.log.lastIndex()+1, n.term
 	n.log.append(e)
-	n.ballots.appendPending(&n.conf)
 	if e.Type == EntryConfig {
+		// A configuration is used as soon as it is in the log, also to
+		// decide its own entry: a joint entry needs both quorums.
 		n.refreshConf()
 	}
+	n.ballots.appendPending(&n.conf)
 	return e.Index
 }
 
@@ -612,10 +628,12 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) {
 				panic(fmt.Sprintf("raft: node %d asked to overwrite committed entry %d", n.id, e.Index))
 			}
 			n.log.truncateSuffix(e.Index)
-			n.refreshConf()
+			if n.confIndex >= e.Index {
+				n.refreshConf() // the configuration in force was cut off
+			}
 		}
 		n.log.append(ents[i:]...)
-		n.refreshConf()
+		n.confFromEntries(ents[i:])
 		break
 	}
 	lastNew := prev + uint64(len(ents))

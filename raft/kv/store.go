@@ -3,6 +3,7 @@ package kv
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -165,4 +166,9 @@ func (s *Store) Keys() []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// Clone returns an independent copy of the store.
+func (s *Store) Clone() *Store {
+	return &Store{applied: s.applied, data: maps.Clone(s.data), sessions: maps.Clone(s.sessions)}
 }

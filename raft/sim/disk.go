@@ -42,8 +42,12 @@ func (d *disk) write(rd *raft.Ready) {
 	if first := d.firstIndex(); rd.LogFrom > first {
 		keep = int(min(rd.LogFrom-first, uint64(len(d.state.Entries))))
 	}
-	// The disk owns its slice (durable hands out copies), so it may grow in place.
-	d.state.Entries = append(d.state.Entries[:keep], rd.Entries...)
+	if keep < len(d.state.Entries) {
+		// A truncation: never overwrite entries in place, since checkpoints
+		// share this array.
+		d.state.Entries = d.state.Entries[:keep:keep]
+	}
+	d.state.Entries = append(d.state.Entries, rd.Entries...)
 }
 
 func (d *disk) firstIndex() uint64 {

@@ -71,7 +71,7 @@ func (w *World) send(sn *simNode, m raft.Message) {
 	if m.Type.IsRequest() {
 		w.nextCall++
 		m.Call = w.nextCall
-		w.calls[m.Call] = &call{req: m, from: sn, fromInc: sn.incarnation}
+		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation}
 		w.schedule(event{at: w.now + w.opts.RPCTimeout, kind: evRPCTimeout, call: m.Call})
 	}
 	l := w.link(sn.id, to.id)

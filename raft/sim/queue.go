@@ -3,6 +3,8 @@ package sim
 import (
 	"container/heap"
 	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
 )
 
 type eventKind uint8
@@ -20,7 +22,7 @@ type event struct {
 	at   time.Duration
 	seq  uint64 // set by schedule; breaks ties in scheduling order
 	kind eventKind
-	node *simNode
+	node raft.NodeID // evTick, evSync
 	inc  uint64 // incarnation of node when scheduled (evTick, evSync)
 	msg  MsgID  // evDeliver
 	call uint64 // evRPCTimeout

@@ -2,6 +2,9 @@ package sim
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -78,6 +81,16 @@ func Replay(opts Options, interventions []Intervention, until time.Duration) (*W
 	if err != nil {
 		return nil, err
 	}
+	if err := w.replay(interventions, until); err != nil {
+		return nil, err
+	}
+	w.RunUntil(until)
+	return w, nil
+}
+
+// replay carries out the recorded interventions made up to time until, each
+// at its time, and records them as its own.
+func (w *World) replay(interventions []Intervention, until time.Duration) error {
 	for _, iv := range interventions {
 		if iv.At > until {
 			break
@@ -88,19 +101,147 @@ func Replay(opts Options, interventions []Intervention, until time.Duration) (*W
 		err := iv.apply(w)
 		w.replaying = false
 		if err != nil {
-			return nil, fmt.Errorf("sim: replaying %s at %v: %w", iv.Kind, iv.At, err)
+			return fmt.Errorf("sim: replaying %s at %v: %w", iv.Kind, iv.At, err)
 		}
 	}
-	w.RunUntil(until)
-	return w, nil
+	return nil
 }
 
-// Seek returns the world as it was at time t (t <= Now): rebuilt from the
-// seed with the interventions made before t. Acting on the returned world
-// forks the run: its future is whatever happens next.
+// Seek returns the world as it was at time t (t <= Now): a copy of the
+// last checkpoint before t, with the interventions made since replayed.
+// Acting on the returned world forks the run: its future is whatever
+// happens next, and w is left as it was.
 func (w *World) Seek(t time.Duration) (*World, error) {
 	if t < 0 || t > w.now {
 		return nil, fmt.Errorf("sim: cannot seek to %v: the run spans 0..%v", t, w.now)
 	}
-	return Replay(w.opts, w.interventions, t)
+	i := len(w.checkpoints) - 1
+	for i >= 0 && w.checkpoints[i].at > t {
+		i--
+	}
+	if i < 0 {
+		return Replay(w.opts, w.interventions, t)
+	}
+	cp := w.checkpoints[i]
+	s := cp.w.clone()
+	s.checkpoints = capped(w.checkpoints[:i+1])
+	if err := s.replay(w.interventions[cp.interventions:], t); err != nil {
+		return nil, err
+	}
+	s.RunUntil(t)
+	return s, nil
 }
+
+// checkpoint is a frozen copy of the world at a moment.
+type checkpoint struct {
+	at time.Duration
+	// interventions made before the checkpoint was taken.
+	interventions int
+	w             *World
+}
+
+// maxCheckpoints bounds how many checkpoints a world keeps; when full, every
+// other one goes and the spacing doubles.
+const maxCheckpoints = 64
+
+// defaultCheckpointEvery is the first spacing between checkpoints.
+const defaultCheckpointEvery = 5 * time.Second
+
+// maybeCheckpoint takes a checkpoint when one is due.
+func (w *World) maybeCheckpoint() {
+	if w.checkpointEvery == 0 {
+		w.checkpointEvery = defaultCheckpointEvery
+	}
+	last := time.Duration(0)
+	if n := len(w.checkpoints); n > 0 {
+		last = w.checkpoints[n-1].at
+	}
+	if w.now-last < w.checkpointEvery {
+		return
+	}
+	if len(w.checkpoints) == maxCheckpoints {
+		kept := w.checkpoints[:0:0]
+		for i := 1; i < len(w.checkpoints); i += 2 {
+			kept = append(kept, w.checkpoints[i])
+		}
+		w.checkpoints = kept
+		w.checkpointEvery *= 2
+	}
+	w.checkpoints = append(w.checkpoints, checkpoint{at: w.now, interventions: len(w.interventions), w: w.clone()})
+}
+
+// clone returns an independent copy of the world. Append-only slices are
+// shared with their capacity cut, so neither side writes into the other's.
+func (w *World) clone() *World {
+	c := *w
+	netSrc, clientsSrc := *w.netSrc, *w.clientsSrc
+	c.netSrc, c.clientsSrc = &netSrc, &clientsSrc
+	c.net, c.clients = rand.New(c.netSrc), rand.New(c.clientsSrc)
+	c.nodes = make([]*simNode, len(w.nodes))
+	for i, sn := range w.nodes {
+		cn := *sn
+		if sn.node != nil {
+			cn.node = sn.node.Clone()
+			cn.store = sn.store.Clone()
+		}
+		cn.disk.state.Entries = capped(sn.disk.state.Entries)
+		if sn.syncing != nil {
+			rd := *sn.syncing
+			cn.syncing = &rd
+		}
+		cn.recent = capped(sn.recent)
+		cn.unchecked = capped(sn.unchecked)
+		c.nodes[i] = &cn
+	}
+	c.links = make([][]link, len(w.links))
+	for i := range w.links {
+		c.links[i] = slices.Clone(w.links[i])
+	}
+	c.queue = slices.Clone(w.queue)
+	c.calls = make(map[uint64]*call, len(w.calls))
+	for id, cl := range w.calls {
+		cc := *cl
+		c.calls[id] = &cc
+	}
+	c.wire = make([]*wireMsg, len(w.wire))
+	for i, wm := range w.wire {
+		cw := *wm
+		c.wire[i] = &cw
+	}
+	if w.workload != nil {
+		wl := *w.workload
+		wl.w = &c
+		wl.history = capped(w.workload.history)
+		wl.clients = make([]*client, len(w.workload.clients))
+		for i, cl := range w.workload.clients {
+			cc := *cl
+			if cl.op != nil {
+				op := *cl.op
+				cc.op = &op
+			}
+			wl.clients[i] = &cc
+		}
+		c.workload = &wl
+	}
+	tr := *w.trace
+	tr.recent = slices.Clone(w.trace.recent)
+	tr.sink = nil
+	c.trace = &tr
+	c.interventions = capped(w.interventions)
+	c.checkpoints = capped(w.checkpoints)
+	if w.checker != nil {
+		ck := *w.checker
+		ck.leaders = maps.Clone(w.checker.leaders)
+		ck.committed = capped(w.checker.committed)
+		ck.perNode = slices.Clone(w.checker.perNode)
+		ck.digests = maps.Clone(w.checker.digests)
+		c.checker = &ck
+	}
+	if w.violation != nil {
+		v := *w.violation
+		c.violation = &v
+	}
+	return &c
+}
+
+func capped[S ~[]E, E any](s S) S { return s[:len(s):len(s)] }

@@ -134,6 +134,8 @@ type World struct {
 	// Independent random streams, so one knob does not reshuffle the rest.
 	net     *rand.Rand // latencies, loss, duplication
 	clients *rand.Rand // the workload
+	// netSrc and clientsSrc are the streams' states, kept for cloning.
+	netSrc, clientsSrc *rand.PCG
 	nodes   []*simNode // nodes[i] has id i+1
 	links   [][]link   // links[from-1][to-1]
 	queue   eventQueue
@@ -150,6 +152,9 @@ type World struct {
 	// interventions made from outside, in order, for time travel.
 	interventions []Intervention
 	replaying     bool
+	// checkpoints are frozen copies of the world, oldest first.
+	checkpoints     []checkpoint
+	checkpointEvery time.Duration
 
 	checker   *checker   // nil when disabled
 	violation *Violation // the first safety violation; the run stops there
@@ -199,7 +204,7 @@ const recentKeep = 256
 // call is a request waiting for its response.
 type call struct {
 	req      raft.Message
-	from     *simNode
+	from     raft.NodeID
 	fromInc  uint64
 	answered bool
 }
@@ -210,12 +215,13 @@ func New(opts Options) (*World, error) {
 		return nil, err
 	}
 	w := &World{
-		opts:    opts,
-		net:     rand.New(rand.NewPCG(opts.Seed, 0x6e6574)),       // "net"
-		clients: rand.New(rand.NewPCG(opts.Seed, 0x636c69656e74)), // "client"
-		calls:   map[uint64]*call{},
-		trace:   newTrace(),
+		opts:       opts,
+		netSrc:     rand.NewPCG(opts.Seed, 0x6e6574),       // "net"
+		clientsSrc: rand.NewPCG(opts.Seed, 0x636c69656e74), // "client"
+		calls:      map[uint64]*call{},
+		trace:      newTrace(),
 	}
+	w.net, w.clients = rand.New(w.netSrc), rand.New(w.clientsSrc)
 	if !opts.DisableCheckers {
 		w.checker = newChecker(opts.Nodes)
 	}
@@ -297,14 +303,14 @@ func (w *World) process(sn *simNode) {
 		rd := n.Ready()
 		if rd.MustSync() && w.opts.DiskLatency > 0 {
 			sn.syncing = &rd
-			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn, inc: sn.incarnation})
+			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn.id, inc: sn.incarnation})
 			break
 		}
 		w.complete(sn, &rd)
 	}
 	if d := n.Deadline(); d != sn.tickAt {
 		sn.tickAt = d
-		w.schedule(event{at: max(d, w.now), kind: evTick, node: sn, inc: sn.incarnation})
+		w.schedule(event{at: max(d, w.now), kind: evTick, node: sn.id, inc: sn.incarnation})
 	}
 }
 
@@ -389,6 +395,7 @@ func (w *World) RunUntil(until time.Duration) {
 	}
 	if w.violation == nil {
 		w.now = max(w.now, until)
+		w.maybeCheckpoint()
 	}
 }
 
@@ -401,14 +408,14 @@ func (w *World) step() {
 	w.now = ev.at
 	switch ev.kind {
 	case evTick:
-		sn := ev.node
+		sn := w.nodes[ev.node-1]
 		if sn.node == nil || ev.inc != sn.incarnation || ev.at != sn.tickAt {
 			return
 		}
 		sn.tickAt = -1
 		w.stepNode(sn, func(n *raft.Node) error { n.Tick(w.now); return nil })
 	case evSync:
-		sn := ev.node
+		sn := w.nodes[ev.node-1]
 		if sn.node == nil || ev.inc != sn.incarnation || sn.syncing == nil {
 			return
 		}
@@ -424,11 +431,12 @@ func (w *World) step() {
 			return
 		}
 		delete(w.calls, ev.call)
-		if c.answered || c.from.node == nil || c.from.incarnation != c.fromInc {
+		from := w.nodes[c.from-1]
+		if c.answered || from.node == nil || from.incarnation != c.fromInc {
 			return
 		}
-		w.record(EvRPCError, c.from.id, "no response: %s", c.req)
-		w.stepNode(c.from, func(n *raft.Node) error { n.ReportRPCError(w.now, c.req); return nil })
+		w.record(EvRPCError, from.id, "no response: %s", c.req)
+		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, c.req); return nil })
 	case evClient:
 		w.workload.timer(ev.client, ev.gen)
 	}
@@ -567,4 +575,13 @@ func (w *World) Trace() *Trace { return w.trace }
 // record adds an event to the trace.
 func (w *World) record(kind EventKind, node raft.NodeID, format string, args ...any) {
 	w.trace.add(w.now, kind, node, format, args)
+}
+
+// NodeIDs lists the ids of w's nodes.
+func NodeIDs(w *World) []raft.NodeID {
+	ids := make([]raft.NodeID, len(w.nodes))
+	for i, sn := range w.nodes {
+		ids[i] = sn.id
+	}
+	return ids
 }

@@ -1,0 +1,216 @@
+// Command swarm runs many seeded simulator worlds, each with options and a
+// fault schedule drawn from its seed, in parallel worker processes, and
+// reports every seed that breaks a safety, liveness or linearizability
+// check with a command that reproduces it.
+//
+//	go run ./cmd/swarm -seeds 2000          # seeds 1..2000
+//	go run ./cmd/swarm -seed 1234 -trace t.jsonl   # one seed, with its trace
+package main
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft/sim"
+)
+
+func main() {
+	var (
+		seeds  = flag.Int("seeds", 100, "how many seeds to run")
+		first  = flag.Uint64("first", 1, "the first seed")
+		procs  = flag.Int("procs", runtime.NumCPU(), "worker processes")
+		one    = flag.Uint64("seed", 0, "run only this seed and explain the result")
+		trace  = flag.String("trace", "", "with -seed: write the trace as JSON lines to this file")
+		viz    = flag.String("viz", "linearizability.html", "with -seed: where to write porcupine's visualization on a linearizability failure")
+		worker = flag.Bool("worker", false, "internal: run seeds [first, first+seeds) and report one line each")
+		digest = flag.Bool("digest", false, "print each seed's SHA-256 of its whole JSON-lines trace (to compare platforms)")
+	)
+	flag.Parse()
+	switch {
+	case *digest:
+		os.Exit(runDigests(*first, *seeds))
+	case *one != 0:
+		os.Exit(runOne(*one, *trace, *viz))
+	case *worker:
+		runWorker(*first, *seeds)
+	default:
+		if *seeds < 1 || *procs < 1 {
+			fmt.Fprintln(os.Stderr, "swarm: -seeds and -procs must be at least 1")
+			os.Exit(2)
+		}
+		os.Exit(runParent(*first, *seeds, min(*procs, *seeds)))
+	}
+}
+
+// runOne runs a single seed and tells what happened.
+func runOne(seed uint64, tracePath, vizPath string) int {
+	s := sim.SwarmFor(seed)
+	fmt.Println(s)
+	w, err := sim.New(s.Options)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "swarm:", err)
+		return 2
+	}
+	if tracePath != "" {
+		f, err := os.Create(tracePath)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "swarm:", err)
+			return 2
+		}
+		defer f.Close()
+		bw := bufio.NewWriter(f)
+		defer bw.Flush()
+		w.Trace().SetSink(bw)
+	}
+	err = s.RunOn(w)
+	fmt.Printf("ran to %v: %d events, %d client calls\n", w.Now(), w.Trace().Len(), len(w.History()))
+	if err == nil {
+		fmt.Println("ok")
+		return 0
+	}
+	fmt.Println("FAIL:", err)
+	var le *sim.LinearizabilityError
+	if errors.As(err, &le) {
+		if werr := le.WriteVisualization(vizPath); werr == nil {
+			fmt.Println("visualization:", vizPath)
+		}
+	}
+	return 1
+}
+
+// runDigests prints "SEED SHA256" for each seed's full trace, so runs on
+// two platforms can be compared byte for byte.
+func runDigests(first uint64, n int) int {
+	for seed := first; seed < first+uint64(n); seed++ {
+		s := sim.SwarmFor(seed)
+		w, err := sim.New(s.Options)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "swarm:", err)
+			return 2
+		}
+		h := sha256.New()
+		w.Trace().SetSink(h)
+		runErr := s.RunOn(w)
+		fmt.Printf("%d %x events=%d result=%v\n", seed, h.Sum(nil), w.Trace().Len(), runErr)
+	}
+	return 0
+}
+
+// runWorker runs its seeds and prints "ok SEED" or "fail SEED ERROR".
+func runWorker(first uint64, n int) {
+	out := bufio.NewWriter(os.Stdout)
+	for seed := first; seed < first+uint64(n); seed++ {
+		if _, err := sim.SwarmFor(seed).Run(); err != nil {
+			fmt.Fprintf(out, "fail %d %s\n", seed, strings.ReplaceAll(err.Error(), "\n", " "))
+		} else {
+			fmt.Fprintf(out, "ok %d\n", seed)
+		}
+		out.Flush()
+	}
+}
+
+// failure is one failing seed.
+type failure struct {
+	seed uint64
+	err  string
+}
+
+// runParent splits the seeds between worker processes and reports.
+func runParent(first uint64, n, procs int) int {
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "swarm:", err)
+		return 2
+	}
+	start := time.Now()
+	results := make(chan string)
+	var cmds []*exec.Cmd
+	per, extra := n/procs, n%procs
+	next := first
+	for i := range procs {
+		count := per
+		if i < extra {
+			count++
+		}
+		cmd := exec.Command(exe, "-worker", "-first", strconv.FormatUint(next, 10), "-seeds", strconv.Itoa(count))
+		cmd.Stderr = os.Stderr
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "swarm:", err)
+			return 2
+		}
+		if err := cmd.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, "swarm:", err)
+			return 2
+		}
+		cmds = append(cmds, cmd)
+		go forward(stdout, results)
+		next += uint64(count)
+	}
+	var failures []failure
+	tty := isTerminal()
+	for done := 0; done < n; done++ {
+		line := <-results
+		kind, rest, _ := strings.Cut(line, " ")
+		if kind == "fail" {
+			seedText, msg, _ := strings.Cut(rest, " ")
+			seed, _ := strconv.ParseUint(seedText, 10, 64)
+			failures = append(failures, failure{seed, msg})
+		} else if kind != "ok" {
+			fmt.Fprintf(os.Stderr, "swarm: a worker said %q\n", line)
+			return 2
+		}
+		if tty || (done+1)%100 == 0 || done+1 == n {
+			progress := fmt.Sprintf("%d/%d seeds, %d violations, %v", done+1, n, len(failures), time.Since(start).Round(time.Second))
+			if tty {
+				fmt.Printf("\r%s", progress)
+			} else {
+				fmt.Println(progress)
+			}
+		}
+	}
+	if tty {
+		fmt.Println()
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			fmt.Fprintln(os.Stderr, "swarm: worker:", err)
+			return 2
+		}
+	}
+	if len(failures) == 0 {
+		fmt.Printf("%d seeds, 0 violations\n", n)
+		return 0
+	}
+	slices.SortFunc(failures, func(a, b failure) int { return int(a.seed) - int(b.seed) })
+	for _, f := range failures {
+		fmt.Printf("seed %d: %s\n  reproduce: go run ./cmd/swarm -seed %d -trace trace-%d.jsonl\n", f.seed, f.err, f.seed, f.seed)
+	}
+	fmt.Printf("%d seeds, %d violations\n", n, len(failures))
+	return 1
+}
+
+// forward sends each line a worker prints to results.
+func forward(r io.Reader, results chan<- string) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		results <- sc.Text()
+	}
+}
+
+func isTerminal() bool {
+	fi, err := os.Stdout.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,43 @@
+package raft
+
+import (
+	"maps"
+	"math/rand/v2"
+	"slices"
+)
+
+// Clone returns an independent deep copy of the node, for checkpoints: the
+// copy and the original can be driven separately and never affect each
+// other. Log entries are shared, since no entry is ever changed in place:
+// both sides get slices that reallocate on their next append.
+func (n *Node) Clone() *Node {
+	c := *n
+	src := *n.src
+	c.src = &src
+	c.rng = rand.New(c.src)
+	c.log.entries = capped(n.log.entries)
+	c.conf = n.conf.Clone()
+	c.votes = maps.Clone(n.votes)
+	c.msgs = capped(n.msgs)
+	c.readStates = capped(n.readStates)
+	c.reads = capped(n.reads)
+	c.confCtx.target = n.confCtx.target.Clone()
+	c.confCtx.newPeers = slices.Clone(n.confCtx.newPeers)
+	c.replicators = make([]*replicator, len(n.replicators))
+	for i, r := range n.replicators {
+		rc := *r
+		rc.inflights = slices.Clone(r.inflights)
+		rc.pending = slices.Clone(r.pending)
+		c.replicators[i] = &rc
+	}
+	c.ballots.pending = make([]Ballot, len(n.ballots.pending))
+	for i, b := range n.ballots.pending {
+		b.Granted = slices.Clone(b.Granted)
+		c.ballots.pending[i] = b
+	}
+	return &c
+}
+
+// capped returns s with its capacity cut to its length, so an append to
+// it never writes into an array another slice shares.
+func capped[S ~[]E, E any](s S) S { return s[:len(s):len(s)] }

@@ -1,0 +1,109 @@
+package sim
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// statusJSON is everything observable about a world, for comparisons.
+func statusJSON(t *testing.T, w *World) string {
+	t.Helper()
+	b, err := json.Marshal(struct {
+		Status  Status
+		History []HistoryOp
+		Recent  []TraceEvent
+	}{w.Status(), w.History(), w.Trace().Recent(50)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// interveningRun makes a world with clients and runs it 40 virtual seconds
+// with a crash, a partition and a held message along the way.
+func interveningRun(t *testing.T, until time.Duration) *World {
+	t.Helper()
+	o := DefaultOptions()
+	o.Seed, o.Clients, o.ClientRate, o.SnapshotEvery = 7, 4, 100, 50
+	w, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		at time.Duration
+		do func() error
+	}{
+		{3 * time.Second, func() error { return w.Crash(w.Leader()) }},
+		{9 * time.Second, func() error { return w.Partition([]raft.NodeID{1, 2}, []raft.NodeID{3, 4, 5}) }},
+		{14 * time.Second, func() error { w.HealAll(); return nil }},
+		{14 * time.Second, func() error { return w.Restart(firstDown(w)) }},
+		{21 * time.Second, func() error { return w.Hold(w.Status().Wire[0].ID) }},
+		{29 * time.Second, func() error { return w.SetResponseDelay(2, 80*time.Millisecond) }},
+	}
+	for _, s := range steps {
+		if s.at > until {
+			break
+		}
+		w.RunUntil(s.at)
+		if err := s.do(); err != nil {
+			t.Fatalf("at %v: %v", s.at, err)
+		}
+	}
+	w.RunUntil(until)
+	if err := w.Violation(); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func firstDown(w *World) raft.NodeID {
+	for _, n := range w.Status().Nodes {
+		if !n.Up {
+			return n.ID
+		}
+	}
+	return raft.None
+}
+
+// TestSeekMatchesARunStoppedThere: seeking back to t gives exactly the world
+// a run stopped at t had.
+func TestSeekMatchesARunStoppedThere(t *testing.T) {
+	end := interveningRun(t, 40*time.Second)
+	for _, at := range []time.Duration{0, 2 * time.Second, 14 * time.Second, 17300 * time.Millisecond, 33 * time.Second, 40 * time.Second} {
+		got, err := end.Seek(at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := interveningRun(t, at)
+		if g, w := statusJSON(t, got), statusJSON(t, want); g != w {
+			t.Fatalf("seek to %v differs from a run stopped there:\nseek: %.600s\nrun:  %.600s", at, g, w)
+		}
+	}
+}
+
+// TestSeekForks: acting on a world sought into the past leaves the
+// original alone and discards the recorded future.
+func TestSeekForks(t *testing.T) {
+	end := interveningRun(t, 30*time.Second)
+	before := statusJSON(t, end)
+	past, err := end.Seek(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := past.Crash(2); err != nil {
+		t.Fatal(err)
+	}
+	past.RunFor(5 * time.Second)
+	if statusJSON(t, end) != before {
+		t.Fatal("acting on the past world changed the original")
+	}
+	if n := len(past.Interventions()); n != 3 {
+		t.Fatalf("the fork has %d interventions, want the 2 made before 10s plus its crash: %+v", n, past.Interventions())
+	}
+	if _, err := end.Seek(31 * time.Second); err == nil {
+		t.Fatal("seeking past the end succeeded")
+	}
+}
