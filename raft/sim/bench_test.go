@@ -31,7 +31,7 @@ func benchmarkSpeed(b *testing.B, checkers bool) {
 	b.ReportMetric(float64(b.N)*step.Seconds()/time.Since(start).Seconds(), "virtual-s/s")
 }
 
-func BenchmarkSimSpeed(b *testing.B)            { benchmarkSpeed(b, true) }
+func BenchmarkSimSpeed(b *testing.B)           { benchmarkSpeed(b, true) }
 func BenchmarkSimSpeedNoCheckers(b *testing.B) { benchmarkSpeed(b, false) }
 
 // BenchmarkSeekEndOf10Minutes measures seeking to moments of the last

@@ -23,9 +23,9 @@ type event struct {
 	seq  uint64 // set by schedule; breaks ties in scheduling order
 	kind eventKind
 	node raft.NodeID // evTick, evSync
-	inc  uint64 // incarnation of node when scheduled (evTick, evSync)
-	msg  MsgID  // evDeliver
-	call uint64 // evRPCTimeout
+	inc  uint64      // incarnation of node when scheduled (evTick, evSync)
+	msg  MsgID       // evDeliver
+	call uint64      // evRPCTimeout
 	// evClient: the client and its timer generation.
 	client int
 	gen    uint64

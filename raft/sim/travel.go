@@ -147,18 +147,19 @@ const maxCheckpoints = 64
 // defaultCheckpointEvery is the first spacing between checkpoints.
 const defaultCheckpointEvery = 5 * time.Second
 
-// maybeCheckpoint takes a checkpoint when one is due.
-func (w *World) maybeCheckpoint() {
+// nextCheckpoint is when the next checkpoint is due.
+func (w *World) nextCheckpoint() time.Duration {
 	if w.checkpointEvery == 0 {
 		w.checkpointEvery = defaultCheckpointEvery
 	}
-	last := time.Duration(0)
 	if n := len(w.checkpoints); n > 0 {
-		last = w.checkpoints[n-1].at
+		return w.checkpoints[n-1].at + w.checkpointEvery
 	}
-	if w.now-last < w.checkpointEvery {
-		return
-	}
+	return w.checkpointEvery
+}
+
+// checkpoint freezes the world as it is now.
+func (w *World) checkpoint() {
 	if len(w.checkpoints) == maxCheckpoints {
 		kept := w.checkpoints[:0:0]
 		for i := 1; i < len(w.checkpoints); i += 2 {

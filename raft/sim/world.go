@@ -136,10 +136,10 @@ type World struct {
 	clients *rand.Rand // the workload
 	// netSrc and clientsSrc are the streams' states, kept for cloning.
 	netSrc, clientsSrc *rand.PCG
-	nodes   []*simNode // nodes[i] has id i+1
-	links   [][]link   // links[from-1][to-1]
-	queue   eventQueue
-	seq     uint64 // tie-breaker: events at one time run in scheduling order
+	nodes              []*simNode // nodes[i] has id i+1
+	links              [][]link   // links[from-1][to-1]
+	queue              eventQueue
+	seq                uint64 // tie-breaker: events at one time run in scheduling order
 
 	nextCall uint64
 	calls    map[uint64]*call
@@ -390,12 +390,19 @@ func (w *World) maybeCompact(sn *simNode) {
 // the clock to until. After a safety violation it does nothing.
 func (w *World) RunUntil(until time.Duration) {
 	for w.violation == nil && len(w.queue) > 0 && w.queue[0].at <= until {
+		if due := w.nextCheckpoint(); due < w.queue[0].at {
+			// Everything up to due has happened: freeze this moment.
+			w.now = max(w.now, due)
+			w.checkpoint()
+		}
 		w.step()
 		w.runCheckers()
 	}
 	if w.violation == nil {
 		w.now = max(w.now, until)
-		w.maybeCheckpoint()
+		if w.now >= w.nextCheckpoint() {
+			w.checkpoint()
+		}
 	}
 }
 
