@@ -15,8 +15,9 @@ type link struct {
 	// per message, so messages on one link may overtake each other.
 	latencyMin, latencyMax time.Duration
 	// loss and dup are the probabilities that a message is lost or
-	// delivered twice.
-	loss, dup float64
+	// delivered twice; reorder is the probability that it is held back
+	// long enough to arrive after messages sent later.
+	loss, dup, reorder float64
 	// respDelay is the most extra latency a response on this link gets,
 	// drawn uniformly per response.
 	respDelay time.Duration
@@ -29,6 +30,7 @@ type LinkConfig struct {
 	LatencyMax *time.Duration `json:"latency_max_ns,omitempty"`
 	Loss       *float64       `json:"loss,omitempty"`
 	Duplicate  *float64       `json:"duplicate,omitempty"`
+	Reorder    *float64       `json:"reorder,omitempty"`
 	// ResponseDelay is the most extra latency on responses.
 	ResponseDelay *time.Duration `json:"response_delay_ns,omitempty"`
 }
@@ -53,6 +55,9 @@ func (w *World) latency(l *link, m *raft.Message) time.Duration {
 	d := l.latencyMin
 	if span := int64(l.latencyMax - l.latencyMin); span > 0 {
 		d += time.Duration(w.net.Int64N(span + 1))
+	}
+	if l.reorder > 0 && w.net.Float64() < l.reorder {
+		d += time.Duration(w.net.Int64N(int64(2*l.latencyMax + time.Millisecond)))
 	}
 	if !m.Type.IsRequest() {
 		if extra := max(l.respDelay, w.nodes[m.From-1].respDelay); extra > 0 {
@@ -159,6 +164,9 @@ func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
 	if c.Duplicate != nil {
 		l.dup = *c.Duplicate
 	}
+	if c.Reorder != nil {
+		l.reorder = *c.Reorder
+	}
 	if c.ResponseDelay != nil {
 		l.respDelay = *c.ResponseDelay
 	}
@@ -171,7 +179,7 @@ func (c LinkConfig) validate() error {
 	for _, p := range []struct {
 		name string
 		v    *float64
-	}{{"loss", c.Loss}, {"duplicate", c.Duplicate}} {
+	}{{"loss", c.Loss}, {"duplicate", c.Duplicate}, {"reorder", c.Reorder}} {
 		if p.v != nil && !(*p.v >= 0 && *p.v <= 1) {
 			return fmt.Errorf("sim: %s must be a probability in [0, 1], got %v", p.name, *p.v)
 		}
@@ -200,6 +208,9 @@ func (c LinkConfig) String() string {
 	}
 	if c.Duplicate != nil {
 		s += fmt.Sprintf(" duplicate=%v", *c.Duplicate)
+	}
+	if c.Reorder != nil {
+		s += fmt.Sprintf(" reorder=%v", *c.Reorder)
 	}
 	if c.ResponseDelay != nil {
 		s += fmt.Sprintf(" response-delay=%v", *c.ResponseDelay)

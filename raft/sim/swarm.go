@@ -40,6 +40,9 @@ func SwarmFor(seed uint64) Swarm {
 	if r.IntN(3) == 0 {
 		o.Duplicate = float64(r.IntN(5)) / 100
 	}
+	if r.IntN(3) == 0 {
+		o.Reorder = float64(r.IntN(20)) / 100
+	}
 	if r.IntN(2) == 0 {
 		o.DiskLatency = time.Duration(1+r.IntN(10)) * time.Millisecond
 	}
@@ -69,8 +72,8 @@ func SwarmFor(seed uint64) Swarm {
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v disk=%v snapshot-every=%d inflight=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d partition=%d one-way=%d delay=%d heal=%d)",
-		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.DiskLatency,
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d partition=%d one-way=%d delay=%d heal=%d)",
+		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
 		o.SnapshotEvery, o.MaxInflight, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
 		s.FaultEvery, s.CrashWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight)
 }
@@ -112,8 +115,8 @@ func (s Swarm) RunOn(w *World) error {
 	zero, dz := 0.0, time.Duration(0)
 	for i := range w.links {
 		for j := range w.links[i] {
-			if i != j && (w.links[i][j].loss != 0 || w.links[i][j].dup != 0 || w.links[i][j].respDelay != 0) {
-				_ = w.SetLinkConfig(raft.NodeID(i+1), raft.NodeID(j+1), LinkConfig{Loss: &zero, Duplicate: &zero, ResponseDelay: &dz})
+			if l := w.links[i][j]; i != j && (l.loss != 0 || l.dup != 0 || l.reorder != 0 || l.respDelay != 0) {
+				_ = w.SetLinkConfig(raft.NodeID(i+1), raft.NodeID(j+1), LinkConfig{Loss: &zero, Duplicate: &zero, Reorder: &zero, ResponseDelay: &dz})
 			}
 		}
 	}

@@ -23,6 +23,8 @@ const (
 	EvPersist
 	EvApply
 	EvRole
+	EvReplicator
+	EvTimer
 	EvFault
 	EvClient
 	EvError
@@ -30,19 +32,21 @@ const (
 )
 
 var eventKindNames = [...]string{
-	EvWorld:     "world",
-	EvDuplicate: "duplicate",
-	EvApply:     "apply",
-	EvViolation: "violation",
-	EvSend:      "send",
-	EvDeliver:   "deliver",
-	EvDrop:      "drop",
-	EvRPCError:  "rpc-error",
-	EvPersist:   "persist",
-	EvRole:      "role",
-	EvFault:     "fault",
-	EvClient:    "client",
-	EvError:     "error",
+	EvWorld:      "world",
+	EvDuplicate:  "duplicate",
+	EvApply:      "apply",
+	EvViolation:  "violation",
+	EvReplicator: "replicator",
+	EvTimer:      "timer",
+	EvSend:       "send",
+	EvDeliver:    "deliver",
+	EvDrop:       "drop",
+	EvRPCError:   "rpc-error",
+	EvPersist:    "persist",
+	EvRole:       "role",
+	EvFault:      "fault",
+	EvClient:     "client",
+	EvError:      "error",
 }
 
 func (k EventKind) String() string {

@@ -33,6 +33,9 @@ type Options struct {
 	// Loss and Duplicate are every link's loss and duplication probabilities.
 	Loss      float64 `json:"loss"`
 	Duplicate float64 `json:"duplicate"`
+	// Reorder is every link's probability of holding a message back so
+	// that later ones overtake it.
+	Reorder float64 `json:"reorder"`
 	// DiskLatency is how long a write takes to sync; zero syncs at once.
 	DiskLatency time.Duration `json:"disk_latency_ns"`
 
@@ -88,8 +91,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("sim: nodes must be between 1 and %d, got %d", MaxNodes, o.Nodes)
 	case o.LatencyMin < 0 || o.LatencyMax < o.LatencyMin || o.LatencyMax > time.Minute:
 		return fmt.Errorf("sim: latency range [%v, %v] is invalid", o.LatencyMin, o.LatencyMax)
-	case !prob(o.Loss) || !prob(o.Duplicate):
-		return fmt.Errorf("sim: loss and duplicate must be probabilities in [0, 1], got %v and %v", o.Loss, o.Duplicate)
+	case !prob(o.Loss) || !prob(o.Duplicate) || !prob(o.Reorder):
+		return fmt.Errorf("sim: loss, duplicate and reorder must be probabilities in [0, 1], got %v, %v and %v", o.Loss, o.Duplicate, o.Reorder)
 	case o.DiskLatency < 0 || o.DiskLatency > time.Minute:
 		return fmt.Errorf("sim: disk latency must be between 0 and 1m, got %v", o.DiskLatency)
 	case o.RPCTimeout <= 0:
@@ -155,6 +158,9 @@ type World struct {
 	// checkpoints are frozen copies of the world, oldest first.
 	checkpoints     []checkpoint
 	checkpointEvery time.Duration
+
+	// peerStates is scratch space for noticing replicator changes.
+	peerStates []raft.PeerState
 
 	checker   *checker   // nil when disabled
 	violation *Violation // the first safety violation; the run stops there
@@ -231,7 +237,7 @@ func New(opts Options) (*World, error) {
 		w.nodes = append(w.nodes, &simNode{id: raft.NodeID(i + 1), seed: timers.Uint64()})
 		w.links[i] = make([]link, opts.Nodes)
 		for j := range w.links[i] {
-			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate}
+			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate, reorder: opts.Reorder}
 		}
 	}
 	w.record(EvWorld, raft.None, "seed=%d nodes=%d", opts.Seed, opts.Nodes)
@@ -279,6 +285,7 @@ func (w *World) node(id raft.NodeID) (*simNode, error) {
 func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 	n := sn.node
 	role, term := n.Role(), n.Term()
+	w.peerStates = n.ReplicatorStates(w.peerStates[:0])
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -291,8 +298,30 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 	if n.Role() != role || n.Term() != term {
 		w.record(EvRole, sn.id, "%s term %d -> %s term %d", role, term, n.Role(), n.Term())
 	}
+	if n.Role() == raft.Leader {
+		w.recordReplicatorChanges(sn.id, n)
+	}
 	w.process(sn)
 	return err
+}
+
+// recordReplicatorChanges traces every replicator whose state or blocking
+// changed in the last step (w.peerStates holds the states before it).
+func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
+	before := w.peerStates
+	after := n.ReplicatorStates(w.peerStates[len(w.peerStates):])
+	for _, a := range after {
+		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
+		switch {
+		case i < 0:
+			w.record(EvReplicator, id, "replicator %d->%d started in %s", id, a.Peer, a.State)
+		case before[i].State != a.State:
+			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", id, a.Peer, before[i].State, a.State)
+		case before[i].Blocked != a.Blocked && a.Blocked:
+			w.record(EvReplicator, id, "replicator %d->%d blocked after an RPC error", id, a.Peer)
+		}
+	}
+	w.peerStates = after[:0]
 }
 
 // process carries out everything a node's Ready asks, then (re)schedules
@@ -420,6 +449,7 @@ func (w *World) step() {
 			return
 		}
 		sn.tickAt = -1
+		w.record(EvTimer, sn.id, "tick")
 		w.stepNode(sn, func(n *raft.Node) error { n.Tick(w.now); return nil })
 	case evSync:
 		sn := w.nodes[ev.node-1]

@@ -1,0 +1,18 @@
+package raft
+
+// ReplicatorStates appends, for a leader, each replicator's peer and state
+// to buf, in peer order; it is a cheap way to notice state changes without
+// building a whole Status.
+func (n *Node) ReplicatorStates(buf []PeerState) []PeerState {
+	for _, r := range n.replicators {
+		buf = append(buf, PeerState{Peer: r.peer, State: r.state, Blocked: r.blockedUntil != 0})
+	}
+	return buf
+}
+
+// PeerState is a replicator's peer, state and whether it is blocked.
+type PeerState struct {
+	Peer    NodeID
+	State   ReplicatorState
+	Blocked bool
+}
