@@ -1,0 +1,236 @@
+//go:build browser
+
+// The browser test: the real page, served by this server, in Debian's
+// headless Chromium. It needs the built site (./build.sh) and
+// /usr/bin/chromium, so it only builds with the tag:
+//
+//	go test -tags browser -count=1 ./cmd/serve/
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+const (
+	chromiumPath = "/usr/bin/chromium"
+	siteDir      = "../../static"
+	artifactsDir = "../../artifacts"
+	// waitLimit bounds each wait for the page to reach a state.
+	waitLimit = 10 * time.Second
+)
+
+// consoleLog keeps the errors a page reports: console.error calls, uncaught
+// exceptions and error entries of the browser log.
+type consoleLog struct {
+	mu     sync.Mutex
+	errors []string
+}
+
+// listen records one event; it runs in the tab's read loop, so it only
+// formats and appends.
+func (c *consoleLog) listen(ev any) {
+	var msg string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type != runtime.ConsoleAPICalledTypeError && ev.Type != runtime.ConsoleAPICalledTypeAssert {
+			return
+		}
+		var parts []string
+		for _, a := range ev.Args {
+			if a.Description != "" {
+				parts = append(parts, a.Description)
+			} else {
+				parts = append(parts, string(a.Value))
+			}
+		}
+		msg = "console." + string(ev.Type) + ": " + strings.Join(parts, " ")
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg = "uncaught exception: " + d.Text
+		if d.Exception != nil {
+			msg += " " + d.Exception.Description
+		}
+	case *log.EventEntryAdded:
+		if ev.Entry.Level != log.EntryLevelError {
+			return
+		}
+		msg = fmt.Sprintf("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
+	default:
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.errors = append(c.errors, msg)
+}
+
+func (c *consoleLog) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.errors, "\n")
+}
+
+// startServer serves the built site on a free port and returns its URL.
+func startServer(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(siteDir, "raft-playground.wasm")); err != nil {
+		t.Fatalf("the site is not built (%v); run ./build.sh first", err)
+	}
+	h, err := NewHandler(siteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("server: %v", err)
+		}
+	}()
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// newBrowser starts a fresh headless Chromium and returns a tab context that
+// reports the page's errors to console.
+func newBrowser(t *testing.T, console *consoleLog) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("%s is missing; install it with: apt-get install -y chromium (or run .ci/ensure-chromium.sh as root)", chromiumPath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	// One limit for the whole test, so that nothing hangs forever.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	tab, cancelTab := chromedp.NewContext(alloc, chromedp.WithListener(console.listen))
+	t.Cleanup(cancelTab)
+	return tab
+}
+
+// page drives the tab, and on failure saves a screenshot and shows what the
+// page said.
+type page struct {
+	t       *testing.T
+	ctx     context.Context
+	console *consoleLog
+}
+
+// fatal stops the test with the page's text and errors.
+func (p *page) fatal(format string, args ...any) {
+	p.t.Helper()
+	p.screenshot()
+	text, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 2000) : ""`))
+	p.t.Fatalf("%s\npage text:\n%s\npage errors:\n%s", fmt.Sprintf(format, args...), text, p.console)
+}
+
+// waitString polls a JavaScript expression until it gives a non-empty string.
+func (p *page) waitString(what, expr string) string {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Poll[string](expr,
+		chromedp.WithPollingInterval(50*time.Millisecond),
+		chromedp.WithPollingTimeout(waitLimit)))
+	if err != nil {
+		p.fatal("waiting for %s: %v", what, err)
+	}
+	return v
+}
+
+// click clicks the first element a CSS selector finds.
+func (p *page) click(sel string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		p.fatal("clicking %s: %v", sel, err)
+	}
+}
+
+// screenshot writes the whole page to artifacts/browser.png.
+func (p *page) screenshot() {
+	p.t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Errorf("screenshot: %v", err)
+		return
+	}
+	if err := os.MkdirAll(artifactsDir, 0o755); err != nil {
+		p.t.Errorf("screenshot: %v", err)
+		return
+	}
+	name := filepath.Join(artifactsDir, "browser.png")
+	if err := os.WriteFile(name, png, 0o644); err != nil {
+		p.t.Errorf("screenshot: %v", err)
+		return
+	}
+	p.t.Logf("screenshot: %s", name)
+}
+
+// leaderExcept is JavaScript giving the node id of a card shown as leader
+// whose id is not except, or "".
+func leaderExcept(except string) string {
+	return fmt.Sprintf(`(() => {
+		const card = [...document.querySelectorAll('[data-role="leader"][data-node-id]')]
+			.find((e) => e.dataset.nodeId !== %q);
+		return card ? card.dataset.nodeId : "";
+	})()`, except)
+}
+
+// TestPageCrashLeaderAndPropose opens the page, crashes the leader it shows,
+// waits for another leader and proposes a command.
+func TestPageCrashLeaderAndPropose(t *testing.T) {
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+
+	lead := p.waitString("a leader", leaderExcept(""))
+	t.Logf("leader: node %s", lead)
+
+	p.click(fmt.Sprintf(`button[data-action="crash"][data-node=%q]`, lead))
+	p.waitString("node "+lead+" to be shown down",
+		fmt.Sprintf(`document.querySelector('[data-role="down"][data-node-id=%q]') ? "down" : ""`, lead))
+	next := p.waitString("a leader other than node "+lead, leaderExcept(lead))
+	t.Logf("after crashing node %s, leader: node %s", lead, next)
+
+	p.click("#propose")
+	result := p.waitString("#propose-result to show an index", `(() => {
+		const e = document.querySelector("#propose-result");
+		return e && /index\D{0,3}\d+/i.test(e.textContent) ? e.textContent.trim() : "";
+	})()`)
+	t.Logf("propose: %s", result)
+
+	p.screenshot()
+	if errs := console.String(); errs != "" {
+		t.Fatalf("the page reported errors:\n%s", errs)
+	}
+}

@@ -1,0 +1,223 @@
+// Command serve serves the playground's site (static/) for `make serve`.
+//
+//	go run ./cmd/serve [-addr 127.0.0.1:8080] [-dir static]
+//
+// It serves .wasm as application/wasm (so browsers can compile it while it
+// downloads) and, when the client accepts them, the precompressed X.br or X.gz
+// that build.sh writes beside X. Every response asks the browser to
+// revalidate, so a rebuild shows on the next reload.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on, host:port")
+	dir := flag.String("dir", "static", "directory to serve")
+	flag.Parse()
+	if err := run(*addr, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "serve:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves dir on addr until SIGINT or SIGTERM.
+func run(addr, dir string) error {
+	h, err := NewHandler(dir)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path.Join(dir, "raft-playground.wasm")); err != nil {
+		fmt.Fprintf(os.Stderr, "serve: warning: %s/raft-playground.wasm is missing; run ./build.sh\n", dir)
+	}
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	fmt.Printf("Raft Playground: http://%s/\n", ln.Addr())
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// listen listens on addr, explaining the usual failure in one line.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		host, _, splitErr := net.SplitHostPort(addr)
+		if splitErr != nil || host == "" {
+			host = "127.0.0.1"
+		}
+		return nil, fmt.Errorf("cannot listen on %s: address already in use; pass -addr %s",
+			addr, net.JoinHostPort(host, "PORT"))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// contentTypes fixes the types of the files the site is made of, whatever
+// the system's MIME tables say.
+var contentTypes = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".mjs":  "text/javascript; charset=utf-8",
+	".json": "application/json",
+	".wasm": "application/wasm",
+	".svg":  "image/svg+xml",
+	".png":  "image/png",
+	".ico":  "image/x-icon",
+	".txt":  "text/plain; charset=utf-8",
+}
+
+// encodings are the precompressed variants, in order of preference: the
+// Content-Encoding and the suffix of the file that holds it.
+var encodings = []struct{ name, suffix string }{
+	{"br", ".br"},
+	{"gzip", ".gz"},
+}
+
+// NewHandler serves the files under dir. Requests cannot leave dir, not even
+// through symbolic links.
+func NewHandler(dir string) (http.Handler, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot serve %s: %w", dir, err)
+	}
+	fsys := root.FS()
+	return &handler{fsys: fsys, files: http.FileServerFS(fsys)}, nil
+}
+
+// handler serves a file system, choosing precompressed variants.
+type handler struct {
+	fsys  fs.FS
+	files http.Handler // the plain file server, for everything not precompressed
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if name == "" {
+		name = "."
+	}
+	ctype := contentTypes[path.Ext(name)]
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && isFile(h.fsys, name) {
+		if ctype != "" {
+			w.Header().Set("Content-Type", ctype)
+		}
+		// Only a file that exists uncompressed has variants, so whether a
+		// path exists does not depend on the client's Accept-Encoding.
+		variants := false
+		for _, enc := range encodings {
+			if !isFile(h.fsys, name+enc.suffix) {
+				continue
+			}
+			variants = true
+			if accepts(r.Header.Get("Accept-Encoding"), enc.name) {
+				w.Header().Add("Vary", "Accept-Encoding")
+				h.serveVariant(w, r, name+enc.suffix, enc.name, ctype)
+				return
+			}
+		}
+		if variants {
+			w.Header().Add("Vary", "Accept-Encoding")
+		}
+	}
+	h.files.ServeHTTP(w, r)
+}
+
+// serveVariant serves a precompressed file with its Content-Encoding and the
+// Content-Type of the uncompressed file.
+func (h *handler) serveVariant(w http.ResponseWriter, r *http.Request, name, encoding, ctype string) {
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		http.Error(w, "cannot open "+name, http.StatusInternalServerError)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		http.Error(w, "cannot stat "+name, http.StatusInternalServerError)
+		return
+	}
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	content, ok := f.(io.ReadSeeker) // files of an os.Root's FS are *os.File
+	if !ok {
+		http.Error(w, "cannot seek "+name, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Encoding", encoding)
+	http.ServeContent(w, r, name, info.ModTime(), content)
+}
+
+// isFile reports whether name is a regular file in fsys.
+func isFile(fsys fs.FS, name string) bool {
+	info, err := fs.Stat(fsys, name)
+	return err == nil && info.Mode().IsRegular()
+}
+
+// accepts reports whether an Accept-Encoding header allows a content coding:
+// named with a q-value above zero, or covered by "*" with one.
+func accepts(header, coding string) bool {
+	star := false
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		ok := qValue(params) > 0
+		switch name {
+		case coding:
+			return ok
+		case "*":
+			star = ok
+		}
+	}
+	return star
+}
+
+// qValue reads the q parameter of one Accept-Encoding element (1 when
+// absent, 0 when malformed).
+func qValue(params string) float64 {
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, found := strings.Cut(strings.TrimSpace(p), "=")
+		if !found || !strings.EqualFold(strings.TrimSpace(k), "q") {
+			continue
+		}
+		q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil {
+			return 0
+		}
+		return q
+	}
+	return 1
+}

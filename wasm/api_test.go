@@ -1,0 +1,140 @@
+//go:build js && wasm
+
+package main
+
+// Run with: GOOS=js GOARCH=wasm go test -exec "$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+)
+
+// registerForTest registers the API and returns the object handed to
+// globalThis.__raftPlaygroundReady.
+func registerForTest(t *testing.T) safejs.Value {
+	t.Helper()
+	global := safejs.Global()
+	var got safejs.Value
+	calls := 0
+	ready, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		calls++
+		got = args[0]
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ready.Release()
+	if err := global.Set("__raftPlaygroundReady", ready); err != nil {
+		t.Fatal(err)
+	}
+	if err := registerAPI(); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Fatalf("__raftPlaygroundReady called %d times, want once", calls)
+	}
+	published, err := global.Get("__raftPlaygroundAPI")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !published.Equal(got) {
+		t.Fatal("globalThis.__raftPlaygroundAPI is not the object handed to __raftPlaygroundReady")
+	}
+	return got
+}
+
+// callJS calls api[method](args...) and decodes the JSON string it returns.
+func callJS(t *testing.T, api safejs.Value, method string, args ...any) (result json.RawMessage, errMsg string) {
+	t.Helper()
+	v, err := api.Call(method, args...)
+	if err != nil {
+		t.Fatalf("%s threw: %v", method, err)
+	}
+	if v.Type() != safejs.TypeString {
+		t.Fatalf("%s returned a %v, want a JSON string", method, v.Type())
+	}
+	s, err := v.String()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Result json.RawMessage `json:"result"`
+		Error  string          `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		t.Fatalf("%s returned %q: %v", method, s, err)
+	}
+	return a.Result, a.Error
+}
+
+func TestAPIFromJavaScript(t *testing.T) {
+	api := registerForTest(t)
+	version, err := api.Get("version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := version.String(); s != Version() {
+		t.Fatalf("version = %q, want %q", s, Version())
+	}
+
+	global := safejs.Global()
+	symbol, err := global.Get("Symbol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym, err := symbol.Invoke("s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := global.Get("parseInt")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	res, msg := callJS(t, api, "createCluster", map[string]any{"nodes": 3, "seed": 4})
+	if msg != "" || string(res) != "1" {
+		t.Fatalf("createCluster({nodes: 3, seed: 4}) = %s, error %q", res, msg)
+	}
+	for _, tc := range []struct {
+		method string
+		args   []any
+		want   string
+	}{
+		{"createCluster", []any{map[string]any{"nodes": 12}},
+			"createCluster: nodes must be an integer between 1 and 9, got 12"},
+		{"createCluster", []any{map[string]any{"nodes": map[string]any{"n": 1}}},
+			"createCluster: nodes must be an integer between 1 and 9, got an object"},
+		{"createCluster", []any{[]any{1}},
+			"createCluster: opts must be an object like {nodes: 5, seed: 1}, got an array"},
+		{"run", []any{1, "abc"}, `run: ms must be a non-negative finite number, got "abc"`},
+		{"run", []any{1}, "run: ms must be a non-negative finite number, got undefined"},
+		{"run", []any{1, nil}, "run: ms must be a non-negative finite number, got null"},
+		{"crash", []any{1, true}, "crash: node must be an integer between 1 and 3, got true"},
+		{"crash", []any{1, sym}, "crash: node must be an integer between 1 and 3, got a symbol"},
+		{"crash", []any{1, fn}, "crash: node must be an integer between 1 and 3, got a function"},
+		{"crash", []any{42, 1}, "crash: no cluster 42"},
+	} {
+		if _, got := callJS(t, api, tc.method, tc.args...); got != tc.want {
+			t.Errorf("%s%v\n got error %q\nwant error %q", tc.method, tc.args, got, tc.want)
+		}
+	}
+
+	res, msg = callJS(t, api, "run", 1, 1000)
+	if msg != "" || string(res) != "1000" {
+		t.Fatalf("run(1, 1000) = %s, error %q", res, msg)
+	}
+	var st struct {
+		Seed   int `json:"seed"`
+		Leader int `json:"leader"`
+	}
+	res, msg = callJS(t, api, "status", 1)
+	if err := json.Unmarshal(res, &st); err != nil || msg != "" {
+		t.Fatalf("status(1) = %s, error %q, %v", res, msg, err)
+	}
+	if st.Seed != 4 || st.Leader == 0 {
+		t.Fatalf("status(1) after 1 s: seed %d, leader %d; want seed 4 and a leader", st.Seed, st.Leader)
+	}
+}
