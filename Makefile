@@ -9,7 +9,10 @@ ADDR ?= 127.0.0.1:8080
 GOROOT := $(shell go env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: help deps build generate check test-go test-wasm test-node test-browser test serve bench
+# SEEDS is how many seeds `make swarm` runs.
+SEEDS ?= 500
+
+.PHONY: help deps build generate check test-go test-wasm test-node test-browser test-determinism test-swarm test serve bench swarm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -52,11 +55,25 @@ test-browser: build ## the page in headless Chromium (installs chromium when roo
 	.ci/ensure-chromium.sh
 	go test -tags browser -count=1 ./cmd/serve/
 
-test: check test-go test-wasm test-node test-browser ## everything CI runs
+test-determinism: ## the same seeds give byte-identical traces natively and in WebAssembly under Node.js
+	mkdir -p artifacts
+	go run ./cmd/swarm -digest -seeds 8 > artifacts/digests-native.txt
+	GOOS=js GOARCH=wasm go run -exec "$(WASM_EXEC)" ./cmd/swarm -digest -seeds 8 > artifacts/digests-wasm.txt
+	diff artifacts/digests-native.txt artifacts/digests-wasm.txt
+	@echo "test-determinism: $$(wc -l < artifacts/digests-native.txt) seeds, byte-identical traces"
+
+test-swarm: ## a quick swarm: 400 seeded worlds with drawn options and faults
+	go run ./cmd/swarm -seeds 400
+
+swarm: ## run SEEDS seeded worlds (default 500) in parallel processes
+	go run ./cmd/swarm -seeds $(SEEDS)
+
+test: check test-go test-wasm test-node test-browser test-determinism test-swarm ## everything CI runs
 	@echo "make test: all checks and tests passed"
 
 serve: build ## build, then serve the site on $(ADDR)
 	go run ./cmd/serve -addr $(ADDR)
 
-bench: ## benchmarks of the core and the simulator
+bench: ## benchmarks of the core and the simulator, natively and the simulator in WebAssembly
 	go test -run '^$$' -bench . -benchmem ./raft/...
+	GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)" -run '^$$' -bench 'SimSpeed' -benchtime 300x ./raft/sim/
