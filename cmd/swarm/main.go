@@ -41,16 +41,38 @@ func main() {
 	case *digest:
 		os.Exit(runDigests(*first, *seeds))
 	case *one != 0:
+		workerArgs()
 		os.Exit(runOne(*one, *trace, *viz))
 	case *worker:
+		workerArgs()
 		runWorker(*first, *seeds)
+	case allCanaries():
+		os.Exit(runCanaries(*first, *seeds, *procs))
 	default:
 		if *seeds < 1 || *procs < 1 {
 			fmt.Fprintln(os.Stderr, "swarm: -seeds and -procs must be at least 1")
 			os.Exit(2)
 		}
-		os.Exit(runParent(*first, *seeds, min(*procs, *seeds)))
+		os.Exit(report(runParent(*first, *seeds, min(*procs, *seeds), workerArgs(), false)))
 	}
+}
+
+// report prints the outcome of a swarm and returns the exit code.
+func report(n int, failures []failure, err error) int {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "swarm:", err)
+		return 2
+	}
+	if len(failures) == 0 {
+		fmt.Printf("%d seeds, 0 violations\n", n)
+		return 0
+	}
+	for _, f := range failures {
+		fmt.Printf("seed %d: %s\n  reproduce: go run%s ./cmd/swarm%s -seed %d -trace trace-%d.jsonl\n",
+			f.seed, f.err, buildTags(), strings.Join(append([]string{""}, workerArgs()...), " "), f.seed, f.seed)
+	}
+	fmt.Printf("%d seeds, %d violations\n", n, len(failures))
+	return 1
 }
 
 // runOne runs a single seed and tells what happened.
@@ -126,53 +148,69 @@ type failure struct {
 	err  string
 }
 
-// runParent splits the seeds between worker processes and reports.
-func runParent(first uint64, n, procs int) int {
+// runParent splits the seeds between worker processes (started with extra
+// arguments) and collects their results, sorted by seed. With stop, it ends
+// at the first failure.
+func runParent(first uint64, n, procs int, extra []string, stop bool) (int, []failure, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "swarm:", err)
-		return 2
+		return 0, nil, err
 	}
 	start := time.Now()
 	results := make(chan string)
 	var cmds []*exec.Cmd
-	per, extra := n/procs, n%procs
+	defer func() {
+		for _, c := range cmds {
+			_ = c.Process.Kill() // those still running, when stopping early
+		}
+	}()
+	per, rest := n/procs, n%procs
 	next := first
 	for i := range procs {
 		count := per
-		if i < extra {
+		if i < rest {
 			count++
 		}
-		cmd := exec.Command(exe, "-worker", "-first", strconv.FormatUint(next, 10), "-seeds", strconv.Itoa(count))
+		args := append([]string{"-worker", "-first", strconv.FormatUint(next, 10), "-seeds", strconv.Itoa(count)}, extra...)
+		cmd := exec.Command(exe, args...)
 		cmd.Stderr = os.Stderr
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "swarm:", err)
-			return 2
+			return 0, nil, err
 		}
 		if err := cmd.Start(); err != nil {
-			fmt.Fprintln(os.Stderr, "swarm:", err)
-			return 2
+			return 0, nil, err
 		}
 		cmds = append(cmds, cmd)
-		go forward(stdout, results)
+		go forward(stdout, cmd, results)
 		next += uint64(count)
 	}
 	var failures []failure
 	tty := isTerminal()
-	for done := 0; done < n; done++ {
+	done, exited := 0, 0
+	for done < n && !(stop && len(failures) > 0) {
 		line := <-results
 		kind, rest, _ := strings.Cut(line, " ")
-		if kind == "fail" {
+		switch kind {
+		case "exit":
+			if exited++; rest != "" {
+				return done, nil, fmt.Errorf("a worker failed: %s", rest)
+			}
+			if exited == procs {
+				return done, nil, fmt.Errorf("the workers ended after %d of %d seeds", done, n)
+			}
+			continue
+		case "fail":
 			seedText, msg, _ := strings.Cut(rest, " ")
 			seed, _ := strconv.ParseUint(seedText, 10, 64)
 			failures = append(failures, failure{seed, msg})
-		} else if kind != "ok" {
-			fmt.Fprintf(os.Stderr, "swarm: a worker said %q\n", line)
-			return 2
+		case "ok":
+		default:
+			return done, nil, fmt.Errorf("a worker said %q", line)
 		}
-		if tty || (done+1)%100 == 0 || done+1 == n {
-			progress := fmt.Sprintf("%d/%d seeds, %d violations, %v", done+1, n, len(failures), time.Since(start).Round(time.Second))
+		done++
+		if tty || done%100 == 0 || done == n {
+			progress := fmt.Sprintf("%d/%d seeds, %d violations, %v", done, n, len(failures), time.Since(start).Round(time.Second))
 			if tty {
 				fmt.Printf("\r%s", progress)
 			} else {
@@ -183,30 +221,25 @@ func runParent(first uint64, n, procs int) int {
 	if tty {
 		fmt.Println()
 	}
-	for _, c := range cmds {
-		if err := c.Wait(); err != nil {
-			fmt.Fprintln(os.Stderr, "swarm: worker:", err)
-			return 2
-		}
-	}
-	if len(failures) == 0 {
-		fmt.Printf("%d seeds, 0 violations\n", n)
-		return 0
-	}
 	slices.SortFunc(failures, func(a, b failure) int { return int(a.seed) - int(b.seed) })
-	for _, f := range failures {
-		fmt.Printf("seed %d: %s\n  reproduce: go run ./cmd/swarm -seed %d -trace trace-%d.jsonl\n", f.seed, f.err, f.seed, f.seed)
-	}
-	fmt.Printf("%d seeds, %d violations\n", n, len(failures))
-	return 1
+	return done, failures, nil
 }
 
-// forward sends each line a worker prints to results.
-func forward(r io.Reader, results chan<- string) {
+// forward sends each line a worker prints to results, then "exit" and the
+// worker's error, if any, when it ends.
+func forward(r io.Reader, cmd *exec.Cmd, results chan<- string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		results <- sc.Text()
+	}
+	msg := ""
+	if err := cmd.Wait(); err != nil {
+		msg = err.Error()
+	}
+	select {
+	case results <- "exit " + msg:
+	case <-time.After(time.Second): // the parent stopped listening
 	}
 }
 
