@@ -7,9 +7,10 @@ import "slices"
 type Ballot struct {
 	// Index is the log index this ballot decides (0 for an election).
 	Index uint64 `json:"index"`
-	// Voters and OldVoters whose quorums are needed; OldVoters is empty
-	// outside a joint change.
-	Voters    []NodeID `json:"voters"`
+	// Voters is the configuration whose quorum is needed.
+	Voters []NodeID `json:"voters"`
+	// OldVoters is, during a joint change only, the previous configuration,
+	// whose quorum is needed as well; empty otherwise.
 	OldVoters []NodeID `json:"old_voters,omitempty"`
 	// Granted lists who acknowledged, sorted, no duplicates.
 	Granted []NodeID `json:"granted"`
@@ -55,10 +56,16 @@ func hasQuorum(voters, granted []NodeID) bool {
 // whenever pendingIndex != 0.
 type ballotBox struct {
 	// pendingIndex is the first index with a ballot; 0 when not leading.
+	// A new leader sets it to its lastLogIndex+1 (resetPendingIndex), so
+	// entries of earlier terms never get ballots of their own.
 	pendingIndex uint64
-	// pending holds one ballot per index from pendingIndex on.
+	// pending holds one ballot per index from pendingIndex on, each under
+	// the configuration in force when its entry was appended (joint ones
+	// need both quorums). Committed ballots are dropped from the front.
 	pending []Ballot
-	// lastCommittedIndex is the highest index a quorum acknowledged.
+	// lastCommittedIndex is the highest index known committed: the last
+	// ballot a quorum granted, or the commit index the leader started with.
+	// It only grows.
 	lastCommittedIndex uint64
 }
 

@@ -27,6 +27,7 @@ const (
 	ConfStable
 )
 
+// String returns the stage's name.
 func (s ConfStage) String() string {
 	return [...]string{"none", "catching-up", "joint", "stable"}[s]
 }
@@ -59,12 +60,18 @@ type confCtx struct {
 
 // ConfChangeStatus is the observable state of the configuration context.
 type ConfChangeStatus struct {
-	Stage    ConfStage     `json:"stage"`
-	Target   *ConfigState  `json:"target,omitempty"`
-	NewPeers []NodeID      `json:"new_peers,omitempty"`
+	// Stage is where the change stands (ConfNone when there is none).
+	Stage ConfStage `json:"stage"`
+	// Target is the configuration the change leads to, nil without one.
+	Target *ConfigState `json:"target,omitempty"`
+	// NewPeers are the peers being caught up before the joint stage.
+	NewPeers []NodeID `json:"new_peers,omitempty"`
+	// Deadline is when catching up fails with ErrCatchupFail.
 	Deadline time.Duration `json:"deadline_ns,omitempty"`
-	Index    uint64        `json:"index,omitempty"`
-	LastErr  string        `json:"last_error,omitempty"`
+	// Index is the config entry the current stage waits to see committed.
+	Index uint64 `json:"index,omitempty"`
+	// LastErr is the error the last finished change ended with, if any.
+	LastErr string `json:"last_error,omitempty"`
 }
 
 func (c *confCtx) status() ConfChangeStatus {
@@ -159,10 +166,11 @@ func (n *Node) checkLeaderCanChange() error {
 	return nil
 }
 
-// caughtUp reports whether peer's log is within CatchupMargin of the leader's.
+// caughtUp reports whether peer has answered and its log is within
+// CatchupMargin of the leader's.
 func (n *Node) caughtUp(peer NodeID) bool {
 	r := n.replicator(peer)
-	return r != nil && r.matchIndex+uint64(n.cfg.CatchupMargin) >= n.log.lastIndex()
+	return r != nil && r.hasSucceeded && r.matchIndex+uint64(n.cfg.CatchupMargin) >= n.log.lastIndex()
 }
 
 // advanceConfChange moves the change on when its stage is done. It is called

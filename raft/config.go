@@ -67,9 +67,11 @@ type Config struct {
 
 	// MaxInflight bounds the in-flight FIFO of each replicator.
 	MaxInflight int
-	// MaxEntriesPerRequest and MaxBytesPerRequest bound one MsgApp.
+	// MaxEntriesPerRequest bounds the entries of one MsgApp.
 	MaxEntriesPerRequest int
-	MaxBytesPerRequest   int
+	// MaxBytesPerRequest bounds the weight (Entry.Size) of one MsgApp; a
+	// single larger entry still goes, alone.
+	MaxBytesPerRequest int
 
 	// CatchupMargin: a new peer counts as caught up when its match index is
 	// within this many entries of the leader's last index.

@@ -59,6 +59,7 @@ var msgTypeNames = [...]string{
 	MsgReadIndexResp:  "ReadIndexResp",
 }
 
+// String returns the type's name, as the trace shows it.
 func (t MsgType) String() string {
 	if int(t) < len(msgTypeNames) {
 		return msgTypeNames[t]
@@ -98,6 +99,7 @@ const (
 	EntryConfig
 )
 
+// String returns "normal" or "config".
 func (t EntryType) String() string {
 	if t == EntryConfig {
 		return "config"
@@ -110,9 +112,12 @@ func (t EntryType) MarshalText() ([]byte, error) { return []byte(t.String()), ni
 
 // Entry is one log entry.
 type Entry struct {
-	Index uint64    `json:"index"`
-	Term  uint64    `json:"term"`
-	Type  EntryType `json:"type"`
+	// Index is the entry's position in the log, from 1.
+	Index uint64 `json:"index"`
+	// Term is the term of the leader that created the entry.
+	Term uint64 `json:"term"`
+	// Type says whether Data or Conf is set.
+	Type EntryType `json:"type"`
 	// Data is the command of a normal entry.
 	Data []byte `json:"data,omitempty"`
 	// Conf is the configuration of a config entry.
@@ -124,16 +129,23 @@ func (e *Entry) Size() int { return len(e.Data) + 16 }
 
 // Message is what nodes send each other. Fields not used by a type are zero.
 type Message struct {
+	// Type says which of the fields below are used.
 	Type MsgType `json:"type"`
-	From NodeID  `json:"from"`
-	To   NodeID  `json:"to"`
+	// From is the sender; Step fills it in for messages it sends.
+	From NodeID `json:"from"`
+	// To is the receiver.
+	To NodeID `json:"to"`
 	// Term is the sender's term (for MsgPreVote: the term it would stand in).
 	Term uint64 `json:"term"`
 
-	// LogTerm and Index: for votes, the candidate's last log term and index;
-	// for MsgApp, prevLogTerm and prevLogIndex.
+	// LogTerm is, for votes, the candidate's last log term; for MsgApp,
+	// prevLogTerm; for MsgSnap, the snapshot's term; in a rejected
+	// MsgAppResp, the follower's term at prevLogIndex (see RejectHint).
 	LogTerm uint64 `json:"log_term,omitempty"`
-	Index   uint64 `json:"index,omitempty"`
+	// Index is, for votes, the candidate's last log index; for MsgApp,
+	// prevLogIndex (echoed in the response); for MsgSnap, the snapshot's
+	// index; for MsgReadIndexResp, the read index.
+	Index uint64 `json:"index,omitempty"`
 	// Entries carried by a MsgApp.
 	Entries []Entry `json:"entries,omitempty"`
 	// Commit is the leader's committed index (MsgApp).
@@ -169,6 +181,7 @@ type Message struct {
 	RejectHint uint64 `json:"reject_hint,omitempty"`
 }
 
+// String is a one-line summary of the message for traces.
 func (m Message) String() string {
 	s := fmt.Sprintf("%s %d->%d term=%d", m.Type, m.From, m.To, m.Term)
 	switch m.Type {
@@ -192,9 +205,10 @@ func (m Message) String() string {
 
 // Snapshot is a state machine image at an applied index.
 type Snapshot struct {
-	// Index and Term of the last entry the image includes.
+	// Index of the last entry the image includes.
 	Index uint64 `json:"index"`
-	Term  uint64 `json:"term"`
+	// Term of that entry.
+	Term uint64 `json:"term"`
 	// Conf is the configuration as of Index.
 	Conf ConfigState `json:"conf"`
 	// Data is the state machine's image.

@@ -12,14 +12,19 @@ import (
 type Role uint8
 
 const (
+	// Follower: answers a leader and candidates; starts a (pre-)election
+	// when it hears no leader for an election timeout.
 	Follower Role = iota
 	// PreCandidate: a follower asking for pre-votes before it disturbs
 	// anyone's term.
 	PreCandidate
+	// Candidate: has raised its term and voted for itself; asks for votes.
 	Candidate
+	// Leader: replicates its log to every peer through its replicators.
 	Leader
 )
 
+// String returns the role's name.
 func (r Role) String() string {
 	switch r {
 	case Follower:
@@ -40,7 +45,9 @@ func (r Role) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 // HardState is the part of a node's state that must be durable before any
 // message that depends on it leaves: the current term and the vote in it.
 type HardState struct {
+	// Term is the current term.
 	Term uint64 `json:"term"`
+	// Vote is the candidate voted for in Term, or None.
 	Vote NodeID `json:"vote"`
 }
 
@@ -60,6 +67,7 @@ type NotLeaderError struct {
 	Leader NodeID
 }
 
+// Error names the leader when one is known.
 func (e *NotLeaderError) Error() string {
 	if e.Leader == None {
 		return "raft: not the leader, and no leader is known"

@@ -12,7 +12,10 @@ func (n *Node) ReplicatorStates(buf []PeerState) []PeerState {
 
 // PeerState is a replicator's peer, state and whether it is blocked.
 type PeerState struct {
-	Peer    NodeID
-	State   ReplicatorState
+	// Peer is the replicator's follower.
+	Peer NodeID
+	// State is the replicator's state.
+	State ReplicatorState
+	// Blocked: the replicator waits after an RPC error.
 	Blocked bool
 }

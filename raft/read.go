@@ -28,9 +28,13 @@ var ErrLeaseExpired = errors.New("raft: leader lease expired")
 // Index, a read sees every write committed before the call. Err is set
 // (and Index zero) when the read failed.
 type ReadState struct {
-	ID    uint64 `json:"id"`
+	// ID is the id given to ReadIndex.
+	ID uint64 `json:"id"`
+	// Index is the read index: the leader's commit index when the read
+	// was confirmed.
 	Index uint64 `json:"index"`
-	Err   string `json:"error,omitempty"`
+	// Err says why the read failed; empty on success.
+	Err string `json:"error,omitempty"`
 }
 
 // pendingRead is a read waiting for its heartbeat round on a leader.
@@ -78,7 +82,10 @@ func (n *Node) leaderRead(now time.Duration, id uint64, from NodeID, call uint64
 		}
 		return n.commitIndex, nil
 	}
-	if len(n.conf.Peers()) == 1 {
+	self := newBallot(0, &n.conf)
+	self.grant(n.id)
+	if self.isGranted() {
+		// This node alone is a quorum (learners never count): no round.
 		return n.commitIndex, nil
 	}
 	n.readRound++

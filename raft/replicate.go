@@ -102,8 +102,10 @@ func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 		n.onHeartbeatReturned(now, r, m)
 		return
 	}
-	if m.Version != r.version {
-		return // sent before the last reset: stale
+	if m.Version != r.version || m.Seq < r.requiredNextSeq {
+		// Sent before the last reset, or a duplicate of a response
+		// already handled: stale.
+		return
 	}
 	r.queueResponse(pendingResponse{seq: m.Seq, msg: m, failed: failed})
 	if len(r.pending) > n.cfg.MaxInflight {
@@ -111,8 +113,13 @@ func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 		n.resetToProbe(now, r)
 		return
 	}
-	for len(r.pending) > 0 && r.pending[0].seq == r.requiredNextSeq {
+	for len(r.pending) > 0 && r.pending[0].seq <= r.requiredNextSeq {
 		p := r.pending[0]
+		if p.seq < r.requiredNextSeq {
+			// A duplicate of the response just handled.
+			r.pending = r.pending[1:]
+			continue
+		}
 		r.pending = r.pending[1:]
 		r.requiredNextSeq++
 		if len(r.inflights) == 0 {
@@ -196,14 +203,18 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 		return false
 	}
 	r.lastRPCSend = max(r.lastRPCSend, in.Sent)
-	// 6. Accepted.
+	// 6. Accepted. The replicator moves on before the ballot box is told:
+	// a commit can start the next configuration stage, which sends on
+	// this replicator too.
+	first := r.nextIndex
+	r.nextIndex += uint64(in.Count)
+	r.matchIndex = r.nextIndex - 1
+	r.hasSucceeded = true
 	if in.Count > 0 {
-		n.commitAt(now, r.nextIndex, r.nextIndex+uint64(in.Count)-1, r.peer)
+		n.commitAt(now, first, r.nextIndex-1, r.peer)
 	} else {
 		r.state = StateReplicate
 	}
-	r.nextIndex += uint64(in.Count)
-	r.matchIndex = r.nextIndex - 1
 	if r.timeoutNowIndex > 0 && r.timeoutNowIndex < r.nextIndex {
 		// The transfer target has caught up (seed §5.6).
 		n.sendTimeoutNow(r)

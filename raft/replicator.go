@@ -18,6 +18,7 @@ const (
 	StateSnapshot
 )
 
+// String returns the state's name as SOFAJRaft spells it.
 func (s ReplicatorState) String() string {
 	switch s {
 	case StateProbe:
@@ -53,11 +54,13 @@ func (t RequestType) MarshalText() ([]byte, error) {
 
 // Inflight records one request sent and not yet answered.
 type Inflight struct {
+	// Type is an append (a probe when Count is 0) or a snapshot.
 	Type RequestType `json:"type"`
 	// StartIndex is the first entry's index (prevLogIndex+1).
 	StartIndex uint64 `json:"start_index"`
-	// Count of entries and their Bytes.
+	// Count is the number of entries (0 for a probe or a snapshot).
 	Count int `json:"count"`
+	// Bytes is the entries' weight (Entry.Size), or the snapshot's size.
 	Bytes int `json:"bytes"`
 	// Seq of the request.
 	Seq uint64 `json:"seq"`
@@ -75,7 +78,10 @@ type pendingResponse struct {
 
 // replicator drives log replication to one peer.
 type replicator struct {
-	peer  NodeID
+	// peer is the follower (or learner) this replicator sends to.
+	peer NodeID
+	// state is Probe (one probe at a time), Replicate (pipelined appends)
+	// or Snapshot (an InstallSnapshot in flight).
 	state ReplicatorState
 	// nextIndex is the next entry the follower is known to need once every
 	// in-flight request succeeds from it. Invariant: matchIndex < nextIndex.
@@ -94,6 +100,9 @@ type replicator struct {
 	version uint64
 	// pending holds responses that arrived before their turn, by seq.
 	pending []pendingResponse
+	// hasSucceeded: the peer has accepted a request of this replicator.
+	// Until then it cannot count as caught up (SOFAJRaft's hasSucceeded).
+	hasSucceeded bool
 	// consecutiveErrors counts RPC failures since the last success.
 	consecutiveErrors int
 	// blockedUntil: after an RPC error nothing but heartbeats is sent before

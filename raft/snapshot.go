@@ -61,6 +61,7 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 	r.matchIndex = in.StartIndex - 1
 	if m.Success {
 		r.state = StateReplicate
+		r.hasSucceeded = true
 		return true
 	}
 	r.state = StateProbe

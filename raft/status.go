@@ -8,17 +8,28 @@ import (
 // Status is a plain snapshot of everything observable about a node. It
 // shares nothing with the node, so callers may keep it.
 type Status struct {
-	ID     NodeID `json:"id"`
-	Role   Role   `json:"role"`
-	Term   uint64 `json:"term"`
-	Vote   NodeID `json:"vote"`
+	// ID is the node's id.
+	ID NodeID `json:"id"`
+	// Role is the node's role.
+	Role Role `json:"role"`
+	// Term is the current term.
+	Term uint64 `json:"term"`
+	// Vote is the candidate voted for in Term, or None.
+	Vote NodeID `json:"vote"`
+	// Leader is the leader this node knows of, or None.
 	Leader NodeID `json:"leader"`
 
-	FirstIndex   uint64 `json:"first_index"`
-	LastIndex    uint64 `json:"last_index"`
-	LastLogTerm  uint64 `json:"last_log_term"`
-	StableIndex  uint64 `json:"stable_index"`
-	CommitIndex  uint64 `json:"commit_index"`
+	// FirstIndex is the first index in the log (after the snapshot).
+	FirstIndex uint64 `json:"first_index"`
+	// LastIndex is the index of the last entry.
+	LastIndex uint64 `json:"last_index"`
+	// LastLogTerm is the term of the last entry.
+	LastLogTerm uint64 `json:"last_log_term"`
+	// StableIndex is the last index known durable (acknowledged by Advance).
+	StableIndex uint64 `json:"stable_index"`
+	// CommitIndex is the highest index known committed.
+	CommitIndex uint64 `json:"commit_index"`
+	// AppliedIndex is the last index handed out for application.
 	AppliedIndex uint64 `json:"applied_index"`
 
 	// ElectionDue is when this node starts an election (or pre-vote) if it
@@ -41,38 +52,64 @@ type Status struct {
 	// ConfChange is the membership change in progress, only on a leader.
 	ConfChange *ConfChangeStatus `json:"conf_change,omitempty"`
 	// Transferee is the target of a leadership transfer in progress.
-	Transferee  NodeID        `json:"transferee,omitempty"`
+	Transferee NodeID `json:"transferee,omitempty"`
+	// TransferDue is when the transfer is given up.
 	TransferDue time.Duration `json:"transfer_due_ns,omitempty"`
 	// PendingReads counts reads waiting for their heartbeat round.
 	PendingReads int `json:"pending_reads,omitempty"`
-	// SnapshotIndex and SnapshotTerm of the latest snapshot (0 if none).
+	// SnapshotIndex is the last index of the latest snapshot (0 if none).
 	SnapshotIndex uint64 `json:"snapshot_index"`
-	SnapshotTerm  uint64 `json:"snapshot_term"`
+	// SnapshotTerm is the term of that index.
+	SnapshotTerm uint64 `json:"snapshot_term"`
 }
 
 // ReplicatorStatus is the observable state of one replicator.
 type ReplicatorStatus struct {
-	Peer              NodeID          `json:"peer"`
-	State             ReplicatorState `json:"state"`
-	NextIndex         uint64          `json:"next_index"`
-	MatchIndex        uint64          `json:"match_index"`
-	Inflights         []Inflight      `json:"inflights"`
-	Seq               uint64          `json:"seq"`
-	RequiredNextSeq   uint64          `json:"required_next_seq"`
-	Version           uint64          `json:"version"`
-	PendingResponses  []uint64        `json:"pending_responses"`
-	ConsecutiveErrors int             `json:"consecutive_errors"`
-	BlockedUntil      time.Duration   `json:"blocked_until_ns"`
-	HeartbeatDue      time.Duration   `json:"heartbeat_due_ns"`
-	LastResponse      time.Duration   `json:"last_response_ns"`
-	TimeoutNowIndex   uint64          `json:"timeout_now_index"`
+	// Peer is the follower this replicator sends to.
+	Peer NodeID `json:"peer"`
+	// State is Probe, Replicate or Snapshot.
+	State ReplicatorState `json:"state"`
+	// NextIndex is the next entry to send once everything in flight has
+	// succeeded. MatchIndex < NextIndex <= the leader's last index + 1.
+	NextIndex uint64 `json:"next_index"`
+	// MatchIndex is the highest index known to be on the follower.
+	MatchIndex uint64 `json:"match_index"`
+	// Inflights are the requests sent and not answered, oldest first; the
+	// last one is SOFAJRaft's rpcInFly.
+	Inflights []Inflight `json:"inflights"`
+	// Seq is the sequence number the next request gets.
+	Seq uint64 `json:"seq"`
+	// RequiredNextSeq is the seq of the only response that may be
+	// handled next.
+	RequiredNextSeq uint64 `json:"required_next_seq"`
+	// Version is bumped by every reset; older responses are stale.
+	Version uint64 `json:"version"`
+	// PendingResponses are the seqs of responses that arrived before
+	// their turn, in seq order.
+	PendingResponses []uint64 `json:"pending_responses"`
+	// ConsecutiveErrors counts RPC failures since the last success.
+	ConsecutiveErrors int `json:"consecutive_errors"`
+	// BlockedUntil is when a replicator blocked after an RPC error probes
+	// again; zero when not blocked.
+	BlockedUntil time.Duration `json:"blocked_until_ns"`
+	// HeartbeatDue is when the next heartbeat goes out.
+	HeartbeatDue time.Duration `json:"heartbeat_due_ns"`
+	// LastResponse is the send time of the newest request that got a
+	// response (SOFAJRaft's lastRpcSendTimestamp).
+	LastResponse time.Duration `json:"last_response_ns"`
+	// TimeoutNowIndex, when non-zero, is the index a leadership transfer
+	// waits for this peer to reach before it sends TimeoutNow.
+	TimeoutNowIndex uint64 `json:"timeout_now_index"`
 }
 
 // BallotBoxStatus is the observable state of the ballot box.
 type BallotBoxStatus struct {
-	PendingIndex       uint64   `json:"pending_index"`
-	LastCommittedIndex uint64   `json:"last_committed_index"`
-	Ballots            []Ballot `json:"ballots"`
+	// PendingIndex is the first index with a ballot.
+	PendingIndex uint64 `json:"pending_index"`
+	// LastCommittedIndex is the highest index known committed.
+	LastCommittedIndex uint64 `json:"last_committed_index"`
+	// Ballots are the open ballots, one per index from PendingIndex.
+	Ballots []Ballot `json:"ballots"`
 }
 
 // Status returns a snapshot of the node.
