@@ -114,8 +114,8 @@ func (bb *ballotBox) commitAt(first, last uint64, peer NodeID) bool {
 }
 
 func (bb *ballotBox) status() *BallotBoxStatus {
-	s := &BallotBoxStatus{PendingIndex: bb.pendingIndex, LastCommittedIndex: bb.lastCommittedIndex}
-	for _, b := range bb.pending {
+	s := &BallotBoxStatus{PendingIndex: bb.pendingIndex, LastCommittedIndex: bb.lastCommittedIndex, Pending: len(bb.pending)}
+	for _, b := range bb.pending[:min(len(bb.pending), MaxStatusBallots)] {
 		b.Granted = slices.Clone(b.Granted)
 		s.Ballots = append(s.Ballots, b)
 	}

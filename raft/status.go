@@ -108,9 +108,15 @@ type BallotBoxStatus struct {
 	PendingIndex uint64 `json:"pending_index"`
 	// LastCommittedIndex is the highest index known committed.
 	LastCommittedIndex uint64 `json:"last_committed_index"`
-	// Ballots are the open ballots, one per index from PendingIndex.
+	// Pending is how many ballots are open (indexes PendingIndex and on).
+	Pending int `json:"pending"`
+	// Ballots are the first open ballots, one per index from PendingIndex,
+	// at most MaxStatusBallots of them so Status stays cheap.
 	Ballots []Ballot `json:"ballots"`
 }
+
+// MaxStatusBallots bounds BallotBoxStatus.Ballots.
+const MaxStatusBallots = 32
 
 // Status returns a snapshot of the node.
 func (n *Node) Status() Status {
