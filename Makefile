@@ -12,7 +12,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # SEEDS is how many seeds `make swarm` runs.
 SEEDS ?= 500
 
-.PHONY: help deps build generate check test-go test-wasm test-node test-browser test-determinism test-swarm test serve bench swarm
+.PHONY: help deps build generate check test-go test-wasm test-node test-browser test-determinism test-swarm test serve bench swarm canaries
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,8 +31,10 @@ check: deps ## gofmt, go vet and staticcheck (native and js/wasm), generated cod
 	@unformatted=$$(gofmt -l .); if [[ -n $$unformatted ]]; then \
 		echo "gofmt: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	go vet -tags canary ./raft/... ./cmd/swarm/
 	GOOS=js GOARCH=wasm go vet ./wasm/
 	go tool staticcheck ./...
+	go tool staticcheck -tags canary ./raft/... ./cmd/swarm/
 	@# `go tool` would build staticcheck itself for js/wasm, so run the native binary.
 	GOOS=js GOARCH=wasm "$$(go tool -n staticcheck)" ./wasm/
 	$(MAKE) --no-print-directory generate
@@ -65,10 +67,22 @@ test-determinism: ## the same seeds give byte-identical traces natively and in W
 test-swarm: ## a quick swarm: 400 seeded worlds with drawn options and faults
 	go run ./cmd/swarm -seeds 400
 
+CANARIES := commit-old-term|vote-twice|not-durable|no-truncate|apply-before-commit|read-unconfirmed|vote-stale-log
+
+canaries: ## the swarm must catch every planted bug (built with -tags canary); release builds must hold none
+	mkdir -p artifacts
+	go build -tags canary -o artifacts/swarm-canary ./cmd/swarm
+	artifacts/swarm-canary -canaries -seeds 5000
+	go build -o artifacts/swarm-release ./cmd/swarm
+	GOOS=js GOARCH=wasm go build -o artifacts/release.wasm ./wasm
+	@if grep -a -q -E '$(CANARIES)' artifacts/swarm-release artifacts/release.wasm; then \
+		echo "canaries: a release build contains a canary"; exit 1; fi
+	@echo "canaries: release builds contain no canary"
+
 swarm: ## run SEEDS seeded worlds (default 500) in parallel processes
 	go run ./cmd/swarm -seeds $(SEEDS)
 
-test: check test-go test-wasm test-node test-browser test-determinism test-swarm ## everything CI runs
+test: check test-go test-wasm test-node test-browser test-determinism test-swarm canaries ## everything CI runs
 	@echo "make test: all checks and tests passed"
 
 serve: build ## build, then serve the site on $(ADDR)

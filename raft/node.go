@@ -330,9 +330,23 @@ func (n *Node) becomeLeader(now time.Duration) {
 	}
 	// Only entries of this term get ballots; older ones commit with them.
 	n.ballots.resetPendingIndex(n.log.lastIndex()+1, n.commitIndex)
+	if canary(CanaryCommitOldTerm) {
+		// Planted bug: ballots for the older entries too, counted like
+		// any other (the paper's Figure 8).
+		n.ballots.resetPendingIndex(n.commitIndex+1, n.commitIndex)
+		for range n.log.lastIndex() - n.commitIndex {
+			n.ballots.appendPending(&n.conf)
+		}
+		n.ballots.commitAt(n.commitIndex+1, n.log.stable, n.id)
+	}
 	// The configuration entry opens the term (jraft's confCtx.flush).
 	conf := n.conf.Clone()
-	n.termStart = n.appendEntry(Entry{Type: EntryConfig, Conf: &conf})
+	if canary(CanaryCommitOldTerm) {
+		// Planted bug, continued: no entry of its own opens the term.
+		n.termStart = n.log.lastIndex() + 1
+	} else {
+		n.termStart = n.appendEntry(Entry{Type: EntryConfig, Conf: &conf})
+	}
 	if conf.Joint() {
 		// A change was cut short by the old leader: finish it.
 		stable := ConfigState{Voters: conf.Voters, Learners: conf.Learners}
@@ -515,7 +529,7 @@ func (n *Node) Step(now time.Duration, m Message) error {
 	case MsgPreVoteResp, MsgVoteResp:
 		n.handleVoteResp(now, m)
 	case MsgApp:
-		n.handleAppendEntries(now, m)
+		return n.handleAppendEntries(now, m)
 	case MsgSnap:
 		n.handleInstallSnapshot(now, m)
 	case MsgTimeoutNow:
@@ -555,7 +569,8 @@ func (n *Node) handlePreVote(now time.Duration, m Message) {
 
 func (n *Node) handleVote(now time.Duration, m Message) {
 	// The term check already moved us to m.Term when it was higher.
-	grant := (n.vote == None || n.vote == m.From) && n.log.isUpToDate(m.LogTerm, m.Index)
+	grant := (n.vote == None || n.vote == m.From || canary(CanaryVoteTwice)) &&
+		(n.log.isUpToDate(m.LogTerm, m.Index) || canary(CanaryVoteStaleLog))
 	if grant {
 		n.vote = m.From
 		n.resetElectionTimer(now)
@@ -600,12 +615,12 @@ func (n *Node) acceptLeader(now time.Duration, from NodeID) bool {
 }
 
 // handleAppendEntries is the follower side of AppendEntries (seed §6).
-func (n *Node) handleAppendEntries(now time.Duration, m Message) {
+func (n *Node) handleAppendEntries(now time.Duration, m Message) error {
 	resp := Message{Type: MsgAppResp, To: m.From, Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call, Heartbeat: m.Heartbeat, SentAt: m.SentAt, Context: m.Context}
 	if !n.acceptLeader(now, m.From) {
 		resp.LastLogIndex = n.log.lastIndex()
 		n.send(resp)
-		return
+		return nil
 	}
 	prev, ents := m.Index, m.Entries
 	if prev < n.log.snapIndex {
@@ -625,15 +640,20 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) {
 			}
 		}
 		n.send(resp)
-		return
+		return nil
 	}
 	for i, e := range ents {
 		if e.Index <= n.log.lastIndex() {
-			if n.log.term(e.Index) == e.Term {
-				continue // already have it
+			if n.log.term(e.Index) == e.Term || canary(CanaryNoTruncate) {
+				continue // already have it (or, planted bug: keep ours)
 			}
 			if e.Index <= n.commitIndex {
-				panic(fmt.Sprintf("raft: node %d asked to overwrite committed entry %d", n.id, e.Index))
+				// Only a leader that lost a committed entry can ask this;
+				// refuse rather than lose it.
+				resp.LastLogIndex = n.log.lastIndex()
+				n.send(resp)
+				return fmt.Errorf("raft: node %d refused leader %d's entry %d/%d: it would overwrite committed entry %d/%d",
+					n.id, m.From, e.Index, e.Term, e.Index, n.log.term(e.Index))
 			}
 			n.log.truncateSuffix(e.Index)
 			if n.confIndex >= e.Index {
@@ -651,10 +671,19 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) {
 	resp.Success = true
 	resp.LastLogIndex = n.log.lastIndex()
 	n.send(resp)
+	return nil
 }
 
 // ReportRPCError tells the node that a request it sent got no response.
 func (n *Node) ReportRPCError(now time.Duration, req Message) {
+	if req.Type == MsgVote && n.role == Candidate && req.Term == n.term {
+		// "Servers retry RPCs if they do not receive a response in a
+		// timely manner" (§5.1): ask again while the election lasts.
+		if _, answered := n.votes[req.To]; !answered {
+			n.send(Message{Type: MsgVote, To: req.To, Term: n.term, Index: n.log.lastIndex(), LogTerm: n.log.lastTerm()})
+		}
+		return
+	}
 	if n.role != Leader || (req.Type != MsgApp && req.Type != MsgSnap) || req.Term != n.term {
 		return
 	}

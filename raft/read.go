@@ -70,6 +70,11 @@ func (n *Node) ReadIndex(now time.Duration, id uint64) error {
 // leaderRead starts a read on the leader. It returns the read index when
 // the read can be answered at once, 0 when it waits for a heartbeat round.
 func (n *Node) leaderRead(now time.Duration, id uint64, from NodeID, call uint64) (uint64, error) {
+	if canary(CanaryReadUnconfirmed) {
+		// Planted bug: answer at once, without a heartbeat round and
+		// without waiting for an entry of this term to commit.
+		return n.commitIndex, nil
+	}
 	switch {
 	case n.commitIndex < n.termStart:
 		return 0, ErrNotReady

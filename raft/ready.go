@@ -41,7 +41,7 @@ func (rd *Ready) MustSync() bool { return rd.HardState != nil || rd.Snapshot != 
 func (n *Node) HasReady() bool {
 	return len(n.msgs) > 0 || len(n.readStates) > 0 || n.log.unstableFrom != 0 || n.snapshotToPersist != nil || n.pendingRestore != nil ||
 		(HardState{n.term, n.vote}) != n.hardStateSent ||
-		n.applied < min(n.commitIndex, n.log.stable)
+		n.applied < min(n.commitIndex, n.log.stable) || (canary(CanaryApplyBeforeCommit) && n.applied < n.log.stable)
 }
 
 // Ready takes the node's pending effects. The caller must carry them out in
@@ -50,8 +50,11 @@ func (n *Node) Ready() Ready {
 	rd := Ready{Messages: n.msgs, ReadStates: n.readStates, Deadline: n.Deadline()}
 	n.msgs, n.readStates = nil, nil
 	if hs := (HardState{n.term, n.vote}); hs != n.hardStateSent {
-		rd.HardState = &hs
 		n.hardStateSent = hs
+		if canary(CanaryNotDurable) {
+			hs.Vote = None // planted bug: the vote never reaches the disk
+		}
+		rd.HardState = &hs
 	}
 	rd.Snapshot, n.snapshotToPersist = n.snapshotToPersist, nil
 	rd.RestoreSnapshot, n.pendingRestore = n.pendingRestore, nil
@@ -60,8 +63,15 @@ func (n *Node) Ready() Ready {
 		rd.Entries = n.log.unstable()
 		n.log.unstableFrom = 0
 		n.readyLast, n.readyLastTerm = n.log.lastIndex(), n.log.lastTerm()
+		if canary(CanaryNotDurable) {
+			rd.LogFrom, rd.Entries = 0, nil // planted bug: nor do the entries
+		}
 	}
-	if to := min(n.commitIndex, n.log.stable); n.applied < to {
+	to := min(n.commitIndex, n.log.stable)
+	if canary(CanaryApplyBeforeCommit) {
+		to = n.log.stable // planted bug: apply whatever is durable
+	}
+	if n.applied < to {
 		rd.Committed = n.log.slice(n.applied+1, to)
 		n.applied = to
 	}

@@ -214,6 +214,10 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 		n.commitAt(now, first, r.nextIndex-1, r.peer)
 	} else {
 		r.state = StateReplicate
+		if canary(CanaryCommitOldTerm) {
+			// Planted bug: a matching probe counts for the older entries.
+			n.commitAt(now, 1, r.matchIndex, r.peer)
+		}
 	}
 	if r.timeoutNowIndex > 0 && r.timeoutNowIndex < r.nextIndex {
 		// The transfer target has caught up (seed §5.6).

@@ -53,7 +53,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "swarm: -seeds and -procs must be at least 1")
 			os.Exit(2)
 		}
-		os.Exit(report(runParent(*first, *seeds, min(*procs, *seeds), workerArgs(), false)))
+		os.Exit(report(runParent(*first, *seeds, min(*procs, *seeds), workerArgs(), nil)))
 	}
 }
 
@@ -149,9 +149,9 @@ type failure struct {
 }
 
 // runParent splits the seeds between worker processes (started with extra
-// arguments) and collects their results, sorted by seed. With stop, it ends
-// at the first failure.
-func runParent(first uint64, n, procs int, extra []string, stop bool) (int, []failure, error) {
+// arguments) and collects their failures, sorted by seed. With a stop
+// function, it ends at the first failure stop accepts.
+func runParent(first uint64, n, procs int, extra []string, stop func(msg string) bool) (int, []failure, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return 0, nil, err
@@ -187,8 +187,8 @@ func runParent(first uint64, n, procs int, extra []string, stop bool) (int, []fa
 	}
 	var failures []failure
 	tty := isTerminal()
-	done, exited := 0, 0
-	for done < n && !(stop && len(failures) > 0) {
+	done, exited, stopped := 0, 0, false
+	for done < n && !stopped {
 		line := <-results
 		kind, rest, _ := strings.Cut(line, " ")
 		switch kind {
@@ -204,6 +204,7 @@ func runParent(first uint64, n, procs int, extra []string, stop bool) (int, []fa
 			seedText, msg, _ := strings.Cut(rest, " ")
 			seed, _ := strconv.ParseUint(seedText, 10, 64)
 			failures = append(failures, failure{seed, msg})
+			stopped = stop != nil && stop(msg)
 		case "ok":
 		default:
 			return done, nil, fmt.Errorf("a worker said %q", line)

@@ -50,6 +50,10 @@ type client struct {
 	target raft.NodeID // the node it believes leads
 	op     *HistoryOp  // the call in progress, or nil
 	gen    uint64      // bumped on every attempt; stale timers are ignored
+	// timeouts counts the call's attempts that timed out; each doubles the
+	// next attempt's timeout (up to 4 times), so a congested cluster is
+	// not buried under retries.
+	timeouts int
 	// The attempt in progress.
 	node         raft.NodeID
 	index, term  uint64 // a proposal waiting to be applied at node
@@ -86,6 +90,8 @@ func (wl *workload) timer(i int, gen uint64) {
 	}
 	if c.op == nil {
 		wl.startCall(c)
+	} else if c.waitingApply || c.readID != 0 || c.readIndex != 0 {
+		c.timeouts++ // the attempt timed out
 	}
 	wl.attempt(i)
 }
@@ -139,7 +145,8 @@ func (wl *workload) attempt(i int) {
 	case err != nil:
 		wl.redirect(i, c.target, retryDelay)
 	default:
-		w.schedule(event{at: w.now + w.opts.ClientTimeout, kind: evClient, client: i, gen: c.gen})
+		timeout := w.opts.ClientTimeout << min(c.timeouts, 2)
+		w.schedule(event{at: w.now + timeout, kind: evClient, client: i, gen: c.gen})
 	}
 }
 
@@ -219,6 +226,7 @@ func (wl *workload) finish(i int, index uint64) {
 	wl.history = append(wl.history, *op)
 	wl.w.record(EvClient, raft.None, "client %d return %d: %s %s %q", c.id, op.Seq, op.Op, op.Key, op.Value)
 	c.op = nil
+	c.timeouts = 0
 	c.target = c.node
 	wl.think(i)
 }

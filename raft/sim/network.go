@@ -8,12 +8,16 @@ import (
 	"github.com/raftplayground/raftplayground/raft"
 )
 
-// link is one directed channel between two nodes.
+// link is one directed channel between two nodes. Like a connection, it
+// delivers in order: a message never overtakes an earlier one, unless the
+// link reorders it or it is a response given extra delay.
 type link struct {
 	up bool
 	// latencyMin and latencyMax bound the one-way latency, drawn uniformly
-	// per message, so messages on one link may overtake each other.
+	// per message.
 	latencyMin, latencyMax time.Duration
+	// lastArrive is when the latest in-order message on the link arrives.
+	lastArrive time.Duration
 	// loss and dup are the probabilities that a message is lost or
 	// delivered twice; reorder is the probability that it is held back
 	// long enough to arrive after messages sent later.
@@ -50,12 +54,17 @@ type wireMsg struct {
 
 func (w *World) link(from, to raft.NodeID) *link { return &w.links[from-1][to-1] }
 
-// latency draws the one-way latency of m on l.
+// latency draws the one-way latency of m on l: in order after the link's
+// earlier messages, plus any reordering or response delay.
 func (w *World) latency(l *link, m *raft.Message) time.Duration {
 	d := l.latencyMin
 	if span := int64(l.latencyMax - l.latencyMin); span > 0 {
 		d += time.Duration(w.net.Int64N(span + 1))
 	}
+	if w.now+d < l.lastArrive {
+		d = l.lastArrive - w.now
+	}
+	l.lastArrive = w.now + d
 	if l.reorder > 0 && w.net.Float64() < l.reorder {
 		d += time.Duration(w.net.Int64N(int64(2*l.latencyMax + time.Millisecond)))
 	}

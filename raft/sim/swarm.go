@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,7 +22,7 @@ type Swarm struct {
 	// FaultEvery is the mean time between faults.
 	FaultEvery time.Duration `json:"fault_every_ns"`
 	// Fault weights: how often each kind of fault is drawn.
-	CrashWeight, PartitionWeight, OneWayWeight, DelayWeight, HealWeight int
+	CrashWeight, BounceWeight, IsolateLeaderWeight, PartitionWeight, OneWayWeight, DelayWeight, HealWeight int
 }
 
 // SwarmFor draws a swarm configuration from seed.
@@ -50,6 +52,7 @@ func SwarmFor(seed uint64) Swarm {
 		o.SnapshotEvery = 20 + r.IntN(100)
 	}
 	o.MaxInflight = 1 + r.IntN(8)
+	o.MaxEntries = []int{1, 1, 2, 4, 16}[r.IntN(5)]
 	o.DisablePreVote = r.IntN(4) == 0
 	o.BacktrackByTerm = r.IntN(2) == 0
 	o.ReadIndexReads = r.IntN(2) == 0
@@ -58,24 +61,26 @@ func SwarmFor(seed uint64) Swarm {
 	o.Keys = 1 + r.IntN(5)
 	o.ClientTimeout = 2 * o.ElectionTimeout
 	return Swarm{
-		Options:         o,
-		SafetyPhase:     10 * time.Second,
-		LivenessPhase:   40 * o.ElectionTimeout,
-		FaultEvery:      time.Duration(50+r.IntN(500)) * time.Millisecond,
-		CrashWeight:     r.IntN(4),
-		PartitionWeight: r.IntN(4),
-		OneWayWeight:    r.IntN(4),
-		DelayWeight:     r.IntN(4),
-		HealWeight:      1 + r.IntN(4),
+		Options:             o,
+		SafetyPhase:         10 * time.Second,
+		LivenessPhase:       40 * o.ElectionTimeout,
+		FaultEvery:          time.Duration(50+r.IntN(500)) * time.Millisecond,
+		CrashWeight:         r.IntN(4),
+		BounceWeight:        r.IntN(4),
+		IsolateLeaderWeight: r.IntN(4),
+		PartitionWeight:     r.IntN(4),
+		OneWayWeight:        r.IntN(4),
+		DelayWeight:         r.IntN(4),
+		HealWeight:          1 + r.IntN(4),
 	}
 }
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d partition=%d one-way=%d delay=%d heal=%d)",
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d)",
 		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
-		o.SnapshotEvery, o.MaxInflight, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
-		s.FaultEvery, s.CrashWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight)
+		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
+		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight)
 }
 
 // Run runs the swarm: a safety phase with faults, then a liveness phase in
@@ -93,10 +98,25 @@ func (s Swarm) Run() (*World, error) {
 func (s Swarm) RunOn(w *World) error {
 	faults := rand.New(rand.NewPCG(w.opts.Seed, 0x6661756c7473)) // "faults"
 	end := w.now + s.SafetyPhase
+	// bounced nodes come back at their time (a crashed process restarted
+	// by its supervisor).
+	var bounced []bounce
 	for w.now < end && w.violation == nil {
-		w.RunUntil(min(end, w.now+exp(faults, s.FaultEvery)))
+		next := min(end, w.now+exp(faults, s.FaultEvery))
+		if len(bounced) > 0 && bounced[0].at < next {
+			w.RunUntil(bounced[0].at)
+			if w.nodes[bounced[0].node-1].node == nil {
+				_ = w.Restart(bounced[0].node)
+			}
+			bounced = bounced[1:]
+			continue
+		}
+		w.RunUntil(next)
 		if w.now < end {
-			s.fault(w, faults)
+			if b, ok := s.fault(w, faults); ok {
+				i, _ := slices.BinarySearchFunc(bounced, b.at, func(x bounce, at time.Duration) int { return cmp.Compare(x.at, at) })
+				bounced = slices.Insert(bounced, i, b)
+			}
 		}
 	}
 	if err := w.Violation(); err != nil {
@@ -173,12 +193,19 @@ func (w *World) checkLiveness(acked uint64, healed time.Duration) error {
 	return nil
 }
 
-// fault injects one fault drawn from the weights.
-func (s Swarm) fault(w *World, r *rand.Rand) {
+// bounce is a crashed node's restart time.
+type bounce struct {
+	at   time.Duration
+	node raft.NodeID
+}
+
+// fault injects one fault drawn from the weights. A bounce (crash, then a
+// restart soon after) returns its restart.
+func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 	n := len(w.nodes)
-	total := s.CrashWeight + s.PartitionWeight + s.OneWayWeight + s.DelayWeight + s.HealWeight
+	total := s.CrashWeight + s.BounceWeight + s.IsolateLeaderWeight + s.PartitionWeight + s.OneWayWeight + s.DelayWeight + s.HealWeight
 	if total == 0 {
-		return
+		return bounce{}, false
 	}
 	id := raft.NodeID(r.IntN(n) + 1)
 	k := r.IntN(total)
@@ -189,7 +216,21 @@ func (s Swarm) fault(w *World, r *rand.Rand) {
 		} else {
 			_ = w.Restart(id)
 		}
-	case k < s.CrashWeight+s.PartitionWeight:
+	case k < s.CrashWeight+s.BounceWeight:
+		// Prefer the leader: bouncing it is what tests durability most.
+		if l := w.Leader(); l != raft.None && r.IntN(2) == 0 {
+			id = l
+		}
+		if w.nodes[id-1].node != nil {
+			_ = w.Crash(id)
+			return bounce{at: w.now + time.Duration(r.Int64N(int64(2*w.opts.ElectionTimeout))), node: id}, true
+		}
+		_ = w.Restart(id) // already down: bring it back
+	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight:
+		if l := w.Leader(); l != raft.None {
+			_ = w.Isolate(l)
+		}
+	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight+s.PartitionWeight:
 		// Split into two random groups.
 		var a, b []raft.NodeID
 		for _, sn := range w.nodes {
@@ -200,13 +241,13 @@ func (s Swarm) fault(w *World, r *rand.Rand) {
 			}
 		}
 		_ = w.Partition(a, b)
-	case k < s.CrashWeight+s.PartitionWeight+s.OneWayWeight && n > 1:
+	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight+s.PartitionWeight+s.OneWayWeight && n > 1:
 		to := raft.NodeID(r.IntN(n-1) + 1)
 		if to >= id {
 			to++
 		}
 		_ = w.SetLink(id, to, !w.links[id-1][to-1].up)
-	case k < s.CrashWeight+s.PartitionWeight+s.OneWayWeight+s.DelayWeight:
+	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight+s.PartitionWeight+s.OneWayWeight+s.DelayWeight:
 		_ = w.SetResponseDelay(id, time.Duration(r.IntN(int(4*w.opts.ElectionTimeout/time.Millisecond)))*time.Millisecond)
 	default:
 		w.HealAll()
@@ -216,6 +257,7 @@ func (s Swarm) fault(w *World, r *rand.Rand) {
 			}
 		}
 	}
+	return bounce{}, false
 }
 
 // exp draws an exponentially distributed delay with the given mean.

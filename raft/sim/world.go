@@ -44,8 +44,10 @@ type Options struct {
 	HeartbeatInterval time.Duration `json:"heartbeat_interval_ns"`
 	// RPCTimeout: a request without a response by then fails at its sender.
 	RPCTimeout time.Duration `json:"rpc_timeout_ns"`
-	// MaxInflight bounds each replicator's pipeline (0: the core default).
+	// MaxInflight bounds each replicator's pipeline and MaxEntries each
+	// request (0: the core defaults).
 	MaxInflight int `json:"max_inflight"`
+	MaxEntries  int `json:"max_entries"`
 	// DisablePreVote, BacktrackByTerm and ReadOnly are passed to every node.
 	DisablePreVote  bool                `json:"disable_pre_vote"`
 	BacktrackByTerm bool                `json:"backtrack_by_term"`
@@ -126,6 +128,9 @@ func (o *Options) nodeConfig(id raft.NodeID, seed uint64) raft.Config {
 	cfg.DisablePreVote, cfg.BacktrackByTerm, cfg.ReadOnly = o.DisablePreVote, o.BacktrackByTerm, o.ReadOnly
 	if o.MaxInflight > 0 {
 		cfg.MaxInflight = o.MaxInflight
+	}
+	if o.MaxEntries > 0 {
+		cfg.MaxEntriesPerRequest = o.MaxEntries
 	}
 	return cfg
 }
