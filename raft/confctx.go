@@ -50,8 +50,11 @@ type confCtx struct {
 	target ConfigState
 	// newPeers are peers being caught up (ConfCatchingUp).
 	newPeers []NodeID
-	// deadline of the catching-up stage.
+	// deadline of the catching-up stage; it moves on while the new peers
+	// make progress.
 	deadline time.Duration
+	// matched holds, per new peer, its match index at the last deadline.
+	matched []uint64
 	// index of the config entry the stage waits to see committed.
 	index uint64
 	// result of the last finished change (nil on success); for Status.
@@ -148,6 +151,7 @@ func (n *Node) ChangePeers(now time.Duration, voters, learners []NodeID) error {
 			n.addReplicator(now, p)
 		}
 	}
+	n.confCtx.matched = make([]uint64, len(n.confCtx.newPeers))
 	n.advanceConfChange(now)
 	return nil
 }
@@ -164,6 +168,24 @@ func (n *Node) checkLeaderCanChange() error {
 		return ErrNotReady
 	}
 	return nil
+}
+
+// catchupProgressed reports whether any new peer's match index moved since
+// the last deadline, and remembers where they stand now.
+func (n *Node) catchupProgressed() bool {
+	c := &n.confCtx
+	moved := false
+	for i, p := range c.newPeers {
+		r := n.replicator(p)
+		if r == nil {
+			continue
+		}
+		if r.hasSucceeded && r.matchIndex > c.matched[i] {
+			moved = true
+		}
+		c.matched[i] = r.matchIndex
+	}
+	return moved
 }
 
 // caughtUp reports whether peer has answered and its log is within
@@ -190,7 +212,13 @@ func (n *Node) advanceConfChange(now time.Duration) {
 			}
 			n.replicateAll(now)
 		} else if now >= c.deadline {
-			n.finishConfChange(now, ErrCatchupFail)
+			if n.catchupProgressed() {
+				// Still getting closer: wait another round, as SOFAJRaft
+				// waits again for a replicator that keeps succeeding.
+				c.deadline = now + n.cfg.ElectionTimeout*4
+			} else {
+				n.finishConfChange(now, ErrCatchupFail)
+			}
 		}
 	case ConfJoint:
 		if n.commitIndex >= c.index {

@@ -95,7 +95,7 @@ func DefaultConfig(id NodeID, peers []NodeID) Config {
 		MaxInflight:          8,
 		MaxEntriesPerRequest: 16,
 		MaxBytesPerRequest:   64 << 10,
-		CatchupMargin:        8,
+		CatchupMargin:        64,
 	}
 }
 

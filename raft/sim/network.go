@@ -86,7 +86,12 @@ func (w *World) send(sn *simNode, m raft.Message) {
 		w.nextCall++
 		m.Call = w.nextCall
 		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation}
-		w.schedule(event{at: w.now + w.opts.RPCTimeout, kind: evRPCTimeout, call: m.Call})
+		timeout := w.opts.RPCTimeout
+		if m.Type == raft.MsgReadIndex {
+			// A forwarded read waits for the leader's heartbeat round too.
+			timeout *= 3
+		}
+		w.schedule(event{at: w.now + timeout, kind: evRPCTimeout, call: m.Call})
 	}
 	l := w.link(sn.id, to.id)
 	if !l.up {

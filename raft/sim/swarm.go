@@ -23,6 +23,10 @@ type Swarm struct {
 	FaultEvery time.Duration `json:"fault_every_ns"`
 	// Fault weights: how often each kind of fault is drawn.
 	CrashWeight, BounceWeight, IsolateLeaderWeight, PartitionWeight, OneWayWeight, DelayWeight, HealWeight int
+	// TransferWeight and ReconfigureWeight draw operator actions: a
+	// leadership transfer, or a membership change (remove a voter, add a
+	// node back as voter or learner, promote a learner).
+	TransferWeight, ReconfigureWeight int
 }
 
 // SwarmFor draws a swarm configuration from seed.
@@ -35,7 +39,7 @@ func SwarmFor(seed uint64) Swarm {
 	o.HeartbeatInterval = o.ElectionTimeout / time.Duration(3+r.IntN(5))
 	o.LatencyMin = time.Duration(r.IntN(20)) * time.Millisecond
 	o.LatencyMax = o.LatencyMin + time.Duration(r.IntN(30))*time.Millisecond
-	o.RPCTimeout = o.ElectionTimeout / 2
+	o.RPCTimeout = max(o.ElectionTimeout/2, 4*o.LatencyMax)
 	if r.IntN(2) == 0 {
 		o.Loss = float64(r.IntN(10)) / 100
 	}
@@ -53,6 +57,9 @@ func SwarmFor(seed uint64) Swarm {
 	}
 	o.MaxInflight = 1 + r.IntN(8)
 	o.MaxEntries = []int{1, 1, 2, 4, 16}[r.IntN(5)]
+	// A pipeline narrower than 4 entries per round trip cannot keep up with
+	// the clients, and a lagging follower would never catch up.
+	o.MaxInflight = max(o.MaxInflight, (4+o.MaxEntries-1)/o.MaxEntries)
 	o.DisablePreVote = r.IntN(4) == 0
 	o.BacktrackByTerm = r.IntN(2) == 0
 	o.ReadIndexReads = r.IntN(2) == 0
@@ -68,6 +75,8 @@ func SwarmFor(seed uint64) Swarm {
 		CrashWeight:         r.IntN(4),
 		BounceWeight:        r.IntN(4),
 		IsolateLeaderWeight: r.IntN(4),
+		TransferWeight:      r.IntN(3),
+		ReconfigureWeight:   r.IntN(3),
 		PartitionWeight:     r.IntN(4),
 		OneWayWeight:        r.IntN(4),
 		DelayWeight:         r.IntN(4),
@@ -77,10 +86,10 @@ func SwarmFor(seed uint64) Swarm {
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d)",
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d)",
 		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
 		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
-		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight)
+		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight)
 }
 
 // Run runs the swarm: a safety phase with faults, then a liveness phase in
@@ -140,6 +149,7 @@ func (s Swarm) RunOn(w *World) error {
 			}
 		}
 	}
+	w.restoreMembership(60)
 	healed := w.now
 	acked := w.ackedIndex()
 	w.RunFor(s.LivenessPhase)
@@ -204,12 +214,20 @@ type bounce struct {
 func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 	n := len(w.nodes)
 	total := s.CrashWeight + s.BounceWeight + s.IsolateLeaderWeight + s.PartitionWeight + s.OneWayWeight + s.DelayWeight + s.HealWeight
-	if total == 0 {
+	ops := s.TransferWeight + s.ReconfigureWeight
+	if total+ops == 0 {
 		return bounce{}, false
 	}
 	id := raft.NodeID(r.IntN(n) + 1)
-	k := r.IntN(total)
+	k := r.IntN(total + ops)
 	switch {
+	case k >= total+s.TransferWeight:
+		s.reconfigure(w, r)
+	case k >= total:
+		if r.IntN(2) == 0 {
+			id = raft.None // the most up-to-date voter
+		}
+		_ = w.TransferLeadership(id)
 	case k < s.CrashWeight:
 		if w.nodes[id-1].node != nil {
 			_ = w.Crash(id)
@@ -258,6 +276,55 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 		}
 	}
 	return bounce{}, false
+}
+
+// reconfigure makes one membership change: remove a voter while more than
+// three are left, else add a missing node back (as a voter or a learner),
+// or promote a learner.
+func (s Swarm) reconfigure(w *World, r *rand.Rand) {
+	lead := w.Leader()
+	if lead == raft.None {
+		return
+	}
+	conf := w.nodes[lead-1].node.Status().Conf
+	voters, learners := conf.Voters, conf.Learners
+	var missing []raft.NodeID
+	for _, id := range NodeIDs(w) {
+		if !slices.Contains(voters, id) && !slices.Contains(learners, id) {
+			missing = append(missing, id)
+		}
+	}
+	switch {
+	case len(learners) > 0 && r.IntN(2) == 0:
+		l := learners[r.IntN(len(learners))]
+		_ = w.ChangePeers(append(slices.Clone(voters), l), slices.DeleteFunc(slices.Clone(learners), func(x raft.NodeID) bool { return x == l }))
+	case len(missing) > 0 && (len(voters) <= 3 || r.IntN(2) == 0):
+		m := missing[r.IntN(len(missing))]
+		if r.IntN(2) == 0 {
+			_ = w.ChangePeers(voters, append(slices.Clone(learners), m))
+		} else {
+			_ = w.ChangePeers(append(slices.Clone(voters), m), learners)
+		}
+	case len(voters) > 3:
+		v := voters[r.IntN(len(voters))]
+		_ = w.ChangePeers(slices.DeleteFunc(slices.Clone(voters), func(x raft.NodeID) bool { return x == v }), learners)
+	}
+}
+
+// restoreMembership makes every node a voter again, retrying while a change
+// is refused, for at most the given number of election timeouts.
+func (w *World) restoreMembership(timeouts int) {
+	all := NodeIDs(w)
+	for range timeouts {
+		if lead := w.Leader(); lead != raft.None {
+			st := w.nodes[lead-1].node.Status()
+			if slices.Equal(st.Conf.Voters, all) && len(st.Conf.Learners) == 0 && !st.Conf.Joint() {
+				return
+			}
+			_ = w.ChangePeers(all, nil)
+		}
+		w.RunFor(w.opts.ElectionTimeout)
+	}
 }
 
 // exp draws an exponentially distributed delay with the given mean.

@@ -24,6 +24,9 @@ type Intervention struct {
 	Delay  time.Duration   `json:"delay_ns,omitempty"`
 	Msg    MsgID           `json:"msg,omitempty"`
 	Data   string          `json:"data,omitempty"`
+	// Voters and Learners of a membership change.
+	Voters   []raft.NodeID `json:"voters,omitempty"`
+	Learners []raft.NodeID `json:"learners,omitempty"`
 }
 
 // intervene records an intervention (unless it is being replayed).
@@ -70,6 +73,10 @@ func (iv *Intervention) apply(w *World) error {
 	case "propose":
 		_, err := w.ProposeTo(iv.Node, []byte(iv.Data))
 		return err
+	case "transfer":
+		return w.TransferLeadership(iv.Node)
+	case "change-peers":
+		return w.ChangePeers(iv.Voters, iv.Learners)
 	}
 	return fmt.Errorf("sim: unknown intervention %q", iv.Kind)
 }
