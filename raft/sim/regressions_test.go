@@ -79,4 +79,3 @@ func TestSwarmRegressions(t *testing.T) {
 		})
 	}
 }
-
