@@ -64,8 +64,8 @@ test-determinism: ## the same seeds give byte-identical traces natively and in W
 	diff artifacts/digests-native.txt artifacts/digests-wasm.txt
 	@echo "test-determinism: $$(wc -l < artifacts/digests-native.txt) seeds, byte-identical traces"
 
-test-swarm: ## a quick swarm: 400 seeded worlds with drawn options and faults
-	go run ./cmd/swarm -seeds 400
+test-swarm: ## a quick swarm: 1000 seeded worlds with drawn options and faults
+	go run ./cmd/swarm -seeds 1000
 
 CANARIES := commit-old-term|vote-twice|not-durable|no-truncate|apply-before-commit|read-unconfirmed|vote-stale-log
 
