@@ -349,3 +349,83 @@ func TestBadInputIsRefused(t *testing.T) {
 	// The world still runs.
 	settle(t, w)
 }
+
+// TestLinkConfig: latency, loss, duplication and reordering set on one link
+// act on that link.
+func TestLinkConfig(t *testing.T) {
+	w := newWorld(t, 3, 6)
+	lead := settle(t, w)
+	to := lead%3 + 1
+	lo, hi := 40*time.Millisecond, 50*time.Millisecond
+	if err := w.SetLinkConfig(lead, to, LinkConfig{LatencyMin: &lo, LatencyMax: &hi}); err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(200 * time.Millisecond)
+	for _, m := range w.Status().Wire {
+		if m.From == lead && m.To == to {
+			if d := m.Arrive - m.Sent; d < lo || d > hi {
+				t.Fatalf("a message on the slowed link takes %v, want %v..%v", d, lo, hi)
+			}
+		}
+	}
+	one, zero := 1.0, 0.0
+	if err := w.SetLinkConfig(lead, to, LinkConfig{Loss: &one}); err != nil {
+		t.Fatal(err)
+	}
+	before := countEvents(w, EvDrop, "lost")
+	w.RunFor(300 * time.Millisecond)
+	if countEvents(w, EvDrop, "lost") <= before {
+		t.Fatal("a link with loss 1 lost nothing")
+	}
+	if err := w.SetLinkConfig(lead, to, LinkConfig{Loss: &zero, Duplicate: &one}); err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(300 * time.Millisecond)
+	if countEvents(w, EvDuplicate, "duplicated") == 0 {
+		t.Fatal("a link with duplicate 1 duplicated nothing")
+	}
+	// With reordering, some message overtakes one sent before it.
+	if err := w.SetLinkConfig(lead, to, LinkConfig{Duplicate: &zero, Reorder: &one}); err != nil {
+		t.Fatal(err)
+	}
+	overtaken := false
+	for range 100 {
+		if _, err := w.ProposeTo(lead, []byte("r")); err != nil {
+			t.Fatal(err)
+		}
+		w.RunFor(time.Millisecond)
+		var lastArrive time.Duration
+		for _, m := range w.Status().Wire {
+			if m.From == lead && m.To == to {
+				if m.Arrive < lastArrive {
+					overtaken = true
+				}
+				lastArrive = m.Arrive
+			}
+		}
+	}
+	if !overtaken {
+		t.Fatal("a link with reorder 1 kept every message in order")
+	}
+	w.RunFor(2 * time.Second)
+	if err := w.Violation(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTraceShowsReplicators: a new leader's replicators are traced as
+// started, and destroyed when it steps down.
+func TestTraceShowsReplicators(t *testing.T) {
+	w := newWorld(t, 3, 8)
+	lead := settle(t, w)
+	if countEvents(w, EvReplicator, "started in Probe") == 0 {
+		t.Fatal("no replicator start was traced")
+	}
+	if err := w.Isolate(lead); err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(2 * time.Second)
+	if countEvents(w, EvReplicator, "destroyed") < 2 {
+		t.Fatal("the isolated leader stepped down without its replicators traced as destroyed")
+	}
+}

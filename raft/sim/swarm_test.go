@@ -1,8 +1,11 @@
 package sim
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -17,6 +20,13 @@ func TestSwarm(t *testing.T) {
 			t.Parallel()
 			s := SwarmFor(seed)
 			if _, err := s.Run(); err != nil {
+				var le *LinearizabilityError
+				if errors.As(err, &le) {
+					path := filepath.Join(os.TempDir(), fmt.Sprintf("linearizability-%d.html", seed))
+					if le.WriteVisualization(path) == nil {
+						t.Logf("porcupine's visualization: %s", path)
+					}
+				}
 				t.Fatalf("%v\n%s\nreproduce: go test ./raft/sim -run 'TestSwarm/^%d$'", err, s, seed)
 			}
 		})

@@ -303,7 +303,7 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 	if n.Role() != role || n.Term() != term {
 		w.record(EvRole, sn.id, "%s term %d -> %s term %d", role, term, n.Role(), n.Term())
 	}
-	if n.Role() == raft.Leader {
+	if n.Role() == raft.Leader || role == raft.Leader {
 		w.recordReplicatorChanges(sn.id, n)
 	}
 	w.process(sn)
@@ -324,6 +324,11 @@ func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", id, a.Peer, before[i].State, a.State)
 		case before[i].Blocked != a.Blocked && a.Blocked:
 			w.record(EvReplicator, id, "replicator %d->%d blocked after an RPC error", id, a.Peer)
+		}
+	}
+	for _, b := range before {
+		if !slices.ContainsFunc(after, func(a raft.PeerState) bool { return a.Peer == b.Peer }) {
+			w.record(EvReplicator, id, "replicator %d->%d destroyed", id, b.Peer)
 		}
 	}
 	w.peerStates = after[:0]
