@@ -12,13 +12,10 @@ import (
 // TransferLeadership hands leadership to peer, or to the most up-to-date
 // voter when peer is None.
 func (n *Node) TransferLeadership(now time.Duration, peer NodeID) error {
-	switch {
-	case n.role != Leader:
-		return &NotLeaderError{Leader: n.leader}
-	case n.transferee != None:
-		return ErrTransferring
-	case n.confCtx.stage != ConfNone:
-		return ErrConfBusy
+	// As in SOFAJRaft, the configuration context is busy until the term's
+	// first entry commits, so a transfer waits for that too.
+	if err := n.checkLeaderCanChange(); err != nil {
+		return err
 	}
 	if peer == None {
 		peer = n.mostUpToDate()

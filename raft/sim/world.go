@@ -27,7 +27,8 @@ type Options struct {
 	Seed uint64 `json:"seed"`
 
 	// LatencyMin and LatencyMax bound every link's one-way latency, drawn
-	// uniformly per message (so messages on one link may reorder).
+	// uniformly per message; a link still delivers in order unless it
+	// reorders (Reorder) or delays responses.
 	LatencyMin time.Duration `json:"latency_min_ns"`
 	LatencyMax time.Duration `json:"latency_max_ns"`
 	// Loss and Duplicate are every link's loss and duplication probabilities.
