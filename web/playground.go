@@ -49,6 +49,10 @@ const (
 // Speeds are the rates of virtual to wall-clock time the page offers.
 var Speeds = []float64{0.1, 0.25, 1}
 
+// Delays are the response delays a node card offers: the most extra
+// latency each response the node sends gets.
+var Delays = []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond}
+
 // Playground is a simulated cluster as the page shows it.
 type Playground struct {
 	world *sim.World
@@ -64,12 +68,15 @@ type Playground struct {
 	// result describes the answer to the last proposal.
 	result       string
 	resultFailed bool
-	// notice is the last error of a crash or restart, shown until the next
-	// action.
+	// notice is the last error of a crash, restart or other fault, shown
+	// until the next action.
 	notice string
 	// proposals are the last keepProposals accepted proposals, oldest
 	// first.
 	proposals []proposal
+	// delays are the response delays set through the page, by node; the
+	// world's status does not report them.
+	delays map[raft.NodeID]time.Duration
 
 	// allEvents shows every trace event, not only the notable ones.
 	allEvents bool
@@ -168,6 +175,30 @@ func (p *Playground) Crash(id int) { p.fault(p.world.Crash(raft.NodeID(id))) }
 
 // Restart brings node id back from its disk.
 func (p *Playground) Restart(id int) { p.fault(p.world.Restart(raft.NodeID(id))) }
+
+// SetLink cuts (up=false) or heals (up=true) the directed link from → to.
+func (p *Playground) SetLink(from, to int, up bool) {
+	p.fault(p.world.SetLink(raft.NodeID(from), raft.NodeID(to), up))
+}
+
+// HealAll brings every link up; response delays stay.
+func (p *Playground) HealAll() {
+	p.world.HealAll()
+	p.fault(nil)
+}
+
+// SetResponseDelay gives every response node id sends up to d extra
+// latency (0 for none).
+func (p *Playground) SetResponseDelay(id int, d time.Duration) {
+	err := p.world.SetResponseDelay(raft.NodeID(id), d)
+	if err == nil {
+		if p.delays == nil {
+			p.delays = map[raft.NodeID]time.Duration{}
+		}
+		p.delays[raft.NodeID(id)] = d
+	}
+	p.fault(err)
+}
 
 func (p *Playground) fault(err error) {
 	p.notice = ""

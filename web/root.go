@@ -5,8 +5,8 @@ import (
 )
 
 // Root is the page's root component: a header with the cluster summary,
-// the clock controls, one card per node and the client, leader and event
-// panels.
+// the clock controls, one card per node and the client, network fault,
+// leader and event panels.
 type Root struct {
 	// Playground is the cluster the page shows; it must be set.
 	Playground *Playground

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -32,6 +33,12 @@ type View struct {
 
 	// Nodes has one entry per node, by id.
 	Nodes []NodeView
+	// Links has one entry per directed link, row by row (from 1, to 2..n;
+	// from 2, to 1, 3..n; ...); the page lays them out as an n×n matrix
+	// with an empty diagonal.
+	Links []LinkView
+	// Cut counts the links that are down.
+	Cut int
 	// LeaderPanel is the leader's replication state, nil without a leader.
 	LeaderPanel *LeaderView
 
@@ -81,6 +88,65 @@ type NodeView struct {
 	LastIndex    uint64
 	CommitIndex  uint64
 	AppliedIndex uint64
+	// Delay is the most extra latency the page gave this node's responses.
+	Delay time.Duration
+}
+
+// DelayOptions are the response delays a node card offers.
+func (n *NodeView) DelayOptions() []DelayOption {
+	out := make([]DelayOption, len(Delays))
+	for i, d := range Delays {
+		out[i] = DelayOption{Node: n.ID, Delay: d, Selected: d == n.Delay}
+	}
+	return out
+}
+
+// DelayText is the response delay as the card shows it, e.g. "50 ms".
+func (n *NodeView) DelayText() string { return delayText(n.Delay) }
+
+// DelayOption is one response delay a node card offers.
+type DelayOption struct {
+	Node     int
+	Delay    time.Duration
+	Selected bool
+}
+
+// Millis is the delay in whole milliseconds, for data-ms.
+func (o DelayOption) Millis() int64 { return o.Delay.Milliseconds() }
+
+// Label is the button's text, e.g. "50".
+func (o DelayOption) Label() string { return strconv.FormatInt(o.Millis(), 10) }
+
+func delayText(d time.Duration) string {
+	if d == 0 {
+		return "none"
+	}
+	return formatMillis(d)
+}
+
+// LinkView is one directed link as the fault matrix shows it.
+type LinkView struct {
+	// From and To are the node ids.
+	From, To int
+	// Cut is set while the link is down.
+	Cut bool
+}
+
+// GridStyle places the link in the matrix: row From, column To.
+func (l *LinkView) GridStyle() string {
+	return fmt.Sprintf("grid-row: %d; grid-column: %d", l.From, l.To)
+}
+
+// Label is the button's text, e.g. "1→2".
+func (l *LinkView) Label() string { return fmt.Sprintf("%d→%d", l.From, l.To) }
+
+// Title describes what a click does, e.g. "Cut the link n1 → n2".
+func (l *LinkView) Title() string {
+	verb := "Cut"
+	if l.Cut {
+		verb = "Heal"
+	}
+	return fmt.Sprintf("%s the link n%d → n%d", verb, l.From, l.To)
 }
 
 // VoteText is the vote as the card shows it.
@@ -124,8 +190,44 @@ type LeaderView struct {
 	PendingIndex uint64
 	// CommitIndex is the leader's commit index.
 	CommitIndex uint64
+	// OpenBallots is how many ballots are open (indexes PendingIndex on).
+	OpenBallots int
+	// Ballots are the first open ballots (at most [showBallots]), and
+	// MoreBallots how many more are open.
+	Ballots     []BallotView
+	MoreBallots int
 	// Replicators has one row per peer, by peer id.
 	Replicators []ReplicatorView
+}
+
+// BallotView is one open ballot: its index and who acknowledged it.
+type BallotView struct {
+	Index uint64
+	// Acks of the Voters (of the current configuration) acknowledged it.
+	Acks, Voters int
+	// OldAcks of OldVoters, during a joint change only (OldVoters > 0).
+	OldAcks, OldVoters int
+}
+
+// Text is the ballot as the panel shows it, e.g. "7: 2/5", or during a
+// joint change "7: 2/5 + old 1/3".
+func (b *BallotView) Text() string {
+	s := fmt.Sprintf("%d: %d/%d", b.Index, b.Acks, b.Voters)
+	if b.OldVoters > 0 {
+		s += fmt.Sprintf(" + old %d/%d", b.OldAcks, b.OldVoters)
+	}
+	return s
+}
+
+// MoreText is "+N" for N more ballots than listed, "" when none.
+func (l *LeaderView) MoreText() string { return moreText(l.MoreBallots) }
+
+// moreText is "+N" for n > 0, else "".
+func moreText(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return "+" + strconv.Itoa(n)
 }
 
 // ReplicatorView is one replicator as the leader table shows it.
@@ -140,11 +242,67 @@ type ReplicatorView struct {
 	MatchIndex uint64
 	// Inflight counts requests sent and not yet answered.
 	Inflight int
+	// Inflights are the oldest of them (at most [showInflights]), and
+	// MoreInflights how many more there are.
+	Inflights     []InflightView
+	MoreInflights int
+	// Seq is the seq the next request gets; RequiredNextSeq the seq of
+	// the only response that may be handled next.
+	Seq             uint64
+	RequiredNextSeq uint64
+	// Waiting lists the seqs of responses that arrived before their turn,
+	// e.g. "13 14 +2"; "" when none.
+	Waiting string
+	// Version is bumped by every reset of the replicator.
+	Version uint64
+	// TimeoutNowIndex, when non-zero, is the index a leadership transfer
+	// waits for this peer to reach.
+	TimeoutNowIndex uint64
 	// Errors counts consecutive failed requests.
 	Errors int
 	// Blocked is how much longer the replicator waits before retrying, or
 	// "" when it is not blocked.
 	Blocked string
+}
+
+// MoreText is "+N" for N more requests in flight than listed.
+func (r *ReplicatorView) MoreText() string { return moreText(r.MoreInflights) }
+
+// TimeoutNowText is the pending leadership transfer, e.g. "TimeoutNow at 9".
+func (r *ReplicatorView) TimeoutNowText() string {
+	return fmt.Sprintf("TimeoutNow at %d", r.TimeoutNowIndex)
+}
+
+// InflightView is one request in flight.
+type InflightView struct {
+	Seq uint64
+	// Kind is "append", "probe" or "snapshot".
+	Kind       string
+	StartIndex uint64
+	Count      int
+}
+
+// Text is the request as a chip shows it: "#12 5+3" (seq 12, entries 5
+// to 7), "#12 probe" or "#12 snap".
+func (f *InflightView) Text() string {
+	switch f.Kind {
+	case "probe":
+		return fmt.Sprintf("#%d probe", f.Seq)
+	case "snapshot":
+		return fmt.Sprintf("#%d snap", f.Seq)
+	}
+	return fmt.Sprintf("#%d %d+%d", f.Seq, f.StartIndex, f.Count)
+}
+
+// Title describes the request in words, for the chip's tooltip.
+func (f *InflightView) Title() string {
+	switch f.Kind {
+	case "probe":
+		return fmt.Sprintf("seq %d: probe (no entries) at index %d", f.Seq, f.StartIndex)
+	case "snapshot":
+		return fmt.Sprintf("seq %d: snapshot", f.Seq)
+	}
+	return fmt.Sprintf("seq %d: %d entries from index %d", f.Seq, f.Count, f.StartIndex)
 }
 
 // ProposalView is a proposed command and how far it got.
@@ -207,6 +365,7 @@ func (p *Playground) View() View {
 			ID: int(ns.ID), Up: ns.Up, Role: ns.Role.String(),
 			Term: ns.Term, Vote: int(ns.Vote), Leader: int(ns.Leader),
 			LastIndex: ns.LastIndex, CommitIndex: ns.CommitIndex, AppliedIndex: ns.AppliedIndex,
+			Delay: p.delays[ns.ID],
 		}
 		if !ns.Up {
 			nv.Role = "down"
@@ -221,21 +380,52 @@ func (p *Playground) View() View {
 		}
 		v.Nodes = append(v.Nodes, nv)
 	}
+	v.Links, v.Cut = linkViews(len(st.Nodes), st.Cut)
 	v.Proposals = p.proposalViews(st.Nodes)
 	v.RecentEvents = p.eventViews()
 	return v
 }
 
+// How many open ballots, requests in flight and waiting responses the
+// leader panel lists before it only counts the rest ("+N").
+const (
+	showBallots   = 4
+	showInflights = 4
+	showWaiting   = 4
+)
+
 func leaderView(now time.Duration, s *raft.Status) *LeaderView {
 	lv := &LeaderView{ID: int(s.ID), Term: s.Term, CommitIndex: s.CommitIndex}
-	if s.BallotBox != nil {
-		lv.PendingIndex = s.BallotBox.PendingIndex
+	if bb := s.BallotBox; bb != nil {
+		lv.PendingIndex, lv.OpenBallots = bb.PendingIndex, bb.Pending
+		for _, b := range bb.Ballots[:min(len(bb.Ballots), showBallots)] {
+			lv.Ballots = append(lv.Ballots, BallotView{
+				Index: b.Index,
+				Acks:  countIn(b.Granted, b.Voters), Voters: len(b.Voters),
+				OldAcks: countIn(b.Granted, b.OldVoters), OldVoters: len(b.OldVoters),
+			})
+		}
+		lv.MoreBallots = bb.Pending - len(lv.Ballots)
 	}
 	for _, r := range s.Replicators {
 		rv := ReplicatorView{
 			Peer: int(r.Peer), State: r.State.String(),
 			NextIndex: r.NextIndex, MatchIndex: r.MatchIndex,
 			Inflight: len(r.Inflights), Errors: r.ConsecutiveErrors,
+			Seq: r.Seq, RequiredNextSeq: r.RequiredNextSeq, Version: r.Version,
+			TimeoutNowIndex: r.TimeoutNowIndex,
+			MoreInflights:   max(0, len(r.Inflights)-showInflights),
+			Waiting:         seqList(r.PendingResponses, showWaiting),
+		}
+		for _, f := range r.Inflights[:min(len(r.Inflights), showInflights)] {
+			iv := InflightView{Seq: f.Seq, Kind: "append", StartIndex: f.StartIndex, Count: f.Count}
+			switch {
+			case f.Type == raft.RequestSnapshot:
+				iv.Kind = "snapshot"
+			case f.Count == 0:
+				iv.Kind = "probe"
+			}
+			rv.Inflights = append(rv.Inflights, iv)
 		}
 		if r.BlockedUntil > now {
 			rv.Blocked = formatMillis(r.BlockedUntil - now)
@@ -243,6 +433,59 @@ func leaderView(now time.Duration, s *raft.Status) *LeaderView {
 		lv.Replicators = append(lv.Replicators, rv)
 	}
 	return lv
+}
+
+// countIn counts the ids of granted that are in voters.
+func countIn(granted, voters []raft.NodeID) int {
+	n := 0
+	for _, id := range granted {
+		if slices.Contains(voters, id) {
+			n++
+		}
+	}
+	return n
+}
+
+// seqList is the first show seqs separated by spaces, then "+N" for the
+// rest; "" for none.
+func seqList(seqs []uint64, show int) string {
+	var b strings.Builder
+	for i, s := range seqs[:min(len(seqs), show)] {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.FormatUint(s, 10))
+	}
+	if more := len(seqs) - show; more > 0 {
+		b.WriteString(" " + moreText(more))
+	}
+	return b.String()
+}
+
+// linkViews lists the n×(n-1) directed links, row by row, marking the cut
+// ones, and counts those.
+func linkViews(n int, cut []sim.Link) ([]LinkView, int) {
+	out := make([]LinkView, 0, n*(n-1))
+	for from := 1; from <= n; from++ {
+		for to := 1; to <= n; to++ {
+			if from != to {
+				out = append(out, LinkView{From: from, To: to})
+			}
+		}
+	}
+	for _, l := range cut {
+		f, t := int(l.From), int(l.To)
+		if f < 1 || f > n || t < 1 || t > n || f == t {
+			continue
+		}
+		// Row f holds n-1 links; to's column skips the diagonal.
+		i := (f-1)*(n-1) + t - 1
+		if t > f {
+			i--
+		}
+		out[i].Cut = true
+	}
+	return out, len(cut)
 }
 
 // proposalViews says, for each proposal, on how many running nodes it is

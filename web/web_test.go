@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/staticrender"
 
+	"github.com/raftplayground/raftplayground/raft"
 	"github.com/raftplayground/raftplayground/raft/sim"
 )
 
@@ -414,7 +416,14 @@ func TestClock(t *testing.T) {
 		t.Errorf("a long tick moved %v, want at most %v", got, MaxTickWall)
 	}
 
-	pressed := render(t, p).byAttr("aria-pressed", "true")
+	// Of the speed buttons (the ones without a data-action), only 1× is
+	// pressed.
+	var pressed []*html.Node
+	for _, b := range render(t, p).byAttr("aria-pressed", "true") {
+		if _, ok := attr(b, "data-action"); !ok {
+			pressed = append(pressed, b)
+		}
+	}
 	if len(pressed) != 1 || text(pressed[0]) != "1×" {
 		t.Errorf("pressed buttons: %d", len(pressed))
 	}
@@ -454,11 +463,41 @@ func TestElementCount(t *testing.T) {
 	}
 	p.ToggleAllEvents()
 	advance(p, time.Second)
-	n := len(render(t, p).all(func(n *html.Node) bool { return true })) - 3 // html, head, body
-	t.Logf("%d elements", n)
-	if n > 400 {
-		t.Errorf("%d elements; keep the page under 400", n)
+	count := func(what string) {
+		t.Helper()
+		n := len(render(t, p).all(func(n *html.Node) bool { return true })) - 3 // html, head, body
+		t.Logf("%s: %d elements", what, n)
+		if n > 400 {
+			t.Errorf("%s: %d elements; keep the page under 400", what, n)
+		}
 	}
+	count("steady")
+
+	// Busy: every follower answers late and a command goes out every
+	// tick, so every replicator row shows its most in-flight chips and the
+	// ballot box its most ballots. A cut link and a message notice too.
+	for id := 1; id <= 5; id++ {
+		p.SetResponseDelay(id, 200*time.Millisecond)
+	}
+	p.SetLink(1, 2, false)
+	for range 10 {
+		p.Propose()
+		advance(p, TickInterval)
+	}
+	lv := p.View().LeaderPanel
+	if lv == nil || lv.MoreBallots == 0 {
+		t.Fatalf("not busy enough: %+v", lv)
+	}
+	full := 0
+	for _, r := range lv.Replicators {
+		if len(r.Inflights) == showInflights {
+			full++
+		}
+	}
+	if full == 0 {
+		t.Errorf("no replicator shows %d requests in flight: %+v", showInflights, lv.Replicators)
+	}
+	count("busy")
 }
 
 // fakeEnv is a vugu.EventEnv that counts render requests.
@@ -480,5 +519,428 @@ func TestRun(t *testing.T) {
 	defer env.Unlock()
 	if p.World().Now() <= 0 || env.renders == 0 {
 		t.Errorf("after 400ms of Run: virtual time %v, %d renders", p.World().Now(), env.renders)
+	}
+}
+
+// linkButtons returns the link matrix's buttons by "from→to".
+func linkButtons(pg *page) map[string]*html.Node {
+	out := map[string]*html.Node{}
+	for _, b := range buttons(pg.doc, "link") {
+		from, _ := attr(b, "data-from")
+		to, _ := attr(b, "data-to")
+		out[from+"→"+to] = b
+	}
+	return out
+}
+
+// cutLinks returns the links the matrix shows cut, e.g. ["1→2"], in
+// document order.
+func cutLinks(pg *page) []string {
+	var out []string
+	for _, b := range buttons(pg.doc, "link") {
+		if v, _ := attr(b, "aria-pressed"); v == "true" {
+			out = append(out, text(b))
+		}
+	}
+	return out
+}
+
+func TestLinkMatrix(t *testing.T) {
+	p := newPlayground(t)
+	pg := render(t, p)
+	links := linkButtons(pg)
+	if len(links) != 20 {
+		t.Fatalf("%d link buttons, want 20 (5×5 without the diagonal)", len(links))
+	}
+	for key, b := range links {
+		if text(b) != key {
+			t.Errorf("link button %s says %q", key, text(b))
+		}
+		if v, _ := attr(b, "aria-pressed"); v != "false" {
+			t.Errorf("link %s: aria-pressed=%q at start", key, v)
+		}
+	}
+	if style, _ := attr(links["3→2"], "style"); style != "grid-row: 3; grid-column: 2" {
+		t.Errorf("link 3→2 placed at %q", style)
+	}
+	if got := text(pg.byID("cut-count")); got != "all links up" {
+		t.Errorf("cut count %q", got)
+	}
+
+	// Cutting 1→2 cuts that direction only; the world agrees.
+	p.SetLink(1, 2, false)
+	pg = render(t, p)
+	if got := cutLinks(pg); !slices.Equal(got, []string{"1→2"}) {
+		t.Errorf("cut links shown %v, want [1→2]", got)
+	}
+	if got := p.World().Status().Cut; len(got) != 1 || got[0] != (sim.Link{From: 1, To: 2}) {
+		t.Errorf("world's cut links %v", got)
+	}
+	if got := text(pg.byID("cut-count")); got != "1 link cut" {
+		t.Errorf("cut count %q", got)
+	}
+	if title, _ := attr(linkButtons(pg)["1→2"], "title"); title != "Heal the link n1 → n2" {
+		t.Errorf("cut link's title %q", title)
+	}
+
+	// The matrix shows the world's state, however the links were cut.
+	if err := p.World().Isolate(3); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1→2", "1→3", "2→3", "3→1", "3→2", "3→4", "3→5", "4→3", "5→3"}
+	if got := cutLinks(render(t, p)); !slices.Equal(got, want) {
+		t.Errorf("after isolating n3: cut %v, want %v", got, want)
+	}
+
+	// Healing one link, then all.
+	p.SetLink(1, 2, true)
+	if got := cutLinks(render(t, p)); slices.Contains(got, "1→2") || len(got) != 8 {
+		t.Errorf("after healing 1→2: cut %v", got)
+	}
+	p.HealAll()
+	pg = render(t, p)
+	if got := cutLinks(pg); len(got) != 0 {
+		t.Errorf("after Heal all: cut %v", got)
+	}
+	if b := pg.byID("heal-all"); b.Data != "button" || text(b) != "Heal all" {
+		t.Errorf("#heal-all is <%s> %q", b.Data, text(b))
+	}
+
+	// A cut link carries nothing sent after the cut.
+	p.SetLink(2, 1, false)
+	cutAt := p.World().Now()
+	for range 20 {
+		advance(p, 20*time.Millisecond)
+		for _, m := range p.World().Status().Wire {
+			if m.From == 2 && m.To == 1 && m.Sent >= cutAt {
+				t.Fatalf("message #%d sent on the cut link 2→1 at %v", m.ID, m.Sent)
+			}
+		}
+	}
+}
+
+// delayButtons returns node id's delay buttons' data-ms values and which
+// one is pressed.
+func delayButtons(t *testing.T, pg *page, id int) (ms []string, pressed string) {
+	t.Helper()
+	for _, b := range buttons(pg.card(id), "delay") {
+		v, _ := attr(b, "data-ms")
+		if n, _ := attr(b, "data-node"); n != fmt.Sprint(id) {
+			t.Errorf("node %d: delay button %s has data-node=%q", id, v, n)
+		}
+		if text(b) != v {
+			t.Errorf("node %d: delay button data-ms=%s says %q", id, v, text(b))
+		}
+		ms = append(ms, v)
+		if a, _ := attr(b, "aria-pressed"); a == "true" {
+			if pressed != "" {
+				t.Errorf("node %d: delays %s and %s both pressed", id, pressed, v)
+			}
+			pressed = v
+		}
+	}
+	return ms, pressed
+}
+
+func TestResponseDelay(t *testing.T) {
+	p := newPlayground(t)
+	for id := 1; id <= 5; id++ {
+		ms, pressed := delayButtons(t, render(t, p), id)
+		if !slices.Equal(ms, []string{"0", "50", "200"}) || pressed != "0" {
+			t.Errorf("node %d: delay buttons %v, pressed %q", id, ms, pressed)
+		}
+	}
+	p.SetResponseDelay(2, 200*time.Millisecond)
+	p.SetResponseDelay(4, 50*time.Millisecond)
+	pg := render(t, p)
+	for id, want := range map[int]string{1: "0", 2: "200", 3: "0", 4: "50", 5: "0"} {
+		if _, pressed := delayButtons(t, pg, id); pressed != want {
+			t.Errorf("node %d: delay %s ms pressed, want %s", id, pressed, want)
+		}
+	}
+	if got := p.View().Nodes[1].DelayText(); got != "200 ms" {
+		t.Errorf("node 2's delay text %q", got)
+	}
+	if ev := p.View().RecentEvents; len(ev) == 0 || !strings.Contains(ev[0].Text, "delayed up to 50ms") {
+		t.Errorf("newest event %+v, want the delay of node 4", ev)
+	}
+	// Back to none.
+	p.SetResponseDelay(2, 0)
+	if _, pressed := delayButtons(t, render(t, p), 2); pressed != "0" {
+		t.Errorf("node 2: delay %s pressed after setting 0", pressed)
+	}
+	// A bad delay is refused and shown.
+	p.SetResponseDelay(3, -time.Second)
+	pg = render(t, p)
+	if got := text(pg.byID("notice")); !strings.Contains(got, "response delay") {
+		t.Errorf("notice %q", got)
+	}
+	if _, pressed := delayButtons(t, pg, 3); pressed != "0" {
+		t.Errorf("node 3: delay %s pressed after a refused delay", pressed)
+	}
+}
+
+// replicatorRow returns the leader table's row for peer.
+func replicatorRow(t *testing.T, pg *page, peer int) *html.Node {
+	t.Helper()
+	rows := pg.all(func(n *html.Node) bool { v, _ := attr(n, "data-peer"); return n.Data == "tr" && v == fmt.Sprint(peer) })
+	if len(rows) != 1 {
+		t.Fatalf("%d rows for peer %d", len(rows), peer)
+	}
+	return rows[0]
+}
+
+// cell returns the first element with class under n.
+func cell(t *testing.T, n *html.Node, class string) *html.Node {
+	t.Helper()
+	var found *html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if c, _ := attr(n, "class"); n.Type == html.ElementNode && slices.Contains(strings.Fields(c), class) {
+			found = n
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	if found == nil {
+		t.Fatalf("no .%s in %q", class, text(n))
+	}
+	return found
+}
+
+// chips returns the texts of the elements with class chip under n.
+func chips(n *html.Node) []string {
+	var out []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if c, _ := attr(n, "class"); n.Type == html.ElementNode && c == "chip" {
+			out = append(out, text(n))
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// leaderStatus returns the leader's status in the world now.
+func leaderStatus(t *testing.T, p *Playground) *sim.NodeStatus {
+	t.Helper()
+	st := p.World().Status()
+	for i := range st.Nodes {
+		if st.Nodes[i].ID == st.Leader {
+			return &st.Nodes[i]
+		}
+	}
+	t.Fatal("no leader")
+	return nil
+}
+
+func TestReplicatorDetails(t *testing.T) {
+	p := newPlayground(t)
+	leader := leaderAfter(t, p, 2*time.Second)
+	advance(p, 200*time.Millisecond)
+	slow := leader%5 + 1 // a follower
+	// The slow follower answers up to 200 ms late, so requests pile up in
+	// flight.
+	p.SetResponseDelay(slow, 200*time.Millisecond)
+	for range 6 {
+		p.Propose()
+		advance(p, 20*time.Millisecond)
+	}
+	st := leaderStatus(t, p)
+	pg := render(t, p)
+	var rs *raft.ReplicatorStatus
+	for i := range st.Replicators {
+		if int(st.Replicators[i].Peer) == slow {
+			rs = &st.Replicators[i]
+		}
+	}
+	if rs == nil || len(rs.Inflights) < 2 {
+		t.Fatalf("want at least two requests in flight to n%d: %+v", slow, rs)
+	}
+	row := replicatorRow(t, pg, slow)
+	var want []string
+	for _, f := range rs.Inflights[:min(len(rs.Inflights), showInflights)] {
+		if f.Count == 0 {
+			want = append(want, fmt.Sprintf("#%d probe", f.Seq))
+		} else {
+			want = append(want, fmt.Sprintf("#%d %d+%d", f.Seq, f.StartIndex, f.Count))
+		}
+	}
+	if got := chips(cell(t, row, "inflights")); !slices.Equal(got, want) {
+		t.Errorf("in-flight chips %q, want %q", got, want)
+	}
+	if got, want := text(cell(t, row, "required-next-seq")), fmt.Sprint(rs.RequiredNextSeq); got != want {
+		t.Errorf("requiredNextSeq %q, want %q", got, want)
+	}
+	if rs.RequiredNextSeq != rs.Inflights[0].Seq {
+		t.Errorf("requiredNextSeq %d, oldest in flight %d", rs.RequiredNextSeq, rs.Inflights[0].Seq)
+	}
+	if got, want := text(cell(t, row, "version")), fmt.Sprint(rs.Version); got != want {
+		t.Errorf("version %q, want %q", got, want)
+	}
+	if got := text(cell(t, row, "waiting")); got != seqList(rs.PendingResponses, showWaiting) {
+		t.Errorf("waiting %q, pending responses %v", got, rs.PendingResponses)
+	}
+
+	// The ballot box: the last proposal's ballot is open, acknowledged by
+	// the leader and the fast followers it reached so far.
+	bb := st.BallotBox
+	if got, want := text(pg.byID("ballot-pending-index")), fmt.Sprint(bb.PendingIndex); got != want {
+		t.Errorf("pending index %q, want %q", got, want)
+	}
+	if got, want := text(pg.byID("ballot-open")), fmt.Sprint(bb.Pending); got != want {
+		t.Errorf("open ballots %q, want %q", got, want)
+	}
+	if bb.Pending == 0 {
+		t.Fatal("no open ballot right after a proposal")
+	}
+	want = nil
+	for _, b := range bb.Ballots[:min(len(bb.Ballots), showBallots)] {
+		want = append(want, fmt.Sprintf("%d: %d/%d", b.Index, len(b.Granted), len(b.Voters)))
+	}
+	if got := chips(pg.byID("ballots")); !slices.Equal(got, want) {
+		t.Errorf("ballot chips %q, want %q", got, want)
+	}
+
+	// Once everything is answered, nothing is in flight and the ballot box
+	// is empty.
+	p.SetResponseDelay(slow, 0)
+	advance(p, time.Second)
+	pg = render(t, p)
+	if got := chips(cell(t, replicatorRow(t, pg, slow), "inflights")); len(got) != 0 {
+		t.Errorf("in flight after a quiet second: %q", got)
+	}
+	if got := text(pg.byID("ballots")); got != "none open" {
+		t.Errorf("ballots after a quiet second: %q", got)
+	}
+}
+
+func TestTimeoutNowShown(t *testing.T) {
+	p := newPlayground(t)
+	leader := leaderAfter(t, p, 2*time.Second)
+	advance(p, 200*time.Millisecond)
+	target := leader%5 + 1
+	// The target misses the next entry, so the transfer waits for it.
+	p.SetLink(leader, target, false)
+	p.Propose()
+	advance(p, 50*time.Millisecond)
+	if err := p.World().TransferLeadership(raft.NodeID(target)); err != nil {
+		t.Fatal(err)
+	}
+	st := leaderStatus(t, p)
+	var index uint64
+	for _, r := range st.Replicators {
+		if int(r.Peer) == target {
+			index = r.TimeoutNowIndex
+		}
+	}
+	if index == 0 {
+		t.Fatalf("no TimeoutNow index on the replicator of n%d: %+v", target, st.Replicators)
+	}
+	row := replicatorRow(t, render(t, p), target)
+	if got, want := text(cell(t, row, "timeout-now")), fmt.Sprintf("TimeoutNow at %d", index); got != want {
+		t.Errorf("TimeoutNow %q, want %q", got, want)
+	}
+	for peer := 1; peer <= 5; peer++ {
+		if peer != leader && peer != target {
+			if n := len(timeoutMarks(t, p, peer)); n != 0 {
+				t.Errorf("n%d's row shows TimeoutNow", peer)
+			}
+		}
+	}
+}
+
+// timeoutMarks returns the TimeoutNow marks in peer's row.
+func timeoutMarks(t *testing.T, p *Playground, peer int) []*html.Node {
+	row := replicatorRow(t, render(t, p), peer)
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if c, _ := attr(n, "class"); c == "timeout-now" {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(row)
+	return out
+}
+
+// TestLeaderViewFormats covers what a short run rarely shows: probes,
+// snapshots, long lists cut to "+N", waiting responses and joint ballots.
+func TestLeaderViewFormats(t *testing.T) {
+	s := &raft.Status{ID: 1, Role: raft.Leader, Term: 3, CommitIndex: 9,
+		BallotBox: &raft.BallotBoxStatus{PendingIndex: 10, Pending: 6, Ballots: []raft.Ballot{
+			{Index: 10, Voters: []raft.NodeID{1, 2, 3, 4, 5}, Granted: []raft.NodeID{1, 2}},
+			{Index: 11, Voters: []raft.NodeID{1, 2, 3}, OldVoters: []raft.NodeID{1, 4, 5}, Granted: []raft.NodeID{1, 2, 4}},
+			{Index: 12}, {Index: 13}, {Index: 14}, {Index: 15},
+		}},
+		Replicators: []raft.ReplicatorStatus{{
+			Peer: 2, State: raft.StateReplicate, NextIndex: 20, MatchIndex: 9,
+			Inflights: []raft.Inflight{
+				{Seq: 12, StartIndex: 5, Count: 3}, {Seq: 13, StartIndex: 8},
+				{Seq: 14, Type: raft.RequestSnapshot}, {Seq: 15, StartIndex: 8, Count: 1},
+				{Seq: 16, StartIndex: 9, Count: 1}, {Seq: 17, StartIndex: 10, Count: 1},
+			},
+			Seq: 18, RequiredNextSeq: 12, Version: 4, PendingResponses: []uint64{13, 14, 15, 16, 17},
+			TimeoutNowIndex: 19, BlockedUntil: 2 * time.Second,
+		}},
+	}
+	lv := leaderView(time.Second, s)
+	var ballots []string
+	for _, b := range lv.Ballots {
+		ballots = append(ballots, b.Text())
+	}
+	if want := []string{"10: 2/5", "11: 2/3 + old 2/3", "12: 0/0", "13: 0/0"}; !slices.Equal(ballots, want) {
+		t.Errorf("ballots %q, want %q", ballots, want)
+	}
+	if lv.MoreText() != "+2" || lv.OpenBallots != 6 || lv.PendingIndex != 10 {
+		t.Errorf("ballot box: more %q, open %d, pending index %d", lv.MoreText(), lv.OpenBallots, lv.PendingIndex)
+	}
+	r := lv.Replicators[0]
+	var fl []string
+	for _, f := range r.Inflights {
+		fl = append(fl, f.Text())
+	}
+	if want := []string{"#12 5+3", "#13 probe", "#14 snap", "#15 8+1"}; !slices.Equal(fl, want) {
+		t.Errorf("in flight %q, want %q", fl, want)
+	}
+	if r.MoreText() != "+2" || r.Inflight != 6 {
+		t.Errorf("more in flight %q, count %d", r.MoreText(), r.Inflight)
+	}
+	if r.Waiting != "13 14 15 16 +1" || r.RequiredNextSeq != 12 || r.Version != 4 || r.Seq != 18 {
+		t.Errorf("waiting %q, required %d, version %d, seq %d", r.Waiting, r.RequiredNextSeq, r.Version, r.Seq)
+	}
+	if r.TimeoutNowText() != "TimeoutNow at 19" || r.Blocked != "1000 ms" {
+		t.Errorf("TimeoutNow %q, blocked %q", r.TimeoutNowText(), r.Blocked)
+	}
+}
+
+func TestLinkViewsPlaceEachLink(t *testing.T) {
+	for from := 1; from <= 5; from++ {
+		for to := 1; to <= 5; to++ {
+			if from == to {
+				continue
+			}
+			links, n := linkViews(5, []sim.Link{{From: raft.NodeID(from), To: raft.NodeID(to)}})
+			if len(links) != 20 || n != 1 {
+				t.Fatalf("%d links, %d cut", len(links), n)
+			}
+			for _, l := range links {
+				if l.Cut != (l.From == from && l.To == to) {
+					t.Errorf("cut %d→%d: link %d→%d cut=%v", from, to, l.From, l.To, l.Cut)
+				}
+			}
+		}
 	}
 }

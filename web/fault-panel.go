@@ -1,0 +1,37 @@
+package web
+
+import "fmt"
+
+// FaultPanel lets a person break the network: an n×n matrix of toggle
+// buttons, one per directed link (data-action="link", data-from, data-to,
+// aria-pressed while cut), and a "Heal all" button (#heal-all) that brings
+// every link back up.
+type FaultPanel struct {
+	// Links are the n×(n-1) directed links, row by row; see [View.Links].
+	Links []LinkView
+	// Cut counts the links that are down.
+	Cut int
+	// Playground receives the clicks.
+	Playground *Playground
+}
+
+// gridStyle lays the matrix out with one column per node: n×(n-1) links
+// for n nodes.
+func (c *FaultPanel) gridStyle() string {
+	n := 1
+	for n*(n-1) < len(c.Links) {
+		n++
+	}
+	return fmt.Sprintf("grid-template-columns: repeat(%d, auto)", n)
+}
+
+// cutText says how many links are down.
+func (c *FaultPanel) cutText() string {
+	switch c.Cut {
+	case 0:
+		return "all links up"
+	case 1:
+		return "1 link cut"
+	}
+	return fmt.Sprintf("%d links cut", c.Cut)
+}
