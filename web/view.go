@@ -47,6 +47,9 @@ type View struct {
 	ResultFailed bool
 	// Notice is the error of the last crash or restart, if any.
 	Notice string
+	// Violation explains a safety violation the checkers found; the run
+	// stopped there.
+	Violation string
 	// Proposals are the latest proposals, newest first.
 	Proposals []ProposalView
 
@@ -356,6 +359,7 @@ func (p *Playground) View() View {
 		Result:       p.result,
 		ResultFailed: p.resultFailed,
 		Notice:       p.notice,
+		Violation:    st.Violation,
 		AllEvents:    p.allEvents,
 		Nodes:        make([]NodeView, 0, len(st.Nodes)),
 	}

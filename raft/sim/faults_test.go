@@ -429,3 +429,20 @@ func TestTraceShowsReplicators(t *testing.T) {
 		t.Fatal("the isolated leader stepped down without its replicators traced as destroyed")
 	}
 }
+
+// TestViolationStopsTheRunAndShows: after a violation the world no longer
+// moves, and its status says why.
+func TestViolationStopsTheRunAndShows(t *testing.T) {
+	w := newWorld(t, 3, 1)
+	settle(t, w)
+	w.fail(&Violation{Property: "election safety", Detail: "nodes 1 and 2 both led in term 3"})
+	at, events := w.Now(), w.Trace().Len()
+	w.RunFor(time.Second)
+	if w.Now() != at || w.Trace().Len() != events {
+		t.Fatalf("the world moved on after a violation: %v -> %v, %d -> %d events", at, w.Now(), events, w.Trace().Len())
+	}
+	st := w.Status().Violation
+	if !strings.Contains(st, "election safety") || !strings.Contains(st, "seed 1") || !strings.Contains(st, "event ") {
+		t.Fatalf("status violation %q lacks the property, the seed or the event", st)
+	}
+}

@@ -18,6 +18,8 @@ type Status struct {
 	Wire []WireStatus `json:"wire"`
 	// Events is the number of trace events so far.
 	Events uint64 `json:"events"`
+	// Violation explains the safety violation that stopped the run, if any.
+	Violation string `json:"violation,omitempty"`
 }
 
 // NodeStatus is one node: its core status when up, its disk when down.
@@ -51,6 +53,9 @@ type WireStatus struct {
 func (w *World) Status() Status {
 	s := Status{Now: w.now, Seed: w.opts.Seed, Leader: w.Leader(), Events: w.trace.Len(),
 		Cut: []Link{}, Wire: make([]WireStatus, 0, len(w.wire))}
+	if w.violation != nil {
+		s.Violation = w.violation.Error()
+	}
 	for _, sn := range w.nodes {
 		s.Nodes = append(s.Nodes, sn.status())
 	}
