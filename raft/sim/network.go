@@ -184,9 +184,25 @@ func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
 	if c.ResponseDelay != nil {
 		l.respDelay = *c.ResponseDelay
 	}
-	w.intervene(Intervention{Kind: "link", From: from, To: to, Link: &c})
+	lc := c.clone()
+	w.intervene(Intervention{Kind: "link", From: from, To: to, Link: &lc})
 	w.record(EvFault, from, "link %d->%d: %s", from, to, c.String())
 	return nil
+}
+
+// clone copies c with pointers of its own, so the caller's variables can
+// change without changing a recorded intervention.
+func (c LinkConfig) clone() LinkConfig {
+	return LinkConfig{Up: clonePtr(c.Up), LatencyMin: clonePtr(c.LatencyMin), LatencyMax: clonePtr(c.LatencyMax),
+		Loss: clonePtr(c.Loss), Duplicate: clonePtr(c.Duplicate), Reorder: clonePtr(c.Reorder), ResponseDelay: clonePtr(c.ResponseDelay)}
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }
 
 func (c LinkConfig) validate() error {
