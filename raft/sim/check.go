@@ -89,8 +89,9 @@ func (c *checker) checkNode(w *World, sn *simNode, nw *nodeWatch) *Violation {
 		c.leaders[n.Term()] = sn.id
 		// Leader completeness: a leader holds every committed entry.
 		if nw.leaderTerm != n.Term() {
-			for _, e := range c.committed {
-				if t := n.LogTerm(e.Index); t != e.Term && e.Index > n.Status().FirstIndex-1 {
+			compacted := n.Status().FirstIndex - 1 // entries up to here are in its snapshot
+			for _, e := range c.committed[min(compacted, uint64(len(c.committed))):] {
+				if t := n.LogTerm(e.Index); t != e.Term {
 					return &Violation{Property: "leader completeness", Detail: fmt.Sprintf("node %d leads term %d but has term %d at committed index %d (committed term %d)", sn.id, n.Term(), t, e.Index, e.Term)}
 				}
 			}

@@ -213,28 +213,41 @@ type bounce struct {
 // restart soon after) returns its restart.
 func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 	n := len(w.nodes)
-	total := s.CrashWeight + s.BounceWeight + s.IsolateLeaderWeight + s.PartitionWeight + s.OneWayWeight + s.DelayWeight + s.HealWeight
-	ops := s.TransferWeight + s.ReconfigureWeight
-	if total+ops == 0 {
+	// The kinds of fault, in the order their weights are laid end to end.
+	const (
+		crash = iota
+		bounceLeader
+		isolateLeader
+		partition
+		oneWay
+		delay
+		heal
+		transfer
+		reconfigure
+	)
+	weights := []int{s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight,
+		s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight}
+	total := 0
+	for _, wt := range weights {
+		total += wt
+	}
+	if total == 0 {
 		return bounce{}, false
 	}
 	id := raft.NodeID(r.IntN(n) + 1)
-	k := r.IntN(total + ops)
-	switch {
-	case k >= total+s.TransferWeight:
-		s.reconfigure(w, r)
-	case k >= total:
-		if r.IntN(2) == 0 {
-			id = raft.None // the most up-to-date voter
-		}
-		_ = w.TransferLeadership(id)
-	case k < s.CrashWeight:
+	kind, k := 0, r.IntN(total)
+	for k >= weights[kind] {
+		k -= weights[kind]
+		kind++
+	}
+	switch kind {
+	case crash:
 		if w.nodes[id-1].node != nil {
 			_ = w.Crash(id)
 		} else {
 			_ = w.Restart(id)
 		}
-	case k < s.CrashWeight+s.BounceWeight:
+	case bounceLeader:
 		// Prefer the leader: bouncing it is what tests durability most.
 		if l := w.Leader(); l != raft.None && r.IntN(2) == 0 {
 			id = l
@@ -244,11 +257,11 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 			return bounce{at: w.now + time.Duration(r.Int64N(int64(2*w.opts.ElectionTimeout))), node: id}, true
 		}
 		_ = w.Restart(id) // already down: bring it back
-	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight:
+	case isolateLeader:
 		if l := w.Leader(); l != raft.None {
 			_ = w.Isolate(l)
 		}
-	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight+s.PartitionWeight:
+	case partition:
 		// Split into two random groups.
 		var a, b []raft.NodeID
 		for _, sn := range w.nodes {
@@ -259,21 +272,31 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 			}
 		}
 		_ = w.Partition(a, b)
-	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight+s.PartitionWeight+s.OneWayWeight && n > 1:
+	case oneWay:
+		if n < 2 {
+			break // a single node has no links
+		}
 		to := raft.NodeID(r.IntN(n-1) + 1)
 		if to >= id {
 			to++
 		}
 		_ = w.SetLink(id, to, !w.links[id-1][to-1].up)
-	case k < s.CrashWeight+s.BounceWeight+s.IsolateLeaderWeight+s.PartitionWeight+s.OneWayWeight+s.DelayWeight:
+	case delay:
 		_ = w.SetResponseDelay(id, time.Duration(r.IntN(int(4*w.opts.ElectionTimeout/time.Millisecond)))*time.Millisecond)
-	default:
+	case heal:
 		w.HealAll()
 		for _, sn := range w.nodes {
 			if sn.node == nil {
 				_ = w.Restart(sn.id)
 			}
 		}
+	case transfer:
+		if r.IntN(2) == 0 {
+			id = raft.None // the most up-to-date voter
+		}
+		_ = w.TransferLeadership(id)
+	case reconfigure:
+		s.reconfigure(w, r)
 	}
 	return bounce{}, false
 }
