@@ -194,13 +194,7 @@ func (n *Node) Leader() NodeID { return n.leader }
 // refreshConf recomputes the configuration from the log's newest config
 // entry, else the snapshot's, else Config.Peers.
 func (n *Node) refreshConf() {
-	for i := n.log.lastIndex(); i > n.log.snapIndex; i-- {
-		if e := n.log.entry(i); e.Type == EntryConfig && e.Conf != nil {
-			n.conf, n.confIndex = e.Conf.Clone(), i
-			return
-		}
-	}
-	n.conf, n.confIndex = n.baseConf(), n.log.snapIndex
+	n.conf, n.confIndex = n.confAt(n.log.lastIndex())
 }
 
 // confFromEntries takes the newest configuration among entries just
@@ -225,14 +219,15 @@ func (n *Node) baseConf() ConfigState {
 }
 
 // confAt returns the configuration in force at index (which must not be
-// below the snapshot).
-func (n *Node) confAt(index uint64) ConfigState {
+// below the snapshot) and the index of the entry it came from (the
+// snapshot's index when it predates the log).
+func (n *Node) confAt(index uint64) (ConfigState, uint64) {
 	for i := min(index, n.log.lastIndex()); i > n.log.snapIndex; i-- {
 		if e := n.log.entry(i); e.Type == EntryConfig && e.Conf != nil {
-			return e.Conf.Clone()
+			return e.Conf.Clone(), i
 		}
 	}
-	return n.baseConf()
+	return n.baseConf(), n.log.snapIndex
 }
 
 func (n *Node) resetElectionTimer(now time.Duration) {

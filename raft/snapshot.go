@@ -18,7 +18,8 @@ func (n *Node) Compact(now time.Duration, index uint64, data []byte) error {
 	case index <= n.log.snapIndex:
 		return fmt.Errorf("raft: cannot compact at %d, the log is already compacted to %d", index, n.log.snapIndex)
 	}
-	snap := &Snapshot{Index: index, Term: n.log.term(index), Conf: n.confAt(index), Data: data}
+	conf, _ := n.confAt(index)
+	snap := &Snapshot{Index: index, Term: n.log.term(index), Conf: conf, Data: data}
 	n.log.compactPrefix(index, snap.Term)
 	n.snapshot = snap
 	n.snapshotToPersist = snap
