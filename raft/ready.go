@@ -41,7 +41,16 @@ func (rd *Ready) MustSync() bool { return rd.HardState != nil || rd.Snapshot != 
 func (n *Node) HasReady() bool {
 	return len(n.msgs) > 0 || len(n.readStates) > 0 || n.log.unstableFrom != 0 || n.snapshotToPersist != nil || n.pendingRestore != nil ||
 		(HardState{n.term, n.vote}) != n.hardStateSent ||
-		n.applied < min(n.commitIndex, n.log.stable) || (canary(CanaryApplyBeforeCommit) && n.applied < n.log.stable)
+		n.applied < n.applyTo()
+}
+
+// applyTo is how far entries may be handed out for application: committed
+// and durable.
+func (n *Node) applyTo() uint64 {
+	if canary(CanaryApplyBeforeCommit) {
+		return n.log.stable // planted bug: apply whatever is durable
+	}
+	return min(n.commitIndex, n.log.stable)
 }
 
 // Ready takes the node's pending effects. The caller must carry them out in
@@ -67,11 +76,7 @@ func (n *Node) Ready() Ready {
 			rd.LogFrom, rd.Entries = 0, nil // planted bug: nor do the entries
 		}
 	}
-	to := min(n.commitIndex, n.log.stable)
-	if canary(CanaryApplyBeforeCommit) {
-		to = n.log.stable // planted bug: apply whatever is durable
-	}
-	if n.applied < to {
+	if to := n.applyTo(); n.applied < to {
 		rd.Committed = n.log.slice(n.applied+1, to)
 		n.applied = to
 	}
