@@ -1,0 +1,135 @@
+package raft
+
+import "time"
+
+// This file is leader election (§5.2): the election timer, pre-vote (§9.6
+// of the thesis), votes, and stepping down to follower.
+
+func (n *Node) resetElectionTimer(now time.Duration) {
+	et := n.cfg.ElectionTimeout
+	n.electionDue = now + et + time.Duration(n.rng.Int64N(int64(et)))
+}
+
+// becomeFollower moves to term as a follower of leader (None if unknown).
+func (n *Node) becomeFollower(now time.Duration, term uint64, leader NodeID) {
+	if term > n.term {
+		n.term, n.vote = term, None
+	}
+	if n.role == Leader {
+		n.failReads()
+		n.confCtx = confCtx{}
+		n.transferee, n.transferDue = None, 0
+	}
+	n.role = Follower
+	n.leader = leader
+	n.votes = nil
+	n.replicators = nil
+	n.ballots.clear()
+	n.resetElectionTimer(now)
+}
+
+// campaign starts an election: a pre-vote round unless disabled.
+func (n *Node) campaign(now time.Duration) {
+	if !n.conf.IsVoter(n.id) {
+		n.resetElectionTimer(now)
+		return
+	}
+	if n.cfg.DisablePreVote {
+		n.electSelf(now)
+		return
+	}
+	n.role = PreCandidate
+	n.leader = None
+	n.votes = map[NodeID]bool{n.id: true}
+	n.resetElectionTimer(now)
+	if n.electionWon() {
+		n.electSelf(now)
+		return
+	}
+	n.requestVotes(MsgPreVote, n.term+1)
+}
+
+// electSelf increments the term, votes for itself and asks for votes. The
+// new term and vote are in the next Ready and must be durable before the
+// requests leave.
+func (n *Node) electSelf(now time.Duration) {
+	n.role = Candidate
+	n.term++
+	n.vote = n.id
+	n.leader = None
+	n.votes = map[NodeID]bool{n.id: true}
+	n.resetElectionTimer(now) // the vote timer
+	if n.electionWon() {
+		n.becomeLeader(now)
+		return
+	}
+	n.requestVotes(MsgVote, n.term)
+}
+
+func (n *Node) requestVotes(t MsgType, term uint64) {
+	for _, p := range n.conf.Peers() {
+		if p == n.id || !n.conf.IsVoter(p) {
+			continue
+		}
+		n.send(Message{Type: t, To: p, Term: term, Index: n.log.lastIndex(), LogTerm: n.log.lastTerm()})
+	}
+}
+
+// electionWon reports whether the granted votes form a quorum of the
+// configuration (of both halves during a joint change).
+func (n *Node) electionWon() bool {
+	b := newBallot(0, &n.conf)
+	for id, ok := range n.votes {
+		if ok {
+			b.grant(id)
+		}
+	}
+	return b.isGranted()
+}
+
+// leaderLeaseValid: a leader was heard within the election timeout, so a
+// pre-vote for someone else would only disturb it.
+func (n *Node) leaderLeaseValid(now time.Duration) bool {
+	if n.role == Leader {
+		return true
+	}
+	return n.leader != None && now-n.lastLeaderContact < n.cfg.ElectionTimeout
+}
+
+func (n *Node) handlePreVote(now time.Duration, m Message) {
+	grant := m.Term > n.term && !n.leaderLeaseValid(now) && n.log.isUpToDate(m.LogTerm, m.Index)
+	resp := Message{Type: MsgPreVoteResp, To: m.From, Success: grant, Call: m.Call}
+	if grant {
+		resp.Term = m.Term
+	}
+	n.send(resp)
+}
+
+func (n *Node) handleVote(now time.Duration, m Message) {
+	// The term check already moved us to m.Term when it was higher.
+	grant := (n.vote == None || n.vote == m.From || canary(CanaryVoteTwice)) &&
+		(n.log.isUpToDate(m.LogTerm, m.Index) || canary(CanaryVoteStaleLog))
+	if grant {
+		n.vote = m.From
+		n.resetElectionTimer(now)
+	}
+	n.send(Message{Type: MsgVoteResp, To: m.From, Success: grant, Call: m.Call})
+}
+
+func (n *Node) handleVoteResp(now time.Duration, m Message) {
+	switch {
+	case m.Type == MsgPreVoteResp && n.role == PreCandidate && m.Term == n.term+1:
+	case m.Type == MsgVoteResp && n.role == Candidate && m.Term == n.term:
+	default:
+		return
+	}
+	n.votes[m.From] = m.Success
+	if !n.electionWon() {
+		return
+	}
+	if n.role == PreCandidate {
+		n.electSelf(now)
+	} else {
+		n.becomeLeader(now)
+	}
+}

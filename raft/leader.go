@@ -1,0 +1,115 @@
+package raft
+
+import (
+	"slices"
+	"time"
+)
+
+// This file is what a node does as it becomes and stays leader: the
+// becomeLeader sequence (seed §1), its replicators, appending its own
+// entries, and the step-down timer's quorum check.
+
+// becomeLeader follows SOFAJRaft's NodeImpl.becomeLeader (seed §1).
+func (n *Node) becomeLeader(now time.Duration) {
+	n.role = Leader
+	n.leader = n.id
+	n.votes = nil
+	n.replicators = nil
+	for _, p := range n.conf.Peers() {
+		if p != n.id {
+			n.addReplicator(now, p)
+		}
+	}
+	// Only entries of this term get ballots; older ones commit with them.
+	n.ballots.resetPendingIndex(n.log.lastIndex()+1, n.commitIndex)
+	if canary(CanaryCommitOldTerm) {
+		// Planted bug: ballots for the older entries too, counted like
+		// any other (the paper's Figure 8).
+		n.ballots.resetPendingIndex(n.commitIndex+1, n.commitIndex)
+		for range n.log.lastIndex() - n.commitIndex {
+			n.ballots.appendPending(&n.conf)
+		}
+		n.ballots.commitAt(n.commitIndex+1, n.log.stable, n.id)
+	}
+	// The configuration entry opens the term (jraft's confCtx.flush).
+	conf := n.conf.Clone()
+	if canary(CanaryCommitOldTerm) {
+		// Planted bug, continued: no entry of its own opens the term.
+		n.termStart = n.log.lastIndex() + 1
+	} else {
+		n.termStart = n.appendEntry(Entry{Type: EntryConfig, Conf: &conf})
+	}
+	if conf.Joint() {
+		// A change was cut short by the old leader: finish it.
+		stable := ConfigState{Voters: conf.Voters, Learners: conf.Learners}
+		n.confCtx = confCtx{stage: ConfJoint, target: stable, index: n.termStart}
+	}
+	n.stepDownDue = now + n.cfg.ElectionTimeout/2
+	for _, r := range n.replicators {
+		n.sendEntries(now, r)
+	}
+}
+
+// addReplicator starts a replicator: heartbeat timer, then a probe (seed §2).
+func (n *Node) addReplicator(now time.Duration, peer NodeID) {
+	r := newReplicator(peer, n.log.lastIndex()+1, now)
+	r.heartbeatDue = now + n.cfg.HeartbeatInterval
+	n.replicators = append(n.replicators, r)
+	slices.SortFunc(n.replicators, func(a, b *replicator) int { return int(a.peer) - int(b.peer) })
+	n.sendProbe(now, r)
+}
+
+func (n *Node) replicator(peer NodeID) *replicator {
+	for _, r := range n.replicators {
+		if r.peer == peer {
+			return r
+		}
+	}
+	return nil
+}
+
+func (n *Node) removeReplicator(peer NodeID) {
+	n.replicators = slices.DeleteFunc(n.replicators, func(r *replicator) bool { return r.peer == peer })
+}
+
+// appendEntry appends one entry of the leader's term and opens its ballot.
+func (n *Node) appendEntry(e Entry) uint64 {
+	e.Index, e.Term = n.log.lastIndex()+1, n.term
+	n.log.append(e)
+	if e.Type == EntryConfig {
+		// A configuration is used as soon as it is in the log, also to
+		// decide its own entry: a joint entry needs both quorums.
+		n.refreshConf()
+	}
+	n.ballots.appendPending(&n.conf)
+	return e.Index
+}
+
+// Propose appends a command to the leader's log. It answers at once with the
+// entry's index and term, or a *NotLeaderError.
+func (n *Node) Propose(now time.Duration, data []byte) (index, term uint64, err error) {
+	if n.role != Leader {
+		return 0, 0, &NotLeaderError{Leader: n.leader}
+	}
+	if n.transferee != None {
+		return 0, 0, ErrTransferring
+	}
+	index = n.appendEntry(Entry{Type: EntryNormal, Data: data})
+	for _, r := range n.replicators {
+		n.sendEntries(now, r)
+	}
+	return index, n.term, nil
+}
+
+// checkQuorum is the step-down timer's test: a quorum of voters (itself
+// included) answered a request sent within the last election timeout.
+func (n *Node) checkQuorum(now time.Duration) bool {
+	b := newBallot(0, &n.conf)
+	b.grant(n.id)
+	for _, r := range n.replicators {
+		if now-r.lastRPCSend <= n.cfg.ElectionTimeout {
+			b.grant(r.peer)
+		}
+	}
+	return b.isGranted()
+}
