@@ -100,16 +100,3 @@ func (n *Node) Propose(now time.Duration, data []byte) (index, term uint64, err 
 	}
 	return index, n.term, nil
 }
-
-// checkQuorum is the step-down timer's test: a quorum of voters (itself
-// included) answered a request sent within the last election timeout.
-func (n *Node) checkQuorum(now time.Duration) bool {
-	b := newBallot(0, &n.conf)
-	b.grant(n.id)
-	for _, r := range n.replicators {
-		if now-r.lastRPCSend <= n.cfg.ElectionTimeout {
-			b.grant(r.peer)
-		}
-	}
-	return b.isGranted()
-}

@@ -101,19 +101,6 @@ func (n *Node) leaderRead(now time.Duration, id uint64, from NodeID, call uint64
 	return 0, nil
 }
 
-// leaseValid: a quorum answered requests sent within the lease.
-func (n *Node) leaseValid(now time.Duration) bool {
-	lease := n.cfg.ElectionTimeout * 9 / 10
-	b := newBallot(0, &n.conf)
-	b.grant(n.id)
-	for _, r := range n.replicators {
-		if now-r.lastRPCSend < lease {
-			b.grant(r.peer)
-		}
-	}
-	return b.isGranted()
-}
-
 // onReadAck records that peer answered heartbeat round and releases the
 // reads a quorum has confirmed.
 func (n *Node) onReadAck(r *replicator, round uint64) {
