@@ -94,7 +94,8 @@ func (n *Node) Propose(now time.Duration, data []byte) (index, term uint64, err 
 	if n.transferee != None {
 		return 0, 0, ErrTransferring
 	}
-	index = n.appendEntry(Entry{Type: EntryNormal, Data: data})
+	// The log keeps its own copy: the caller may reuse data.
+	index = n.appendEntry(Entry{Type: EntryNormal, Data: slices.Clone(data)})
 	for _, r := range n.replicators {
 		n.sendEntries(now, r)
 	}
