@@ -29,7 +29,7 @@ func (n *Node) acceptLeader(now time.Duration, from NodeID) bool {
 
 // handleAppendEntries is the follower side of AppendEntries (seed §6).
 func (n *Node) handleAppendEntries(now time.Duration, m Message) error {
-	resp := Message{Type: MsgAppResp, To: m.From, Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call, Heartbeat: m.Heartbeat, SentAt: m.SentAt, Context: m.Context}
+	resp := replyTo(m)
 	if !n.acceptLeader(now, m.From) {
 		resp.LastLogIndex = n.log.lastIndex()
 		n.send(resp)

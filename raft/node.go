@@ -84,19 +84,40 @@ func (e *NotLeaderError) Is(target error) bool { return target == ErrNotLeader }
 // Node is one Raft participant. It does no I/O and keeps no clock: callers
 // drive it with Step, Tick and Propose, passing the current time, and carry
 // out what Ready returns (see the package documentation for the order).
+//
+// Invariants, between calls:
+//   - snapIndex <= applied <= commitIndex <= lastIndex, and applied <= stable
+//     (only durable, committed entries reach the state machine);
+//   - commitIndex never moves back, nor does term;
+//   - vote names a node only for the current term (it is reset when the
+//     term rises), and the term and vote a message depends on are handed
+//     out by the same Ready as the message;
+//   - replicators, ballots, termStart, confCtx, transferee and reads are in
+//     use only while role == Leader, and cleared when it steps down;
+//   - leader == id exactly when role == Leader.
 type Node struct {
+	// cfg is the configuration the node was made with; never changed.
 	cfg Config
-	id  NodeID
+	// id is cfg.ID, kept at hand.
+	id NodeID
 	// src is the state of rng, kept so that Clone can copy it.
 	src *rand.PCG
+	// rng draws election timeouts; seeded from cfg.Seed and id, so a run
+	// is reproducible.
 	rng *rand.Rand
 
-	role   Role
-	term   uint64
-	vote   NodeID
+	// role is the node's part in the protocol now.
+	role Role
+	// term is the current term (durable).
+	term uint64
+	// vote is the candidate voted for in term, or None (durable).
+	vote NodeID
+	// leader is the leader of term this node knows of, or None.
 	leader NodeID
 
-	log         logManager
+	// log holds the entries after the snapshot and knows which are durable.
+	log logManager
+	// commitIndex is the highest index known committed.
 	commitIndex uint64
 	// applied is the last index handed out for application.
 	applied uint64
@@ -112,7 +133,8 @@ type Node struct {
 	conf      ConfigState
 	confIndex uint64
 
-	// votes granted in the current election or pre-election.
+	// votes granted (true) or refused (false) in the current election or
+	// pre-election, by voter; nil outside one.
 	votes map[NodeID]bool
 	// electionDue: a follower starts a pre-vote, a candidate retries.
 	electionDue time.Duration
@@ -120,14 +142,19 @@ type Node struct {
 	// timestamp); pre-votes are refused while it is recent.
 	lastLeaderContact time.Duration
 
-	// Leader state.
+	// replicators, one per peer but this node, sorted by peer (leader only).
 	replicators []*replicator
-	ballots     ballotBox
+	// ballots counts acknowledgements of the entries from the term's
+	// pending index on, and moves commitIndex (leader only).
+	ballots ballotBox
+	// stepDownDue is when the step-down timer next checks that a quorum
+	// is still heard (leader only).
 	stepDownDue time.Duration
 	// termStart is the index of the first entry of the leader's term;
 	// reads and changes wait until it commits.
 	termStart uint64
-	confCtx   confCtx
+	// confCtx is the membership change in progress, if any (leader only).
+	confCtx confCtx
 	// transferee is the target of a leadership transfer in progress, and
 	// transferDue when it is given up.
 	transferee  NodeID
@@ -138,13 +165,19 @@ type Node struct {
 	// readStates are answered reads waiting for Ready.
 	readStates []ReadState
 
-	// Effects waiting for Ready.
+	// msgs are the messages waiting for Ready.
 	msgs []Message
 	// snapshotToPersist is a snapshot taken or installed since the last Ready.
 	snapshotToPersist *Snapshot
-	hardStateSent     HardState
-	readyLast         uint64
-	readyLastTerm     uint64
+	// hardStateSent is the term and vote the last Ready handed out to be
+	// persisted (or the durable ones at start): a Ready carries a
+	// HardState only when they changed.
+	hardStateSent HardState
+	// readyLast and readyLastTerm are the last entry the last Ready handed
+	// out to be written; Advance marks the log durable up to it, unless a
+	// truncation since then replaced it.
+	readyLast     uint64
+	readyLastTerm uint64
 }
 
 // NewNode builds a node from its config and durable state (empty for a new
@@ -222,12 +255,15 @@ func (n *Node) Step(now time.Duration, m Message) error {
 			n.becomeFollower(now, m.Term, None)
 		}
 	case m.Term < n.term:
+		// A stale request is refused with this node's term, which tells
+		// its sender to step down.
 		switch m.Type {
 		case MsgApp, MsgSnap:
-			n.send(Message{Type: m.Type.Response(), To: m.From, Success: false, LastLogIndex: n.log.lastIndex(),
-				Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call, Heartbeat: m.Heartbeat, SentAt: m.SentAt})
+			resp := replyTo(m)
+			resp.LastLogIndex = n.log.lastIndex()
+			n.send(resp)
 		case MsgVote, MsgPreVote, MsgTimeoutNow:
-			n.send(Message{Type: m.Type.Response(), To: m.From, Success: false, Call: m.Call})
+			n.send(replyTo(m))
 		}
 		return nil
 	}

@@ -72,7 +72,7 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 
 // handleInstallSnapshot is the follower's side of InstallSnapshot.
 func (n *Node) handleInstallSnapshot(now time.Duration, m Message) {
-	resp := Message{Type: MsgSnapResp, To: m.From, Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call}
+	resp := replyTo(m)
 	if !n.acceptLeader(now, m.From) {
 		resp.LastLogIndex = n.log.lastIndex()
 		n.send(resp)
