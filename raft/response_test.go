@@ -2,6 +2,7 @@ package raft
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -52,5 +53,40 @@ func TestAcceptedInAnotherTerm(t *testing.T) {
 				t.Fatalf("replicator 2 changed on a lower-term success:\n%+v\nwas\n%+v", c.replicator(1, 2), r)
 			}
 		})
+	}
+}
+
+// A leader that steps down and wins again keeps its version count
+// (Node.replicatorVersion), so its new replicators never take a reply
+// meant for the old ones. Such a reply can carry the new term: a follower
+// rejects a request of an older term in its own, newer term, echoing the
+// request's seq and version. SOFAJRaft gets this from destroying the old
+// Replicator, whose id then takes no responses; here the version alone
+// must do it, or the reply would be matched against the new probe (seed
+// §5.1 would then reset a replicator that did nothing wrong).
+func TestLateReplyToEarlierLeadership(t *testing.T) {
+	c := newCluster(t, 3, nil)
+	c.hold(msgFilter{from: 1, to: 2, typ: MsgApp})
+	c.elect(1) // term 1; its probe to node 2 (seq 1) is held
+	old := c.replicator(1, 2)
+	c.elect(3) // term 2: node 1 steps down
+	c.hold(msgFilter{from: 1, typ: MsgApp})
+	c.elect(1) // term 3, with node 2's vote
+	r := c.replicator(1, 2)
+	if r.Version <= old.Version || r.RequiredNextSeq != old.RequiredNextSeq {
+		t.Errorf("re-elected leader's replicator 2 at version %d, seq %d; the old one was at %d, %d: want a higher version and the same seq",
+			r.Version, r.RequiredNextSeq, old.Version, old.RequiredNextSeq)
+	}
+	// The term-1 probe, oldest in the queue, reaches node 2, which rejects
+	// it in term 3 with the old stamp.
+	c.release(msgFilter{})
+	c.deliverOne(msgFilter{from: 1, to: 2})
+	reply := slices.DeleteFunc(slices.Clone(c.queue), func(m Message) bool { return m.From != 2 || m.To != 1 })
+	if len(reply) != 1 || reply[0].Term != 3 || reply[0].Success || reply[0].Seq != old.RequiredNextSeq || reply[0].Version != old.Version {
+		t.Fatalf("node 2 answered %v, want one term-3 rejection stamped seq %d v%d", reply, old.RequiredNextSeq, old.Version)
+	}
+	c.deliverOne(msgFilter{from: 2, to: 1})
+	if got := c.replicator(1, 2); !reflect.DeepEqual(got, r) {
+		t.Fatalf("a reply to the term-1 leader's probe changed the term-3 replicator:\n%+v\nwas\n%+v", got, r)
 	}
 }
