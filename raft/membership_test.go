@@ -327,11 +327,12 @@ func TestNewLeaderFinishesJointChange(t *testing.T) {
 // Raft §6: "a server always uses the latest configuration in its log,
 // regardless of whether the entry is committed", so a follower that loses
 // an uncommitted config entry when a new leader truncates its stale tail
-// (seed §6) must use the one before it again. In real runs the entry that replaces a config
-// entry is a newer term's opening config entry, which names the same
-// configuration as the one restored (testdata/conf-rollback.txt); here
-// the new leader's message carries a plain entry, or a different
-// configuration, so the recomputation shows on its own.
+// (seed §6) must use the one before it again. In real runs the entry that
+// replaces a config entry is a newer term's opening config entry, which
+// names the same configuration as the one restored
+// (testdata/conf-rollback.txt); here the new leader's message carries a
+// plain entry, or a different configuration, so the recomputation shows
+// on its own.
 func TestTruncatedConfigEntryRollsBack(t *testing.T) {
 	all := []NodeID{1, 2, 3, 4, 5}
 	joint := ConfigState{Voters: []NodeID{1, 2, 3, 4}, OldVoters: all}
