@@ -48,12 +48,15 @@ type confCtx struct {
 	stage ConfStage
 	// target is the configuration the change leads to.
 	target ConfigState
-	// newPeers are peers being caught up (ConfCatchingUp).
+	// newPeers are the peers being caught up (ConfCatchingUp): those new
+	// to the configuration and learners the change makes voters.
 	newPeers []NodeID
 	// deadline of the catching-up stage; it moves on while the new peers
 	// make progress.
 	deadline time.Duration
-	// matched holds, per new peer, its match index at the last deadline.
+	// matched holds, per new peer, its match index at the last deadline
+	// (at the start of the change for the first one).
+	// Invariant: len(matched) == len(newPeers).
 	matched []uint64
 	// index of the config entry the stage waits to see committed.
 	index uint64
@@ -118,7 +121,9 @@ func (n *Node) AddLearner(now time.Duration, id NodeID) error {
 	return n.ChangePeers(now, c.Voters, append(c.Learners, id))
 }
 
-// PromoteLearner turns a learner into a voter.
+// PromoteLearner turns a learner into a voter. Like a new peer, the learner
+// first catches up to within CatchupMargin of the leader's log; only then
+// does the joint configuration enter the log (see ChangePeers).
 func (n *Node) PromoteLearner(now time.Duration, id NodeID) error {
 	if !slices.Contains(n.conf.Learners, id) {
 		return fmt.Errorf("raft: node %d is not a learner", id)
@@ -128,6 +133,9 @@ func (n *Node) PromoteLearner(now time.Duration, id NodeID) error {
 
 // ChangePeers starts a change to the given voters and learners. Only one
 // change runs at a time; it proceeds as the log commits (see ConfStage).
+// Every peer that joins, and every learner that becomes a voter, must
+// catch up first; if one makes no progress for a whole catch-up deadline
+// the change ends with ErrCatchupFail and the configuration is unchanged.
 func (n *Node) ChangePeers(now time.Duration, voters, learners []NodeID) error {
 	if err := n.checkLeaderCanChange(); err != nil {
 		return err
@@ -146,12 +154,21 @@ func (n *Node) ChangePeers(now time.Duration, voters, learners []NodeID) error {
 	}
 	n.confCtx = confCtx{stage: ConfCatchingUp, target: target, deadline: now + n.cfg.ElectionTimeout*4}
 	for _, p := range target.Peers() {
-		if p != n.id && n.replicator(p) == nil {
-			n.confCtx.newPeers = append(n.confCtx.newPeers, p)
-			n.addReplicator(now, p)
+		if p == n.id {
+			continue
 		}
+		if n.replicator(p) == nil {
+			n.addReplicator(now, p)
+		} else if n.conf.IsVoter(p) || !target.IsVoter(p) {
+			continue // a voter that stays one, or a learner that stays one
+		}
+		// A peer new to the configuration, or a learner about to vote:
+		// both catch up before the joint entry, as SOFAJRaft's
+		// ConfigurationCtx does for every adding peer, so that a voter far
+		// behind never holds up the joint quorum.
+		n.confCtx.newPeers = append(n.confCtx.newPeers, p)
+		n.confCtx.matched = append(n.confCtx.matched, n.replicator(p).matchIndex)
 	}
-	n.confCtx.matched = make([]uint64, len(n.confCtx.newPeers))
 	n.advanceConfChange(now)
 	return nil
 }

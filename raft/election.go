@@ -23,7 +23,7 @@ func (n *Node) becomeFollower(now time.Duration, term uint64, leader NodeID) {
 	n.role = Follower
 	n.leader = leader
 	n.votes = nil
-	n.replicators = nil
+	n.dropReplicators()
 	n.ballots.clear()
 	n.resetElectionTimer(now)
 }

@@ -14,7 +14,7 @@ func (n *Node) becomeLeader(now time.Duration) {
 	n.role = Leader
 	n.leader = n.id
 	n.votes = nil
-	n.replicators = nil
+	n.dropReplicators()
 	for _, p := range n.conf.Peers() {
 		if p != n.id {
 			n.addReplicator(now, p)
@@ -52,7 +52,7 @@ func (n *Node) becomeLeader(now time.Duration) {
 
 // addReplicator starts a replicator: heartbeat timer, then a probe (seed §2).
 func (n *Node) addReplicator(now time.Duration, peer NodeID) {
-	r := newReplicator(peer, n.log.lastIndex()+1, now)
+	r := newReplicator(peer, n.log.lastIndex()+1, n.replicatorVersion+1, now)
 	r.heartbeatDue = now + n.cfg.HeartbeatInterval
 	n.replicators = append(n.replicators, r)
 	slices.SortFunc(n.replicators, func(a, b *replicator) int { return int(a.peer) - int(b.peer) })
@@ -69,7 +69,22 @@ func (n *Node) replicator(peer NodeID) *replicator {
 }
 
 func (n *Node) removeReplicator(peer NodeID) {
-	n.replicators = slices.DeleteFunc(n.replicators, func(r *replicator) bool { return r.peer == peer })
+	n.replicators = slices.DeleteFunc(n.replicators, func(r *replicator) bool {
+		if r.peer != peer {
+			return false
+		}
+		n.replicatorVersion = max(n.replicatorVersion, r.version)
+		return true
+	})
+}
+
+// dropReplicators removes every replicator, as a leader that steps down
+// does; their versions are never used again (Node.replicatorVersion).
+func (n *Node) dropReplicators() {
+	for _, r := range n.replicators {
+		n.replicatorVersion = max(n.replicatorVersion, r.version)
+	}
+	n.replicators = nil
 }
 
 // appendEntry appends one entry of the leader's term and opens its ballot.

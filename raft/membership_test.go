@@ -323,3 +323,53 @@ func TestNewLeaderFinishesJointChange(t *testing.T) {
 		t.Fatalf("after the change: %+v, conf %s, commit %d of %d", s.ConfChange, fmtConf(s.Conf), s.CommitIndex, s.LastIndex)
 	}
 }
+
+// Raft §6: "a server always uses the latest configuration in its log,
+// regardless of whether the entry is committed", so a follower that loses
+// an uncommitted config entry when a new leader truncates its stale tail
+// (seed §6) must use the one before it again. In real runs the entry that
+// replaces a config entry is a newer term's opening config entry, which
+// names the same configuration as the one restored
+// (testdata/conf-rollback.txt); here the new leader's message carries a
+// plain entry, or a different configuration, so the recomputation shows
+// on its own.
+func TestTruncatedConfigEntryRollsBack(t *testing.T) {
+	all := []NodeID{1, 2, 3, 4, 5}
+	joint := ConfigState{Voters: []NodeID{1, 2, 3, 4}, OldVoters: all}
+	three := ConfigState{Voters: []NodeID{1, 2, 3}}
+	tests := []struct {
+		name     string
+		with     Entry
+		wantConf string
+	}{
+		{"a plain entry: the previous configuration", Entry{Index: 2, Term: 2, Data: []byte("y")}, "1,2,3,4,5"},
+		{"a config entry: that configuration", Entry{Index: 2, Term: 2, Type: EntryConfig, Conf: &three}, "1,2,3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Node 2 holds node 1's term-1 joint entry 2, uncommitted.
+			n, err := NewNode(0, DefaultConfig(2, all), DurableState{HardState: HardState{Term: 1}, Entries: []Entry{
+				{Index: 1, Term: 1, Type: EntryConfig, Conf: &ConfigState{Voters: all}},
+				{Index: 2, Term: 1, Type: EntryConfig, Conf: &joint},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmtConf(n.Status().Conf); got != "1,2,3,4 old:1,2,3,4,5" {
+				t.Fatalf("conf %s before, want the joint one", got)
+			}
+			// Node 3, leader of term 2, overwrites entry 2.
+			app := Message{Type: MsgApp, From: 3, To: 2, Term: 2, Index: 1, LogTerm: 1, Entries: []Entry{tt.with}}
+			if err := n.Step(0, app); err != nil {
+				t.Fatal(err)
+			}
+			s := n.Status()
+			if n.LogTerm(2) != 2 || s.LastIndex != 2 {
+				t.Fatalf("log ends at %d with term %d at 2, want entry 2/2", s.LastIndex, n.LogTerm(2))
+			}
+			if got := fmtConf(s.Conf); got != tt.wantConf {
+				t.Fatalf("conf %s after the truncation, want %s", got, tt.wantConf)
+			}
+		})
+	}
+}

@@ -142,6 +142,15 @@ type Node struct {
 	// timestamp); pre-votes are refused while it is recent.
 	lastLeaderContact time.Duration
 
+	// replicatorVersion is the highest version any replicator this node
+	// has dropped ever had. A new replicator starts above it, so a late
+	// response to an earlier incarnation (a peer removed and added again,
+	// or a leader that stepped down and won again) never matches it. It
+	// lives as long as the node does, through every role, and no longer:
+	// after a restart onAppendEntriesReturned's record check (seed §5.1)
+	// is what catches such a response.
+	replicatorVersion uint64
+
 	// replicators, one per peer but this node, sorted by peer (leader only).
 	replicators []*replicator
 	// ballots counts acknowledgements of the entries from the term's
@@ -247,8 +256,12 @@ func (n *Node) Step(now time.Duration, m Message) error {
 			// Pre-votes never change anyone's term.
 		case m.Type == MsgPreVoteResp && m.Success:
 			// A granted pre-vote carries the term we would stand in.
-		case n.role == Leader && (m.Type == MsgAppResp || m.Type == MsgSnapResp) && n.replicator(m.From) != nil:
+		case n.role == Leader && (m.Type == MsgAppResp || m.Type == MsgSnapResp) && !m.Success && n.replicator(m.From) != nil:
 			// The replicator handles a higher-term rejection (seed §5.4).
+			// A success never comes in a higher term (a follower
+			// accepts only in the request's term), and should one
+			// come, the default below steps down on it: Figure 2's
+			// rule for any response with a higher term.
 		case m.Type == MsgApp || m.Type == MsgSnap || m.Type == MsgTimeoutNow:
 			n.becomeFollower(now, m.Term, m.From)
 		default:

@@ -196,12 +196,13 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 		n.sendProbe(now, r)
 		return false
 	}
-	// 5. Accepted, but in another term.
-	if m.Term != n.term {
-		r.resetInflights()
-		r.state = StateProbe
-		return false
-	}
+	// 5. Accepted, but in another term: unreachable here, so not checked.
+	// A follower accepts only in the term of the request, so a success
+	// carries this leader's term or an older one of this node; Step drops
+	// every response of a lower term, and hands the replicator a
+	// higher-term response only when it is a rejection (4. above), so a
+	// forged higher-term success steps the node down in Step instead (see
+	// TestAcceptedInAnotherTerm and testdata/seed-5-5-other-term.txt).
 	r.lastRPCSend = max(r.lastRPCSend, in.Sent)
 	// 6. Accepted. The replicator moves on before the ballot box is told:
 	// a commit can start the next configuration stage, which sends on

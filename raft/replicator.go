@@ -96,7 +96,10 @@ type replicator struct {
 	// requiredNextSeq is the seq of the only response that may be handled
 	// next. Invariant: requiredNextSeq <= seq.
 	requiredNextSeq uint64
-	// version is bumped on every reset; responses of older versions are stale.
+	// version is bumped on every reset; responses of older versions are
+	// stale. It starts above the versions of every replicator the node
+	// had before (Node.replicatorVersion), so that versions never repeat
+	// for a peer while the node lives.
 	version uint64
 	// pending holds responses that arrived before their turn, by seq.
 	pending []pendingResponse
@@ -121,8 +124,8 @@ type replicator struct {
 	timeoutNowIndex uint64
 }
 
-func newReplicator(peer NodeID, nextIndex uint64, now time.Duration) *replicator {
-	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: 1, lastRPCSend: now}
+func newReplicator(peer NodeID, nextIndex, version uint64, now time.Duration) *replicator {
+	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: version, lastRPCSend: now}
 }
 
 // resetInflights forgets every request in flight and every early response
