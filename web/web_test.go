@@ -509,16 +509,35 @@ type fakeEnv struct {
 func (e *fakeEnv) UnlockOnly()   { e.Unlock() }
 func (e *fakeEnv) UnlockRender() { e.renders++; e.Unlock() }
 
-func TestRun(t *testing.T) {
+// Follow is Run's loop on a clock the test owns: virtual time follows the
+// wall-clock time between ticks (at 1x, exactly), a render is asked for
+// once per RenderInterval, a tick after a long pause (a background tab)
+// counts MaxTickWall only, and a cancelled context stops it.
+func TestFollow(t *testing.T) {
 	p := newPlayground(t)
 	env := &fakeEnv{}
-	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
-	defer cancel()
-	p.Run(ctx, env)
-	env.Lock()
-	defer env.Unlock()
-	if p.World().Now() <= 0 || env.renders == 0 {
-		t.Errorf("after 400ms of Run: virtual time %v, %d renders", p.World().Now(), env.renders)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ticks := make(chan time.Time, 11)
+	for i := 1; i <= 10; i++ {
+		ticks <- start.Add(time.Duration(i) * TickInterval)
+	}
+	ticks <- start.Add(10*TickInterval + time.Minute)
+	close(ticks)
+	before := p.World().Now()
+	p.Follow(context.Background(), env, start, ticks)
+	// 16 ms ticks: a render on the 5th (80 ms) and the 10th; the long
+	// pause renders at once.
+	if got, want := p.World().Now()-before, 10*TickInterval+MaxTickWall; got != want || env.renders != 3 {
+		t.Errorf("after 10 ticks and a pause: virtual time advanced %v with %d renders, want %v with 3", got, env.renders, want)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	idle := make(chan time.Time) // never ticks: only the context can stop Follow
+	at := p.World().Now()
+	p.Follow(ctx, env, start, idle)
+	if p.World().Now() != at {
+		t.Errorf("a cancelled Follow advanced the world from %v to %v", at, p.World().Now())
 	}
 }
 
