@@ -29,13 +29,14 @@ import (
 //
 //	go test ./raft/sim/ -run 'TestSwarmRegressions/NAME$' -rewrite
 //
-// -rewrite draws the faults anew from the file's swarm configuration (from
-// SwarmFor(seed) when it has none yet), runs them, checks that replaying
-// what was recorded gives the same run event for event, and writes the
-// configuration, the schedule and a summary of the run. Rewriting an
-// existing world draws its faults again and may make it another world: do
-// it on purpose only, one world at a time, and read the diff.
-var rewriteRegressions = flag.Bool("rewrite", false, "record the fault schedules of testdata/regressions/*.json again")
+// For a world without a schedule, -rewrite draws the faults from its swarm
+// configuration (from SwarmFor(seed) when it has none), runs them, checks
+// that replaying what the world recorded gives the same run event for
+// event, and writes the configuration and the schedule. For a world with a
+// schedule it keeps the schedule and only writes down how the run goes now
+// (after a change to the core). To draw an old world's faults again, which
+// may make it another world, delete its "schedule" first and read the diff.
+var rewriteRegressions = flag.Bool("rewrite", false, "record testdata/regressions/*.json: draw the schedules of new worlds, and the summaries of all")
 
 // regressionWorld is one file of testdata/regressions.
 type regressionWorld struct {
@@ -48,11 +49,11 @@ type regressionWorld struct {
 	// and the fault weights -rewrite draws from.
 	Swarm *Swarm `json:"swarm,omitempty"`
 	// Schedule is what the swarm did to the world in its safety phase, in
-	// order, each intervention at its time.
+	// order, each intervention at its time; nil until it is drawn.
 	Schedule []Intervention `json:"schedule"`
-	// Recorded is the run as it went when the schedule was recorded. A
-	// replay must pass whatever it says; it tells whether the core still
-	// makes the world it made then.
+	// Recorded is how the run went when it was last recorded. A replay
+	// must pass whatever it says; it tells whether the core still makes
+	// the same world.
 	Recorded runSummary `json:"recorded"`
 }
 
@@ -77,13 +78,17 @@ func TestSwarmRegressions(t *testing.T) {
 				t.Parallel()
 			}
 			rw := readRegression(t, file)
-			if *rewriteRegressions {
-				rw.record(t)
-				writeRegression(t, file, rw)
+			drawn := *rewriteRegressions && rw.Schedule == nil
+			if drawn {
+				rw.draw(t)
 			}
 			got, err := rw.replay(t)
-			if *rewriteRegressions && got != rw.Recorded {
+			if drawn && got != rw.Recorded {
 				t.Fatalf("replaying the recorded schedule gave %+v, the drawn run %+v: something changed the world without recording an intervention", got, rw.Recorded)
+			}
+			if *rewriteRegressions {
+				rw.Recorded = got
+				writeRegression(t, file, rw)
 			}
 			if err != nil {
 				t.Fatalf("%v\nonce: %s\n%s\nthe core %s", err, rw.Bug, rw.Swarm, rw.sameWorld(got))
@@ -98,13 +103,13 @@ func (rw *regressionWorld) sameWorld(got runSummary) string {
 	if got.TraceSHA256 == rw.Recorded.TraceSHA256 {
 		return "makes the recorded world event for event"
 	}
-	return fmt.Sprintf("behaves differently in this world since it was recorded (%d events, recorded %d: %s)",
+	return fmt.Sprintf("behaves differently in this world since it was recorded (%d events, recorded %d: %s; -rewrite records how it goes now and keeps the schedule)",
 		got.Events, rw.Recorded.Events, rw.Recorded.Result)
 }
 
-// record draws the faults from the swarm configuration, runs them, and
-// keeps what the safety phase did to the world.
-func (rw *regressionWorld) record(t *testing.T) {
+// draw draws the faults from the swarm configuration, runs them, and keeps
+// what the safety phase did to the world and how the run went.
+func (rw *regressionWorld) draw(t *testing.T) {
 	if rw.Swarm == nil {
 		s := SwarmFor(rw.Seed)
 		rw.Swarm = &s
@@ -116,7 +121,7 @@ func (rw *regressionWorld) record(t *testing.T) {
 		t.Fatal(err)
 	}
 	rw.Recorded = summarize(w, func() error { return s.RunOn(w) })
-	rw.Schedule = nil
+	rw.Schedule = []Intervention{}
 	for _, iv := range w.Interventions() {
 		if iv.At < s.SafetyPhase {
 			rw.Schedule = append(rw.Schedule, iv)
@@ -180,8 +185,11 @@ func readRegression(t *testing.T, file string) *regressionWorld {
 	if rw.Bug == "" {
 		t.Fatalf("%s: say what the bug was", file)
 	}
-	if rw.Swarm == nil && !*rewriteRegressions {
-		t.Fatalf("%s: not recorded yet: run with -rewrite", file)
+	if rw.Swarm == nil && rw.Seed == 0 {
+		t.Fatalf("%s: give the seed of the world to record", file)
+	}
+	if rw.Schedule == nil && !*rewriteRegressions {
+		t.Fatalf("%s: no schedule recorded yet: run with -rewrite", file)
 	}
 	return &rw
 }
