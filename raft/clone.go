@@ -15,12 +15,12 @@ func (n *Node) Clone() *Node {
 	src := *n.src
 	c.src = &src
 	c.rng = rand.New(c.src)
-	c.log.entries = capped(n.log.entries)
+	c.log.entries = slices.Clip(n.log.entries)
 	c.conf = n.conf.Clone()
 	c.votes = maps.Clone(n.votes)
-	c.msgs = capped(n.msgs)
-	c.readStates = capped(n.readStates)
-	c.reads = capped(n.reads)
+	c.msgs = slices.Clip(n.msgs)
+	c.readStates = slices.Clip(n.readStates)
+	c.reads = slices.Clip(n.reads)
 	c.confCtx.target = n.confCtx.target.Clone()
 	c.confCtx.newPeers = slices.Clone(n.confCtx.newPeers)
 	c.confCtx.matched = slices.Clone(n.confCtx.matched)
@@ -38,7 +38,3 @@ func (n *Node) Clone() *Node {
 	}
 	return &c
 }
-
-// capped returns s with its capacity cut to its length, so an append to
-// it never writes into an array another slice shares.
-func capped[S ~[]E, E any](s S) S { return s[:len(s):len(s)] }

@@ -1,7 +1,5 @@
 package raft
 
-import "slices"
-
 // This file is the configuration in force: where a node finds it (the log's
 // newest config entry, else the snapshot's, else Config.Peers) and how it
 // follows appends and truncations. Changing it is confctx.go's job.
@@ -28,9 +26,7 @@ func (n *Node) baseConf() ConfigState {
 	if n.snapshot != nil {
 		return n.snapshot.Conf.Clone()
 	}
-	peers := slices.Clone(n.cfg.Peers)
-	slices.Sort(peers)
-	return ConfigState{Voters: slices.Compact(peers)}
+	return ConfigState{Voters: sortedSet(n.cfg.Peers)}
 }
 
 // confAt returns the configuration in force at index (which must not be

@@ -291,9 +291,3 @@ func (n *Node) replicateAll(now time.Duration) {
 		n.sendEntries(now, r)
 	}
 }
-
-func sortedSet(ids []NodeID) []NodeID {
-	s := slices.Clone(ids)
-	slices.Sort(s)
-	return slices.Compact(s)
-}

@@ -31,9 +31,7 @@ func (c *ConfigState) IsVoter(id NodeID) bool {
 // Peers lists every node the leader replicates to (voters of both halves
 // and learners), sorted, without duplicates.
 func (c *ConfigState) Peers() []NodeID {
-	all := slices.Concat(c.Voters, c.OldVoters, c.Learners)
-	slices.Sort(all)
-	return slices.Compact(all)
+	return sortedSet(c.Voters, c.OldVoters, c.Learners)
 }
 
 // Clone returns a deep copy.

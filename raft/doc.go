@@ -98,7 +98,7 @@
 //	pendingResponses                ReplicatorStatus.PendingResponses (at most MaxInflight)
 //	stateVersion, resetInflights    Message.Version, ReplicatorStatus.Version
 //	consecutiveErrorTimes, block    ReplicatorStatus.ConsecutiveErrors, BlockedUntil (one HeartbeatInterval)
-//	lastRpcSendTimestamp            ReplicatorStatus.LastResponse
+//	lastRpcSendTimestamp            ReplicatorStatus.LastContactSent
 //	nextIndex                       ReplicatorStatus.NextIndex (MatchIndex is what is known held)
 //	hasSucceeded, waitForCaughtUp   a new peer counts as caught up only after a success
 //	timeoutNowIndex, TimeoutNow     ReplicatorStatus.TimeoutNowIndex, MsgTimeoutNow

@@ -8,17 +8,24 @@ import (
 	"github.com/raftplayground/raftplayground/raft"
 )
 
-// proposal asks a node's goroutine to propose a command; the answer says
-// whether it leads.
+// proposal asks a node's goroutine to propose a command.
 type proposal struct {
-	data   []byte
-	answer chan error
+	data []byte
+	// answer receives the index and term the command was given, or the
+	// error of a node that does not lead. Buffered: the node never waits.
+	answer chan answer
 }
 
-// applied is one command a node applied.
+// answer is a node's answer to a proposal.
+type answer struct {
+	index, term uint64
+	err         error
+}
+
+// applied is one entry a node applied.
 type applied struct {
-	node raft.NodeID
-	data string
+	node  raft.NodeID
+	entry raft.Entry
 }
 
 // runNode drives one node on its own goroutine with wall-clock timers: it
@@ -43,8 +50,8 @@ func runNode(id raft.NodeID, peers []raft.NodeID, start time.Time, inboxes map[r
 		case m := <-inboxes[id]:
 			_ = n.Step(now(), m)
 		case p := <-proposals:
-			_, _, err := n.Propose(now(), p.data)
-			p.answer <- err
+			index, term, err := n.Propose(now(), p.data)
+			p.answer <- answer{index, term, err}
 		case <-timer.C:
 			n.Tick(now())
 		}
@@ -69,14 +76,85 @@ func runNode(id raft.NodeID, peers []raft.NodeID, start time.Time, inboxes map[r
 			}
 			// 3. Apply.
 			for _, e := range rd.Committed {
-				if e.Type == raft.EntryNormal {
-					out <- applied{id, string(e.Data)}
+				select {
+				case out <- applied{id, e}:
+				case <-done:
+					return
 				}
 			}
 			// 4. Acknowledge.
 			n.Advance(now())
 		}
 		timer.Reset(max(0, n.Deadline()-now()))
+	}
+}
+
+// exampleDeadline bounds Example_goroutines: an election takes about a
+// second of wall-clock time, and past the deadline the example gives up and
+// prints so (failing) instead of hanging.
+const exampleDeadline = 30 * time.Second
+
+// client proposes commands to a cluster of goroutines and follows what
+// every node applies. Every wait ends at the deadline.
+type client struct {
+	peers     []raft.NodeID
+	proposals map[raft.NodeID]chan proposal
+	out       <-chan applied
+	deadline  <-chan time.Time
+	// applied are the entries each node applied, in order: applied[id][i]
+	// has index i+1 (this cluster never compacts its log).
+	applied map[raft.NodeID][]raft.Entry
+}
+
+// propose hands cmd to the nodes in turn until one leads and accepts it,
+// and returns the index and term it was given.
+func (c *client) propose(cmd string) (index, term uint64, ok bool) {
+	for i := 0; ; i++ {
+		p := proposal{data: []byte(cmd), answer: make(chan answer, 1)}
+		select {
+		case c.proposals[c.peers[i%len(c.peers)]] <- p:
+		case <-c.deadline:
+			return 0, 0, false
+		}
+		if a := <-p.answer; a.err == nil {
+			return a.index, a.term, true
+		}
+		select {
+		case <-time.After(20 * time.Millisecond): // no leader yet, or not this one
+		case <-c.deadline:
+			return 0, 0, false
+		}
+	}
+}
+
+// waitApplied collects applied entries until every node applied index.
+func (c *client) waitApplied(index uint64) bool {
+	for _, id := range c.peers {
+		for uint64(len(c.applied[id])) < index {
+			select {
+			case a := <-c.out:
+				c.applied[a.node] = append(c.applied[a.node], a.entry)
+			case <-c.deadline:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// commit proposes cmd until it is committed. A leader that loses office
+// may lose what it accepted: the entry applied at the index it gave then
+// has another term, and the command is proposed again. It cannot have been
+// committed elsewhere, so it is applied exactly once.
+func (c *client) commit(cmd string) bool {
+	for {
+		index, term, ok := c.propose(cmd)
+		if !ok || !c.waitApplied(index) {
+			return false
+		}
+		if c.applied[c.peers[0]][index-1].Term == term {
+			return true
+		}
 	}
 }
 
@@ -98,26 +176,24 @@ func Example_goroutines() {
 		go runNode(id, peers, start, inboxes, proposals[id], out, done)
 	}
 	defer close(done)
+	deadline := time.NewTimer(exampleDeadline)
+	defer deadline.Stop()
+	c := &client{peers: peers, proposals: proposals, out: out, deadline: deadline.C, applied: map[raft.NodeID][]raft.Entry{}}
 
-	// Propose each command to the nodes in turn until one leads.
 	for _, cmd := range []string{"x=1", "y=2", "z=3"} {
-		for i := 0; ; i++ {
-			p := proposal{data: []byte(cmd), answer: make(chan error)}
-			proposals[peers[i%len(peers)]] <- p
-			if <-p.answer == nil {
-				break
-			}
-			time.Sleep(20 * time.Millisecond) // no leader yet, or not this one
+		if !c.commit(cmd) {
+			fmt.Printf("%q was not committed within %v\n", cmd, exampleDeadline)
+			return
 		}
 	}
-
-	got := map[raft.NodeID][]string{}
-	for range 3 * len(peers) {
-		a := <-out
-		got[a.node] = append(got[a.node], a.data)
-	}
 	for _, id := range peers {
-		fmt.Printf("node %d applied %s\n", id, strings.Join(got[id], " "))
+		var cmds []string
+		for _, e := range c.applied[id] {
+			if e.Type == raft.EntryNormal {
+				cmds = append(cmds, string(e.Data))
+			}
+		}
+		fmt.Printf("node %d applied %s\n", id, strings.Join(cmds, " "))
 	}
 	// Output:
 	// node 1 applied x=1 y=2 z=3

@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -55,7 +56,7 @@ func (n *Node) addReplicator(now time.Duration, peer NodeID) {
 	r := newReplicator(peer, n.log.lastIndex()+1, n.replicatorVersion+1, now)
 	r.heartbeatDue = now + n.cfg.HeartbeatInterval
 	n.replicators = append(n.replicators, r)
-	slices.SortFunc(n.replicators, func(a, b *replicator) int { return int(a.peer) - int(b.peer) })
+	slices.SortFunc(n.replicators, func(a, b *replicator) int { return cmp.Compare(a.peer, b.peer) })
 	n.sendProbe(now, r)
 }
 

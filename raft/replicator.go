@@ -185,7 +185,7 @@ func (r *replicator) status() ReplicatorStatus {
 		ConsecutiveErrors: r.consecutiveErrors,
 		BlockedUntil:      r.blockedUntil,
 		HeartbeatDue:      r.heartbeatDue,
-		LastResponse:      r.lastRPCSend,
+		LastContactSent:   r.lastRPCSend,
 		TimeoutNowIndex:   r.timeoutNowIndex,
 	}
 	if s.Inflights == nil {

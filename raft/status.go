@@ -94,9 +94,10 @@ type ReplicatorStatus struct {
 	BlockedUntil time.Duration `json:"blocked_until_ns"`
 	// HeartbeatDue is when the next heartbeat goes out.
 	HeartbeatDue time.Duration `json:"heartbeat_due_ns"`
-	// LastResponse is the send time of the newest request that got a
-	// response (SOFAJRaft's lastRpcSendTimestamp).
-	LastResponse time.Duration `json:"last_response_ns"`
+	// LastContactSent is the send time of the newest request the peer
+	// answered (SOFAJRaft's lastRpcSendTimestamp): the peer was in contact
+	// at or after it. It is a send time, not the time the answer came.
+	LastContactSent time.Duration `json:"last_contact_sent_ns"`
 	// TimeoutNowIndex, when non-zero, is the index a leadership transfer
 	// waits for this peer to reach before it sends TimeoutNow.
 	TimeoutNowIndex uint64 `json:"timeout_now_index"`

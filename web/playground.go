@@ -126,17 +126,28 @@ func (p *Playground) Advance(wall time.Duration) (render bool) {
 }
 
 // Run advances the playground in wall-clock time every [TickInterval]
-// until ctx is done, taking env's lock for each step and asking for a
-// render when [Playground.Advance] says so.
+// until ctx is done: [Playground.Follow] on a real ticker.
 func (p *Playground) Run(ctx context.Context, env vugu.EventEnv) {
 	ticker := time.NewTicker(TickInterval)
 	defer ticker.Stop()
-	last := time.Now()
+	p.Follow(ctx, env, time.Now(), ticker.C)
+}
+
+// Follow advances the playground on every tick by the wall-clock time
+// since the previous one (the first counts from start), taking env's lock
+// for each step and asking for a render when [Playground.Advance] says so.
+// It returns when ctx is done or ticks is closed. The ticks are the only
+// clock it reads, so a test drives it with the times it chooses.
+func (p *Playground) Follow(ctx context.Context, env vugu.EventEnv, start time.Time, ticks <-chan time.Time) {
+	last := start
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-ticker.C:
+		case now, ok := <-ticks:
+			if !ok {
+				return
+			}
 			env.Lock()
 			render := p.Advance(now.Sub(last))
 			if render {

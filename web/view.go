@@ -239,8 +239,10 @@ type ReplicatorView struct {
 	Peer int
 	// State is "Probe", "Replicate" or "Snapshot".
 	State string
-	// NextIndex is the next entry to send, MatchIndex the last one known
-	// to match the leader's log.
+	// NextIndex is the next entry the follower needs once every request
+	// in flight has succeeded (not the next one sent: that follows the
+	// last request in flight), MatchIndex the last one known to match the
+	// leader's log.
 	NextIndex  uint64
 	MatchIndex uint64
 	// Inflight counts requests sent and not yet answered.

@@ -9,6 +9,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	"errors"
 	"flag"
@@ -222,7 +223,7 @@ func runParent(first uint64, n, procs int, extra []string, stop func(msg string)
 	if tty {
 		fmt.Println()
 	}
-	slices.SortFunc(failures, func(a, b failure) int { return int(a.seed) - int(b.seed) })
+	slices.SortFunc(failures, func(a, b failure) int { return cmp.Compare(a.seed, b.seed) })
 	return done, failures, nil
 }
 

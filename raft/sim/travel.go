@@ -131,7 +131,7 @@ func (w *World) Seek(t time.Duration) (*World, error) {
 	}
 	cp := w.checkpoints[i]
 	s := cp.w.clone()
-	s.checkpoints = capped(w.checkpoints[:i+1])
+	s.checkpoints = slices.Clip(w.checkpoints[:i+1])
 	if err := s.replay(w.interventions[cp.interventions:], t); err != nil {
 		return nil, err
 	}
@@ -192,13 +192,13 @@ func (w *World) clone() *World {
 			cn.node = sn.node.Clone()
 			cn.store = sn.store.Clone()
 		}
-		cn.disk.state.Entries = capped(sn.disk.state.Entries)
+		cn.disk.state.Entries = slices.Clip(sn.disk.state.Entries)
 		if sn.syncing != nil {
 			rd := *sn.syncing
 			cn.syncing = &rd
 		}
-		cn.recent = capped(sn.recent)
-		cn.unchecked = capped(sn.unchecked)
+		cn.recent = slices.Clip(sn.recent)
+		cn.unchecked = slices.Clip(sn.unchecked)
 		c.nodes[i] = &cn
 	}
 	c.links = make([][]link, len(w.links))
@@ -219,7 +219,7 @@ func (w *World) clone() *World {
 	if w.workload != nil {
 		wl := *w.workload
 		wl.w = &c
-		wl.history = capped(w.workload.history)
+		wl.history = slices.Clip(w.workload.history)
 		wl.clients = make([]*client, len(w.workload.clients))
 		for i, cl := range w.workload.clients {
 			cc := *cl
@@ -235,12 +235,12 @@ func (w *World) clone() *World {
 	tr.recent = slices.Clone(w.trace.recent)
 	tr.sink = nil
 	c.trace = &tr
-	c.interventions = capped(w.interventions)
-	c.checkpoints = capped(w.checkpoints)
+	c.interventions = slices.Clip(w.interventions)
+	c.checkpoints = slices.Clip(w.checkpoints)
 	if w.checker != nil {
 		ck := *w.checker
 		ck.leaders = maps.Clone(w.checker.leaders)
-		ck.committed = capped(w.checker.committed)
+		ck.committed = slices.Clip(w.checker.committed)
 		ck.perNode = slices.Clone(w.checker.perNode)
 		ck.digests = maps.Clone(w.checker.digests)
 		c.checker = &ck
@@ -251,5 +251,3 @@ func (w *World) clone() *World {
 	}
 	return &c
 }
-
-func capped[S ~[]E, E any](s S) S { return s[:len(s):len(s)] }

@@ -1,0 +1,250 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
+)
+
+// simNode is a node slot: the running node (nil while crashed), its state
+// machine and its disk.
+type simNode struct {
+	id   raft.NodeID
+	seed uint64
+	node *raft.Node
+	// incarnation is bumped on every crash; events of older incarnations
+	// are ignored.
+	incarnation uint64
+	disk        disk
+	// syncing is the Ready whose write has not synced yet; its messages
+	// and applies wait for the sync. Lost on a crash.
+	syncing *raft.Ready
+	// tickAt is the time of the tick event in the queue for this node.
+	tickAt time.Duration
+	// store is the KV state machine of this incarnation.
+	store *kv.Store
+	// snapIndex is the index of the node's last snapshot.
+	snapIndex uint64
+	// recent are the last applied entries (for views), newest last.
+	recent []raft.Entry
+	// appliedCount counts entries this incarnation applied.
+	appliedCount int
+	// unchecked are applied entries (and restores) the checker has not
+	// seen yet.
+	unchecked []applyRecord
+	// respDelay is the most extra latency on responses this node sends.
+	respDelay time.Duration
+}
+
+// applyRecord is one application the checker must verify.
+type applyRecord struct {
+	entry raft.Entry
+	// restored marks a snapshot restore at entry.Index with entry.Term.
+	restored bool
+	digest   uint64
+}
+
+// recentKeep bounds simNode.recent.
+const recentKeep = 256
+
+func (w *World) start(sn *simNode) error {
+	n, err := raft.NewNode(w.now, w.opts.nodeConfig(sn.id, sn.seed+sn.incarnation), sn.disk.durable())
+	if err != nil {
+		return err
+	}
+	sn.node = n
+	sn.store = kv.New()
+	sn.snapIndex = 0
+	sn.recent = nil
+	sn.appliedCount = 0
+	w.process(sn)
+	return nil
+}
+
+func (w *World) node(id raft.NodeID) (*simNode, error) {
+	if id < 1 || int(id) > len(w.nodes) {
+		return nil, fmt.Errorf("sim: no node %d (nodes are 1..%d)", id, len(w.nodes))
+	}
+	return w.nodes[id-1], nil
+}
+
+// stepNode runs one call into a node's core, records what changed, and
+// carries out its effects. A panic in the core stops the run as a
+// violation instead of killing the program.
+func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
+	n := sn.node
+	role, term := n.Role(), n.Term()
+	w.peerStates = n.ReplicatorStates(w.peerStates[:0])
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				w.fail(&Violation{Property: "no panic", Detail: fmt.Sprintf("node %d panicked: %v", sn.id, p)})
+				err = fmt.Errorf("sim: node %d panicked: %v", sn.id, p)
+			}
+		}()
+		err = f(n)
+	}()
+	if n.Role() != role || n.Term() != term {
+		w.record(EvRole, sn.id, "%s term %d -> %s term %d", role, term, n.Role(), n.Term())
+	}
+	if n.Role() == raft.Leader || role == raft.Leader {
+		w.recordReplicatorChanges(sn.id, n)
+	}
+	w.process(sn)
+	return err
+}
+
+// recordReplicatorChanges traces every replicator whose state or blocking
+// changed in the last step (w.peerStates holds the states before it).
+func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
+	before := w.peerStates
+	after := n.ReplicatorStates(w.peerStates[len(w.peerStates):])
+	for _, a := range after {
+		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
+		switch {
+		case i < 0:
+			w.record(EvReplicator, id, "replicator %d->%d started in %s", id, a.Peer, a.State)
+		case before[i].State != a.State:
+			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", id, a.Peer, before[i].State, a.State)
+		case before[i].Blocked != a.Blocked && a.Blocked:
+			w.record(EvReplicator, id, "replicator %d->%d blocked after an RPC error", id, a.Peer)
+		}
+	}
+	for _, b := range before {
+		if !slices.ContainsFunc(after, func(a raft.PeerState) bool { return a.Peer == b.Peer }) {
+			w.record(EvReplicator, id, "replicator %d->%d destroyed", id, b.Peer)
+		}
+	}
+	w.peerStates = after[:0]
+}
+
+// process carries out everything a node's Ready asks, then (re)schedules
+// its tick.
+func (w *World) process(sn *simNode) {
+	n := sn.node
+	for sn.syncing == nil && n.HasReady() {
+		rd := n.Ready()
+		if rd.MustSync() && w.opts.DiskLatency > 0 {
+			sn.syncing = &rd
+			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn.id, inc: sn.incarnation})
+			break
+		}
+		w.complete(sn, &rd)
+	}
+	if d := n.Deadline(); d != sn.tickAt {
+		sn.tickAt = d
+		w.schedule(event{at: max(d, w.now), kind: evTick, node: sn.id, inc: sn.incarnation})
+	}
+}
+
+// complete carries out a Ready whose write is durable: persist, send,
+// apply, advance.
+func (w *World) complete(sn *simNode, rd *raft.Ready) {
+	sn.disk.write(rd)
+	if rd.HardState != nil {
+		w.record(EvPersist, sn.id, "term=%d vote=%d", rd.HardState.Term, rd.HardState.Vote)
+	}
+	if rd.Snapshot != nil {
+		w.record(EvPersist, sn.id, "snapshot index=%d term=%d", rd.Snapshot.Index, rd.Snapshot.Term)
+	}
+	for _, m := range rd.Messages {
+		w.send(sn, m)
+	}
+	if s := rd.RestoreSnapshot; s != nil {
+		if err := sn.store.Restore(s.Data); err != nil {
+			w.fail(&Violation{Property: "snapshot restore", Detail: fmt.Sprintf("node %d cannot restore snapshot %d: %v", sn.id, s.Index, err)})
+		}
+		sn.snapIndex = s.Index
+		w.record(EvApply, sn.id, "restore snapshot index=%d", s.Index)
+		if w.checker != nil {
+			sn.unchecked = append(sn.unchecked, applyRecord{entry: raft.Entry{Index: s.Index, Term: s.Term}, restored: true, digest: sn.store.Digest()})
+		}
+	}
+	for _, e := range rd.Committed {
+		w.apply(sn, e)
+	}
+	for _, rs := range rd.ReadStates {
+		w.workload.readState(sn, rs)
+	}
+	sn.node.Advance(w.now)
+	w.maybeCompact(sn)
+}
+
+// apply hands one committed entry to the node's state machine.
+func (w *World) apply(sn *simNode, e raft.Entry) {
+	var res kv.Result
+	var err error
+	if e.Type == raft.EntryNormal {
+		res, err = sn.store.Apply(e.Index, e.Data)
+	} else {
+		sn.store.ApplyNoop(e.Index)
+	}
+	sn.appliedCount++
+	if sn.recent = append(sn.recent, e); len(sn.recent) > 2*recentKeep {
+		sn.recent = slices.Clone(sn.recent[len(sn.recent)-recentKeep:])
+	}
+	if w.checker != nil {
+		sn.unchecked = append(sn.unchecked, applyRecord{entry: e})
+	}
+	w.workload.applied(sn, e, res, err)
+}
+
+// maybeCompact takes a snapshot when the node applied SnapshotEvery entries
+// past its last one.
+func (w *World) maybeCompact(sn *simNode) {
+	every := uint64(w.opts.SnapshotEvery)
+	applied := sn.store.AppliedIndex()
+	if every == 0 || applied < sn.snapIndex+every {
+		return
+	}
+	if err := sn.node.Compact(w.now, applied, sn.store.Snapshot()); err != nil {
+		w.record(EvError, sn.id, "compact: %v", err)
+		return
+	}
+	sn.snapIndex = applied
+	w.record(EvPersist, sn.id, "compact log to index %d", applied)
+	if w.checker != nil {
+		w.checker.snapshotTaken(w, sn.id, applied, sn.store.Digest())
+	}
+	w.process(sn)
+}
+
+// Crash stops a node: it loses everything but what its disk synced.
+func (w *World) Crash(id raft.NodeID) error {
+	sn, err := w.node(id)
+	if err != nil {
+		return err
+	}
+	if sn.node == nil {
+		return fmt.Errorf("sim: node %d is already down", id)
+	}
+	lost := sn.syncing != nil
+	sn.node, sn.store, sn.syncing = nil, nil, nil
+	sn.incarnation++
+	sn.tickAt = -1
+	sn.recent, sn.unchecked = nil, nil
+	w.intervene(Intervention{Kind: "crash", Node: id})
+	if lost {
+		w.record(EvFault, id, "crash (an unsynced write is lost)")
+	} else {
+		w.record(EvFault, id, "crash")
+	}
+	return nil
+}
+
+// Restart brings a crashed node back from its disk.
+func (w *World) Restart(id raft.NodeID) error {
+	sn, err := w.node(id)
+	if err != nil {
+		return err
+	}
+	if sn.node != nil {
+		return fmt.Errorf("sim: node %d is already up", id)
+	}
+	w.intervene(Intervention{Kind: "restart", Node: id})
+	w.record(EvFault, id, "restart")
+	return w.start(sn)
+}

@@ -1,0 +1,129 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// MaxNodes bounds the cluster size.
+const MaxNodes = 9
+
+// Options describe a world. The zero value of every optional field means
+// "off" or "the default".
+type Options struct {
+	// Nodes is the cluster size, 1..MaxNodes.
+	Nodes int `json:"nodes"`
+	// Seed makes the run; the same seed and interventions give the same run.
+	Seed uint64 `json:"seed"`
+
+	// LatencyMin and LatencyMax bound every link's one-way latency, drawn
+	// uniformly per message; a link still delivers in order unless it
+	// reorders (Reorder) or delays responses.
+	LatencyMin time.Duration `json:"latency_min_ns"`
+	LatencyMax time.Duration `json:"latency_max_ns"`
+	// Loss and Duplicate are every link's loss and duplication probabilities.
+	Loss      float64 `json:"loss"`
+	Duplicate float64 `json:"duplicate"`
+	// Reorder is every link's probability of holding a message back so
+	// that later ones overtake it.
+	Reorder float64 `json:"reorder"`
+	// DiskLatency is how long a write takes to sync; zero syncs at once.
+	DiskLatency time.Duration `json:"disk_latency_ns"`
+
+	// ElectionTimeout and HeartbeatInterval are given to every node.
+	ElectionTimeout   time.Duration `json:"election_timeout_ns"`
+	HeartbeatInterval time.Duration `json:"heartbeat_interval_ns"`
+	// RPCTimeout: a request without a response by then fails at its sender.
+	RPCTimeout time.Duration `json:"rpc_timeout_ns"`
+	// MaxInflight bounds each replicator's pipeline and MaxEntries each
+	// request (0: the core defaults).
+	MaxInflight int `json:"max_inflight"`
+	MaxEntries  int `json:"max_entries"`
+	// DisablePreVote, BacktrackByTerm and ReadOnly are passed to every node.
+	DisablePreVote  bool                `json:"disable_pre_vote"`
+	BacktrackByTerm bool                `json:"backtrack_by_term"`
+	ReadOnly        raft.ReadOnlyOption `json:"read_only"`
+	// SnapshotEvery: a node compacts its log once it applied this many
+	// entries past its last snapshot; 0 never compacts.
+	SnapshotEvery int `json:"snapshot_every"`
+
+	// Clients is the number of KV clients; 0 runs no workload.
+	Clients int `json:"clients"`
+	// ClientRate is the total rate of client operations per second.
+	ClientRate float64 `json:"client_rate"`
+	// Keys is the number of distinct keys clients use.
+	Keys int `json:"keys"`
+	// ReadIndexReads sends gets through ReadIndex instead of the log.
+	ReadIndexReads bool `json:"read_index_reads"`
+	// ClientTimeout: a client retries (same sequence number) after this.
+	ClientTimeout time.Duration `json:"client_timeout_ns"`
+
+	// DisableCheckers turns the safety checkers off (for benchmarks).
+	DisableCheckers bool `json:"disable_checkers"`
+}
+
+// DefaultOptions returns a 5-node world with 10–15 ms links and no workload.
+func DefaultOptions() Options {
+	return Options{
+		Nodes:             5,
+		Seed:              1,
+		LatencyMin:        10 * time.Millisecond,
+		LatencyMax:        15 * time.Millisecond,
+		ElectionTimeout:   300 * time.Millisecond,
+		HeartbeatInterval: 60 * time.Millisecond,
+		RPCTimeout:        150 * time.Millisecond,
+		Keys:              5,
+		ClientTimeout:     time.Second,
+	}
+}
+
+func (o *Options) validate() error {
+	prob := func(p float64) bool { return p >= 0 && p <= 1 }
+	switch {
+	case o.Nodes < 1 || o.Nodes > MaxNodes:
+		return fmt.Errorf("sim: nodes must be between 1 and %d, got %d", MaxNodes, o.Nodes)
+	case o.LatencyMin < 0 || o.LatencyMax < o.LatencyMin || o.LatencyMax > time.Minute:
+		return fmt.Errorf("sim: latency range [%v, %v] is invalid", o.LatencyMin, o.LatencyMax)
+	case !prob(o.Loss) || !prob(o.Duplicate) || !prob(o.Reorder):
+		return fmt.Errorf("sim: loss, duplicate and reorder must be probabilities in [0, 1], got %v, %v and %v", o.Loss, o.Duplicate, o.Reorder)
+	case o.DiskLatency < 0 || o.DiskLatency > time.Minute:
+		return fmt.Errorf("sim: disk latency must be between 0 and 1m, got %v", o.DiskLatency)
+	case o.RPCTimeout <= 0:
+		return fmt.Errorf("sim: RPC timeout must be positive, got %v", o.RPCTimeout)
+	case o.SnapshotEvery < 0:
+		return fmt.Errorf("sim: snapshot every must not be negative, got %d", o.SnapshotEvery)
+	case o.Clients < 0 || o.Clients > 1000:
+		return fmt.Errorf("sim: clients must be between 0 and 1000, got %d", o.Clients)
+	case o.Clients > 0 && !(o.ClientRate > 0 && o.ClientRate <= 1e5):
+		return fmt.Errorf("sim: client rate must be in (0, 100000] ops/s, got %v", o.ClientRate)
+	case o.Clients > 0 && (o.Keys < 1 || o.Keys > 1e6):
+		return fmt.Errorf("sim: keys must be between 1 and 1000000, got %d", o.Keys)
+	case o.Clients > 0 && o.ClientTimeout <= 0:
+		return fmt.Errorf("sim: client timeout must be positive, got %v", o.ClientTimeout)
+	}
+	if _, err := raft.NewNode(0, o.nodeConfig(1, 1), raft.DurableState{}); err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	return nil
+}
+
+// nodeConfig is the core config of node id.
+func (o *Options) nodeConfig(id raft.NodeID, seed uint64) raft.Config {
+	peers := make([]raft.NodeID, o.Nodes)
+	for i := range peers {
+		peers[i] = raft.NodeID(i + 1)
+	}
+	cfg := raft.DefaultConfig(id, peers)
+	cfg.Seed = seed
+	cfg.ElectionTimeout, cfg.HeartbeatInterval = o.ElectionTimeout, o.HeartbeatInterval
+	cfg.DisablePreVote, cfg.BacktrackByTerm, cfg.ReadOnly = o.DisablePreVote, o.BacktrackByTerm, o.ReadOnly
+	if o.MaxInflight > 0 {
+		cfg.MaxInflight = o.MaxInflight
+	}
+	if o.MaxEntries > 0 {
+		cfg.MaxEntriesPerRequest = o.MaxEntries
+	}
+	return cfg
+}
