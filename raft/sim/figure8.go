@@ -40,6 +40,7 @@ func (s Swarm) figure8(w *World, r *rand.Rand) {
 	r.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
 	a := append([]raft.NodeID{l1}, others[:len(voters)-majority-1]...)
 	b := others[len(voters)-majority-1:]
+	w.record(EvFault, l1, "figure 8 (a): leader %d and %v apart from %v", l1, a[1:], b)
 	if w.Partition(a, b) != nil {
 		return
 	}
@@ -55,20 +56,24 @@ func (s Swarm) figure8(w *World, r *rand.Rand) {
 	if _, err := w.ProposeTo(l2, []byte("figure 8: L2's entry")); err != nil {
 		return
 	}
+	w.record(EvFault, l2, "figure 8 (b): %d leads %v and is isolated at once", l2, b)
 	rest := slices.DeleteFunc(slices.Clone(b), func(id raft.NodeID) bool { return id == l2 })
 	l2Term := w.nodes[l2-1].node.Term()
 	if w.Partition(append(slices.Clone(a), rest...), []raft.NodeID{l2}) != nil {
 		return
 	}
 	// (c) L3 commits x.
+	var l3 raft.NodeID
 	if !w.runUntilTrue(wait, func() bool {
-		l3 := w.leaderAmong(voters, l2Term)
+		l3 = w.leaderAmong(voters, l2Term)
 		return l3 != raft.None && l3 != l2 && w.nodes[l3-1].node.CommitIndex() >= x.Index
 	}) {
 		return
 	}
+	w.record(EvFault, l3, "figure 8 (c): %d leads and has committed index %d", l3, x.Index)
 	// (d) L2 with B. Where L3 committed x correctly, L2 cannot win: give
 	// it a few election timeouts.
+	w.record(EvFault, l2, "figure 8 (d): %d with %v again", l2, b)
 	if w.Partition(a, b) != nil {
 		return
 	}
