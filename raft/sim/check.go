@@ -98,6 +98,8 @@ type digestAt struct {
 // nodeWatch is what the checker remembers about one node. Each check keeps
 // its own fields, so that a forged record trips that check alone.
 type nodeWatch struct {
+	// incarnation is the node's incarnation the fields describe; a restart
+	// clears them.
 	incarnation uint64
 	// commit is the node's commit index when last checked.
 	commit uint64
@@ -114,8 +116,10 @@ type nodeWatch struct {
 	leaderLastTerm uint64
 	// logChecked is how far this incarnation's log has been checked for log
 	// matching, and logCheckedTerm the term it had there. Invariant: every
-	// entry of the log up to logChecked was checked and has not changed
-	// since, as far as the node's Readies and its term at logChecked tell.
+	// entry up to logChecked was checked, and no Ready handed out since has
+	// rewritten it. A change no Ready has reported yet (the last write is
+	// still syncing) shows as another term at logChecked, or is checked
+	// when its Ready comes.
 	logChecked     uint64
 	logCheckedTerm uint64
 }
