@@ -133,18 +133,6 @@ func newChecker(nodes int) *checker {
 	}
 }
 
-// nodeChecks are the safety checks made on every running node after every
-// event, in this order.
-var nodeChecks = [...]func(c *checker, w *World, sn *simNode, nw *nodeWatch) *Violation{
-	(*checker).electionSafety,
-	(*checker).leaderCompleteness,
-	(*checker).leaderAppendOnly,
-	(*checker).appliedEntries,
-	(*checker).commitMonotonic,
-	(*checker).committedEntries,
-	(*checker).logMatching,
-}
-
 // check runs every safety checker over the world. It returns the first
 // violation found.
 func (c *checker) check(w *World) *Violation {
@@ -153,9 +141,17 @@ func (c *checker) check(w *World) *Violation {
 	return first
 }
 
-// each runs every check on every running node and hands each violation to
-// found, stopping when found returns false.
+// each runs every check on every running node after every event, and
+// hands each violation to found, stopping when found returns false. The
+// checks run in this order, called directly: this runs after every event.
 func (c *checker) each(w *World, found func(*Violation) bool) {
+	report := func(v *Violation) bool {
+		if v == nil {
+			return true
+		}
+		v.Seed, v.Event, v.At = w.opts.Seed, w.trace.Len(), w.now
+		return found(v)
+	}
 	for i, sn := range w.nodes {
 		nw := &c.perNode[i]
 		if sn.node == nil {
@@ -164,34 +160,37 @@ func (c *checker) each(w *World, found func(*Violation) bool) {
 		if nw.incarnation != sn.incarnation {
 			*nw = nodeWatch{incarnation: sn.incarnation}
 		}
-		for _, check := range nodeChecks {
-			if v := check(c, w, sn, nw); v != nil {
-				v.Seed, v.Event, v.At = w.opts.Seed, w.trace.Len(), w.now
-				if !found(v) {
-					return
-				}
-			}
+		if !report(c.electionSafety(sn)) ||
+			!report(c.leaderCompleteness(sn, nw)) ||
+			!report(c.leaderAppendOnly(sn, nw)) ||
+			!report(c.appliedEntries(w, sn, nw)) ||
+			!report(c.commitMonotonic(sn, nw)) ||
+			!report(c.committedEntries(sn, nw)) ||
+			!report(c.logMatching(sn, nw)) {
+			return
 		}
 	}
 }
 
 // electionSafety: at most one leader per term, across all time.
-func (c *checker) electionSafety(_ *World, sn *simNode, _ *nodeWatch) *Violation {
+func (c *checker) electionSafety(sn *simNode) *Violation {
 	n := sn.node
 	if n.Role() != raft.Leader {
 		return nil
 	}
-	if prev, ok := c.leaders[n.Term()]; ok && prev != sn.id {
+	prev, ok := c.leaders[n.Term()]
+	if !ok {
+		c.leaders[n.Term()] = sn.id
+	} else if prev != sn.id {
 		return &Violation{Property: "election safety", Check: CheckElectionSafety, Detail: fmt.Sprintf("nodes %d and %d both led in term %d", prev, sn.id, n.Term())}
 	}
-	c.leaders[n.Term()] = sn.id
 	return nil
 }
 
 // leaderCompleteness: a leader holds every committed entry its snapshot
 // does not cover. Checked once per term it leads: afterwards leader
 // append-only keeps it true.
-func (c *checker) leaderCompleteness(_ *World, sn *simNode, nw *nodeWatch) *Violation {
+func (c *checker) leaderCompleteness(sn *simNode, nw *nodeWatch) *Violation {
 	n := sn.node
 	if n.Role() != raft.Leader {
 		nw.completeTerm = 0
@@ -213,7 +212,7 @@ func (c *checker) leaderCompleteness(_ *World, sn *simNode, nw *nodeWatch) *Viol
 // leaderAppendOnly: a leader never overwrites or deletes entries. Checking
 // the tail it had last time suffices: any change to an earlier entry needs
 // a truncation through it.
-func (c *checker) leaderAppendOnly(_ *World, sn *simNode, nw *nodeWatch) *Violation {
+func (c *checker) leaderAppendOnly(sn *simNode, nw *nodeWatch) *Violation {
 	n := sn.node
 	if n.Role() != raft.Leader {
 		nw.leaderTerm, nw.leaderLast, nw.leaderLastTerm = 0, 0, 0
@@ -265,7 +264,7 @@ func (c *checker) appliedEntries(w *World, sn *simNode, nw *nodeWatch) *Violatio
 }
 
 // commitMonotonic: commit never moves back within an incarnation.
-func (c *checker) commitMonotonic(_ *World, sn *simNode, nw *nodeWatch) *Violation {
+func (c *checker) commitMonotonic(sn *simNode, nw *nodeWatch) *Violation {
 	if commit := sn.node.CommitIndex(); commit < nw.commit {
 		return &Violation{Property: "commit monotonic", Check: CheckCommitMonotonic, Detail: fmt.Sprintf("node %d commit index went from %d to %d", sn.id, nw.commit, commit)}
 	}
@@ -274,7 +273,7 @@ func (c *checker) commitMonotonic(_ *World, sn *simNode, nw *nodeWatch) *Violati
 
 // committedEntries: every entry a node commits is the canonical one at its
 // index, or extends the canonical history by one.
-func (c *checker) committedEntries(_ *World, sn *simNode, nw *nodeWatch) *Violation {
+func (c *checker) committedEntries(sn *simNode, nw *nodeWatch) *Violation {
 	n := sn.node
 	commit := n.CommitIndex()
 	for i := nw.commit + 1; i <= commit; i++ {
@@ -297,7 +296,7 @@ func (c *checker) committedEntries(_ *World, sn *simNode, nw *nodeWatch) *Violat
 // to it (§5.3). Only the tail past logChecked is read, so each entry is
 // checked about once per node, and an event that added nothing costs two
 // calls.
-func (c *checker) logMatching(_ *World, sn *simNode, nw *nodeWatch) *Violation {
+func (c *checker) logMatching(sn *simNode, nw *nodeWatch) *Violation {
 	n := sn.node
 	last := n.LastIndex()
 	if nw.logChecked > last || n.LogTerm(nw.logChecked) != nw.logCheckedTerm {
