@@ -14,8 +14,9 @@ import (
 //
 //	(a) the leader L1, cut off with a minority A, appends an entry x that
 //	    reaches A only;
-//	(b) the rest, B, elect L2, which appends an entry of its own at x's
-//	    index and is isolated at once, so the entry stays on L2 alone;
+//	(b) the rest, B, elect L2, which appends an entry of its own, of a
+//	    later term than x, and is isolated at once, so the entry stays on
+//	    L2 alone;
 //	(c) A and B without L2 elect L3 from A (only A holds x); L3 replicates
 //	    x to a majority, until its commit index reaches x;
 //	(d) A is cut off again, and B with L2 may elect L2: its last term is
