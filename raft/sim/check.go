@@ -251,7 +251,7 @@ func (c *checker) appliedEntries(w *World, sn *simNode, nw *nodeWatch) *Violatio
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied %d/%d %q, canonical is %d/%d %q", sn.id, e.Index, e.Term, e.Data, want.Index, want.Term, want.Data)}
 		}
 		if !a.restored && nw.applied != 0 && e.Index != nw.applied+1 {
-			return &Violation{Property: "state machine safety", Check: CheckAppliedMonotonic, Detail: fmt.Sprintf("node %d applied index %d right after %d", sn.id, e.Index, nw.applied)}
+			return &Violation{Property: "applied monotonic", Check: CheckAppliedMonotonic, Detail: fmt.Sprintf("node %d applied index %d right after %d", sn.id, e.Index, nw.applied)}
 		}
 		if a.restored {
 			if v := c.snapshotTaken(w, sn.id, e.Index, a.digest); v != nil {
