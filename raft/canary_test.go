@@ -32,9 +32,9 @@ var canaryScripts = []struct {
 	// majority" — S1 applies 2/2, which no one has committed, once its disk
 	// holds it.
 	{CanaryApplyBeforeCommit, "figure8", "1: apply 1..2"},
-	// §6.4: a leader whose lease ran out answers a read without asking a
-	// quorum.
-	{CanaryReadUnconfirmed, "lease-read", "1: read id=9 index=1"},
+	// §6.4: a leader cut off from the cluster answers a read with index 1
+	// after another leader committed index 3.
+	{CanaryReadUnconfirmed, "read-index", "1: read id=9 index=1"},
 	// §5.4.1: node 1, whose last term is later, votes for node 2.
 	{CanaryVoteStaleLog, "vote-up-to-date", "1->2 VoteResp term=3 granted"},
 }
