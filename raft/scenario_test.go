@@ -75,7 +75,7 @@ type block struct {
 	want     string
 }
 
-func parseScript(t *testing.T, file string) []block {
+func parseScript(t testing.TB, file string) []block {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func parseScript(t *testing.T, file string) []block {
 	return blocks
 }
 
-func runScenario(t *testing.T, file string) {
+func runScenario(t testing.TB, file string) {
 	blocks := parseScript(t, file)
 	s := &scenario{t: t}
 	var buf strings.Builder
@@ -159,7 +159,7 @@ func lineDiff(want, got string) string {
 
 // scenario runs the commands of one script on one cluster.
 type scenario struct {
-	t *testing.T
+	t testing.TB
 	c *cluster
 }
 

@@ -81,7 +81,7 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
-				w.fail(&Violation{Property: "no panic", Detail: fmt.Sprintf("node %d panicked: %v", sn.id, p)})
+				w.fail(&Violation{Property: "no panic", Check: CheckNoPanic, Detail: fmt.Sprintf("node %d panicked: %v", sn.id, p)})
 				err = fmt.Errorf("sim: node %d panicked: %v", sn.id, p)
 			}
 		}()
@@ -127,6 +127,9 @@ func (w *World) process(sn *simNode) {
 	n := sn.node
 	for sn.syncing == nil && n.HasReady() {
 		rd := n.Ready()
+		if w.checker != nil {
+			w.checker.logChanged(sn, &rd)
+		}
 		if rd.MustSync() && w.opts.DiskLatency > 0 {
 			sn.syncing = &rd
 			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn.id, inc: sn.incarnation})
@@ -155,7 +158,7 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 	}
 	if s := rd.RestoreSnapshot; s != nil {
 		if err := sn.store.Restore(s.Data); err != nil {
-			w.fail(&Violation{Property: "snapshot restore", Detail: fmt.Sprintf("node %d cannot restore snapshot %d: %v", sn.id, s.Index, err)})
+			w.fail(&Violation{Property: "snapshot restore", Check: CheckSnapshotRestore, Detail: fmt.Sprintf("node %d cannot restore snapshot %d: %v", sn.id, s.Index, err)})
 		}
 		sn.snapIndex = s.Index
 		w.record(EvApply, sn.id, "restore snapshot index=%d", s.Index)

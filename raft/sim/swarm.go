@@ -27,6 +27,10 @@ type Swarm struct {
 	// leadership transfer, or a membership change (remove a voter, add a
 	// node back as voter or learner, promote a learner).
 	TransferWeight, ReconfigureWeight int
+	// Figure8Weight draws the directed fault of the paper's Figure 8 (see
+	// figure8): entries of an old term committed by counting replicas are
+	// then overwritten.
+	Figure8Weight int
 }
 
 // SwarmFor draws a swarm configuration from seed.
@@ -81,15 +85,16 @@ func SwarmFor(seed uint64) Swarm {
 		OneWayWeight:        r.IntN(4),
 		DelayWeight:         r.IntN(4),
 		HealWeight:          1 + r.IntN(4),
+		Figure8Weight:       r.IntN(3),
 	}
 }
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d)",
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d figure8=%d)",
 		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
 		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
-		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight)
+		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight, s.Figure8Weight)
 }
 
 // Run runs the swarm: a safety phase with faults, then a liveness phase in
@@ -233,9 +238,10 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 		heal
 		transfer
 		reconfigure
+		figure8
 	)
 	weights := []int{s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight,
-		s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight}
+		s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight, s.Figure8Weight}
 	total := 0
 	for _, wt := range weights {
 		total += wt
@@ -306,6 +312,8 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 		_ = w.TransferLeadership(id)
 	case reconfigure:
 		s.reconfigure(w, r)
+	case figure8:
+		s.figure8(w, r)
 	}
 	return bounce{}, false
 }

@@ -241,6 +241,7 @@ func (w *World) clone() *World {
 		ck := *w.checker
 		ck.leaders = maps.Clone(w.checker.leaders)
 		ck.committed = slices.Clip(w.checker.committed)
+		ck.entries = maps.Clone(w.checker.entries)
 		ck.perNode = slices.Clone(w.checker.perNode)
 		ck.digests = maps.Clone(w.checker.digests)
 		c.checker = &ck
