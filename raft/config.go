@@ -62,6 +62,22 @@ type Config struct {
 	// HeartbeatInterval is how often each replicator sends a heartbeat;
 	// also how long a replicator stays blocked after an RPC error.
 	HeartbeatInterval time.Duration
+	// RPCTimeout: an append, probe or InstallSnapshot recorded in flight
+	// this long without an answer is failed by the node itself at its next
+	// Tick, exactly as if the caller had reported it with ReportRPCError
+	// (a caller may still report sooner; a reply that comes later is
+	// stale). Heartbeats are never in flight and have no timeout here: a
+	// lost one only loses the contact it would have given, and the next
+	// goes out a HeartbeatInterval later anyway. Zero means
+	// 2*ElectionTimeout (see defaultRPCTimeout).
+	RPCTimeout time.Duration
+	// CheckQuorumWindow: the leader steps down when no quorum answered
+	// requests it sent within this window (check-quorum, lease.go). A
+	// transport whose replies come late needs a longer window than the
+	// election timeout; a longer window only makes a cut-off leader give
+	// up later, it never lets two leaders serve (lease reads keep their
+	// own bound). Zero means ElectionTimeout.
+	CheckQuorumWindow time.Duration
 	// DisablePreVote turns pre-vote off (it is on by default).
 	DisablePreVote bool
 
@@ -99,6 +115,28 @@ func DefaultConfig(id NodeID, peers []NodeID) Config {
 	}
 }
 
+// defaultRPCTimeout is RPCTimeout's default as a multiple of the election
+// timeout: long enough that replies delayed by a few heartbeat intervals
+// still count, short enough that a lost reply stalls a replicator for less
+// than the time a follower needs to start an election.
+const defaultRPCTimeout = 2
+
+// rpcTimeout is RPCTimeout, or its default.
+func (c *Config) rpcTimeout() time.Duration {
+	if c.RPCTimeout == 0 {
+		return defaultRPCTimeout * c.ElectionTimeout
+	}
+	return c.RPCTimeout
+}
+
+// checkQuorumWindow is CheckQuorumWindow, or its default.
+func (c *Config) checkQuorumWindow() time.Duration {
+	if c.CheckQuorumWindow == 0 {
+		return c.ElectionTimeout
+	}
+	return c.CheckQuorumWindow
+}
+
 func (c *Config) validate() error {
 	switch {
 	case c.ID == None:
@@ -107,6 +145,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("raft: ElectionTimeout must be positive, got %v", c.ElectionTimeout)
 	case c.HeartbeatInterval <= 0 || c.HeartbeatInterval >= c.ElectionTimeout:
 		return fmt.Errorf("raft: HeartbeatInterval must be in (0, ElectionTimeout), got %v", c.HeartbeatInterval)
+	case c.RPCTimeout < 0:
+		return fmt.Errorf("raft: RPCTimeout must not be negative (0 is the default), got %v", c.RPCTimeout)
+	case c.CheckQuorumWindow != 0 && c.CheckQuorumWindow <= c.HeartbeatInterval:
+		return fmt.Errorf("raft: CheckQuorumWindow must be longer than HeartbeatInterval (or 0 for the default), got %v", c.CheckQuorumWindow)
 	case c.MaxInflight < 1:
 		return fmt.Errorf("raft: MaxInflight must be at least 1, got %d", c.MaxInflight)
 	case c.MaxEntriesPerRequest < 1:
