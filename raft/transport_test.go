@@ -264,13 +264,13 @@ func TestRejectedHeartbeatsAreContact(t *testing.T) {
 	}
 }
 
-// Config.CheckQuorumWindow is check-quorum's own setting: a cut-off leader
-// steps down at the first step-down check after the window, not after the
-// election timeout.
+// Config.CheckQuorumWindow is check-quorum's own setting (by default two
+// election timeouts): a cut-off leader steps down at the first step-down
+// check after the window.
 func TestCheckQuorumWindow(t *testing.T) {
-	for _, mult := range []time.Duration{1, 3} {
-		c := replicating(t, 3, func(cfg *Config) { cfg.CheckQuorumWindow = mult * cfg.ElectionTimeout })
-		et := c.node(1).cfg.ElectionTimeout
+	for _, tt := range []struct{ set, mult time.Duration }{{0, defaultCheckQuorumWindow}, {1, 1}, {3, 3}} {
+		c := replicating(t, 3, func(cfg *Config) { cfg.CheckQuorumWindow = tt.set * cfg.ElectionTimeout })
+		et, mult := c.node(1).cfg.ElectionTimeout, tt.mult
 		c.isolate(1)
 		heard := c.now
 		for c.status(1).Role == Leader {

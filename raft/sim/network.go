@@ -72,8 +72,34 @@ func (w *World) latency(l *link, m *raft.Message) time.Duration {
 		if extra := max(l.respDelay, w.nodes[m.From-1].respDelay); extra > 0 {
 			d += time.Duration(w.net.Int64N(int64(extra) + 1))
 		}
+		d += w.lateReply()
 	}
 	return d
+}
+
+// lateReply draws the extra delay Options.LateReplies gives a reply: most
+// often none, sometimes far more than any request waits.
+func (w *World) lateReply() time.Duration {
+	o := &w.opts
+	if o.LateReplies == 0 || w.net.Float64() >= o.LateReplies {
+		return 0
+	}
+	return o.LateReplyMin + time.Duration(w.net.Int64N(int64(o.LateReplyMax-o.LateReplyMin)+1))
+}
+
+// failAfter is how long the RPC layer takes to fail a request it cannot
+// deliver, or that gets no answer: RPCTimeout, except that a call to a
+// peer that is down fails after a drawn delay when Options.DownFailMax is
+// set (connection attempts to a dead host take their time).
+func (w *World) failAfter(m raft.Message, down bool) time.Duration {
+	if down && w.opts.DownFailMax > 0 {
+		return time.Duration(w.net.Int64N(int64(w.opts.DownFailMax) + 1))
+	}
+	if m.Type == raft.MsgReadIndex {
+		// A forwarded read waits for the leader's heartbeat round too.
+		return 3 * w.opts.RPCTimeout
+	}
+	return w.opts.RPCTimeout
 }
 
 // send puts a message on the link from sn to m.To.
@@ -82,18 +108,14 @@ func (w *World) send(sn *simNode, m raft.Message) {
 	if err != nil {
 		return
 	}
+	l := w.link(sn.id, to.id)
 	if m.Type.IsRequest() {
 		w.nextCall++
 		m.Call = w.nextCall
-		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation}
-		timeout := w.opts.RPCTimeout
-		if m.Type == raft.MsgReadIndex {
-			// A forwarded read waits for the leader's heartbeat round too.
-			timeout *= 3
-		}
-		w.schedule(event{at: w.now + timeout, kind: evRPCTimeout, call: m.Call})
+		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation, sent: w.now}
+		down := !l.up || to.node == nil
+		w.schedule(event{at: w.now + w.failAfter(m, down), kind: evRPCTimeout, call: m.Call})
 	}
-	l := w.link(sn.id, to.id)
 	if !l.up {
 		w.record(EvDrop, sn.id, "link down: %s", m)
 		return
