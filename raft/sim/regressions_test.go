@@ -45,6 +45,23 @@ var regressions = []struct {
 			o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys = true, true, 8, 131, 5
 		}, 419, [7]int{2, 2, 1, 2, 2, 2, 3}),
 	},
+	{
+		name: "clients-give-up-before-late-replies",
+		bug:  "with a quarter of replies up to 2.2 s late, clients retried every 0.4 s, each retry adding an entry, faster than the pipelines could commit, and no call was answered after the heal (the swarm now draws client timeouts that wait for the transport)",
+		s: func() Swarm {
+			s := regression(707, 6, 197, 65, 15, 25, func(o *Options) {
+				o.HeartbeatInterval = o.ElectionTimeout / 3
+				o.SnapshotEvery, o.MaxInflight, o.MaxEntries = 68, 6, 1
+				o.DisablePreVote, o.BacktrackByTerm, o.Clients, o.ClientRate, o.Keys = true, true, 8, 139, 3
+				o.LateReplies, o.LateReplyMin, o.LateReplyMax = 0.26, 230*time.Millisecond, 2194*time.Millisecond
+				o.RPCTimeout = 2*o.LatencyMax + o.LateReplyMax + o.HeartbeatInterval
+				o.ClientTimeout = 2 * (2*o.LatencyMax + o.LateReplyMax)
+			}, 115, [7]int{2, 3, 0, 0, 3, 1, 1})
+			s.ReconfigureWeight = 1
+			s.LivenessPhase = 20 * s.Options.ClientTimeout
+			return s
+		}(),
+	},
 }
 
 // regression builds a swarm configuration from the figures a failure
