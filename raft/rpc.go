@@ -23,7 +23,8 @@ func (n *Node) ReportRPCError(now time.Duration, req Message) {
 		// error and carry on. SOFAJRaft's onHeartbeatReturned also marks
 		// the replicator Probe, but its sendEntries does not read that
 		// mark, so its pipeline goes on; ours would stop in Probe until
-		// everything in flight came back, a round trip lost for nothing.
+		// everything in flight came back, round trips lost for nothing
+		// (TestHeartbeatTroubleCostsNoRoundTrips).
 		if r := n.replicator(req.To); r != nil {
 			r.consecutiveErrors++
 		}
