@@ -85,6 +85,37 @@ func TestLateRepliesDelayRepliesOnly(t *testing.T) {
 	}
 }
 
+// LinkConfig.LateReplies makes replies late on one link only.
+func TestLateRepliesPerLink(t *testing.T) {
+	w := slowWorld(t, 3, 5, func(o *Options) {
+		o.LateReplies, o.LateReplyMin, o.LateReplyMax = 0, 500*time.Millisecond, 500*time.Millisecond
+	})
+	lead := settle(t, w)
+	slow := lead%3 + 1
+	one := 1.0
+	if err := w.SetLinkConfig(slow, lead, LinkConfig{LateReplies: &one}); err != nil {
+		t.Fatal(err)
+	}
+	replies := map[MsgID]WireStatus{}
+	for end := w.Now() + 2*time.Second; w.Now() < end; w.RunFor(5 * time.Millisecond) {
+		for _, m := range w.Status().Wire {
+			if m.To == lead && !m.Type.IsRequest() {
+				replies[m.ID] = m
+			}
+		}
+	}
+	seen := map[raft.NodeID]int{}
+	for _, m := range replies {
+		seen[m.From]++
+		if late := m.Arrive-m.Sent >= w.opts.LateReplyMin; late != (m.From == slow) {
+			t.Fatalf("a reply from %d takes %v (slow link %d->%d)", m.From, m.Arrive-m.Sent, slow, lead)
+		}
+	}
+	if seen[slow] == 0 || len(seen) != 2 {
+		t.Fatalf("replies seen per sender: %v", seen)
+	}
+}
+
 // Options.DownFailMax: a call to a crashed peer fails after a delay drawn
 // from [0, DownFailMax], mostly far past RPCTimeout; without it, at
 // RPCTimeout exactly.

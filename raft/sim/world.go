@@ -51,10 +51,11 @@ type Options struct {
 	// [0, DownFailMax] instead of at RPCTimeout, as a real RPC layer's
 	// connection attempts do (0 to 7 s were seen). 0: at RPCTimeout.
 	DownFailMax time.Duration `json:"down_fail_max_ns"`
-	// LateReplies is the probability that a reply (never a request) gets
-	// an extra delay drawn uniformly from [LateReplyMin, LateReplyMax]: a
-	// transport whose replies come back far later than its requests go
-	// out (60% of replies 0.2 to 2.2 s late were seen).
+	// LateReplies is every link's probability that a reply (never a
+	// request) gets an extra delay drawn uniformly from [LateReplyMin,
+	// LateReplyMax]: a transport whose replies come back far later than its
+	// requests go out (60% of replies 0.2 to 2.2 s late were seen). A link
+	// can set its own (LinkConfig.LateReplies).
 	LateReplies  float64       `json:"late_replies"`
 	LateReplyMin time.Duration `json:"late_reply_min_ns"`
 	LateReplyMax time.Duration `json:"late_reply_max_ns"`
@@ -270,7 +271,8 @@ func New(opts Options) (*World, error) {
 		w.nodes = append(w.nodes, &simNode{id: raft.NodeID(i + 1), seed: timers.Uint64()})
 		w.links[i] = make([]link, opts.Nodes)
 		for j := range w.links[i] {
-			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate, reorder: opts.Reorder}
+			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate, reorder: opts.Reorder,
+				lateReplies: opts.LateReplies}
 		}
 	}
 	w.record(EvWorld, raft.None, "seed=%d nodes=%d", opts.Seed, opts.Nodes)
