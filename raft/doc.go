@@ -98,7 +98,8 @@
 //	pendingResponses                ReplicatorStatus.PendingResponses (at most MaxInflight)
 //	stateVersion, resetInflights    Message.Version, ReplicatorStatus.Version
 //	consecutiveErrorTimes, block    ReplicatorStatus.ConsecutiveErrors, BlockedUntil (one HeartbeatInterval)
-//	lastRpcSendTimestamp            ReplicatorStatus.LastContactSent
+//	lastRpcSendTimestamp            ReplicatorStatus.LastContactSent (refreshed by any answer in the term)
+//	RPC timeout of a request        Config.RPCTimeout: the node fails a request in flight that long itself
 //	nextIndex                       ReplicatorStatus.NextIndex (MatchIndex is what is known held)
 //	hasSucceeded, waitForCaughtUp   a new peer counts as caught up only after a success
 //	timeoutNowIndex, TimeoutNow     ReplicatorStatus.TimeoutNowIndex, MsgTimeoutNow
@@ -113,6 +114,11 @@
 // Config.BacktrackByTerm is not SOFAJRaft's: with it a rejecting follower
 // names its conflicting term, and the leader skips that term at once instead
 // of stepping nextIndex back one entry per round trip.
+//
+// Made for transports slower than SOFAJRaft's: a rejected heartbeat counts
+// as contact for check-quorum and the lease (SOFAJRaft counts successes
+// only), check-quorum has a window of its own (Config.CheckQuorumWindow),
+// and a failed or late heartbeat never stalls the pipeline.
 //
 // # Tests
 //

@@ -28,16 +28,29 @@ type applied struct {
 	entry raft.Entry
 }
 
+// host is what a node's goroutine is given: its config, its inbox, a way
+// to send (false when the message cannot leave), its callers' requests,
+// where to report what it applies, and when to stop.
+type host struct {
+	cfg       raft.Config
+	start     time.Time
+	inbox     <-chan raft.Message
+	send      func(raft.Message) bool
+	proposals <-chan proposal
+	// statuses asks for the node's Status (nil: nobody asks).
+	statuses <-chan chan raft.Status
+	out      chan<- applied
+	done     <-chan struct{}
+}
+
 // runNode drives one node on its own goroutine with wall-clock timers: it
 // steps messages from its inbox, ticks when its deadline passes, proposes
 // what it is asked to, and carries out each Ready in the documented order.
-func runNode(id raft.NodeID, peers []raft.NodeID, start time.Time, inboxes map[raft.NodeID]chan raft.Message,
-	proposals <-chan proposal, out chan<- applied, done <-chan struct{}) {
-	now := func() time.Duration { return time.Since(start) }
-	cfg := raft.DefaultConfig(id, peers)
-	cfg.ElectionTimeout, cfg.HeartbeatInterval = 500*time.Millisecond, 50*time.Millisecond
+func runNode(h host) {
+	id := h.cfg.ID
+	now := func() time.Duration { return time.Since(h.start) }
 	var disk raft.DurableState // this example's "disk" lives in memory
-	n, err := raft.NewNode(now(), cfg, disk)
+	n, err := raft.NewNode(now(), h.cfg, disk)
 	if err != nil {
 		panic(err)
 	}
@@ -45,13 +58,15 @@ func runNode(id raft.NodeID, peers []raft.NodeID, start time.Time, inboxes map[r
 	defer timer.Stop()
 	for {
 		select {
-		case <-done:
+		case <-h.done:
 			return
-		case m := <-inboxes[id]:
+		case m := <-h.inbox:
 			_ = n.Step(now(), m)
-		case p := <-proposals:
+		case p := <-h.proposals:
 			index, term, err := n.Propose(now(), p.data)
 			p.answer <- answer{index, term, err}
+		case c := <-h.statuses:
+			c <- n.Status()
 		case <-timer.C:
 			n.Tick(now())
 		}
@@ -66,19 +81,15 @@ func runNode(id raft.NodeID, peers []raft.NodeID, start time.Time, inboxes map[r
 			}
 			// 2. Send; a request that cannot be delivered is reported.
 			for _, m := range rd.Messages {
-				select {
-				case inboxes[m.To] <- m:
-				default:
-					if m.Type.IsRequest() {
-						n.ReportRPCError(now(), m)
-					}
+				if !h.send(m) && m.Type.IsRequest() {
+					n.ReportRPCError(now(), m)
 				}
 			}
 			// 3. Apply.
 			for _, e := range rd.Committed {
 				select {
-				case out <- applied{id, e}:
-				case <-done:
+				case h.out <- applied{id, e}:
+				case <-h.done:
 					return
 				}
 			}
@@ -172,8 +183,18 @@ func Example_goroutines() {
 		proposals[id] = make(chan proposal)
 	}
 	out := make(chan applied, 64)
+	send := func(m raft.Message) bool {
+		select {
+		case inboxes[m.To] <- m:
+			return true
+		default:
+			return false
+		}
+	}
 	for _, id := range peers {
-		go runNode(id, peers, start, inboxes, proposals[id], out, done)
+		cfg := raft.DefaultConfig(id, peers)
+		cfg.ElectionTimeout, cfg.HeartbeatInterval = 500*time.Millisecond, 50*time.Millisecond
+		go runNode(host{cfg: cfg, start: start, inbox: inboxes[id], send: send, proposals: proposals[id], out: out, done: done})
 	}
 	defer close(done)
 	deadline := time.NewTimer(exampleDeadline)

@@ -40,8 +40,9 @@ func (n *Node) leaseValid(now time.Duration) bool {
 }
 
 // checkQuorum is the step-down timer's test: a quorum of voters answered
-// requests sent within the last election timeout. A leader that fails it
-// steps down rather than lead a cluster that may have moved on.
+// requests sent within the last CheckQuorumWindow (by default two election
+// timeouts). A leader that fails it steps down rather than lead a cluster
+// that may have moved on.
 func (n *Node) checkQuorum(now time.Duration) bool {
-	return n.quorumHeardSince(now - n.cfg.ElectionTimeout)
+	return n.quorumHeardSince(now - n.cfg.checkQuorumWindow())
 }

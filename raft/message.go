@@ -165,8 +165,10 @@ type Message struct {
 	Commit uint64 `json:"commit,omitempty"`
 	// Heartbeat marks a MsgApp sent by the heartbeat timer.
 	Heartbeat bool `json:"heartbeat,omitempty"`
-	// SentAt is when a heartbeat left its leader, echoed in the response so
-	// the leader knows how fresh the follower's answer is.
+	// SentAt is when an AppendEntries (heartbeat, probe or append) or an
+	// InstallSnapshot left its leader, echoed in the response so the leader
+	// knows how fresh the follower's answer is, even one that comes too
+	// late to be handled.
 	SentAt time.Duration `json:"sent_at_ns,omitempty"`
 	// Snapshot carried by a MsgSnap.
 	Snapshot *Snapshot `json:"snapshot,omitempty"`

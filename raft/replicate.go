@@ -42,10 +42,10 @@ func (n *Node) sendProbe(now time.Duration, r *replicator) {
 	n.sendRequest(now, r, m, 0)
 }
 
-// sendRequest stamps m with the next seq and the replicator's version and
-// records it in flight.
+// sendRequest stamps m with the next seq, the replicator's version and its
+// send time, and records it in flight.
 func (n *Node) sendRequest(now time.Duration, r *replicator, m Message, bytes int) {
-	m.Seq, m.Version = r.seq, r.version
+	m.Seq, m.Version, m.SentAt = r.seq, r.version, now
 	r.seq++
 	r.addInflight(Inflight{Type: RequestAppend, StartIndex: m.Index + 1, Count: len(m.Entries), Bytes: bytes, Seq: m.Seq, Sent: now})
 	n.send(m)
@@ -97,6 +97,9 @@ func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 	r := n.replicator(m.From)
 	if r == nil {
 		return
+	}
+	if !failed {
+		n.heardFrom(r, m)
 	}
 	if m.Heartbeat {
 		n.onHeartbeatReturned(now, r, m)
@@ -178,7 +181,6 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 			n.becomeFollower(now, m.Term, None)
 			return false
 		}
-		r.lastRPCSend = max(r.lastRPCSend, in.Sent)
 		r.resetInflights()
 		switch {
 		case m.LastLogIndex+1 < r.nextIndex:
@@ -203,7 +205,6 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 	// higher-term response only when it is a rejection (4. above), so a
 	// forged higher-term success steps the node down in Step instead (see
 	// TestAcceptedInAnotherTerm and testdata/seed-5-5-other-term.txt).
-	r.lastRPCSend = max(r.lastRPCSend, in.Sent)
 	// 6. Accepted. The replicator moves on before the ballot box is told:
 	// a commit can start the next configuration stage, which sends on
 	// this replicator too.
@@ -246,8 +247,27 @@ func (n *Node) backtrackByTerm(conflictTerm, firstOfTerm, next uint64) uint64 {
 	return max(1, min(firstOfTerm, next-1))
 }
 
-// onHeartbeatReturned handles a heartbeat's response: step down on a higher
-// term, probe when the follower no longer matches.
+// heardFrom records that r's peer answered a request sent at m.SentAt.
+// Any answer in this term counts, accepted or rejected, handled in its
+// turn or stale: the follower took this node as the term's leader and
+// reset its election timer when the request arrived (acceptLeader), and
+// that is all check-quorum and the lease rest on. SOFAJRaft refreshes
+// lastRpcSendTimestamp only on success; counting only successes made a new
+// leader whose followers rejected its heartbeats on a log mismatch (while
+// its probes' replies were late) step down in its own term again and
+// again. An answer in this term to a request of an earlier term (the
+// follower rejects it with its newer term) carries a send time from before
+// this replicator was made, which lastRPCSend already passes.
+func (n *Node) heardFrom(r *replicator, m Message) {
+	if m.Term == n.term {
+		r.lastRPCSend = max(r.lastRPCSend, m.SentAt)
+	}
+}
+
+// onHeartbeatReturned handles a heartbeat's response (SOFAJRaft's
+// onHeartbeatReturned): step down on a higher term; otherwise it is
+// contact (heardFrom), a read acknowledgement if accepted, and never a
+// reason to stall the pipeline.
 func (n *Node) onHeartbeatReturned(now time.Duration, r *replicator, m Message) {
 	if m.Term > n.term {
 		n.removeReplicator(r.peer)
@@ -256,12 +276,19 @@ func (n *Node) onHeartbeatReturned(now time.Duration, r *replicator, m Message) 
 	}
 	r.consecutiveErrors = 0
 	if m.Success {
-		r.lastRPCSend = max(r.lastRPCSend, m.SentAt)
 		n.onReadAck(r, m.Context)
 		return
 	}
-	if r.state == StateReplicate {
-		n.resetToProbe(now, r)
+	// Rejected: the follower lacks prevLogIndex in this term. In Replicate
+	// that is old news: a heartbeat sent in Replicate names an entry the
+	// follower acknowledged, durably, and only a higher term could have
+	// truncated it, so this one left before the probe found the match and
+	// its answer came late. SOFAJRaft queues a probe behind the pipeline
+	// here, which holds new appends back for a round trip; ignoring it
+	// costs nothing. In Probe the probe in flight (or the one after the
+	// block) answers the same question; send it if neither is under way.
+	if r.state == StateProbe {
+		n.sendProbe(now, r)
 	}
 }
 

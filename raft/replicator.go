@@ -113,9 +113,10 @@ type replicator struct {
 	blockedUntil time.Duration
 	// heartbeatDue is when the heartbeat timer next fires.
 	heartbeatDue time.Duration
-	// lastRPCSend is the send time of the newest request that got a
-	// response (SOFAJRaft's lastRpcSendTimestamp): the step-down timer
-	// counts the peer alive while it is recent.
+	// lastRPCSend is the send time of the newest request the peer answered
+	// in this term, accepted or rejected, in its turn or stale (see
+	// heardFrom): SOFAJRaft's lastRpcSendTimestamp. Check-quorum and the
+	// lease count the peer as heard since then (lease.go).
 	lastRPCSend time.Duration
 	// readAck is the newest heartbeat read round this peer answered.
 	readAck uint64
@@ -152,6 +153,16 @@ func (r *replicator) nextSendIndex(maxInflight int) uint64 {
 		return last.StartIndex + uint64(last.Count)
 	}
 	return 0
+}
+
+// expiry is when the oldest request in flight times out, or 0 when
+// nothing is in flight. Requests leave in order, so the oldest expires
+// first.
+func (r *replicator) expiry(timeout time.Duration) time.Duration {
+	if len(r.inflights) == 0 {
+		return 0
+	}
+	return r.inflights[0].Sent + timeout
 }
 
 func (r *replicator) addInflight(in Inflight) {

@@ -34,7 +34,7 @@ func (n *Node) sendSnapshot(now time.Duration, r *replicator) {
 		return
 	}
 	m := Message{Type: MsgSnap, To: r.peer, Index: n.snapshot.Index, LogTerm: n.snapshot.Term, Snapshot: n.snapshot, Commit: n.commitIndex}
-	m.Seq, m.Version = r.seq, r.version
+	m.Seq, m.Version, m.SentAt = r.seq, r.version, now
 	r.seq++
 	r.addInflight(Inflight{Type: RequestSnapshot, StartIndex: n.snapshot.Index + 1, Bytes: len(n.snapshot.Data), Seq: m.Seq, Sent: now})
 	n.send(m)
@@ -54,7 +54,6 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 		n.becomeFollower(now, m.Term, None)
 		return false
 	}
-	r.lastRPCSend = max(r.lastRPCSend, in.Sent)
 	// Installed, or refused as stale (the follower already has that
 	// prefix committed): either way it holds everything up to the snapshot.
 	r.resetInflights()

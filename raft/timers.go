@@ -30,6 +30,7 @@ func (n *Node) Tick(now time.Duration) {
 	if n.confCtx.stage == ConfCatchingUp {
 		n.advanceConfChange(now)
 	}
+	n.expireRequests(now)
 	for _, r := range n.replicators {
 		if r.blockedUntil != 0 && now >= r.blockedUntil {
 			r.blockedUntil = 0
@@ -54,10 +55,14 @@ func (n *Node) Deadline() time.Duration {
 	if n.confCtx.stage == ConfCatchingUp {
 		d = min(d, n.confCtx.deadline)
 	}
+	timeout := n.cfg.rpcTimeout()
 	for _, r := range n.replicators {
 		d = min(d, r.heartbeatDue)
 		if r.blockedUntil != 0 {
 			d = min(d, r.blockedUntil)
+		}
+		if e := r.expiry(timeout); e != 0 {
+			d = min(d, e)
 		}
 	}
 	return d

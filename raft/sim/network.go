@@ -25,6 +25,9 @@ type link struct {
 	// respDelay is the most extra latency a response on this link gets,
 	// drawn uniformly per response.
 	respDelay time.Duration
+	// lateReplies is the probability that a reply on this link is late
+	// by Options.LateReplyMin..LateReplyMax.
+	lateReplies float64
 }
 
 // LinkConfig is what can be set on a link. Nil fields are left alone.
@@ -37,6 +40,9 @@ type LinkConfig struct {
 	Reorder    *float64       `json:"reorder,omitempty"`
 	// ResponseDelay is the most extra latency on responses.
 	ResponseDelay *time.Duration `json:"response_delay_ns,omitempty"`
+	// LateReplies is the probability that a reply is late by
+	// Options.LateReplyMin..LateReplyMax.
+	LateReplies *float64 `json:"late_replies,omitempty"`
 }
 
 // MsgID names one message in flight.
@@ -72,8 +78,34 @@ func (w *World) latency(l *link, m *raft.Message) time.Duration {
 		if extra := max(l.respDelay, w.nodes[m.From-1].respDelay); extra > 0 {
 			d += time.Duration(w.net.Int64N(int64(extra) + 1))
 		}
+		d += w.lateReply(l)
 	}
 	return d
+}
+
+// lateReply draws the extra delay the link's LateReplies gives a reply:
+// most often none, sometimes far more than any request waits.
+func (w *World) lateReply(l *link) time.Duration {
+	o := &w.opts
+	if l.lateReplies == 0 || w.net.Float64() >= l.lateReplies {
+		return 0
+	}
+	return o.LateReplyMin + time.Duration(w.net.Int64N(int64(o.LateReplyMax-o.LateReplyMin)+1))
+}
+
+// failAfter is how long the RPC layer takes to fail a request it cannot
+// deliver, or that gets no answer: RPCTimeout, except that a call to a
+// peer that is down fails after a drawn delay when Options.DownFailMax is
+// set (connection attempts to a dead host take their time).
+func (w *World) failAfter(m raft.Message, down bool) time.Duration {
+	if down && w.opts.DownFailMax > 0 {
+		return time.Duration(w.net.Int64N(int64(w.opts.DownFailMax) + 1))
+	}
+	if m.Type == raft.MsgReadIndex {
+		// A forwarded read waits for the leader's heartbeat round too.
+		return 3 * w.opts.RPCTimeout
+	}
+	return w.opts.RPCTimeout
 }
 
 // send puts a message on the link from sn to m.To.
@@ -82,18 +114,14 @@ func (w *World) send(sn *simNode, m raft.Message) {
 	if err != nil {
 		return
 	}
+	l := w.link(sn.id, to.id)
 	if m.Type.IsRequest() {
 		w.nextCall++
 		m.Call = w.nextCall
-		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation}
-		timeout := w.opts.RPCTimeout
-		if m.Type == raft.MsgReadIndex {
-			// A forwarded read waits for the leader's heartbeat round too.
-			timeout *= 3
-		}
-		w.schedule(event{at: w.now + timeout, kind: evRPCTimeout, call: m.Call})
+		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation, sent: w.now}
+		down := !l.up || to.node == nil
+		w.schedule(event{at: w.now + w.failAfter(m, down), kind: evRPCTimeout, call: m.Call})
 	}
-	l := w.link(sn.id, to.id)
 	if !l.up {
 		w.record(EvDrop, sn.id, "link down: %s", m)
 		return
@@ -184,6 +212,9 @@ func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
 	if c.ResponseDelay != nil {
 		l.respDelay = *c.ResponseDelay
 	}
+	if c.LateReplies != nil {
+		l.lateReplies = *c.LateReplies
+	}
 	lc := c.clone()
 	w.intervene(Intervention{Kind: "link", From: from, To: to, Link: &lc})
 	w.record(EvFault, from, "link %d->%d: %s", from, to, c.String())
@@ -194,7 +225,8 @@ func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
 // change without changing a recorded intervention.
 func (c LinkConfig) clone() LinkConfig {
 	return LinkConfig{Up: clonePtr(c.Up), LatencyMin: clonePtr(c.LatencyMin), LatencyMax: clonePtr(c.LatencyMax),
-		Loss: clonePtr(c.Loss), Duplicate: clonePtr(c.Duplicate), Reorder: clonePtr(c.Reorder), ResponseDelay: clonePtr(c.ResponseDelay)}
+		Loss: clonePtr(c.Loss), Duplicate: clonePtr(c.Duplicate), Reorder: clonePtr(c.Reorder), ResponseDelay: clonePtr(c.ResponseDelay),
+		LateReplies: clonePtr(c.LateReplies)}
 }
 
 func clonePtr[T any](p *T) *T {
@@ -209,7 +241,7 @@ func (c LinkConfig) validate() error {
 	for _, p := range []struct {
 		name string
 		v    *float64
-	}{{"loss", c.Loss}, {"duplicate", c.Duplicate}, {"reorder", c.Reorder}} {
+	}{{"loss", c.Loss}, {"duplicate", c.Duplicate}, {"reorder", c.Reorder}, {"late replies", c.LateReplies}} {
 		if p.v != nil && !(*p.v >= 0 && *p.v <= 1) {
 			return fmt.Errorf("sim: %s must be a probability in [0, 1], got %v", p.name, *p.v)
 		}
@@ -244,6 +276,9 @@ func (c LinkConfig) String() string {
 	}
 	if c.ResponseDelay != nil {
 		s += fmt.Sprintf(" response-delay=%v", *c.ResponseDelay)
+	}
+	if c.LateReplies != nil {
+		s += fmt.Sprintf(" late-replies=%v", *c.LateReplies)
 	}
 	if s == "" {
 		return "unchanged"

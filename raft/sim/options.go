@@ -35,8 +35,27 @@ type Options struct {
 	// ElectionTimeout and HeartbeatInterval are given to every node.
 	ElectionTimeout   time.Duration `json:"election_timeout_ns"`
 	HeartbeatInterval time.Duration `json:"heartbeat_interval_ns"`
-	// RPCTimeout: a request without a response by then fails at its sender.
+	// RPCTimeout: a request without a response by then fails at its sender
+	// (the transport's timeout; a reply that comes later is dropped).
 	RPCTimeout time.Duration `json:"rpc_timeout_ns"`
+	// DownFailMax: a call to a peer that is down (crashed, or the link
+	// cut) when it is made fails after a delay drawn uniformly from
+	// [0, DownFailMax] instead of at RPCTimeout, as a real RPC layer's
+	// connection attempts do (0 to 7 s were seen). 0: at RPCTimeout.
+	DownFailMax time.Duration `json:"down_fail_max_ns"`
+	// LateReplies is every link's probability that a reply (never a
+	// request) gets an extra delay drawn uniformly from [LateReplyMin,
+	// LateReplyMax]: a transport whose replies come back far later than its
+	// requests go out (60% of replies 0.2 to 2.2 s late were seen). A link
+	// can set its own (LinkConfig.LateReplies).
+	LateReplies  float64       `json:"late_replies"`
+	LateReplyMin time.Duration `json:"late_reply_min_ns"`
+	LateReplyMax time.Duration `json:"late_reply_max_ns"`
+	// NodeRPCTimeout and CheckQuorumWindow are given to every node as
+	// Config.RPCTimeout and Config.CheckQuorumWindow (0: the core's
+	// defaults).
+	NodeRPCTimeout    time.Duration `json:"node_rpc_timeout_ns"`
+	CheckQuorumWindow time.Duration `json:"check_quorum_window_ns"`
 	// MaxInflight bounds each replicator's pipeline and MaxEntries each
 	// request (0: the core defaults).
 	MaxInflight int `json:"max_inflight"`
@@ -92,6 +111,12 @@ func (o *Options) validate() error {
 		return fmt.Errorf("sim: disk latency must be between 0 and 1m, got %v", o.DiskLatency)
 	case o.RPCTimeout <= 0:
 		return fmt.Errorf("sim: RPC timeout must be positive, got %v", o.RPCTimeout)
+	case o.DownFailMax < 0 || o.DownFailMax > time.Minute:
+		return fmt.Errorf("sim: down-fail max must be between 0 and 1m, got %v", o.DownFailMax)
+	case !prob(o.LateReplies):
+		return fmt.Errorf("sim: late replies must be a probability in [0, 1], got %v", o.LateReplies)
+	case o.LateReplyMin < 0 || o.LateReplyMax < o.LateReplyMin || o.LateReplyMax > time.Minute:
+		return fmt.Errorf("sim: late reply range [%v, %v] is invalid", o.LateReplyMin, o.LateReplyMax)
 	case o.SnapshotEvery < 0:
 		return fmt.Errorf("sim: snapshot every must not be negative, got %d", o.SnapshotEvery)
 	case o.Clients < 0 || o.Clients > 1000:
@@ -119,6 +144,7 @@ func (o *Options) nodeConfig(id raft.NodeID, seed uint64) raft.Config {
 	cfg.Seed = seed
 	cfg.ElectionTimeout, cfg.HeartbeatInterval = o.ElectionTimeout, o.HeartbeatInterval
 	cfg.DisablePreVote, cfg.BacktrackByTerm, cfg.ReadOnly = o.DisablePreVote, o.BacktrackByTerm, o.ReadOnly
+	cfg.RPCTimeout, cfg.CheckQuorumWindow = o.NodeRPCTimeout, o.CheckQuorumWindow
 	if o.MaxInflight > 0 {
 		cfg.MaxInflight = o.MaxInflight
 	}

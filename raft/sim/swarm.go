@@ -71,7 +71,7 @@ func SwarmFor(seed uint64) Swarm {
 	o.ClientRate = float64(20 + r.IntN(200))
 	o.Keys = 1 + r.IntN(5)
 	o.ClientTimeout = 2 * o.ElectionTimeout
-	return Swarm{
+	s := Swarm{
 		Options:             o,
 		SafetyPhase:         10 * time.Second,
 		LivenessPhase:       40 * o.ElectionTimeout,
@@ -87,13 +87,50 @@ func SwarmFor(seed uint64) Swarm {
 		HealWeight:          1 + r.IntN(4),
 		Figure8Weight:       r.IntN(3),
 	}
+	s.Options.drawTransport(r)
+	// Time for clients that back off to four timeouts to be answered.
+	s.LivenessPhase = max(s.LivenessPhase, 20*s.Options.ClientTimeout)
+	return s
+}
+
+// drawTransport draws the slow-transport behaviours and the core settings
+// made for them (issue 7). They come after every other draw, so the worlds
+// drawn before they existed keep their options and weights.
+func (o *Options) drawTransport(r *rand.Rand) {
+	if r.IntN(3) == 0 {
+		o.DownFailMax = time.Duration(r.IntN(7001)) * time.Millisecond
+	}
+	// The longest a request may wait for an answer that comes.
+	slowest := 2 * o.LatencyMax
+	if r.IntN(3) == 0 {
+		o.LateReplies = float64(1+r.IntN(60)) / 100
+		o.LateReplyMin = time.Duration(r.IntN(300)) * time.Millisecond
+		o.LateReplyMax = o.LateReplyMin + time.Duration(r.IntN(2001))*time.Millisecond
+		// The transport waits for its late replies (one that gave up on
+		// them would turn up to 60% of calls into failures: a network too
+		// lossy for any pipeline).
+		slowest += o.LateReplyMax
+		o.RPCTimeout = max(o.RPCTimeout, slowest+o.HeartbeatInterval)
+		// So do clients: one that gives up before an answer can come
+		// retries, adding an entry each time, faster than they commit.
+		o.ClientTimeout = max(o.ClientTimeout, 2*slowest)
+	}
+	if r.IntN(4) == 0 {
+		// A timeout of the core's own, longer than any answer that comes
+		// takes, so it fails only requests whose answers are lost.
+		o.NodeRPCTimeout = slowest + o.ElectionTimeout*time.Duration(1+r.IntN(10))
+	}
+	if r.IntN(4) == 0 {
+		o.CheckQuorumWindow = o.ElectionTimeout * time.Duration(1+r.IntN(3))
+	}
 }
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d figure8=%d)",
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d rpc-timeout=%v down-fail-max=%v late-replies=%v(%v..%v) node-rpc-timeout=%v check-quorum-window=%v faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d figure8=%d)",
 		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
 		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
+		o.RPCTimeout, o.DownFailMax, o.LateReplies, o.LateReplyMin, o.LateReplyMax, o.NodeRPCTimeout, o.CheckQuorumWindow,
 		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight, s.Figure8Weight)
 }
 

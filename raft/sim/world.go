@@ -52,9 +52,11 @@ type World struct {
 
 // call is a request waiting for its response.
 type call struct {
-	req      raft.Message
-	from     raft.NodeID
-	fromInc  uint64
+	req     raft.Message
+	from    raft.NodeID
+	fromInc uint64
+	// sent is when the request left.
+	sent     time.Duration
 	answered bool
 }
 
@@ -80,7 +82,8 @@ func New(opts Options) (*World, error) {
 		w.nodes = append(w.nodes, &simNode{id: raft.NodeID(i + 1), seed: timers.Uint64()})
 		w.links[i] = make([]link, opts.Nodes)
 		for j := range w.links[i] {
-			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate, reorder: opts.Reorder}
+			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate, reorder: opts.Reorder,
+				lateReplies: opts.LateReplies}
 		}
 	}
 	w.record(EvWorld, raft.None, "seed=%d nodes=%d", opts.Seed, opts.Nodes)
