@@ -176,9 +176,7 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 	// 4. Rejected.
 	if !m.Success {
 		if m.Term > n.term {
-			// This leader is stale: destroy the replicator and step down.
-			n.removeReplicator(r.peer)
-			n.becomeFollower(now, m.Term, None)
+			n.staleLeader(now, r, m.Term)
 			return false
 		}
 		r.resetInflights()
@@ -270,8 +268,7 @@ func (n *Node) heardFrom(r *replicator, m Message) {
 // reason to stall the pipeline.
 func (n *Node) onHeartbeatReturned(now time.Duration, r *replicator, m Message) {
 	if m.Term > n.term {
-		n.removeReplicator(r.peer)
-		n.becomeFollower(now, m.Term, None)
+		n.staleLeader(now, r, m.Term)
 		return
 	}
 	r.consecutiveErrors = 0
@@ -300,4 +297,12 @@ func (n *Node) commitAt(now time.Duration, first, last uint64, peer NodeID) {
 	}
 	n.commitIndex = n.ballots.lastCommittedIndex
 	n.advanceConfChange(now)
+}
+
+// staleLeader handles a peer's answer from a higher term (seed §5.4): this
+// leader is stale. Its replicator for the peer is destroyed and the node
+// steps down to that term, with no leader known yet.
+func (n *Node) staleLeader(now time.Duration, r *replicator, term uint64) {
+	n.removeReplicator(r.peer)
+	n.becomeFollower(now, term, None)
 }

@@ -50,8 +50,7 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 	}
 	r.consecutiveErrors = 0
 	if !m.Success && m.Term > n.term {
-		n.removeReplicator(r.peer)
-		n.becomeFollower(now, m.Term, None)
+		n.staleLeader(now, r, m.Term)
 		return false
 	}
 	// Installed, or refused as stale (the follower already has that
