@@ -19,6 +19,7 @@ var Canaries = []string{
 	CanaryApplyBeforeCommit,
 	CanaryReadUnconfirmed,
 	CanaryVoteStaleLog,
+	CanaryRestartVotes,
 }
 
 // activeCanary is the canary switched on, or "".

@@ -45,7 +45,7 @@ func (n *Node) sendProbe(now time.Duration, r *replicator) {
 // sendRequest stamps m with the next seq and the replicator's version and
 // records it in flight.
 func (n *Node) sendRequest(now time.Duration, r *replicator, m Message, bytes int) {
-	m.Seq, m.Version = r.seq, r.version
+	m.Seq, m.Version, m.SentAt = r.seq, r.version, now
 	r.seq++
 	r.addInflight(Inflight{Type: RequestAppend, StartIndex: m.Index + 1, Count: len(m.Entries), Bytes: bytes, Seq: m.Seq, Sent: now})
 	n.send(m)
@@ -221,7 +221,7 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 	}
 	if r.timeoutNowIndex > 0 && r.timeoutNowIndex < r.nextIndex {
 		// The transfer target has caught up (seed §5.6).
-		n.sendTimeoutNow(r)
+		n.sendTimeoutNow(now, r)
 	}
 	if n.confCtx.stage == ConfCatchingUp {
 		n.advanceConfChange(now)

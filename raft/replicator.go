@@ -112,7 +112,10 @@ type replicator struct {
 	heartbeatDue time.Duration
 	// lastRPCSend is the send time of the newest request that got a
 	// response (SOFAJRaft's lastRpcSendTimestamp): the step-down timer
-	// counts the peer alive while it is recent.
+	// and the lease count the peer alive while it is recent. It is never
+	// until the peer answers: unlike SOFAJRaft, which stamps a new
+	// replicator with the current time, a peer that answered nothing has
+	// promised nothing (lease.go).
 	lastRPCSend time.Duration
 	// readAck is the newest heartbeat read round this peer answered.
 	readAck uint64
@@ -121,8 +124,8 @@ type replicator struct {
 	timeoutNowIndex uint64
 }
 
-func newReplicator(peer NodeID, nextIndex uint64, now time.Duration) *replicator {
-	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: 1, lastRPCSend: now}
+func newReplicator(peer NodeID, nextIndex uint64) *replicator {
+	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: 1, lastRPCSend: never}
 }
 
 // resetInflights forgets every request in flight and every early response
@@ -182,7 +185,7 @@ func (r *replicator) status() ReplicatorStatus {
 		ConsecutiveErrors: r.consecutiveErrors,
 		BlockedUntil:      r.blockedUntil,
 		HeartbeatDue:      r.heartbeatDue,
-		LastResponse:      r.lastRPCSend,
+		LastResponse:      max(r.lastRPCSend, 0), // 0 until the peer answers
 		TimeoutNowIndex:   r.timeoutNowIndex,
 	}
 	if s.Inflights == nil {

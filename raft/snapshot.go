@@ -34,7 +34,7 @@ func (n *Node) sendSnapshot(now time.Duration, r *replicator) {
 		return
 	}
 	m := Message{Type: MsgSnap, To: r.peer, Index: n.snapshot.Index, LogTerm: n.snapshot.Term, Snapshot: n.snapshot, Commit: n.commitIndex}
-	m.Seq, m.Version = r.seq, r.version
+	m.Seq, m.Version, m.SentAt = r.seq, r.version, now
 	r.seq++
 	r.addInflight(Inflight{Type: RequestSnapshot, StartIndex: n.snapshot.Index + 1, Bytes: len(n.snapshot.Data), Seq: m.Seq, Sent: now})
 	n.send(m)
@@ -73,7 +73,7 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 // handleInstallSnapshot is the follower's side of InstallSnapshot.
 func (n *Node) handleInstallSnapshot(now time.Duration, m Message) {
 	resp := Message{Type: MsgSnapResp, To: m.From, Index: m.Index, Seq: m.Seq, Version: m.Version, Call: m.Call}
-	if !n.acceptLeader(now, m.From) {
+	if !n.acceptLeader(now, m.From, m.SentAt) {
 		resp.LastLogIndex = n.log.lastIndex()
 		n.send(resp)
 		return
