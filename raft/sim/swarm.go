@@ -27,6 +27,10 @@ type Swarm struct {
 	// leadership transfer, or a membership change (remove a voter, add a
 	// node back as voter or learner, promote a learner).
 	TransferWeight, ReconfigureWeight int
+	// BounceFollowerWeight draws issue 7 (b)'s fault: a follower the
+	// leader still reaches restarts while the leader is cut off from
+	// others (see bounceFollower).
+	BounceFollowerWeight int
 }
 
 // SwarmFor draws a swarm configuration from seed.
@@ -67,7 +71,7 @@ func SwarmFor(seed uint64) Swarm {
 	o.ClientRate = float64(20 + r.IntN(200))
 	o.Keys = 1 + r.IntN(5)
 	o.ClientTimeout = 2 * o.ElectionTimeout
-	return Swarm{
+	s := Swarm{
 		Options:             o,
 		SafetyPhase:         10 * time.Second,
 		LivenessPhase:       40 * o.ElectionTimeout,
@@ -82,14 +86,22 @@ func SwarmFor(seed uint64) Swarm {
 		DelayWeight:         r.IntN(4),
 		HealWeight:          1 + r.IntN(4),
 	}
+	// Drawn last, so that the draws above stay what they were.
+	s.BounceFollowerWeight = r.IntN(4)
+	if r.IntN(3) == 0 {
+		// Lease reads, which only ReadIndex calls make.
+		s.Options.ReadOnly, s.Options.ReadIndexReads = raft.ReadLeaseBased, true
+	}
+	return s
 }
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d)",
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v lease=%v clients=%d rate=%v keys=%d faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d bounce-follower=%d)",
 		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
-		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
-		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight)
+		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.ReadOnly == raft.ReadLeaseBased, o.Clients, o.ClientRate, o.Keys,
+		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight,
+		s.BounceFollowerWeight)
 }
 
 // Run runs the swarm: a safety phase with faults, then a liveness phase in
@@ -224,9 +236,10 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 		heal
 		transfer
 		reconfigure
+		bounceFollower
 	)
 	weights := []int{s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight,
-		s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight}
+		s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight, s.BounceFollowerWeight}
 	total := 0
 	for _, wt := range weights {
 		total += wt
@@ -297,8 +310,50 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 		_ = w.TransferLeadership(id)
 	case reconfigure:
 		s.reconfigure(w, r)
+	case bounceFollower:
+		return bounceFollowerOf(w, r)
 	}
 	return bounce{}, false
+}
+
+// bounceFollowerOf is the world of issue 7 (b): a leader cut off from some
+// nodes, whose election timers run out, is isolated, and a follower it
+// reached until then restarts and (were it not barred) would vote for them
+// at once. The isolated leader still answers clients' lease reads until its
+// lease runs out. If the leader reaches everyone, this draw cuts it off
+// from a minority instead, so that a later draw finds it so.
+func bounceFollowerOf(w *World, r *rand.Rand) (bounce, bool) {
+	lead := w.Leader()
+	if lead == raft.None {
+		return bounce{}, false
+	}
+	var reached, cut []raft.NodeID
+	for _, sn := range w.nodes {
+		switch {
+		case sn.id == lead:
+		case w.links[lead-1][sn.id-1].up && w.links[sn.id-1][lead-1].up:
+			reached = append(reached, sn.id)
+		default:
+			cut = append(cut, sn.id)
+		}
+	}
+	if len(cut) == 0 {
+		r.Shuffle(len(reached), func(i, j int) { reached[i], reached[j] = reached[j], reached[i] })
+		for _, id := range reached[:min(len(reached), 1+r.IntN(max(1, (len(w.nodes)-1)/2)))] {
+			_ = w.SetLink(lead, id, false)
+			_ = w.SetLink(id, lead, false)
+		}
+		return bounce{}, false
+	}
+	reached = slices.DeleteFunc(reached, func(id raft.NodeID) bool { return w.nodes[id-1].node == nil })
+	if len(reached) == 0 {
+		return bounce{}, false
+	}
+	id := reached[r.IntN(len(reached))]
+	_ = w.Isolate(lead)
+	_ = w.Crash(id)
+	// Back soon, while its last answer still counts for the leader's lease.
+	return bounce{at: w.now + time.Duration(r.Int64N(int64(w.opts.ElectionTimeout/4)+1)), node: id}, true
 }
 
 // reconfigure makes one membership change: remove a voter while more than
