@@ -43,6 +43,10 @@ func runCanaries(first uint64, seeds, procs int) int {
 	}
 	missed := 0
 	for _, name := range raft.Canaries {
+		if why, ok := raft.SwarmUnreachable[name]; ok {
+			fmt.Printf("canary %s: not run, the swarm cannot reach it: %s\n", name, why)
+			continue
+		}
 		n, failures, err := runParent(first, seeds, min(procs, seeds), []string{"-canary", name}, caught)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "swarm:", err)

@@ -27,9 +27,9 @@ type Swarm struct {
 	// leadership transfer, or a membership change (remove a voter, add a
 	// node back as voter or learner, promote a learner).
 	TransferWeight, ReconfigureWeight int
-	// BounceFollowerWeight draws issue 7 (b)'s fault: a follower the
-	// leader still reaches restarts while the leader is cut off from
-	// others (see bounceFollower).
+	// BounceFollowerWeight draws issue 7 (b)'s fault: followers the
+	// leader still reaches restart while the leader is isolated
+	// (see bounceFollowers).
 	BounceFollowerWeight int
 }
 
@@ -311,21 +311,23 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 	case reconfigure:
 		s.reconfigure(w, r)
 	case bounceFollower:
-		return bounceFollowerOf(w, r)
+		bounceFollowers(w, r)
 	}
 	return bounce{}, false
 }
 
-// bounceFollowerOf is the world of issue 7 (b): a leader cut off from some
-// nodes, whose election timers run out, is isolated, and a follower it
-// reached until then restarts and (were it not barred) would vote for them
-// at once. The isolated leader still answers clients' lease reads until its
-// lease runs out. If the leader reaches everyone, this draw cuts it off
-// from a minority instead, so that a later draw finds it so.
-func bounceFollowerOf(w *World, r *rand.Rand) (bounce, bool) {
+// bounceFollowers is the world of issue 7 (b): a leader cut off from some
+// nodes, whose election timers run out, is isolated, and followers it
+// reached until then restart at once, enough of them to make a majority of
+// the cluster with the cut-off nodes. Were they not barred (canary
+// restart-votes), they would vote for those right away, while the isolated
+// leader still answers lease reads. If the leader reaches everyone, this
+// draw cuts it off from the largest minority instead, so that a later draw
+// finds it so.
+func bounceFollowers(w *World, r *rand.Rand) {
 	lead := w.Leader()
 	if lead == raft.None {
-		return bounce{}, false
+		return
 	}
 	var reached, cut []raft.NodeID
 	for _, sn := range w.nodes {
@@ -337,23 +339,21 @@ func bounceFollowerOf(w *World, r *rand.Rand) (bounce, bool) {
 			cut = append(cut, sn.id)
 		}
 	}
+	r.Shuffle(len(reached), func(i, j int) { reached[i], reached[j] = reached[j], reached[i] })
 	if len(cut) == 0 {
-		r.Shuffle(len(reached), func(i, j int) { reached[i], reached[j] = reached[j], reached[i] })
-		for _, id := range reached[:min(len(reached), 1+r.IntN(max(1, (len(w.nodes)-1)/2)))] {
+		for _, id := range reached[:min(len(reached), (len(w.nodes)-1)/2)] {
 			_ = w.SetLink(lead, id, false)
 			_ = w.SetLink(id, lead, false)
 		}
-		return bounce{}, false
+		return
 	}
 	reached = slices.DeleteFunc(reached, func(id raft.NodeID) bool { return w.nodes[id-1].node == nil })
-	if len(reached) == 0 {
-		return bounce{}, false
-	}
-	id := reached[r.IntN(len(reached))]
+	majority := len(w.nodes)/2 + 1
 	_ = w.Isolate(lead)
-	_ = w.Crash(id)
-	// Back soon, while its last answer still counts for the leader's lease.
-	return bounce{at: w.now + time.Duration(r.Int64N(int64(w.opts.ElectionTimeout/4)+1)), node: id}, true
+	for _, id := range reached[:min(len(reached), max(1, majority-len(cut)))] {
+		_ = w.Crash(id)
+		_ = w.Restart(id)
+	}
 }
 
 // reconfigure makes one membership change: remove a voter while more than
