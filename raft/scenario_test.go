@@ -20,7 +20,10 @@ import (
 //
 //	go test ./raft/ -run TestScenarios -rewrite
 //
-// to regenerate the expected output, then review the diff.
+// to regenerate the expected output, then review the diff. Scripts in
+// testdata/canary/NAME.txt run only in builds with -tags canary, with
+// canary NAME switched on (TestCanaryScenarios): each shows the planted
+// bug breaking what a script in testdata/ shows holding.
 //
 // Commands (ids are node ids, filters are "1->2 AppendEntriesResp seq=3
 // heartbeat|no-heartbeat" with any part optional, "*" for any node and

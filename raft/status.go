@@ -95,7 +95,8 @@ type ReplicatorStatus struct {
 	// HeartbeatDue is when the next heartbeat goes out.
 	HeartbeatDue time.Duration `json:"heartbeat_due_ns"`
 	// LastResponse is the send time of the newest request that got a
-	// response (SOFAJRaft's lastRpcSendTimestamp).
+	// response (SOFAJRaft's lastRpcSendTimestamp); 0 until the peer
+	// answers anything.
 	LastResponse time.Duration `json:"last_response_ns"`
 	// TimeoutNowIndex, when non-zero, is the index a leadership transfer
 	// waits for this peer to reach before it sends TimeoutNow.
