@@ -67,7 +67,7 @@ test-determinism: ## the same seeds give byte-identical traces natively and in W
 test-swarm: ## a quick swarm: 1000 seeded worlds with drawn options and faults
 	go run ./cmd/swarm -seeds 1000
 
-CANARIES := commit-old-term|vote-twice|not-durable|no-truncate|apply-before-commit|read-unconfirmed|vote-stale-log
+CANARIES := commit-old-term|vote-twice|not-durable|no-truncate|apply-before-commit|read-unconfirmed|vote-stale-log|restart-votes
 
 canaries: ## a named test and the swarm must catch every planted bug (built with -tags canary); release builds must hold none
 	go test -tags canary ./raft/...

@@ -26,4 +26,8 @@ const (
 	// CanaryVoteStaleLog: a node grants its vote to a candidate whose log
 	// is less up to date than its own.
 	CanaryVoteStaleLog = "vote-stale-log"
+	// CanaryRestartVotes: a restarted node grants votes and pre-votes at
+	// once, forgetting that before the crash it promised a leader not to
+	// for an election timeout, so a lease read can return stale data.
+	CanaryRestartVotes = "restart-votes"
 )

@@ -37,6 +37,10 @@ var canaryScripts = []struct {
 	{CanaryReadUnconfirmed, "read-index", "1: read id=9 index=1"},
 	// §5.4.1: node 1, whose last term is later, votes for node 2.
 	{CanaryVoteStaleLog, "vote-up-to-date", "1->2 VoteResp term=3 granted"},
+	// Issue 7 (b), §6.4.1: node 3, restarted right after it answered leader
+	// 1, grants node 4 a pre-vote at once; node 4 wins while node 1 still
+	// holds its lease, and commits index 4 while node 1 reads at index 2.
+	{CanaryRestartVotes, "lease-restart", "3->4 PreVoteResp term=2 granted"},
 }
 
 // TestCanariesFailScripts switches each planted bug on in turn and requires

@@ -12,6 +12,10 @@ func (n *Node) resetElectionTimer(now time.Duration) {
 
 // becomeFollower moves to term as a follower of leader (None if unknown).
 func (n *Node) becomeFollower(now time.Duration, term uint64, leader NodeID) {
+	if term > n.term || leader != n.leader {
+		// Another leader's clock: what the old one sent says nothing.
+		n.leaderClock = never
+	}
 	if term > n.term {
 		n.term, n.vote = term, None
 	}
@@ -35,7 +39,7 @@ func (n *Node) campaign(now time.Duration) {
 		return
 	}
 	if n.cfg.DisablePreVote {
-		n.electSelf(now)
+		n.electSelf(now, nil)
 		return
 	}
 	n.role = PreCandidate
@@ -43,16 +47,18 @@ func (n *Node) campaign(now time.Duration) {
 	n.votes = map[NodeID]bool{n.id: true}
 	n.resetElectionTimer(now)
 	if n.electionWon() {
-		n.electSelf(now)
+		n.electSelf(now, nil)
 		return
 	}
-	n.requestVotes(MsgPreVote, n.term+1)
+	n.requestVotes(Message{Type: MsgPreVote, Term: n.term + 1})
 }
 
 // electSelf increments the term, votes for itself and asks for votes. The
 // new term and vote are in the next Ready and must be durable before the
-// requests leave.
-func (n *Node) electSelf(now time.Duration) {
+// requests leave. timeoutNow is the leader's TimeoutNow that started this
+// campaign, or nil: the vote requests then name that leader and the
+// TimeoutNow's send time, so that its followers may grant them (lease.go).
+func (n *Node) electSelf(now time.Duration, timeoutNow *Message) {
 	n.role = Candidate
 	n.term++
 	n.vote = n.id
@@ -63,15 +69,23 @@ func (n *Node) electSelf(now time.Duration) {
 		n.becomeLeader(now)
 		return
 	}
-	n.requestVotes(MsgVote, n.term)
+	req := Message{Type: MsgVote, Term: n.term}
+	if timeoutNow != nil {
+		req.TransferFrom, req.SentAt = timeoutNow.From, timeoutNow.SentAt
+	}
+	n.requestVotes(req)
 }
 
-func (n *Node) requestVotes(t MsgType, term uint64) {
+// requestVotes sends req, a vote or pre-vote request, to every other voter
+// with this node's last log index and term.
+func (n *Node) requestVotes(req Message) {
+	req.Index, req.LogTerm = n.log.lastIndex(), n.log.lastTerm()
 	for _, p := range n.conf.Peers() {
 		if p == n.id || !n.conf.IsVoter(p) {
 			continue
 		}
-		n.send(Message{Type: t, To: p, Term: term, Index: n.log.lastIndex(), LogTerm: n.log.lastTerm()})
+		req.To = p
+		n.send(req)
 	}
 }
 
@@ -87,17 +101,11 @@ func (n *Node) electionWon() bool {
 	return b.isGranted()
 }
 
-// leaderLeaseValid: a leader was heard within the election timeout, so a
-// pre-vote for someone else would only disturb it.
-func (n *Node) leaderLeaseValid(now time.Duration) bool {
-	if n.role == Leader {
-		return true
-	}
-	return n.leader != None && now-n.lastLeaderContact < n.cfg.ElectionTimeout
-}
-
+// handlePreVote answers a pre-vote: granted when a real vote could be, and
+// this node heard no leader within the election timeout (lease.go), so a
+// pre-candidate cannot disturb a leader that still has a quorum.
 func (n *Node) handlePreVote(now time.Duration, m Message) {
-	grant := m.Term > n.term && !n.leaderLeaseValid(now) && n.log.isUpToDate(m.LogTerm, m.Index)
+	grant := m.Term > n.term && !n.refusesVote(now, m) && n.log.isUpToDate(m.LogTerm, m.Index)
 	resp := Message{Type: MsgPreVoteResp, To: m.From, Success: grant, Call: m.Call}
 	if grant {
 		resp.Term = m.Term
@@ -105,6 +113,7 @@ func (n *Node) handlePreVote(now time.Duration, m Message) {
 	n.send(resp)
 }
 
+// handleVote answers a vote request that refusesVote let through (Step).
 func (n *Node) handleVote(now time.Duration, m Message) {
 	// The term check already moved us to m.Term when it was higher.
 	grant := (n.vote == None || n.vote == m.From || canary(CanaryVoteTwice)) &&
@@ -128,7 +137,7 @@ func (n *Node) handleVoteResp(now time.Duration, m Message) {
 		return
 	}
 	if n.role == PreCandidate {
-		n.electSelf(now)
+		n.electSelf(now, nil)
 	} else {
 		n.becomeLeader(now)
 	}

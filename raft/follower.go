@@ -11,8 +11,10 @@ import (
 
 // acceptLeader is the common part of AppendEntries and InstallSnapshot in
 // the current term: it records from as leader and refreshes the leader
-// timestamp. It returns false when another node already leads this term.
-func (n *Node) acceptLeader(now time.Duration, from NodeID) bool {
+// timestamp, renewing this node's promise to it (lease.go); sentAt is when
+// the leader sent the request, by its clock. It returns false when another
+// node already leads this term.
+func (n *Node) acceptLeader(now time.Duration, from NodeID, sentAt time.Duration) bool {
 	if n.leader != None && n.leader != from {
 		// Two leaders in one term: as SOFAJRaft does, move to the next term
 		// so that both step down and a fresh election settles it.
@@ -22,7 +24,7 @@ func (n *Node) acceptLeader(now time.Duration, from NodeID) bool {
 	if n.role != Follower || n.leader != from {
 		n.becomeFollower(now, n.term, from)
 	}
-	n.lastLeaderContact = now
+	n.promiseLeader(now, sentAt)
 	n.resetElectionTimer(now)
 	return true
 }
@@ -30,7 +32,7 @@ func (n *Node) acceptLeader(now time.Duration, from NodeID) bool {
 // handleAppendEntries is the follower side of AppendEntries (seed §6).
 func (n *Node) handleAppendEntries(now time.Duration, m Message) error {
 	resp := replyTo(m)
-	if !n.acceptLeader(now, m.From) {
+	if !n.acceptLeader(now, m.From, m.SentAt) {
 		resp.LastLogIndex = n.log.lastIndex()
 		n.send(resp)
 		return nil

@@ -22,6 +22,9 @@ func fmtMsg(m Message) string {
 	switch m.Type {
 	case MsgPreVote, MsgVote:
 		fmt.Fprintf(&b, " last=%d/%d", m.Index, m.LogTerm)
+		if m.TransferFrom != None {
+			fmt.Fprintf(&b, " transfer-from=%d", m.TransferFrom)
+		}
 	case MsgPreVoteResp, MsgVoteResp, MsgTimeoutNowResp:
 		b.WriteString(ok(" granted", " rejected"))
 	case MsgApp:

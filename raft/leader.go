@@ -14,6 +14,7 @@ import (
 func (n *Node) becomeLeader(now time.Duration) {
 	n.role = Leader
 	n.leader = n.id
+	n.electedAt, n.timeoutNowSent = now, never
 	n.votes = nil
 	n.dropReplicators()
 	for _, p := range n.conf.Peers() {
@@ -53,7 +54,7 @@ func (n *Node) becomeLeader(now time.Duration) {
 
 // addReplicator starts a replicator: heartbeat timer, then a probe (seed §2).
 func (n *Node) addReplicator(now time.Duration, peer NodeID) {
-	r := newReplicator(peer, n.log.lastIndex()+1, n.replicatorVersion+1, now)
+	r := newReplicator(peer, n.log.lastIndex()+1, n.replicatorVersion+1)
 	r.heartbeatDue = now + n.cfg.HeartbeatInterval
 	n.replicators = append(n.replicators, r)
 	slices.SortFunc(n.replicators, func(a, b *replicator) int { return cmp.Compare(a.peer, b.peer) })

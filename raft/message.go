@@ -165,11 +165,16 @@ type Message struct {
 	Commit uint64 `json:"commit,omitempty"`
 	// Heartbeat marks a MsgApp sent by the heartbeat timer.
 	Heartbeat bool `json:"heartbeat,omitempty"`
-	// SentAt is when an AppendEntries (heartbeat, probe or append) or an
-	// InstallSnapshot left its leader, echoed in the response so the leader
-	// knows how fresh the follower's answer is, even one that comes too
-	// late to be handled.
+	// SentAt is when a MsgApp (heartbeat, probe or append), MsgSnap or
+	// MsgTimeoutNow left its leader, by the leader's clock; echoed in the
+	// response so the leader knows how fresh the follower's answer is, even
+	// one that comes too late to be handled. A transfer's MsgVote carries
+	// its TimeoutNow's (see TransferFrom).
 	SentAt time.Duration `json:"sent_at_ns,omitempty"`
+	// TransferFrom, in a MsgVote, is the leader whose TimeoutNow started
+	// the campaign: followers still bound to that leader grant it anyway,
+	// unless they handled a request it sent after the TimeoutNow (lease.go).
+	TransferFrom NodeID `json:"transfer_from,omitempty"`
 	// Snapshot carried by a MsgSnap.
 	Snapshot *Snapshot `json:"snapshot,omitempty"`
 
@@ -212,6 +217,9 @@ func (m Message) String() string {
 		s += fmt.Sprintf(" success=%v last=%d seq=%d", m.Success, m.LastLogIndex, m.Seq)
 	case MsgVote, MsgPreVote:
 		s += fmt.Sprintf(" last=%d/%d", m.Index, m.LogTerm)
+		if m.TransferFrom != None {
+			s += fmt.Sprintf(" transfer-from=%d", m.TransferFrom)
+		}
 	case MsgVoteResp, MsgPreVoteResp:
 		s += fmt.Sprintf(" granted=%v", m.Success)
 	}

@@ -138,9 +138,17 @@ type Node struct {
 	votes map[NodeID]bool
 	// electionDue: a follower starts a pre-vote, a candidate retries.
 	electionDue time.Duration
-	// lastLeaderContact is when a leader was last heard (the leader
-	// timestamp); pre-votes are refused while it is recent.
-	lastLeaderContact time.Duration
+	// promiseUntil is an election timeout after a request of a leader was
+	// last handled (the leader timestamp): no vote or pre-vote is granted
+	// before it but a transfer's (lease.go).
+	promiseUntil time.Duration
+	// leaderClock is the newest send time, by the leader's clock, of a
+	// request of n.leader handled in this term; never when there is none.
+	// A TimeoutNow sent before it may no longer break the promise (lease.go).
+	leaderClock time.Duration
+	// votesBarredUntil: a restarted node grants no vote or pre-vote and
+	// starts no transfer's election before this time (lease.go).
+	votesBarredUntil time.Duration
 
 	// replicatorVersion is the highest version any replicator this node
 	// has dropped ever had. A new replicator starts above it, so a late
@@ -159,6 +167,12 @@ type Node struct {
 	// stepDownDue is when the step-down timer next checks that a quorum
 	// is still heard (leader only).
 	stepDownDue time.Duration
+	// electedAt is when this node became leader; check-quorum spares its
+	// first election timeout.
+	electedAt time.Duration
+	// timeoutNowSent is when this leader last sent TimeoutNow in its term,
+	// or never: the lease counts only answers to requests sent after it.
+	timeoutNowSent time.Duration
 	// termStart is the index of the first entry of the leader's term;
 	// reads and changes wait until it commits.
 	termStart uint64
@@ -218,6 +232,13 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 	n.log.stable = n.log.lastIndex()
 	n.refreshConf()
 	n.becomeFollower(now, n.term, None)
+	n.leaderClock, n.timeoutNowSent = never, never
+	if st.Term > 0 && !canary(CanaryRestartVotes) {
+		// Issue 7 (b): this node may have answered a leader just before it
+		// stopped, and that promise (lease.go) was kept only in memory.
+		// A node with no term has never heard a leader and owes nothing.
+		n.votesBarredUntil = now + n.cfg.ElectionTimeout
+	}
 	return n, nil
 }
 
@@ -248,6 +269,12 @@ func (n *Node) Step(now time.Duration, m Message) error {
 	}
 	if m.From == None || m.From == n.id {
 		return fmt.Errorf("raft: node %d got a message from invalid sender %d", n.id, m.From)
+	}
+	if m.Type == MsgVote && n.refusesVote(now, m) {
+		// Bound by a promise (lease.go): refuse without taking m's term,
+		// so a leader is not deposed by a vote it refuses.
+		n.send(Message{Type: MsgVoteResp, To: m.From, Success: false, Call: m.Call})
+		return nil
 	}
 	switch {
 	case m.Term > n.term:

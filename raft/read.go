@@ -15,9 +15,11 @@ type ReadOnlyOption uint8
 const (
 	// ReadSafe confirms leadership with a round of heartbeats.
 	ReadSafe ReadOnlyOption = iota
-	// ReadLeaseBased trusts the leader lease: a quorum answered within the
-	// last ElectionTimeout*9/10, and with pre-vote on no one can be elected
-	// before that runs out. Refused once the lease has expired.
+	// ReadLeaseBased trusts the leader lease instead (dissertation §6.4.1):
+	// no other node can win an election while it holds, by the rule and
+	// invariant in lease.go, which hold with pre-vote on or off. It needs
+	// clocks that drift less than a tenth of ElectionTimeout apart.
+	// Refused (ErrLeaseExpired) while the lease does not hold.
 	ReadLeaseBased
 )
 

@@ -3,6 +3,7 @@ package raft
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 func (c *cluster) readIndex(id NodeID, read uint64) error {
@@ -184,5 +185,116 @@ func TestReadIndexSingleVoter(t *testing.T) {
 	rs, ok := c.lastRead(1)
 	if want := (ReadState{ID: 7, Index: c.status(1).CommitIndex}); !ok || rs != want || c.status(1).PendingReads != 0 {
 		t.Fatalf("read %+v (answered %v, %d pending), want %+v at once", rs, ok, c.status(1).PendingReads, want)
+	}
+}
+
+// Raft dissertation §6.4.1: the lease rests on followers that "would not
+// grant votes" for an election timeout after they heard the leader. A
+// follower's promise covers every way a vote could reach it: a pre-vote, a
+// higher-term vote with pre-vote off (issue 7 a: etcd's check-quorum
+// ignores it likewise), and the restart that wiped the promise from memory
+// (issue 7 b). The transfer's vote (dissertation §3.10) is the exception,
+// until the follower handled a request the leader sent after TimeoutNow
+// (issue 7 c).
+func TestFollowerPromise(t *testing.T) {
+	tests := []struct {
+		name    string
+		prevote bool
+		m       Message // from node 3 to node 2, a follower of node 1 in term 1
+		later   bool    // node 2 handled a request node 1 sent after m.SentAt
+		restart bool    // node 2 restarted just now
+		wait    bool    // an election timeout has passed since
+		want    bool    // granted
+	}{
+		{name: "pre-vote", prevote: true, m: Message{Type: MsgPreVote}},
+		{name: "pre-vote later", prevote: true, m: Message{Type: MsgPreVote}, wait: true, want: true},
+		{name: "vote", m: Message{Type: MsgVote}},
+		{name: "vote later", m: Message{Type: MsgVote}, wait: true, want: true},
+		{name: "vote after restart", m: Message{Type: MsgVote}, restart: true},
+		{name: "vote after restart, later", m: Message{Type: MsgVote}, restart: true, wait: true, want: true},
+		{name: "pre-vote after restart", prevote: true, m: Message{Type: MsgPreVote}, restart: true},
+		{name: "transfer", m: Message{Type: MsgVote, TransferFrom: 1}, want: true},
+		{name: "transfer, later request seen", m: Message{Type: MsgVote, TransferFrom: 1}, later: true},
+		{name: "transfer of another leader", m: Message{Type: MsgVote, TransferFrom: 3}},
+		{name: "transfer after restart", m: Message{Type: MsgVote, TransferFrom: 1}, restart: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCluster(t, 3, func(cfg *Config) { cfg.DisablePreVote = !tt.prevote })
+			c.elect(1)
+			c.deliverAll()
+			if tt.restart {
+				c.restart(2)
+			}
+			c.drop(msgFilter{})
+			// Node 1 sends TimeoutNow at c.now; node 2 handles a heartbeat
+			// sent then, or just after.
+			sent := c.now
+			if tt.later {
+				sent++
+			}
+			c.do(2, func(n *Node) error {
+				return n.Step(c.now, Message{Type: MsgApp, From: 1, To: 2, Term: 1, Heartbeat: true, SentAt: sent})
+			})
+			c.drop(msgFilter{})
+			if tt.wait {
+				c.advance(c.node(2).cfg.ElectionTimeout)
+			}
+			m := tt.m
+			m.From, m.To, m.Term = 3, 2, 2
+			if m.TransferFrom != None {
+				m.SentAt = c.now
+			}
+			m.Index, m.LogTerm = c.node(2).LastIndex(), 1
+			c.do(2, func(n *Node) error { return n.Step(c.now, m) })
+			resp := c.take(msgFilter{from: 2, typ: m.Type.Response()})
+			if len(resp) != 1 || resp[0].Success != tt.want {
+				t.Fatalf("%s: answered %v, want granted=%v", m, resp, tt.want)
+			}
+			if st := c.status(2); !tt.want && m.Type == MsgVote && st.Term != 1 {
+				t.Fatalf("refused vote moved node 2 to term %d, want 1", st.Term)
+			}
+		})
+	}
+}
+
+// The lease counts a peer only for answers to requests sent after t
+// (lease.go). A new leader has heard nothing yet: SOFAJRaft stamps a new
+// replicator with the current time, which would count every peer at once.
+// And after TimeoutNow only answers to later requests count (issue 7 c).
+func TestLeaseCountsAnswersOnly(t *testing.T) {
+	c := newCluster(t, 3, func(cfg *Config) { cfg.ReadOnly = ReadLeaseBased })
+	c.campaign(1)
+	c.deliver(msgFilter{typ: MsgPreVote})
+	c.deliver(msgFilter{typ: MsgPreVoteResp})
+	c.deliver(msgFilter{typ: MsgVote})
+	c.deliver(msgFilter{typ: MsgVoteResp})
+	n := c.node(1)
+	if n.Role() != Leader || n.leaseValid(c.now) {
+		t.Fatalf("%s with lease %v before any peer answered, want a leader without one", n.Role(), n.leaseValid(c.now))
+	}
+	c.advance(time.Millisecond)
+	c.tick(1)
+	c.deliverAll()
+	if !n.leaseValid(c.now) {
+		t.Fatalf("no lease after every peer answered")
+	}
+	c.hold(msgFilter{typ: MsgTimeoutNow})
+	if err := c.do(1, func(n *Node) error { return n.TransferLeadership(c.now, 2) }); err != nil {
+		t.Fatal(err)
+	}
+	if c.count(msgFilter{typ: MsgTimeoutNow}) != 1 || n.leaseValid(c.now) {
+		t.Fatalf("lease %v with TimeoutNow just sent, want none", n.leaseValid(c.now))
+	}
+	// The transfer gives up with its TimeoutNow still on the wire; the
+	// heartbeats answered since were sent after it, so the lease is back
+	// (lease-transfer.txt shows a read refused in between).
+	for n.transferee != None {
+		c.advance(n.cfg.HeartbeatInterval)
+		c.tick(1)
+		c.deliverAll()
+	}
+	if n.Role() != Leader || !n.leaseValid(c.now) {
+		t.Fatalf("%s with lease %v after the transfer gave up, want a leader with one", n.Role(), n.leaseValid(c.now))
 	}
 }

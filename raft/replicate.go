@@ -221,7 +221,7 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 	}
 	if r.timeoutNowIndex > 0 && r.timeoutNowIndex < r.nextIndex {
 		// The transfer target has caught up (seed §5.6).
-		n.sendTimeoutNow(r)
+		n.sendTimeoutNow(now, r)
 	}
 	if n.confCtx.stage == ConfCatchingUp {
 		n.advanceConfChange(now)
@@ -254,10 +254,12 @@ func (n *Node) backtrackByTerm(conflictTerm, firstOfTerm, next uint64) uint64 {
 // leader whose followers rejected its heartbeats on a log mismatch (while
 // its probes' replies were late) step down in its own term again and
 // again. An answer in this term to a request of an earlier term (the
-// follower rejects it with its newer term) carries a send time from before
-// this replicator was made, which lastRPCSend already passes.
+// follower rejects it with its newer term) promises nothing: the follower
+// did not take this node as its leader. Such a request left before this
+// node became leader, so its echoed send time tells it apart (the caller's
+// clock never goes backwards, also across restarts: see doc.go).
 func (n *Node) heardFrom(r *replicator, m Message) {
-	if m.Term == n.term {
+	if m.Term == n.term && m.SentAt >= n.electedAt {
 		r.lastRPCSend = max(r.lastRPCSend, m.SentAt)
 	}
 }

@@ -116,7 +116,10 @@ type replicator struct {
 	// lastRPCSend is the send time of the newest request the peer answered
 	// in this term, accepted or rejected, in its turn or stale (see
 	// heardFrom): SOFAJRaft's lastRpcSendTimestamp. Check-quorum and the
-	// lease count the peer as heard since then (lease.go).
+	// lease count the peer as heard since then (lease.go). It is never
+	// until the peer answers: unlike SOFAJRaft, which stamps a new
+	// replicator with the current time, a peer that answered nothing has
+	// promised nothing.
 	lastRPCSend time.Duration
 	// readAck is the newest heartbeat read round this peer answered.
 	readAck uint64
@@ -125,8 +128,8 @@ type replicator struct {
 	timeoutNowIndex uint64
 }
 
-func newReplicator(peer NodeID, nextIndex, version uint64, now time.Duration) *replicator {
-	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: version, lastRPCSend: now}
+func newReplicator(peer NodeID, nextIndex, version uint64) *replicator {
+	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: version, lastRPCSend: never}
 }
 
 // resetInflights forgets every request in flight and every early response
@@ -196,7 +199,7 @@ func (r *replicator) status() ReplicatorStatus {
 		ConsecutiveErrors: r.consecutiveErrors,
 		BlockedUntil:      r.blockedUntil,
 		HeartbeatDue:      r.heartbeatDue,
-		LastContactSent:   r.lastRPCSend,
+		LastContactSent:   max(r.lastRPCSend, 0), // 0 until the peer answers
 		TimeoutNowIndex:   r.timeoutNowIndex,
 	}
 	if s.Inflights == nil {

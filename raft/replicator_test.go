@@ -318,8 +318,9 @@ func TestHigherTermRejectionStepsDown(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			c := replicating(t, 3, nil)
-			// Node 3 moves to term 7 (a vote request it refuses).
-			c.do(3, func(n *Node) error { return n.Step(c.now, Message{Type: MsgVote, From: 2, To: 3, Term: 7}) })
+			// Node 3 moves to term 7 (a vote answer of that term; a vote
+			// request would not move it while it hears a leader, lease.go).
+			c.do(3, func(n *Node) error { return n.Step(c.now, Message{Type: MsgVoteResp, From: 2, To: 3, Term: 7}) })
 			c.drop(msgFilter{from: 3})
 			if heartbeat {
 				c.advance(c.node(1).cfg.HeartbeatInterval)

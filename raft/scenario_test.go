@@ -20,7 +20,9 @@ import (
 //
 //	go test ./raft/ -run TestScenarios -rewrite
 //
-// to regenerate the expected output, then review the diff.
+// to regenerate the expected output, then review the diff. In builds with
+// -tags canary, TestCanariesFailScripts runs each planted bug against the
+// script it must break.
 //
 // Commands (ids are node ids, filters are "1->2 AppendEntriesResp seq=3
 // heartbeat|no-heartbeat" with any part optional, "*" for any node and

@@ -71,7 +71,7 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 // handleInstallSnapshot is the follower's side of InstallSnapshot.
 func (n *Node) handleInstallSnapshot(now time.Duration, m Message) {
 	resp := replyTo(m)
-	if !n.acceptLeader(now, m.From) {
+	if !n.acceptLeader(now, m.From, m.SentAt) {
 		resp.LastLogIndex = n.log.lastIndex()
 		n.send(resp)
 		return

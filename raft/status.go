@@ -96,7 +96,8 @@ type ReplicatorStatus struct {
 	HeartbeatDue time.Duration `json:"heartbeat_due_ns"`
 	// LastContactSent is the send time of the newest request the peer
 	// answered (SOFAJRaft's lastRpcSendTimestamp): the peer was in contact
-	// at or after it. It is a send time, not the time the answer came.
+	// at or after it. It is a send time, not the time the answer came; 0
+	// until the peer answers anything.
 	LastContactSent time.Duration `json:"last_contact_sent_ns"`
 	// TimeoutNowIndex, when non-zero, is the index a leadership transfer
 	// waits for this peer to reach before it sends TimeoutNow.

@@ -33,7 +33,7 @@ func (n *Node) TransferLeadership(now time.Duration, peer NodeID) error {
 	n.transferee = peer
 	n.transferDue = now + n.cfg.ElectionTimeout
 	if r.matchIndex >= n.log.lastIndex() {
-		n.sendTimeoutNow(r)
+		n.sendTimeoutNow(now, r)
 		return nil
 	}
 	// Wait until the target has everything (seed §5.6).
@@ -42,9 +42,17 @@ func (n *Node) TransferLeadership(now time.Duration, peer NodeID) error {
 	return nil
 }
 
-func (n *Node) sendTimeoutNow(r *replicator) {
+// sendTimeoutNow tells r's peer to start an election now. From here on the
+// lease counts only answers to requests sent later (lease.go), and that
+// holds after the transfer gives up too: the TimeoutNow may arrive at any
+// time, and its target may still win with it until the target, or every
+// follower of some quorum, has handled a later request of this leader.
+// No time bound (such as sent + ElectionTimeout) would do without a bound
+// on message delay, which the lease otherwise does not need.
+func (n *Node) sendTimeoutNow(now time.Duration, r *replicator) {
 	r.timeoutNowIndex = 0
-	n.send(Message{Type: MsgTimeoutNow, To: r.peer})
+	n.timeoutNowSent = now
+	n.send(Message{Type: MsgTimeoutNow, To: r.peer, SentAt: now})
 }
 
 // stopTransfer gives up a transfer that did not finish in time.
@@ -56,10 +64,13 @@ func (n *Node) stopTransfer() {
 }
 
 // handleTimeoutNow: the leader asks this node to start an election now,
-// skipping pre-vote.
+// skipping pre-vote. Refused by a node that restarted within the election
+// timeout or has handled a later request of that leader (lease.go): the
+// transfer it belonged to may have given up and the leader's lease resumed.
 func (n *Node) handleTimeoutNow(now time.Duration, m Message) {
-	n.send(Message{Type: MsgTimeoutNowResp, To: m.From, Success: n.conf.IsVoter(n.id), Call: m.Call})
-	if n.conf.IsVoter(n.id) {
-		n.electSelf(now)
+	ok := n.conf.IsVoter(n.id) && n.transferAllowed(now, m.From, m.SentAt)
+	n.send(Message{Type: MsgTimeoutNowResp, To: m.From, Success: ok, Call: m.Call})
+	if ok {
+		n.electSelf(now, &m)
 	}
 }

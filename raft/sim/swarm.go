@@ -31,6 +31,10 @@ type Swarm struct {
 	// figure8): entries of an old term committed by counting replicas are
 	// then overwritten.
 	Figure8Weight int
+	// BounceFollowerWeight draws issue 7 (b)'s fault: followers the
+	// leader still reaches restart while the leader is isolated
+	// (see bounceFollowers).
+	BounceFollowerWeight int
 }
 
 // SwarmFor draws a swarm configuration from seed.
@@ -88,6 +92,11 @@ func SwarmFor(seed uint64) Swarm {
 		Figure8Weight:       r.IntN(3),
 	}
 	s.Options.drawTransport(r)
+	s.BounceFollowerWeight = r.IntN(4)
+	if r.IntN(3) == 0 {
+		// Lease reads, which only ReadIndex calls make.
+		s.Options.ReadOnly, s.Options.ReadIndexReads = raft.ReadLeaseBased, true
+	}
 	// Time for clients that back off to four timeouts to be answered.
 	s.LivenessPhase = max(s.LivenessPhase, 20*s.Options.ClientTimeout)
 	return s
@@ -127,11 +136,12 @@ func (o *Options) drawTransport(r *rand.Rand) {
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v clients=%d rate=%v keys=%d rpc-timeout=%v down-fail-max=%v late-replies=%v(%v..%v) node-rpc-timeout=%v check-quorum-window=%v faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d figure8=%d)",
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v lease=%v clients=%d rate=%v keys=%d rpc-timeout=%v down-fail-max=%v late-replies=%v(%v..%v) node-rpc-timeout=%v check-quorum-window=%v faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d figure8=%d bounce-follower=%d)",
 		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
-		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.Clients, o.ClientRate, o.Keys,
+		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.ReadOnly == raft.ReadLeaseBased, o.Clients, o.ClientRate, o.Keys,
 		o.RPCTimeout, o.DownFailMax, o.LateReplies, o.LateReplyMin, o.LateReplyMax, o.NodeRPCTimeout, o.CheckQuorumWindow,
-		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight, s.Figure8Weight)
+		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight,
+		s.Figure8Weight, s.BounceFollowerWeight)
 }
 
 // Run runs the swarm: a safety phase with faults, then a liveness phase in
@@ -276,9 +286,10 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 		transfer
 		reconfigure
 		figure8
+		bounceFollower
 	)
 	weights := []int{s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight,
-		s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight, s.Figure8Weight}
+		s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight, s.Figure8Weight, s.BounceFollowerWeight}
 	total := 0
 	for _, wt := range weights {
 		total += wt
@@ -351,8 +362,50 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 		s.reconfigure(w, r)
 	case figure8:
 		s.figure8(w, r)
+	case bounceFollower:
+		bounceFollowers(w, r)
 	}
 	return bounce{}, false
+}
+
+// bounceFollowers is the world of issue 7 (b): a leader cut off from some
+// nodes, whose election timers run out, is isolated, and followers it
+// reached until then restart at once, enough of them to make a majority of
+// the cluster with the cut-off nodes. Were they not barred (canary
+// restart-votes), they would vote for those right away, while the isolated
+// leader still answers lease reads. If the leader reaches everyone, this
+// draw cuts it off from the largest minority instead, so that a later draw
+// finds it so.
+func bounceFollowers(w *World, r *rand.Rand) {
+	lead := w.Leader()
+	if lead == raft.None {
+		return
+	}
+	var reached, cut []raft.NodeID
+	for _, sn := range w.nodes {
+		switch {
+		case sn.id == lead:
+		case w.links[lead-1][sn.id-1].up && w.links[sn.id-1][lead-1].up:
+			reached = append(reached, sn.id)
+		default:
+			cut = append(cut, sn.id)
+		}
+	}
+	r.Shuffle(len(reached), func(i, j int) { reached[i], reached[j] = reached[j], reached[i] })
+	if len(cut) == 0 {
+		for _, id := range reached[:min(len(reached), (len(w.nodes)-1)/2)] {
+			_ = w.SetLink(lead, id, false)
+			_ = w.SetLink(id, lead, false)
+		}
+		return
+	}
+	reached = slices.DeleteFunc(reached, func(id raft.NodeID) bool { return w.nodes[id-1].node == nil })
+	majority := len(w.nodes)/2 + 1
+	_ = w.Isolate(lead)
+	for _, id := range reached[:min(len(reached), max(1, majority-len(cut)))] {
+		_ = w.Crash(id)
+		_ = w.Restart(id)
+	}
 }
 
 // reconfigure makes one membership change: remove a voter while more than
