@@ -165,6 +165,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("raft: MaxEntriesPerRequest must be at least 1, got %d", c.MaxEntriesPerRequest)
 	case c.CatchupMargin < 0:
 		return fmt.Errorf("raft: CatchupMargin must not be negative, got %d", c.CatchupMargin)
+	case c.ReadOnly == ReadLeaseBased && c.DisablePreVote:
+		return errors.New("raft: ReadLeaseBased needs pre-vote: with DisablePreVote a vote request of a higher term deposes a leader during its lease")
 	case c.MaxBytesPerRequest < 1:
 		return fmt.Errorf("raft: MaxBytesPerRequest must be at least 1, got %d", c.MaxBytesPerRequest)
 	}

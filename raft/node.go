@@ -270,9 +270,14 @@ func (n *Node) Step(now time.Duration, m Message) error {
 	if m.From == None || m.From == n.id {
 		return fmt.Errorf("raft: node %d got a message from invalid sender %d", n.id, m.From)
 	}
-	if m.Type == MsgVote && n.refusesVote(now, m) {
+	if m.Type == MsgVote && !n.cfg.DisablePreVote && n.refusesVote(now, m) {
 		// Bound by a promise (lease.go): refuse without taking m's term,
-		// so a leader is not deposed by a vote it refuses.
+		// so a leader is not deposed by a vote it refuses. Only with
+		// pre-vote on: without it, a node whose term runs ahead (a
+		// removed server that never learned it and campaigns every
+		// timeout) could never be brought back, since nothing would
+		// raise the cluster's term to meet its own. So lease reads
+		// need pre-vote (Config.validate).
 		n.send(Message{Type: MsgVoteResp, To: m.From, Success: false, Call: m.Call})
 		return nil
 	}
@@ -291,8 +296,17 @@ func (n *Node) Step(now time.Duration, m Message) error {
 			// rule for any response with a higher term.
 		case m.Type == MsgApp || m.Type == MsgSnap || m.Type == MsgTimeoutNow:
 			n.becomeFollower(now, m.Term, m.From)
-		default:
+		case n.role == Leader:
 			n.becomeFollower(now, m.Term, None)
+		default:
+			// A higher term alone does not restart the election timer:
+			// only a leader's request or a granted vote does (Figure 2).
+			// Otherwise a candidate that cannot win (its log is behind)
+			// would keep every other node from timing out with its vote
+			// requests, and no leader would ever be elected.
+			due := n.electionDue
+			n.becomeFollower(now, m.Term, None)
+			n.electionDue = due
 		}
 	case m.Term < n.term:
 		// A stale request is refused with this node's term, which tells

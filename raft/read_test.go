@@ -2,6 +2,7 @@ package raft
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -208,15 +209,18 @@ func TestFollowerPromise(t *testing.T) {
 	}{
 		{name: "pre-vote", prevote: true, m: Message{Type: MsgPreVote}},
 		{name: "pre-vote later", prevote: true, m: Message{Type: MsgPreVote}, wait: true, want: true},
-		{name: "vote", m: Message{Type: MsgVote}},
-		{name: "vote later", m: Message{Type: MsgVote}, wait: true, want: true},
-		{name: "vote after restart", m: Message{Type: MsgVote}, restart: true},
-		{name: "vote after restart, later", m: Message{Type: MsgVote}, restart: true, wait: true, want: true},
+		// With pre-vote off a node keeps no promise against a vote
+		// request (Step): classic Raft, and no lease reads (validate).
+		{name: "vote, pre-vote off", m: Message{Type: MsgVote}, want: true},
+		{name: "vote", prevote: true, m: Message{Type: MsgVote}},
+		{name: "vote later", prevote: true, m: Message{Type: MsgVote}, wait: true, want: true},
+		{name: "vote after restart", prevote: true, m: Message{Type: MsgVote}, restart: true},
+		{name: "vote after restart, later", prevote: true, m: Message{Type: MsgVote}, restart: true, wait: true, want: true},
 		{name: "pre-vote after restart", prevote: true, m: Message{Type: MsgPreVote}, restart: true},
-		{name: "transfer", m: Message{Type: MsgVote, TransferFrom: 1}, want: true},
-		{name: "transfer, later request seen", m: Message{Type: MsgVote, TransferFrom: 1}, later: true},
-		{name: "transfer of another leader", m: Message{Type: MsgVote, TransferFrom: 3}},
-		{name: "transfer after restart", m: Message{Type: MsgVote, TransferFrom: 1}, restart: true},
+		{name: "transfer", prevote: true, m: Message{Type: MsgVote, TransferFrom: 1}, want: true},
+		{name: "transfer, later request seen", prevote: true, m: Message{Type: MsgVote, TransferFrom: 1}, later: true},
+		{name: "transfer of another leader", prevote: true, m: Message{Type: MsgVote, TransferFrom: 3}},
+		{name: "transfer after restart", prevote: true, m: Message{Type: MsgVote, TransferFrom: 1}, restart: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -296,5 +300,22 @@ func TestLeaseCountsAnswersOnly(t *testing.T) {
 	}
 	if n.Role() != Leader || !n.leaseValid(c.now) {
 		t.Fatalf("%s with lease %v after the transfer gave up, want a leader with one", n.Role(), n.leaseValid(c.now))
+	}
+}
+
+// Issue 7 (a): without pre-vote a vote request of a higher term deposes a
+// leader whatever its lease (classic Raft, §5.1, which Step keeps with
+// pre-vote off), so a lease read could return stale data: the config is
+// refused, naming both settings.
+func TestLeaseReadsNeedPreVote(t *testing.T) {
+	cfg := DefaultConfig(1, []NodeID{1, 2, 3})
+	cfg.ReadOnly, cfg.DisablePreVote = ReadLeaseBased, true
+	_, err := NewNode(0, cfg, DurableState{})
+	if err == nil || !strings.Contains(err.Error(), "ReadLeaseBased") || !strings.Contains(err.Error(), "DisablePreVote") {
+		t.Fatalf("NewNode with lease reads and pre-vote off: %v, want an error naming ReadLeaseBased and DisablePreVote", err)
+	}
+	cfg.DisablePreVote = false
+	if _, err := NewNode(0, cfg, DurableState{}); err != nil {
+		t.Fatalf("NewNode with lease reads and pre-vote on: %v", err)
 	}
 }
