@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -41,7 +42,7 @@ func (s Swarm) figure8(w *World, r *rand.Rand) {
 	r.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
 	a := append([]raft.NodeID{l1}, others[:len(voters)-majority-1]...)
 	b := others[len(voters)-majority-1:]
-	w.record(EvFault, l1, "figure 8 (a): leader %d and %v apart from %v", l1, a[1:], b)
+	w.Note(l1, fmt.Sprintf("figure 8 (a): leader %d and %v apart from %v", l1, a[1:], b))
 	if w.Partition(a, b) != nil {
 		return
 	}
@@ -57,7 +58,7 @@ func (s Swarm) figure8(w *World, r *rand.Rand) {
 	if _, err := w.ProposeTo(l2, []byte("figure 8: L2's entry")); err != nil {
 		return
 	}
-	w.record(EvFault, l2, "figure 8 (b): %d leads %v and is isolated at once", l2, b)
+	w.Note(l2, fmt.Sprintf("figure 8 (b): %d leads %v and is isolated at once", l2, b))
 	rest := slices.DeleteFunc(slices.Clone(b), func(id raft.NodeID) bool { return id == l2 })
 	l2Term := w.nodes[l2-1].node.Term()
 	if w.Partition(append(slices.Clone(a), rest...), []raft.NodeID{l2}) != nil {
@@ -71,10 +72,10 @@ func (s Swarm) figure8(w *World, r *rand.Rand) {
 	}) {
 		return
 	}
-	w.record(EvFault, l3, "figure 8 (c): %d leads and has committed index %d", l3, x.Index)
+	w.Note(l3, fmt.Sprintf("figure 8 (c): %d leads and has committed index %d", l3, x.Index))
 	// (d) L2 with B. Where L3 committed x correctly, L2 cannot win: give
 	// it a few election timeouts.
-	w.record(EvFault, l2, "figure 8 (d): %d with %v again", l2, b)
+	w.Note(l2, fmt.Sprintf("figure 8 (d): %d with %v again", l2, b))
 	if w.Partition(a, b) != nil {
 		return
 	}

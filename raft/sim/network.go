@@ -433,3 +433,11 @@ func (w *World) Duplicate(id MsgID) (MsgID, error) {
 	w.record(EvDuplicate, m.From, "duplicated by hand: #%d %s", id, m)
 	return w.put(m, w.latency(w.link(m.From, m.To), &m)).id, nil
 }
+
+// Note writes text into the trace in the name of the fault schedule (a
+// directed fault saying which step it has reached). It is recorded like
+// any other intervention, so a replay writes it too.
+func (w *World) Note(node raft.NodeID, text string) {
+	w.intervene(Intervention{Kind: "note", Node: node, Data: text})
+	w.record(EvFault, node, "%s", text)
+}

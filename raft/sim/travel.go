@@ -77,6 +77,9 @@ func (iv *Intervention) apply(w *World) error {
 		return w.TransferLeadership(iv.Node)
 	case "change-peers":
 		return w.ChangePeers(iv.Voters, iv.Learners)
+	case "note":
+		w.Note(iv.Node, iv.Data)
+		return nil
 	}
 	return fmt.Errorf("sim: unknown intervention %q", iv.Kind)
 }
