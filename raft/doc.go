@@ -12,7 +12,10 @@
 // current time with every call, as a time.Duration since any fixed origin
 // that never goes backwards (virtual time in the simulator, time since start
 // in a real loop). The same calls with the same times give the same results
-// on every platform.
+// on every platform. With lease reads the origin must also survive a
+// restart (wall-clock time since the Unix epoch, say): the leader tells its
+// own requests from those of an earlier leadership by their send times,
+// and a reply from before a restart may still be on its way.
 //
 // Build a node from what its disk holds, an empty DurableState for a new
 // node:
