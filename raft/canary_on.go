@@ -22,18 +22,6 @@ var Canaries = []string{
 	CanaryRestartVotes,
 }
 
-// SwarmUnreachable names the canaries no swarm world reaches, and why. A
-// scenario script catches each of them (TestCanariesFailScripts).
-var SwarmUnreachable = map[string]string{
-	// Issue 7 (b) needs the nodes a restarted follower votes for to have
-	// logs as long as its own though they stopped hearing the leader an
-	// election timeout ago: no write in that time, while swarm clients
-	// write steadily. Measured: caught by 0 of 3000 swarm seeds; with
-	// the fault bounce-follower forced, a stale lease held in 5 of 300
-	// worlds, and no client saw it (they all follow the old leader).
-	CanaryRestartVotes: "needs an election timeout without writes; caught by testdata/lease-restart.txt",
-}
-
 // activeCanary is the canary switched on, or "".
 var activeCanary string
 

@@ -56,6 +56,9 @@ const (
 	CheckNoPanic = "no-panic"
 	// CheckSnapshotRestore: every snapshot a node is handed restores.
 	CheckSnapshotRestore = "snapshot-restore"
+	// CheckReadIndex: a client read answered with read index I was issued
+	// when no node knew an index past I committed (§6.4; see readIndex).
+	CheckReadIndex = "read-index"
 )
 
 // checker watches the nodes from outside, through their public API, and
@@ -74,6 +77,24 @@ type checker struct {
 	perNode []nodeWatch
 	// digests holds the state machine digest seen at snapshot indexes.
 	digests map[uint64]digestAt
+	// commitKnown is the highest commit index any node has reported, in
+	// any incarnation: it only grows.
+	commitKnown uint64
+	// reads are the client reads answered since the last check, checked
+	// and then dropped by the next one (read-index).
+	reads []answeredRead
+}
+
+// answeredRead is a client read a node answered with a read index.
+type answeredRead struct {
+	// client and readID name the read; node answered it.
+	client, readID uint64
+	node           raft.NodeID
+	// index is the read index the answer carried.
+	index uint64
+	// floor is commitKnown when the client issued the read (its ReadIndex
+	// call).
+	floor uint64
 }
 
 // entryID names a log entry the way the Log Matching Property does.
@@ -151,6 +172,13 @@ func (c *checker) each(w *World, found func(*Violation) bool) {
 		}
 		v.Seed, v.Event, v.At = w.opts.Seed, w.trace.Len(), w.now
 		return found(v)
+	}
+	reads := c.reads
+	c.reads = c.reads[:0]
+	for _, r := range reads {
+		if !report(c.readIndex(r)) {
+			return
+		}
 	}
 	for i, sn := range w.nodes {
 		nw := &c.perNode[i]
@@ -286,7 +314,40 @@ func (c *checker) committedEntries(sn *simNode, nw *nodeWatch) *Violation {
 		}
 	}
 	nw.commit = max(nw.commit, commit)
+	c.commitKnown = max(c.commitKnown, commit)
 	return nil
+}
+
+// readIndex: a read is answered with a read index at least the highest
+// index any node knew committed when the client issued it, so the read
+// sees every write that finished before it began.
+//
+// Correct Raft always satisfies this (dissertation §6.4). The leader that
+// fixes the read index received the read after the client issued it, and
+// its commit index then covers every entry committed by that time:
+//   - it has committed an entry of its own term first (step 1 of §6.4),
+//     so its commit index covers every entry committed in earlier terms
+//     (leader completeness puts them before that entry), and every entry
+//     committed in its term was committed by it;
+//   - no entry is committed in a later term before the read began. With
+//     ReadIndex, the heartbeat round it sends after the read arrived is
+//     answered in its term by a quorum (step 3), and any later-term leader
+//     elected before the read began took votes from a quorum sharing a
+//     node with that one, which would have answered with the higher term.
+//     With a lease (§6.4.1), no node wins an election in a later term
+//     while the lease holds (lease.go), and the simulator has one clock
+//     for all nodes, so there is no drift for the margin to absorb.
+//
+// A node's commit index is only ever an index committed in that sense, so
+// the highest any node reports (commitKnown) bounds the read index from
+// below. A leader answering from a stale lease (issue 7 (b)) or without
+// confirming it leads (canary read-unconfirmed) breaks it.
+func (c *checker) readIndex(r answeredRead) *Violation {
+	if r.index >= r.floor {
+		return nil
+	}
+	return &Violation{Property: "linearizable reads", Check: CheckReadIndex, Detail: fmt.Sprintf(
+		"node %d answered client %d's read %d with read index %d, but index %d was committed when the client issued it", r.node, r.client, r.readID, r.index, r.floor)}
 }
 
 // logMatching checks the entries of a node's log that are new or changed

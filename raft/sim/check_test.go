@@ -194,6 +194,23 @@ func TestCheckersFire(t *testing.T) {
 			term := w.checker.committed[k-1].Term
 			f.unchecked = append(f.unchecked, applyRecord{entry: raft.Entry{Index: k, Term: term}, restored: true, digest: w.checker.digests[k].digest ^ 1})
 		},
+	}, {
+		// §6.4: a read index is at least the commit index of every node
+		// when the read was issued, or the read misses a write that
+		// finished before it began. Two answered reads: one at exactly
+		// that index (allowed), one below it.
+		name:  "a read answered below an index committed when it was issued",
+		check: CheckReadIndex,
+		forge: func(t *testing.T, w *World, lead raft.NodeID) {
+			c := w.checker
+			known := c.commitKnown
+			if known == 0 || known < w.nodes[lead-1].node.CommitIndex() {
+				t.Fatalf("the checker knows commit index %d, the leader has %d", known, w.nodes[lead-1].node.CommitIndex())
+			}
+			c.reads = append(c.reads,
+				answeredRead{client: 1, readID: 1, node: lead, index: known, floor: known},
+				answeredRead{client: 2, readID: 2, node: lead, index: known - 1, floor: known})
+		},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -60,6 +60,9 @@ type client struct {
 	readID       uint64 // a ReadIndex read waiting for its read state
 	readIndex    uint64 // a read waiting for node to apply readIndex
 	waitingApply bool
+	// readFloor is the highest index any node knew committed when readID
+	// was issued (the read-index check).
+	readFloor uint64
 }
 
 func newWorkload(w *World) *workload {
@@ -100,7 +103,11 @@ func (wl *workload) startCall(c *client) {
 	r := wl.w.clients
 	c.seq++
 	op := &HistoryOp{Client: c.id, Seq: c.seq, Key: fmt.Sprintf("k%d", r.IntN(wl.w.opts.Keys)), Call: wl.w.now}
-	switch r.IntN(3) {
+	kind := r.IntN(3)
+	if wl.w.opts.readOnlySpell(wl.w.now) {
+		kind = 0
+	}
+	switch kind {
 	case 0:
 		op.Op = kv.OpGet
 	case 1:
@@ -128,6 +135,9 @@ func (wl *workload) attempt(i int) {
 	if c.op.Op == kv.OpGet && w.opts.ReadIndexReads {
 		wl.nextRead++
 		c.readID = wl.nextRead
+		if w.checker != nil {
+			c.readFloor = w.checker.commitKnown
+		}
 		err = w.stepNode(sn, func(n *raft.Node) error { return n.ReadIndex(w.now, c.readID) })
 	} else {
 		cmd := kv.Command{ClientID: c.id, Seq: c.op.Seq, Op: c.op.Op, Key: c.op.Key, Value: c.op.Value}
@@ -202,6 +212,9 @@ func (wl *workload) readState(sn *simNode, rs raft.ReadState) {
 		if rs.Err != "" {
 			wl.redirect(i, sn.node.Leader(), retryDelay)
 			return
+		}
+		if ck := wl.w.checker; ck != nil {
+			ck.reads = append(ck.reads, answeredRead{client: c.id, readID: rs.ID, node: sn.id, index: rs.Index, floor: c.readFloor})
 		}
 		c.readIndex = max(rs.Index, 1)
 		if sn.store.AppliedIndex() >= c.readIndex {

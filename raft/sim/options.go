@@ -78,6 +78,14 @@ type Options struct {
 	ReadIndexReads bool `json:"read_index_reads"`
 	// ClientTimeout: a client retries (same sequence number) after this.
 	ClientTimeout time.Duration `json:"client_timeout_ns"`
+	// ReadOnlySpells, when positive, cuts time into spells of this length
+	// and makes every other one read-only: from ReadOnlySpells to
+	// 2*ReadOnlySpells, from 3*ReadOnlySpells to 4*ReadOnlySpells, and so
+	// on, clients start only gets (a write started earlier may still be
+	// retried). Real workloads have such quiet spells, and only in one can
+	// followers cut from the leader keep logs as long as the others' (issue
+	// 7 (b)). 0: clients write all the time.
+	ReadOnlySpells time.Duration `json:"read_only_spells_ns,omitempty"`
 
 	// DisableCheckers turns the safety checkers off (for benchmarks).
 	DisableCheckers bool `json:"disable_checkers"`
@@ -127,6 +135,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("sim: keys must be between 1 and 1000000, got %d", o.Keys)
 	case o.Clients > 0 && o.ClientTimeout <= 0:
 		return fmt.Errorf("sim: client timeout must be positive, got %v", o.ClientTimeout)
+	case o.ReadOnlySpells < 0 || o.ReadOnlySpells > time.Hour:
+		return fmt.Errorf("sim: read-only spells must be between 0 and 1h, got %v", o.ReadOnlySpells)
 	}
 	if _, err := raft.NewNode(0, o.nodeConfig(1, 1), raft.DurableState{}); err != nil {
 		return fmt.Errorf("sim: %w", err)
@@ -152,4 +162,20 @@ func (o *Options) nodeConfig(id raft.NodeID, seed uint64) raft.Config {
 		cfg.MaxEntriesPerRequest = o.MaxEntries
 	}
 	return cfg
+}
+
+// readOnlySpell reports whether clients start only reads at t (see
+// ReadOnlySpells).
+func (o *Options) readOnlySpell(t time.Duration) bool {
+	return o.ReadOnlySpells > 0 && (t/o.ReadOnlySpells)%2 == 1
+}
+
+// nextReadOnlySpell is when the next read-only spell starts after t, or
+// t itself if one starts there. ReadOnlySpells must be positive.
+func (o *Options) nextReadOnlySpell(t time.Duration) time.Duration {
+	k := (t + o.ReadOnlySpells - 1) / o.ReadOnlySpells // the first spell starting at or after t
+	if k%2 == 0 {
+		k++
+	}
+	return k * o.ReadOnlySpells
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
 )
 
 // Swarm is one seeded world with its options and fault schedule drawn from
@@ -31,9 +32,9 @@ type Swarm struct {
 	// figure8): entries of an old term committed by counting replicas are
 	// then overwritten.
 	Figure8Weight int
-	// BounceFollowerWeight draws issue 7 (b)'s fault: followers the
-	// leader still reaches restart while the leader is isolated
-	// (see bounceFollowers).
+	// BounceFollowerWeight draws issue 7 (b)'s directed fault: in a quiet
+	// spell, followers the leader still reaches restart while it is
+	// isolated and nodes cut off from it campaign (see bounceFollowers).
 	BounceFollowerWeight int
 }
 
@@ -99,6 +100,10 @@ func SwarmFor(seed uint64) Swarm {
 		s.Options.ReadOnly, s.Options.ReadIndexReads = raft.ReadLeaseBased, true
 		s.Options.DisablePreVote = false
 	}
+	if r.IntN(2) == 0 {
+		// Quiet spells, long enough for bounceFollowers to play out in.
+		s.Options.ReadOnlySpells = o.ElectionTimeout * time.Duration(5+r.IntN(16))
+	}
 	// Time for clients that back off to four timeouts to be answered.
 	s.LivenessPhase = max(s.LivenessPhase, 20*s.Options.ClientTimeout)
 	return s
@@ -150,9 +155,9 @@ func (o *Options) drawTransport(r *rand.Rand) {
 
 func (s Swarm) String() string {
 	o := s.Options
-	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v lease=%v clients=%d rate=%v keys=%d rpc-timeout=%v down-fail-max=%v late-replies=%v(%v..%v) node-rpc-timeout=%v check-quorum-window=%v faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d figure8=%d bounce-follower=%d)",
+	return fmt.Sprintf("seed=%d nodes=%d election=%v heartbeat=%v latency=%v..%v loss=%v dup=%v reorder=%v disk=%v snapshot-every=%d inflight=%d max-entries=%d prevote=%v backtrack-by-term=%v read-index=%v lease=%v clients=%d rate=%v keys=%d read-only-spells=%v rpc-timeout=%v down-fail-max=%v late-replies=%v(%v..%v) node-rpc-timeout=%v check-quorum-window=%v faults-every=%v weights(crash=%d bounce=%d isolate-leader=%d partition=%d one-way=%d delay=%d heal=%d transfer=%d reconfigure=%d figure8=%d bounce-follower=%d)",
 		o.Seed, o.Nodes, o.ElectionTimeout, o.HeartbeatInterval, o.LatencyMin, o.LatencyMax, o.Loss, o.Duplicate, o.Reorder, o.DiskLatency,
-		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.ReadOnly == raft.ReadLeaseBased, o.Clients, o.ClientRate, o.Keys,
+		o.SnapshotEvery, o.MaxInflight, o.MaxEntries, !o.DisablePreVote, o.BacktrackByTerm, o.ReadIndexReads, o.ReadOnly == raft.ReadLeaseBased, o.Clients, o.ClientRate, o.Keys, o.ReadOnlySpells,
 		o.RPCTimeout, o.DownFailMax, o.LateReplies, o.LateReplyMin, o.LateReplyMax, o.NodeRPCTimeout, o.CheckQuorumWindow,
 		s.FaultEvery, s.CrashWeight, s.BounceWeight, s.IsolateLeaderWeight, s.PartitionWeight, s.OneWayWeight, s.DelayWeight, s.HealWeight, s.TransferWeight, s.ReconfigureWeight,
 		s.Figure8Weight, s.BounceFollowerWeight)
@@ -391,49 +396,115 @@ func (s Swarm) fault(w *World, r *rand.Rand) (bounce, bool) {
 	case figure8:
 		s.figure8(w, r)
 	case bounceFollower:
-		bounceFollowers(w, r)
+		s.bounceFollowers(w, r)
 	}
 	return bounce{}, false
 }
 
-// bounceFollowers is the world of issue 7 (b): a leader cut off from some
-// nodes, whose election timers run out, is isolated, and followers it
-// reached until then restart at once, enough of them to make a majority of
-// the cluster with the cut-off nodes. Were they not barred (canary
-// restart-votes), they would vote for those right away, while the isolated
-// leader still answers lease reads. If the leader reaches everyone, this
-// draw cuts it off from the largest minority instead, so that a later draw
-// finds it so.
-func bounceFollowers(w *World, r *rand.Rand) {
+// bounceFollowers plays issue 7 (b) on the world (dissertation §6.4.1: a
+// lease holds only while the servers that heard the leader grant no votes
+// for an election timeout):
+//
+//  1. in a quiet moment (in a read-only spell when the workload has them),
+//     once every node holds the leader L's log and no client write is
+//     pending, L is cut off from the largest minority C, whose logs then
+//     stay as long as the others' while no one writes;
+//  2. once C's promises have run out (an election timeout later: C's
+//     members now grant each other pre-votes, but the rest still hear L
+//     and refuse), right before a member of C campaigns again, and right
+//     after the followers F answered L, L is isolated and F restart: just
+//     enough of them to make a majority with C. L still holds its lease;
+//  3. the world runs for two election timeouts, undisturbed by other
+//     faults, while clients read at L; the step records who leads then.
+//
+// A restarted node grants nothing for an election timeout (lease.go), so
+// L's lease runs out before C and F can elect anyone. Were F to grant at
+// once (canary restart-votes), a member of C would win and commit while L
+// answers lease reads at its old commit index, which the read-index check
+// (and, given a write in between, porcupine) catches. The isolation and
+// the cut stay until a later fault heals them.
+func (s Swarm) bounceFollowers(w *World, r *rand.Rand) {
+	et := w.opts.ElectionTimeout
+	if spell := w.opts.ReadOnlySpells; spell > 0 && !(w.opts.readOnlySpell(w.now) && spell-w.now%spell >= 5*et) {
+		w.RunUntil(w.opts.nextReadOnlySpell(w.now))
+	}
+	if !w.runUntilTrue(2*et, w.quiet) {
+		return
+	}
+	voters, ok := w.wholeCluster()
+	if !ok {
+		return
+	}
 	lead := w.Leader()
-	if lead == raft.None {
+	others := slices.DeleteFunc(slices.Clone(voters), func(id raft.NodeID) bool { return id == lead })
+	r.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
+	cut, reached := others[:(len(voters)-1)/2], others[(len(voters)-1)/2:]
+	bounced := reached[:len(voters)/2+1-len(cut)]
+	w.record(EvFault, lead, "bounce followers (1): leader %d cut off from %v", lead, cut)
+	for _, id := range cut {
+		_ = w.SetLink(lead, id, false)
+		_ = w.SetLink(id, lead, false)
+	}
+	promisesOut := w.now + et
+	// ready: C's promises have run out, one of C campaigns within a tenth
+	// of an election timeout, and F have just answered L (no request of L
+	// to them is on its way, to renew their promises after they restart).
+	ready := func() bool {
+		if w.now < promisesOut || slices.ContainsFunc(w.wire, func(wm *wireMsg) bool {
+			return wm.msg.From == lead && wm.msg.Type.IsRequest() && slices.Contains(bounced, wm.msg.To)
+		}) {
+			return false
+		}
+		return slices.ContainsFunc(cut, func(id raft.NodeID) bool {
+			due := w.nodes[id-1].node.Status().ElectionDue
+			return due > w.now && due-w.now <= et/10
+		})
+	}
+	if !w.runUntilTrue(4*et, ready) || w.Leader() != lead {
 		return
 	}
-	var reached, cut []raft.NodeID
-	for _, sn := range w.nodes {
-		switch {
-		case sn.id == lead:
-		case w.links[lead-1][sn.id-1].up && w.links[sn.id-1][lead-1].up:
-			reached = append(reached, sn.id)
-		default:
-			cut = append(cut, sn.id)
-		}
-	}
-	r.Shuffle(len(reached), func(i, j int) { reached[i], reached[j] = reached[j], reached[i] })
-	if len(cut) == 0 {
-		for _, id := range reached[:min(len(reached), (len(w.nodes)-1)/2)] {
-			_ = w.SetLink(lead, id, false)
-			_ = w.SetLink(id, lead, false)
-		}
-		return
-	}
-	reached = slices.DeleteFunc(reached, func(id raft.NodeID) bool { return w.nodes[id-1].node == nil })
-	majority := len(w.nodes)/2 + 1
+	w.record(EvFault, lead, "bounce followers (2): leader %d isolated, %v restart", lead, bounced)
+	term, restarted := w.nodes[lead-1].node.Term(), w.now
 	_ = w.Isolate(lead)
-	for _, id := range reached[:min(len(reached), max(1, majority-len(cut)))] {
+	for _, id := range bounced {
 		_ = w.Crash(id)
 		_ = w.Restart(id)
 	}
+	var next raft.NodeID
+	w.runUntilTrue(2*et, func() bool { next = w.leaderAmong(others, term); return next != raft.None })
+	if next != raft.None {
+		w.record(EvFault, next, "bounce followers (3): %d leads term %d, %v after the restart", next, w.nodes[next-1].node.Term(), w.now-restarted)
+	} else {
+		w.record(EvFault, lead, "bounce followers (3): no one else leads, %v after the restart", w.now-restarted)
+	}
+	w.RunUntil(restarted + 2*et)
+}
+
+// quiet reports whether every node is up with the leader's log, all of it
+// committed, and no client write is pending.
+func (w *World) quiet() bool {
+	lead := w.Leader()
+	if lead == raft.None {
+		return false
+	}
+	ln := w.nodes[lead-1].node
+	last := ln.LastIndex()
+	if ln.CommitIndex() != last {
+		return false
+	}
+	for _, sn := range w.nodes {
+		if sn.node == nil || sn.node.LastIndex() != last || sn.node.LogTerm(last) != ln.LogTerm(last) {
+			return false
+		}
+	}
+	if w.workload != nil {
+		for _, c := range w.workload.clients {
+			if c.op != nil && c.op.Op != kv.OpGet {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // reconfigure makes one membership change: remove a voter while more than

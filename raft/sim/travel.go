@@ -247,6 +247,7 @@ func (w *World) clone() *World {
 		ck.entries = maps.Clone(w.checker.entries)
 		ck.perNode = slices.Clone(w.checker.perNode)
 		ck.digests = maps.Clone(w.checker.digests)
+		ck.reads = slices.Clone(w.checker.reads)
 		c.checker = &ck
 	}
 	if w.violation != nil {
