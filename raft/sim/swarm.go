@@ -440,7 +440,7 @@ func (s Swarm) bounceFollowers(w *World, r *rand.Rand) {
 	r.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
 	cut, reached := others[:(len(voters)-1)/2], others[(len(voters)-1)/2:]
 	bounced := reached[:len(voters)/2+1-len(cut)]
-	w.record(EvFault, lead, "bounce followers (1): leader %d cut off from %v", lead, cut)
+	w.Note(lead, fmt.Sprintf("bounce followers (1): leader %d cut off from %v", lead, cut))
 	for _, id := range cut {
 		_ = w.SetLink(lead, id, false)
 		_ = w.SetLink(id, lead, false)
@@ -463,7 +463,7 @@ func (s Swarm) bounceFollowers(w *World, r *rand.Rand) {
 	if !w.runUntilTrue(4*et, ready) || w.Leader() != lead {
 		return
 	}
-	w.record(EvFault, lead, "bounce followers (2): leader %d isolated, %v restart", lead, bounced)
+	w.Note(lead, fmt.Sprintf("bounce followers (2): leader %d isolated, %v restart", lead, bounced))
 	term, restarted := w.nodes[lead-1].node.Term(), w.now
 	_ = w.Isolate(lead)
 	for _, id := range bounced {
@@ -473,9 +473,9 @@ func (s Swarm) bounceFollowers(w *World, r *rand.Rand) {
 	var next raft.NodeID
 	w.runUntilTrue(2*et, func() bool { next = w.leaderAmong(others, term); return next != raft.None })
 	if next != raft.None {
-		w.record(EvFault, next, "bounce followers (3): %d leads term %d, %v after the restart", next, w.nodes[next-1].node.Term(), w.now-restarted)
+		w.Note(next, fmt.Sprintf("bounce followers (3): %d leads term %d, %v after the restart", next, w.nodes[next-1].node.Term(), w.now-restarted))
 	} else {
-		w.record(EvFault, lead, "bounce followers (3): no one else leads, %v after the restart", w.now-restarted)
+		w.Note(lead, fmt.Sprintf("bounce followers (3): no one else leads, %v after the restart", w.now-restarted))
 	}
 	w.RunUntil(restarted + 2*et)
 }
