@@ -18,7 +18,8 @@ func (n *Node) Clone() *Node {
 	c.log.entries = slices.Clip(n.log.entries)
 	c.conf = n.conf.Clone()
 	c.votes = maps.Clone(n.votes)
-	c.msgs = slices.Clip(n.msgs)
+	c.msgs = slices.Clone(n.msgs)
+	c.msgsSpare = nil // the caller may still hold it
 	c.readStates = slices.Clip(n.readStates)
 	c.reads = slices.Clip(n.reads)
 	c.confCtx.target = n.confCtx.target.Clone()

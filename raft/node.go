@@ -188,8 +188,10 @@ type Node struct {
 	// readStates are answered reads waiting for Ready.
 	readStates []ReadState
 
-	// msgs are the messages waiting for Ready.
-	msgs []Message
+	// msgs are the messages waiting for Ready; msgsSpare is the buffer the
+	// last Ready handed out, reused by the next one.
+	msgs      []Message
+	msgsSpare []Message
 	// snapshotToPersist is a snapshot taken or installed since the last Ready.
 	snapshotToPersist *Snapshot
 	// hardStateSent is the term and vote the last Ready handed out to be

@@ -20,7 +20,9 @@ type Ready struct {
 	LogFrom uint64
 	// Entries to write at LogFrom (may be empty when the log only shrank).
 	Entries []Entry
-	// Messages to send once the above is durable.
+	// Messages to send once the above is durable. The slice is the node's
+	// own buffer, reused by the next call to Ready: send (or copy) its
+	// messages before then.
 	Messages []Message
 	// RestoreSnapshot, when non-nil, replaces the state machine's state
 	// before Committed is applied.
@@ -57,8 +59,13 @@ func (n *Node) applyTo() uint64 {
 // the order Ready's documentation gives, then call Advance.
 func (n *Node) Ready() Ready {
 	rd := Ready{Messages: n.msgs, ReadStates: n.readStates, Deadline: n.Deadline()}
-	n.msgs, n.readStates = nil, nil
-	if hs := (HardState{n.term, n.vote}); hs != n.hardStateSent {
+	// The two message buffers take turns: the one handed out now is
+	// refilled after the next Ready, so steady traffic allocates nothing.
+	clear(n.msgsSpare)
+	n.msgs, n.msgsSpare, n.readStates = n.msgsSpare[:0], n.msgs, nil
+	if (HardState{n.term, n.vote}) != n.hardStateSent {
+		// Only a changed HardState is moved to the heap.
+		hs := HardState{n.term, n.vote}
 		n.hardStateSent = hs
 		if canary(CanaryNotDurable) {
 			hs.Vote = None // planted bug: the vote never reaches the disk

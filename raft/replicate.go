@@ -110,6 +110,13 @@ func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 		// already handled: stale.
 		return
 	}
+	if len(r.pending) == 0 && m.Seq == r.requiredNextSeq {
+		// Its turn, and nothing waits: no need to queue it.
+		if n.handleInTurn(now, r, pendingResponse{seq: m.Seq, msg: m, failed: failed}) {
+			n.sendEntries(now, r)
+		}
+		return
+	}
 	r.queueResponse(pendingResponse{seq: m.Seq, msg: m, failed: failed})
 	if len(r.pending) > n.cfg.MaxInflight {
 		// The queue overflowed: start over from a probe.
@@ -117,37 +124,37 @@ func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 		return
 	}
 	for len(r.pending) > 0 && r.pending[0].seq <= r.requiredNextSeq {
-		p := r.pending[0]
+		p := r.popPending()
 		if p.seq < r.requiredNextSeq {
-			// A duplicate of the response just handled.
-			r.pending = r.pending[1:]
-			continue
+			continue // a duplicate of the response just handled
 		}
-		r.pending = r.pending[1:]
-		r.requiredNextSeq++
-		if len(r.inflights) == 0 {
-			continue // the in-flight requests were cleared
-		}
-		in := r.inflights[0]
-		r.inflights = r.inflights[1:]
-		if in.Seq != p.seq {
-			n.resetToProbe(now, r)
-			return
-		}
-		var more bool
-		if in.Type == RequestSnapshot {
-			more = n.onInstallSnapshotReturned(now, r, in, p.msg, p.failed)
-		} else {
-			more = n.onAppendEntriesReturned(now, r, in, p.msg, p.failed)
-		}
-		if !more {
-			return
-		}
-		if n.role != Leader {
+		if !n.handleInTurn(now, r, p) {
 			return
 		}
 	}
 	n.sendEntries(now, r)
+}
+
+// handleInTurn handles the response whose turn it is (p.seq is
+// requiredNextSeq) against the oldest request in flight. It returns whether
+// more may be handled and sent.
+func (n *Node) handleInTurn(now time.Duration, r *replicator, p pendingResponse) bool {
+	r.requiredNextSeq++
+	if len(r.inflights) == 0 {
+		return true // the in-flight requests were cleared
+	}
+	in := r.popInflight()
+	if in.Seq != p.seq {
+		n.resetToProbe(now, r)
+		return false
+	}
+	var more bool
+	if in.Type == RequestSnapshot {
+		more = n.onInstallSnapshotReturned(now, r, in, p.msg, p.failed)
+	} else {
+		more = n.onAppendEntriesReturned(now, r, in, p.msg, p.failed)
+	}
+	return more && n.role == Leader
 }
 
 func (n *Node) resetToProbe(now time.Duration, r *replicator) {

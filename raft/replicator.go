@@ -168,6 +168,24 @@ func (r *replicator) expiry(timeout time.Duration) time.Duration {
 	return r.inflights[0].Sent + timeout
 }
 
+// popInflight removes and returns the oldest request in flight. The FIFO
+// shifts down rather than re-slicing, so it keeps its capacity.
+func (r *replicator) popInflight() Inflight {
+	in := r.inflights[0]
+	r.inflights = r.inflights[:copy(r.inflights, r.inflights[1:])]
+	return in
+}
+
+// popPending removes and returns the first response waiting, keeping the
+// queue's capacity; the slot it frees holds no message.
+func (r *replicator) popPending() pendingResponse {
+	p := r.pending[0]
+	k := copy(r.pending, r.pending[1:])
+	r.pending[k] = pendingResponse{}
+	r.pending = r.pending[:k]
+	return p
+}
+
 func (r *replicator) addInflight(in Inflight) {
 	r.inflights = append(r.inflights, in)
 }
