@@ -1,11 +1,18 @@
 package raft
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
-// Ballot collects acknowledgements for one log index (or one election) from
-// the voters of a configuration and, during a joint change, of the old one.
+// MaxVoters bounds the voters of a configuration: a ballot keeps one bit
+// per voter.
+const MaxVoters = 64
+
+// Ballot is a ballot as Status shows it: who acknowledged one log index,
+// out of which voters.
 type Ballot struct {
-	// Index is the log index this ballot decides (0 for an election).
+	// Index is the log index this ballot decides.
 	Index uint64 `json:"index"`
 	// Voters is the configuration whose quorum is needed.
 	Voters []NodeID `json:"voters"`
@@ -16,36 +23,61 @@ type Ballot struct {
 	Granted []NodeID `json:"granted"`
 }
 
-func newBallot(index uint64, conf *ConfigState) Ballot {
-	return Ballot{Index: index, Voters: conf.Voters, OldVoters: conf.OldVoters}
+// ballot collects acknowledgements for one log index (or one election) from
+// the voters of a configuration and, during a joint change, of the old one.
+// A voter's acknowledgement is a bit at its position in the sorted voter
+// list, so counting allocates nothing.
+type ballot struct {
+	// index is the log index this ballot decides (0 for an election).
+	index uint64
+	// voters and oldVoters are the configuration's (shared with it: a
+	// configuration is never changed in place). At most MaxVoters each.
+	voters, oldVoters []NodeID
+	// granted has bit i set when voters[i] acknowledged; grantedOld the
+	// same for oldVoters.
+	granted, grantedOld uint64
+}
+
+func newBallot(index uint64, conf *ConfigState) ballot {
+	return ballot{index: index, voters: conf.Voters, oldVoters: conf.OldVoters}
 }
 
 // grant records peer's acknowledgement; non-voters are ignored.
-func (b *Ballot) grant(peer NodeID) {
-	if !slices.Contains(b.Voters, peer) && !slices.Contains(b.OldVoters, peer) {
-		return
+func (b *ballot) grant(peer NodeID) {
+	if i := slices.Index(b.voters, peer); i >= 0 {
+		b.granted |= 1 << i
 	}
-	if i, found := slices.BinarySearch(b.Granted, peer); !found {
-		b.Granted = slices.Insert(b.Granted, i, peer)
+	if i := slices.Index(b.oldVoters, peer); i >= 0 {
+		b.grantedOld |= 1 << i
 	}
 }
 
-// isGranted reports whether a quorum of Voters (and of OldVoters, if any)
+// isGranted reports whether a quorum of voters (and of oldVoters, if any)
 // has acknowledged.
-func (b *Ballot) isGranted() bool {
-	return hasQuorum(b.Voters, b.Granted) && (len(b.OldVoters) == 0 || hasQuorum(b.OldVoters, b.Granted))
+func (b *ballot) isGranted() bool {
+	return hasQuorum(len(b.voters), b.granted) && (len(b.oldVoters) == 0 || hasQuorum(len(b.oldVoters), b.grantedOld))
 }
 
-// hasQuorum reports whether more than half of voters are in granted. An
-// empty voter set has no quorum.
-func hasQuorum(voters, granted []NodeID) bool {
-	n := 0
-	for _, v := range voters {
-		if _, ok := slices.BinarySearch(granted, v); ok {
-			n++
+// hasQuorum reports whether more than half of n voters have their bit set
+// in granted. An empty voter set has no quorum.
+func hasQuorum(n int, granted uint64) bool {
+	return n > 0 && bits.OnesCount64(granted) > n/2
+}
+
+// status returns the ballot as Status shows it.
+func (b *ballot) status() Ballot {
+	var granted []NodeID
+	for i, v := range b.voters {
+		if b.granted&(1<<i) != 0 {
+			granted = append(granted, v)
 		}
 	}
-	return len(voters) > 0 && n > len(voters)/2
+	for i, v := range b.oldVoters {
+		if b.grantedOld&(1<<i) != 0 {
+			granted = append(granted, v)
+		}
+	}
+	return Ballot{Index: b.index, Voters: b.voters, OldVoters: b.oldVoters, Granted: sortedSet(granted)}
 }
 
 // ballotBox decides when log entries of the leader's term are committed.
@@ -62,7 +94,7 @@ type ballotBox struct {
 	// pending holds one ballot per index from pendingIndex on, each under
 	// the configuration in force when its entry was appended (joint ones
 	// need both quorums). Committed ballots are dropped from the front.
-	pending []Ballot
+	pending []ballot
 	// lastCommittedIndex is the highest index known committed: the last
 	// ballot a quorum granted, or the commit index the leader started with.
 	// It only grows.
@@ -107,7 +139,8 @@ func (bb *ballotBox) commitAt(first, last uint64, peer NodeID) bool {
 		return false
 	}
 	// A quorum holding index i holds everything before it (log matching).
-	bb.pending = bb.pending[committed-bb.pendingIndex+1:]
+	// Shift down rather than re-slice, so the array keeps its capacity.
+	bb.pending = bb.pending[:copy(bb.pending, bb.pending[committed-bb.pendingIndex+1:])]
 	bb.pendingIndex = committed + 1
 	bb.lastCommittedIndex = committed
 	return true
@@ -115,9 +148,8 @@ func (bb *ballotBox) commitAt(first, last uint64, peer NodeID) bool {
 
 func (bb *ballotBox) status() *BallotBoxStatus {
 	s := &BallotBoxStatus{PendingIndex: bb.pendingIndex, LastCommittedIndex: bb.lastCommittedIndex, Pending: len(bb.pending)}
-	for _, b := range bb.pending[:min(len(bb.pending), MaxStatusBallots)] {
-		b.Granted = slices.Clone(b.Granted)
-		s.Ballots = append(s.Ballots, b)
+	for i := range bb.pending[:min(len(bb.pending), MaxStatusBallots)] {
+		s.Ballots = append(s.Ballots, bb.pending[i].status())
 	}
 	return s
 }

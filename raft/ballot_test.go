@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	oldrand "math/rand"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"testing/quick"
 )
@@ -219,5 +221,46 @@ func TestBallotBoxModel(t *testing.T) {
 				t.Fatalf("run %d step %d (conf %+v, match %v): committed %d, want %d", run, step, conf, match, bb.lastCommittedIndex, want)
 			}
 		}
+	}
+}
+
+// A ballot keeps one bit per voter, so a configuration has at most
+// MaxVoters voters: the largest one still counts its quorum right, and a
+// larger one is refused where configurations are made.
+func TestMaxVoters(t *testing.T) {
+	var conf ConfigState
+	for i := range MaxVoters {
+		conf.Voters = append(conf.Voters, NodeID(i+1))
+	}
+	b := newBallot(7, &conf)
+	for _, id := range conf.Voters[:MaxVoters/2] {
+		b.grant(id)
+	}
+	if b.isGranted() {
+		t.Fatalf("%d of %d voters make a quorum", MaxVoters/2, MaxVoters)
+	}
+	b.grant(conf.Voters[MaxVoters-1]) // the highest bit
+	if !b.isGranted() {
+		t.Fatalf("%d of %d voters do not make a quorum", MaxVoters/2+1, MaxVoters)
+	}
+	if got := b.status().Granted; len(got) != MaxVoters/2+1 || got[len(got)-1] != NodeID(MaxVoters) {
+		t.Fatalf("status shows granted %v", got)
+	}
+
+	peers := append(slices.Clone(conf.Voters), MaxVoters+1)
+	if _, err := NewNode(0, DefaultConfig(1, peers), DurableState{}); err == nil || !strings.Contains(err.Error(), "at most 64") {
+		t.Fatalf("NewNode with %d peers: %v, want an error saying at most 64", len(peers), err)
+	}
+	n, err := NewNode(0, DefaultConfig(1, []NodeID{1}), DurableState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Tick(n.Deadline())
+	for n.CommitIndex() == 0 { // the lone voter commits its term's first entry
+		n.Ready()
+		n.Advance(n.Deadline())
+	}
+	if err := n.ChangePeers(n.Deadline(), peers, nil); err == nil || !strings.Contains(err.Error(), "at most 64") {
+		t.Fatalf("ChangePeers to %d voters: %v, want an error saying at most 64", len(peers), err)
 	}
 }

@@ -22,7 +22,7 @@ type benchCluster struct {
 
 const compactEvery = 4096
 
-func newBenchCluster(b *testing.B, size int) *benchCluster {
+func newBenchCluster(b testing.TB, size int) *benchCluster {
 	b.Helper()
 	peers := make([]NodeID, size)
 	for i := range peers {

@@ -20,6 +20,7 @@ func (n *Node) Clone() *Node {
 	c.votes = maps.Clone(n.votes)
 	c.msgs = slices.Clone(n.msgs)
 	c.msgsSpare = nil // the caller may still hold it
+	c.arena = nil     // both would append into the same chunk
 	c.readStates = slices.Clip(n.readStates)
 	c.reads = slices.Clip(n.reads)
 	c.confCtx.target = n.confCtx.target.Clone()
@@ -32,10 +33,6 @@ func (n *Node) Clone() *Node {
 		rc.pending = slices.Clone(r.pending)
 		c.replicators[i] = &rc
 	}
-	c.ballots.pending = make([]Ballot, len(n.ballots.pending))
-	for i, b := range n.ballots.pending {
-		b.Granted = slices.Clone(b.Granted)
-		c.ballots.pending[i] = b
-	}
+	c.ballots.pending = slices.Clone(n.ballots.pending)
 	return &c
 }

@@ -144,6 +144,9 @@ func (n *Node) ChangePeers(now time.Duration, voters, learners []NodeID) error {
 	if len(target.Voters) == 0 {
 		return errors.New("raft: a configuration needs at least one voter")
 	}
+	if len(target.Voters) > MaxVoters {
+		return fmt.Errorf("raft: a configuration has at most %d voters, got %d", MaxVoters, len(target.Voters))
+	}
 	for _, l := range target.Learners {
 		if slices.Contains(target.Voters, l) {
 			return fmt.Errorf("raft: node %d cannot be both voter and learner", l)

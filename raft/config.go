@@ -165,6 +165,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("raft: MaxEntriesPerRequest must be at least 1, got %d", c.MaxEntriesPerRequest)
 	case c.CatchupMargin < 0:
 		return fmt.Errorf("raft: CatchupMargin must not be negative, got %d", c.CatchupMargin)
+	case len(sortedSet(c.Peers)) > MaxVoters:
+		return fmt.Errorf("raft: at most %d peers, got %d", MaxVoters, len(sortedSet(c.Peers)))
 	case c.ReadOnly == ReadLeaseBased && c.DisablePreVote:
 		return errors.New("raft: ReadLeaseBased needs pre-vote: with DisablePreVote a vote request of a higher term deposes a leader during its lease")
 	case c.MaxBytesPerRequest < 1:

@@ -112,9 +112,28 @@ func (n *Node) Propose(now time.Duration, data []byte) (index, term uint64, err 
 		return 0, 0, ErrTransferring
 	}
 	// The log keeps its own copy: the caller may reuse data.
-	index = n.appendEntry(Entry{Type: EntryNormal, Data: slices.Clone(data)})
+	index = n.appendEntry(Entry{Type: EntryNormal, Data: n.keep(data)})
 	for _, r := range n.replicators {
 		n.sendEntries(now, r)
 	}
 	return index, n.term, nil
+}
+
+// arenaChunk is the size of the chunks proposal data is copied into.
+const arenaChunk = 64 << 10
+
+// keep returns a copy of a proposal's data for the log. Small ones are
+// copied into a shared chunk, so a proposal costs no allocation of its own;
+// a chunk lives while any entry in it does. Each copy's capacity ends
+// where it does, so no append can reach its neighbour.
+func (n *Node) keep(data []byte) []byte {
+	if len(data) == 0 || len(data) > arenaChunk/8 {
+		return slices.Clone(data)
+	}
+	if cap(n.arena)-len(n.arena) < len(data) {
+		n.arena = make([]byte, 0, arenaChunk)
+	}
+	start := len(n.arena)
+	n.arena = append(n.arena, data...)
+	return n.arena[start:len(n.arena):len(n.arena)]
 }

@@ -188,6 +188,10 @@ type Node struct {
 	// readStates are answered reads waiting for Ready.
 	readStates []ReadState
 
+	// arena is the chunk proposal data is copied into (keep); its bytes up
+	// to len belong to log entries and never change.
+	arena []byte
+
 	// msgs are the messages waiting for Ready; msgsSpare is the buffer the
 	// last Ready handed out, reused by the next one.
 	msgs      []Message

@@ -110,7 +110,11 @@ func (l *logManager) compactPrefix(index, term uint64) {
 		l.reset(index, term)
 		return
 	}
-	l.entries = append([]Entry(nil), l.entries[index-l.snapIndex:]...)
+	// A new array (messages in flight and checkpoints share the old one),
+	// as large as the old: the log grows back to about its size before
+	// the next compaction, and would otherwise regrow step by step.
+	rest := l.entries[index-l.snapIndex:]
+	l.entries = append(make([]Entry, 0, max(cap(l.entries), len(rest))), rest...)
 	l.snapIndex, l.snapTerm = index, term
 	l.stable = max(l.stable, index)
 	if l.unstableFrom != 0 && l.unstableFrom <= index {
