@@ -127,11 +127,31 @@ func (s *summary) write(w io.Writer, title string) {
 	for _, k := range s.order {
 		b := s.benches[k]
 		var cols []string
-		for _, u := range b.units {
+		for _, u := range ordered(b.units) {
 			cols = append(cols, figure(u, b.values[u]))
 		}
 		fmt.Fprintf(w, "  %-*s  %s\n", width, b.pkg+"."+b.name, strings.Join(cols, "   "))
 	}
+}
+
+// standardUnits are the units `go test` prints itself, in the order they
+// are shown: after the benchmark's own metrics, which are its headline.
+var standardUnits = []string{"ns/op", "MB/s", "B/op", "allocs/op"}
+
+// ordered returns units with the benchmark's own metrics first.
+func ordered(units []string) []string {
+	var out []string
+	for _, u := range units {
+		if !slices.Contains(standardUnits, u) {
+			out = append(out, u)
+		}
+	}
+	for _, u := range standardUnits {
+		if slices.Contains(units, u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // figure formats one metric: its median, the range when the runs differ,
@@ -142,7 +162,7 @@ func figure(unit string, vs []float64) string {
 	med := median(sorted)
 	text := func(v float64) string { return format(unit, v) }
 	label := unitLabel(unit)
-	if lo == hi {
+	if text(lo) == text(hi) {
 		return text(med) + label
 	}
 	return fmt.Sprintf("%s%s [%s–%s]", text(med), label, text(lo), text(hi))
