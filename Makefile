@@ -90,6 +90,30 @@ test: check test-go test-wasm test-node test-browser test-determinism test-swarm
 serve: build ## build, then serve the site on $(ADDR)
 	go run ./cmd/serve -addr $(ADDR)
 
-bench: ## benchmarks of the core and the simulator, natively and the simulator in WebAssembly
-	go test -run '^$$' -bench . -benchmem ./raft/...
-	GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)" -run '^$$' -bench 'SimSpeed' -benchtime 300x ./raft/sim/
+# BENCH_COUNT is how many rounds `make bench` runs; it prints the median of each figure.
+BENCH_COUNT ?= 5
+# LOAD prints the machine's load averages and core count, for the figures next to it.
+LOAD = echo "load $$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) on $$(nproc) cores"
+BENCH_WASM = GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)"
+
+# Each round runs every benchmark once, natively then in WebAssembly, so a
+# burst of load hits all of them alike; each wasm round is a fresh V8, which
+# the speed benchmarks warm up before timing. -p 1: one test binary at a time.
+bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load
+	@mkdir -p artifacts/bench
+	@rm -f artifacts/bench/native.txt artifacts/bench/wasm.txt artifacts/bench/load.txt
+	@start=$$(date +%s); \
+	for round in $$(seq $(BENCH_COUNT)); do \
+		echo "bench: round $$round of $(BENCH_COUNT), $$(date -u +%T) UTC, $$($(LOAD))"; \
+		cut -d' ' -f1 /proc/loadavg >> artifacts/bench/load.txt; \
+		go test -p 1 -run '^$$' -bench . -benchmem ./raft/... >> artifacts/bench/native.txt \
+			|| { cat artifacts/bench/native.txt; exit 1; }; \
+		$(BENCH_WASM) -run '^$$' -bench 'SimSpeed' -benchtime 300x -benchmem ./raft/sim/ >> artifacts/bench/wasm.txt \
+			|| { cat artifacts/bench/wasm.txt; exit 1; }; \
+	done; \
+	cut -d' ' -f1 /proc/loadavg >> artifacts/bench/load.txt; \
+	echo; \
+	go run ./cmd/benchsum -title native < artifacts/bench/native.txt; \
+	go run ./cmd/benchsum -title "WebAssembly (Node.js $$(node --version))" < artifacts/bench/wasm.txt; \
+	echo "1-minute load average at the start of each round and at the end: $$(paste -sd' ' artifacts/bench/load.txt), on $$(nproc) cores"; \
+	echo "make bench took $$(( $$(date +%s) - start )) s; every run is in artifacts/bench/native.txt and wasm.txt"
