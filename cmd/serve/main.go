@@ -4,8 +4,9 @@
 //
 // It serves .wasm as application/wasm (so browsers can compile it while it
 // downloads) and, when the client accepts them, the precompressed X.br or X.gz
-// that build.sh writes beside X. Every response asks the browser to
-// revalidate, so a rebuild shows on the next reload.
+// that build.sh writes beside X (a directory's index.html too), always with
+// Content-Length. Every response asks the browser to revalidate, so a rebuild
+// shows on the next reload.
 package main
 
 import (
@@ -124,12 +125,9 @@ type handler struct {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
-	if name == "" {
-		name = "."
-	}
-	ctype := contentTypes[path.Ext(name)]
-	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && isFile(h.fsys, name) {
+	name, ok := h.fileFor(r.URL.Path)
+	if ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		ctype := contentTypes[path.Ext(name)]
 		if ctype != "" {
 			w.Header().Set("Content-Type", ctype)
 		}
@@ -153,6 +151,27 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.files.ServeHTTP(w, r)
 }
+
+// fileFor names the regular file that the file server would answer a URL
+// path with: the file itself, or a directory's index.html when the path ends
+// in a slash. ok is false for anything the file server redirects or refuses
+// (a directory without its slash, /index.html itself, a missing file).
+func (h *handler) fileFor(urlPath string) (name string, ok bool) {
+	name = strings.TrimPrefix(path.Clean("/"+urlPath), "/")
+	if name == "" {
+		name = "."
+	}
+	switch {
+	case strings.HasSuffix(urlPath, "/"):
+		name = path.Join(name, indexPage)
+	case path.Base(name) == indexPage:
+		return "", false // the file server redirects it to its directory
+	}
+	return name, isFile(h.fsys, name)
+}
+
+// indexPage is the file a directory is served as.
+const indexPage = "index.html"
 
 // serveVariant serves a precompressed file with its Content-Encoding and the
 // Content-Type of the uncompressed file.
@@ -178,8 +197,38 @@ func (h *handler) serveVariant(w http.ResponseWriter, r *http.Request, name, enc
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Encoding", encoding)
-	http.ServeContent(w, r, name, info.ModTime(), content)
+	http.ServeContent(&sizedWriter{ResponseWriter: w, size: info.Size()}, r, name, info.ModTime(), content)
 }
+
+// sizedWriter gives a whole precompressed file's response its Content-Length.
+// http.ServeContent leaves the length out of a 200 response whenever
+// Content-Encoding is set, as it cannot tell a precompressed file from a
+// writer that compresses on the fly; without it the server sends anything
+// over 2 KB chunked, and a browser cannot tell how much of the wasm is left.
+// Ranges (206) already carry their length, and other statuses carry no file.
+type sizedWriter struct {
+	http.ResponseWriter
+	size        int64 // bytes in the precompressed file
+	wroteHeader bool  // whether the status line has been written
+}
+
+func (s *sizedWriter) WriteHeader(code int) {
+	if !s.wroteHeader && code == http.StatusOK && s.Header().Get("Content-Length") == "" {
+		s.Header().Set("Content-Length", strconv.FormatInt(s.size, 10))
+	}
+	s.wroteHeader = true
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *sizedWriter) Write(p []byte) (int, error) {
+	if !s.wroteHeader {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the server's writer.
+func (s *sizedWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // isFile reports whether name is a regular file in fsys.
 func isFile(fsys fs.FS, name string) bool {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -212,5 +214,139 @@ func TestListenPortTaken(t *testing.T) {
 	want := "cannot listen on " + addr + ": address already in use; pass -addr 127.0.0.1:PORT"
 	if err.Error() != want {
 		t.Fatalf("listen(%s) = %q, want %q", addr, err, want)
+	}
+}
+
+// bigSite writes a site whose page files all have .br and .gz variants larger
+// than the 2 KB that net/http buffers before it sends a response chunked: a
+// smaller response gets a Content-Length from the server whatever the handler
+// does, so these sizes make the length checks able to fail. Each body says
+// which file and encoding it is.
+func bigSite(t *testing.T) (dir string, bodies map[string]string) {
+	t.Helper()
+	dir = t.TempDir()
+	bodies = map[string]string{}
+	for _, name := range []string{"index.html", "style.css", "app.js", "x.wasm"} {
+		for _, suffix := range []string{"", ".br", ".gz"} {
+			body := name + suffix + " " + strings.Repeat("0123456789", 500+len(suffix))
+			bodies[name+suffix] = body
+			if err := os.WriteFile(filepath.Join(dir, name+suffix), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir, bodies
+}
+
+// fetch sends one request over a real connection, so that the headers are
+// those on the wire. Setting Accept-Encoding keeps Go's client from
+// decompressing the body.
+func fetch(t *testing.T, srv *httptest.Server, method, target string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "identity")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", method, target, err)
+	}
+	return resp, string(body)
+}
+
+// TestPrecompressedPage checks every file of the page in every encoding a
+// client may ask for: the variant chosen (RFC 9110 §12.5.3), its
+// Content-Encoding and Vary, the uncompressed file's Content-Type, and a
+// Content-Length equal to the bytes sent (RFC 9110 §8.6) rather than a
+// chunked body.
+func TestPrecompressedPage(t *testing.T) {
+	dir, bodies := bigSite(t)
+	h, err := NewHandler(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, tc := range []struct{ path, file, ctype string }{
+		{"/", "index.html", "text/html; charset=utf-8"},
+		{"/style.css", "style.css", "text/css; charset=utf-8"},
+		{"/app.js", "app.js", "text/javascript; charset=utf-8"},
+		{"/x.wasm", "x.wasm", "application/wasm"},
+	} {
+		for _, enc := range []struct{ accept, encoding, suffix string }{
+			{"gzip, deflate, br, zstd", "br", ".br"},
+			{"gzip", "gzip", ".gz"},
+			{"identity", "", ""},
+		} {
+			resp, body := fetch(t, srv, http.MethodGet, tc.path, map[string]string{"Accept-Encoding": enc.accept})
+			what := fmt.Sprintf("GET %s, Accept-Encoding %q", tc.path, enc.accept)
+			if resp.StatusCode != http.StatusOK || body != bodies[tc.file+enc.suffix] {
+				t.Errorf("%s: %d, body %.20q; want 200, the body of %s", what, resp.StatusCode, body, tc.file+enc.suffix)
+			}
+			if got := resp.Header.Get("Content-Encoding"); got != enc.encoding {
+				t.Errorf("%s: Content-Encoding %q, want %q", what, got, enc.encoding)
+			}
+			if got := resp.Header.Get("Content-Type"); got != tc.ctype {
+				t.Errorf("%s: Content-Type %q, want %q", what, got, tc.ctype)
+			}
+			if got := resp.Header.Get("Vary"); got != "Accept-Encoding" {
+				t.Errorf("%s: Vary %q, want Accept-Encoding", what, got)
+			}
+			if resp.ContentLength != int64(len(body)) || resp.TransferEncoding != nil {
+				t.Errorf("%s: Content-Length %d, Transfer-Encoding %q for a %d-byte body; want the body's length, not chunked",
+					what, resp.ContentLength, resp.TransferEncoding, len(body))
+			}
+			// HEAD announces the length GET sends (RFC 9110 §9.3.2).
+			head, _ := fetch(t, srv, http.MethodHead, tc.path, map[string]string{"Accept-Encoding": enc.accept})
+			if head.ContentLength != int64(len(bodies[tc.file+enc.suffix])) || head.Header.Get("Content-Encoding") != enc.encoding {
+				t.Errorf("HEAD %s, Accept-Encoding %q: Content-Length %d, Content-Encoding %q; want %d, %q", tc.path, enc.accept,
+					head.ContentLength, head.Header.Get("Content-Encoding"), len(bodies[tc.file+enc.suffix]), enc.encoding)
+			}
+		}
+	}
+	// /index.html redirects to its directory whatever the client accepts, as
+	// it does without variants.
+	if resp, _ := fetch(t, srv, http.MethodGet, "/index.html", map[string]string{"Accept-Encoding": "br"}); resp.Request.URL.Path != "/" ||
+		resp.Request.Response == nil || resp.Request.Response.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("GET /index.html: ended at %s, want a 301 to /", resp.Request.URL)
+	}
+}
+
+// TestPrecompressedConditional checks the responses to a precompressed file
+// that carry no file: 304 has no Content-Length or Content-Encoding (RFC 9110
+// §15.4.5), and a 412 does not announce the file's length (which would leave
+// the client waiting for bytes that never come).
+func TestPrecompressedConditional(t *testing.T) {
+	dir, _ := bigSite(t)
+	h, err := NewHandler(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	first, _ := fetch(t, srv, http.MethodGet, "/x.wasm", map[string]string{"Accept-Encoding": "br"})
+	modified := first.Header.Get("Last-Modified")
+	if modified == "" {
+		t.Fatal("GET /x.wasm: no Last-Modified")
+	}
+	resp, body := fetch(t, srv, http.MethodGet, "/x.wasm", map[string]string{"Accept-Encoding": "br", "If-Modified-Since": modified})
+	if resp.StatusCode != http.StatusNotModified || body != "" ||
+		resp.Header.Get("Content-Length") != "" || resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("revalidating /x.wasm: %d, Content-Length %q, Content-Encoding %q, %d bytes; want 304 with neither and no body",
+			resp.StatusCode, resp.Header.Get("Content-Length"), resp.Header.Get("Content-Encoding"), len(body))
+	}
+	resp, body = fetch(t, srv, http.MethodGet, "/x.wasm", map[string]string{"Accept-Encoding": "br", "If-Match": `"other"`})
+	if resp.StatusCode != http.StatusPreconditionFailed || resp.ContentLength > 0 || body != "" {
+		t.Errorf("GET /x.wasm, If-Match another tag: %d, Content-Length %d, %d bytes; want 412 and no body",
+			resp.StatusCode, resp.ContentLength, len(body))
 	}
 }
