@@ -21,21 +21,9 @@ func playBounceFollowers(t *testing.T, seed uint64) (*World, []string) {
 	o.Seed, o.Clients, o.ClientRate, o.Keys = seed, 4, 100, 3
 	o.ReadOnly, o.ReadIndexReads = raft.ReadLeaseBased, true
 	o.ReadOnlySpells = 10 * o.ElectionTimeout
-	w, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var trace strings.Builder
-	w.Trace().SetSink(&trace)
-	settle(t, w)
-	Swarm{Options: o}.bounceFollowers(w, rand.New(rand.NewPCG(seed, 7)))
-	var steps []string
-	for _, line := range strings.Split(trace.String(), "\n") {
-		if strings.Contains(line, "bounce followers (") {
-			steps = append(steps, line)
-		}
-	}
-	return w, steps
+	return playFault(t, o, "bounce followers (", func(s Swarm, w *World) {
+		s.bounceFollowers(w, rand.New(rand.NewPCG(seed, 7)))
+	})
 }
 
 // TestBounceFollowersFault plays issue 7 (b) on a correct core: every step

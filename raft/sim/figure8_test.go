@@ -17,6 +17,15 @@ func playFigure8(t *testing.T, seed uint64) (*World, []string) {
 	t.Helper()
 	o := DefaultOptions()
 	o.Seed = seed
+	return playFault(t, o, "figure 8 (", func(s Swarm, w *World) {
+		s.figure8(w, rand.New(rand.NewPCG(seed, 8)))
+	})
+}
+
+// playFault settles a world made from o, plays a directed fault on it, and
+// returns the world and the trace lines holding mark: the fault's steps.
+func playFault(t *testing.T, o Options, mark string, fault func(Swarm, *World)) (*World, []string) {
+	t.Helper()
 	w, err := New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -24,10 +33,10 @@ func playFigure8(t *testing.T, seed uint64) (*World, []string) {
 	var trace strings.Builder
 	w.Trace().SetSink(&trace)
 	settle(t, w)
-	Swarm{Options: o}.figure8(w, rand.New(rand.NewPCG(seed, 8)))
+	fault(Swarm{Options: o}, w)
 	var steps []string
 	for _, line := range strings.Split(trace.String(), "\n") {
-		if strings.Contains(line, "figure 8 (") {
+		if strings.Contains(line, mark) {
 			steps = append(steps, line)
 		}
 	}
