@@ -99,7 +99,7 @@ BENCH_WASM = GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)"
 # Each round runs every benchmark once, natively then in WebAssembly, so a
 # burst of load hits all of them alike; each wasm round is a fresh V8, which
 # the speed benchmarks warm up before timing. -p 1: one test binary at a time.
-bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load
+bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load; then the core against etcd's raft (bench/)
 	@mkdir -p artifacts/bench
 	@rm -f artifacts/bench/native.txt artifacts/bench/wasm.txt artifacts/bench/load.txt
 	@start=$$(date +%s); \
@@ -117,3 +117,5 @@ bench: ## benchmarks of the core and the simulator, natively and in WebAssembly:
 	go run ./cmd/benchsum -title "WebAssembly (Node.js $$(node --version))" < artifacts/bench/wasm.txt; \
 	echo "1-minute load average at the start of each round and at the end: $$(paste -sd' ' artifacts/bench/load.txt), on $$(nproc) cores"; \
 	echo "make bench took $$(( $$(date +%s) - start )) s; every run is in artifacts/bench/native.txt and wasm.txt"
+	@echo; echo "bench: the core against etcd's raft, one harness, alternating runs (bench/README.md)"
+	cd bench && go run .
