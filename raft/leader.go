@@ -7,8 +7,8 @@ import (
 )
 
 // This file is what a node does as it becomes and stays leader: the
-// becomeLeader sequence (seed §1), its replicators, appending its own
-// entries, and the step-down timer's quorum check.
+// becomeLeader sequence (seed §1), its replicators, and appending its own
+// entries. The step-down timer's quorum check is the lease's (lease.go).
 
 // becomeLeader follows SOFAJRaft's NodeImpl.becomeLeader (seed §1).
 func (n *Node) becomeLeader(now time.Duration) {
@@ -75,18 +75,24 @@ func (n *Node) removeReplicator(peer NodeID) {
 		if r.peer != peer {
 			return false
 		}
-		n.replicatorVersion = max(n.replicatorVersion, r.version)
+		n.retire(r)
 		return true
 	})
 }
 
 // dropReplicators removes every replicator, as a leader that steps down
-// does; their versions are never used again (Node.replicatorVersion).
+// does.
 func (n *Node) dropReplicators() {
 	for _, r := range n.replicators {
-		n.replicatorVersion = max(n.replicatorVersion, r.version)
+		n.retire(r)
 	}
 	n.replicators = nil
+}
+
+// retire records that r is gone: its versions are never used again
+// (Node.replicatorVersion).
+func (n *Node) retire(r *replicator) {
+	n.replicatorVersion = max(n.replicatorVersion, r.version)
 }
 
 // appendEntry appends one entry of the leader's term and opens its ballot.

@@ -10,10 +10,12 @@ import (
 // counts on it. Both the step-down timer (check-quorum) and lease-based
 // reads rest on it, and nothing else decides who may vote when.
 //
-// The follower's promise. A node that handles a request of a leader at time
-// c grants no vote and no pre-vote, in any term, before c + ElectionTimeout
-// by its own clock (promiseUntil, refusesVote), and its election timer fires no
-// earlier (resetElectionTimer). Two cases need more:
+// The follower's promise. With pre-vote on, a node that handles a request
+// of a leader at time c grants no vote and no pre-vote, in any term, before
+// c + ElectionTimeout by its own clock (promiseUntil, refusesVote), and its
+// election timer fires no earlier (resetElectionTimer). With pre-vote off a
+// node keeps no promise against vote requests, as in the paper, and lease
+// reads are refused (Config.validate). Two cases need more:
 //
 //   - Restart. The promise lives in memory, so a node restarted from a
 //     durable state that has a term (it may have answered a leader) grants
@@ -95,14 +97,18 @@ func (n *Node) promiseLeader(now, sentAt time.Duration) {
 }
 
 // refusesVote reports whether this node's promises forbid it to grant m, a
-// vote or pre-vote request. Unlike Raft without leases, this holds for a
-// higher-term MsgVote too (as etcd does with check-quorum on): such a
-// request neither makes the node grant nor step down. That, not a refusal
-// of ReadLeaseBased without pre-vote, is what keeps leases safe: pre-vote
-// alone does not stop a vote request delayed from an earlier pre-vote
-// round, nor a transfer's.
+// vote or pre-vote request. With pre-vote on this holds for a higher-term
+// MsgVote too (as etcd does with check-quorum on): such a request neither
+// makes the node grant nor step down (Step), since pre-vote alone does not
+// stop a vote request delayed from an earlier pre-vote round, nor a
+// transfer's. With pre-vote off a vote request is never refused here: a
+// node whose term runs ahead (a removed server that never learned it and
+// campaigns every timeout) could otherwise never be brought back, since
+// nothing would raise the cluster's term to meet its own.
 func (n *Node) refusesVote(now time.Duration, m Message) bool {
 	switch {
+	case m.Type == MsgVote && n.cfg.DisablePreVote:
+		return false
 	case m.Type == MsgVote && m.TransferFrom != None && n.transferAllowed(now, m.TransferFrom, m.SentAt):
 		return false
 	case now < n.votesBarredUntil:

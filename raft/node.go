@@ -276,14 +276,9 @@ func (n *Node) Step(now time.Duration, m Message) error {
 	if m.From == None || m.From == n.id {
 		return fmt.Errorf("raft: node %d got a message from invalid sender %d", n.id, m.From)
 	}
-	if m.Type == MsgVote && !n.cfg.DisablePreVote && n.refusesVote(now, m) {
+	if m.Type == MsgVote && n.refusesVote(now, m) {
 		// Bound by a promise (lease.go): refuse without taking m's term,
-		// so a leader is not deposed by a vote it refuses. Only with
-		// pre-vote on: without it, a node whose term runs ahead (a
-		// removed server that never learned it and campaigns every
-		// timeout) could never be brought back, since nothing would
-		// raise the cluster's term to meet its own. So lease reads
-		// need pre-vote (Config.validate).
+		// so a leader is not deposed by a vote it refuses.
 		n.send(Message{Type: MsgVoteResp, To: m.From, Success: false, Call: m.Call})
 		return nil
 	}

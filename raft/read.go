@@ -17,8 +17,8 @@ const (
 	ReadSafe ReadOnlyOption = iota
 	// ReadLeaseBased trusts the leader lease instead (dissertation §6.4.1):
 	// no other node can win an election while it holds, by the rule and
-	// invariant in lease.go, which hold with pre-vote on or off. It needs
-	// clocks that drift less than a tenth of ElectionTimeout apart.
+	// invariant in lease.go. It needs pre-vote (Config.validate) and clocks
+	// that drift less than a tenth of ElectionTimeout apart.
 	// Refused (ErrLeaseExpired) while the lease does not hold.
 	ReadLeaseBased
 )
