@@ -81,7 +81,7 @@ func (wl *workload) think(i int) {
 	c.gen++
 	perClient := wl.w.opts.ClientRate / float64(len(wl.clients))
 	d := time.Duration(wl.w.clients.ExpFloat64() / perClient * float64(time.Second))
-	wl.w.schedule(event{at: wl.w.now + d, kind: evClient, client: i, gen: c.gen})
+	wl.w.schedule(event{at: wl.w.now + d, kind: evClient, id: uint64(i), gen: c.gen})
 }
 
 // timer fires client i's timer: start a call, or retry one that timed out
@@ -156,7 +156,7 @@ func (wl *workload) attempt(i int) {
 		wl.redirect(i, c.target, retryDelay)
 	default:
 		timeout := w.opts.ClientTimeout << min(c.timeouts, 2)
-		w.schedule(event{at: w.now + timeout, kind: evClient, client: i, gen: c.gen})
+		w.schedule(event{at: w.now + timeout, kind: evClient, id: uint64(i), gen: c.gen})
 	}
 }
 
@@ -170,7 +170,7 @@ func (wl *workload) redirect(i int, leader raft.NodeID, delay time.Duration) {
 	c.target = leader
 	c.gen++
 	c.waitingApply, c.readID, c.readIndex = false, 0, 0
-	wl.w.schedule(event{at: wl.w.now + delay, kind: evClient, client: i, gen: c.gen})
+	wl.w.schedule(event{at: wl.w.now + delay, kind: evClient, id: uint64(i), gen: c.gen})
 }
 
 // applied is called for every entry a node applies.

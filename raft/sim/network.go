@@ -120,7 +120,7 @@ func (w *World) send(sn *simNode, m raft.Message) {
 		m.Call = w.nextCall
 		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation, sent: w.now}
 		down := !l.up || to.node == nil
-		w.schedule(event{at: w.now + w.failAfter(m, down), kind: evRPCTimeout, call: m.Call})
+		w.schedule(event{at: w.now + w.failAfter(m, down), kind: evRPCTimeout, id: m.Call})
 	}
 	if !l.up {
 		w.record(EvDrop, sn.id, "link down: %s", m)
@@ -143,7 +143,7 @@ func (w *World) put(m raft.Message, latency time.Duration) *wireMsg {
 	wm := &wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency}
 	w.wire = append(w.wire, wm)
 	w.record(EvSend, m.From, "#%d %s", wm.id, m)
-	w.schedule(event{at: wm.arrive, kind: evDeliver, msg: wm.id})
+	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
 }
 
@@ -404,7 +404,7 @@ func (w *World) Release(id MsgID) error {
 	wm.arrive = max(wm.arrive, w.now)
 	w.intervene(Intervention{Kind: "release", Msg: id})
 	w.record(EvFault, wm.msg.From, "release #%d %s", id, wm.msg)
-	w.schedule(event{at: wm.arrive, kind: evDeliver, msg: id})
+	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(id)})
 	return nil
 }
 

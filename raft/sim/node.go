@@ -132,14 +132,14 @@ func (w *World) process(sn *simNode) {
 		}
 		if rd.MustSync() && w.opts.DiskLatency > 0 {
 			sn.syncing = &rd
-			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn.id, inc: sn.incarnation})
+			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn.id, gen: sn.incarnation})
 			break
 		}
 		w.complete(sn, &rd)
 	}
 	if d := n.Deadline(); d != sn.tickAt {
 		sn.tickAt = d
-		w.schedule(event{at: max(d, w.now), kind: evTick, node: sn.id, inc: sn.incarnation})
+		w.schedule(event{at: max(d, w.now), kind: evTick, node: sn.id, gen: sn.incarnation})
 	}
 }
 

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"container/heap"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -17,43 +16,91 @@ const (
 	evClient
 )
 
-// event is something due at a virtual time.
+// event is something due at a virtual time. It is kept small (40 bytes)
+// because the queue moves events on every push and pop.
 type event struct {
-	at   time.Duration
-	seq  uint64 // set by schedule; breaks ties in scheduling order
-	kind eventKind
+	at  time.Duration
+	seq uint64 // set by schedule; breaks ties in scheduling order
+	// id names what the event is about: the message (evDeliver), the call
+	// (evRPCTimeout) or the client's index (evClient).
+	id uint64
+	// gen is the node's incarnation when scheduled (evTick, evSync) or the
+	// client's timer generation (evClient): an event of an older one is
+	// stale and does nothing.
+	gen  uint64
 	node raft.NodeID // evTick, evSync
-	inc  uint64      // incarnation of node when scheduled (evTick, evSync)
-	msg  MsgID       // evDeliver
-	call uint64      // evRPCTimeout
-	// evClient: the client and its timer generation.
-	client int
-	gen    uint64
+	kind eventKind
 }
 
-// eventQueue is a min-heap by (at, seq).
+// before orders events by time, then by when they were scheduled. Seqs are
+// unique, so this is a total order and the queue pops events in the same
+// order whatever its shape.
+func (e *event) before(o *event) bool {
+	if e.at != o.at {
+		return e.at < o.at
+	}
+	return e.seq < o.seq
+}
+
+// eventQueue is a min-heap of events by (at, seq), four children per node:
+// a shallower tree than a binary heap, so a pop moves fewer events. It is
+// typed, so pushing and popping allocate nothing.
 type eventQueue []event
 
-func (q eventQueue) Len() int { return len(q) }
-func (q eventQueue) Less(i, j int) bool {
-	if q[i].at != q[j].at {
-		return q[i].at < q[j].at
-	}
-	return q[i].seq < q[j].seq
-}
-func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *eventQueue) Push(x any)   { *q = append(*q, x.(event)) }
-func (q *eventQueue) Pop() any {
-	old := *q
-	ev := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return ev
-}
+// queueArity is the number of children of each node of the heap.
+const queueArity = 4
 
 func (w *World) schedule(ev event) {
 	w.seq++
 	ev.seq = w.seq
-	heap.Push(&w.queue, ev)
+	w.queue.push(ev)
 }
 
-func (q *eventQueue) pop() event { return heap.Pop(q).(event) }
+// push adds ev, moving it up from the bottom to its place.
+func (q *eventQueue) push(ev event) {
+	*q = append(*q, ev)
+	h := *q
+	i := len(h) - 1
+	for i > 0 {
+		parent := (i - 1) / queueArity
+		if !ev.before(&h[parent]) {
+			break
+		}
+		h[i] = h[parent]
+		i = parent
+	}
+	h[i] = ev
+}
+
+// pop removes and returns the earliest event; the queue must not be empty.
+func (q *eventQueue) pop() event {
+	h := *q
+	top := h[0]
+	last := h[len(h)-1]
+	h = h[:len(h)-1]
+	*q = h
+	if len(h) == 0 {
+		return top
+	}
+	// Move last down from the root into the hole left by top.
+	i := 0
+	for {
+		first := i*queueArity + 1
+		if first >= len(h) {
+			break
+		}
+		least := first
+		for c := first + 1; c < min(first+queueArity, len(h)); c++ {
+			if h[c].before(&h[least]) {
+				least = c
+			}
+		}
+		if !h[least].before(&last) {
+			break
+		}
+		h[i] = h[least]
+		i = least
+	}
+	h[i] = last
+	return top
+}

@@ -134,7 +134,7 @@ func (w *World) step() {
 	switch ev.kind {
 	case evTick:
 		sn := w.nodes[ev.node-1]
-		if sn.node == nil || ev.inc != sn.incarnation || ev.at != sn.tickAt {
+		if sn.node == nil || ev.gen != sn.incarnation || ev.at != sn.tickAt {
 			return
 		}
 		sn.tickAt = -1
@@ -142,7 +142,7 @@ func (w *World) step() {
 		w.stepNode(sn, func(n *raft.Node) error { n.Tick(w.now); return nil })
 	case evSync:
 		sn := w.nodes[ev.node-1]
-		if sn.node == nil || ev.inc != sn.incarnation || sn.syncing == nil {
+		if sn.node == nil || ev.gen != sn.incarnation || sn.syncing == nil {
 			return
 		}
 		rd := sn.syncing
@@ -150,13 +150,13 @@ func (w *World) step() {
 		w.complete(sn, rd)
 		w.process(sn)
 	case evDeliver:
-		w.deliver(ev.msg)
+		w.deliver(MsgID(ev.id))
 	case evRPCTimeout:
-		c := w.calls[ev.call]
+		c := w.calls[ev.id]
 		if c == nil {
 			return
 		}
-		delete(w.calls, ev.call)
+		delete(w.calls, ev.id)
 		from := w.nodes[c.from-1]
 		if c.answered || from.node == nil || from.incarnation != c.fromInc {
 			return
@@ -164,7 +164,7 @@ func (w *World) step() {
 		w.record(EvRPCError, from.id, "no response: %s", c.req)
 		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, c.req); return nil })
 	case evClient:
-		w.workload.timer(ev.client, ev.gen)
+		w.workload.timer(int(ev.id), ev.gen)
 	}
 }
 
