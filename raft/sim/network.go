@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -56,6 +55,8 @@ type wireMsg struct {
 	arrive time.Duration
 	// held messages stay on the wire until released.
 	held bool
+	// gone: the message has left the wire (wireTable reclaims its slot).
+	gone bool
 }
 
 func (w *World) link(from, to raft.NodeID) *link { return &w.links[from-1][to-1] }
@@ -118,7 +119,7 @@ func (w *World) send(sn *simNode, m raft.Message) {
 	if m.Type.IsRequest() {
 		w.nextCall++
 		m.Call = w.nextCall
-		w.calls[m.Call] = &call{req: m, from: sn.id, fromInc: sn.incarnation, sent: w.now}
+		w.calls.add(m.Call, call{req: m, from: sn.id, fromInc: sn.incarnation, sent: w.now})
 		down := !l.up || to.node == nil
 		w.schedule(event{at: w.now + w.failAfter(m, down), kind: evRPCTimeout, id: m.Call})
 	}
@@ -140,42 +141,36 @@ func (w *World) send(sn *simNode, m raft.Message) {
 // put places m on the wire, to arrive after latency.
 func (w *World) put(m raft.Message, latency time.Duration) *wireMsg {
 	w.nextMsg++
-	wm := &wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency}
-	w.wire = append(w.wire, wm)
+	wm := w.wire.put(wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency})
 	w.record(EvSend, m.From, "#%d %s", wm.id, m)
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
 }
 
-func (w *World) wireIndex(id MsgID) int {
-	return slices.IndexFunc(w.wire, func(wm *wireMsg) bool { return wm.id == id })
-}
-
 // deliver hands message id to its receiver, unless it is held or gone.
 func (w *World) deliver(id MsgID) {
-	i := w.wireIndex(id)
-	if i < 0 || w.wire[i].held {
+	wm := w.wire.find(id)
+	if wm == nil || wm.held {
 		return
 	}
-	wm := w.wire[i]
-	w.wire = slices.Delete(w.wire, i, i+1)
 	m := wm.msg
+	w.wire.remove(wm)
 	to := w.nodes[m.To-1]
 	if to.node == nil {
-		w.record(EvDrop, m.To, "node down: #%d %s", wm.id, m)
+		w.record(EvDrop, m.To, "node down: #%d %s", id, m)
 		return
 	}
 	if !m.Type.IsRequest() && m.Call != 0 {
-		c := w.calls[m.Call]
+		c := w.calls.get(m.Call)
 		if c == nil || c.answered {
 			// The call was answered already or timed out: the RPC layer
 			// drops the late reply.
-			w.record(EvDrop, m.To, "late reply: #%d %s", wm.id, m)
+			w.record(EvDrop, m.To, "late reply: #%d %s", id, m)
 			return
 		}
 		c.answered = true
 	}
-	w.record(EvDeliver, m.To, "#%d %s", wm.id, m)
+	w.record(EvDeliver, m.To, "#%d %s", id, m)
 	w.stepNode(to, func(n *raft.Node) error { return n.Step(w.now, m) })
 }
 
@@ -382,24 +377,23 @@ func (w *World) SetResponseDelay(id raft.NodeID, d time.Duration) error {
 
 // Hold keeps message id on the wire until Release.
 func (w *World) Hold(id MsgID) error {
-	i := w.wireIndex(id)
-	if i < 0 {
+	wm := w.wire.find(id)
+	if wm == nil {
 		return fmt.Errorf("sim: no message #%d in flight", id)
 	}
-	w.wire[i].held = true
+	wm.held = true
 	w.intervene(Intervention{Kind: "hold", Msg: id})
-	w.record(EvFault, w.wire[i].msg.From, "hold #%d %s", id, w.wire[i].msg)
+	w.record(EvFault, wm.msg.From, "hold #%d %s", id, wm.msg)
 	return nil
 }
 
 // Release lets a held message go on; it arrives at its original time, or
 // now if that has passed.
 func (w *World) Release(id MsgID) error {
-	i := w.wireIndex(id)
-	if i < 0 || !w.wire[i].held {
+	wm := w.wire.find(id)
+	if wm == nil || !wm.held {
 		return fmt.Errorf("sim: no held message #%d", id)
 	}
-	wm := w.wire[i]
 	wm.held = false
 	wm.arrive = max(wm.arrive, w.now)
 	w.intervene(Intervention{Kind: "release", Msg: id})
@@ -410,25 +404,25 @@ func (w *World) Release(id MsgID) error {
 
 // Drop removes message id from the wire.
 func (w *World) Drop(id MsgID) error {
-	i := w.wireIndex(id)
-	if i < 0 {
+	wm := w.wire.find(id)
+	if wm == nil {
 		return fmt.Errorf("sim: no message #%d in flight", id)
 	}
-	wm := w.wire[i]
-	w.wire = slices.Delete(w.wire, i, i+1)
+	m := wm.msg
+	w.wire.remove(wm)
 	w.intervene(Intervention{Kind: "drop", Msg: id})
-	w.record(EvDrop, wm.msg.From, "dropped by hand: #%d %s", id, wm.msg)
+	w.record(EvDrop, m.From, "dropped by hand: #%d %s", id, m)
 	return nil
 }
 
 // Duplicate puts a second copy of message id on the wire; it returns the
 // copy's id.
 func (w *World) Duplicate(id MsgID) (MsgID, error) {
-	i := w.wireIndex(id)
-	if i < 0 {
+	wm := w.wire.find(id)
+	if wm == nil {
 		return 0, fmt.Errorf("sim: no message #%d in flight", id)
 	}
-	m := w.wire[i].msg
+	m := wm.msg
 	w.intervene(Intervention{Kind: "duplicate", Msg: id})
 	w.record(EvDuplicate, m.From, "duplicated by hand: #%d %s", id, m)
 	return w.put(m, w.latency(w.link(m.From, m.To), &m)).id, nil

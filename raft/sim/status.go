@@ -52,7 +52,7 @@ type WireStatus struct {
 // Status returns a snapshot of the world.
 func (w *World) Status() Status {
 	s := Status{Now: w.now, Seed: w.opts.Seed, Leader: w.Leader(), Events: w.trace.Len(),
-		Cut: []Link{}, Wire: make([]WireStatus, 0, len(w.wire))}
+		Cut: []Link{}, Wire: make([]WireStatus, 0, w.wire.len())}
 	if w.violation != nil {
 		s.Violation = w.violation.Error()
 	}
@@ -66,7 +66,7 @@ func (w *World) Status() Status {
 			}
 		}
 	}
-	for _, wm := range w.wire {
+	for wm := range w.wire.all() {
 		s.Wire = append(s.Wire, WireStatus{ID: wm.id, Held: wm.held, Type: wm.msg.Type, From: wm.msg.From, To: wm.msg.To,
 			Sent: wm.sent, Arrive: wm.arrive, Entries: len(wm.msg.Entries), Summary: wm.msg.String()})
 	}

@@ -461,9 +461,7 @@ func (s Swarm) bounceFollowers(w *World, r *rand.Rand) {
 	// of an election timeout, and F have just answered L (no request of L
 	// to them is on its way, to renew their promises after they restart).
 	ready := func() bool {
-		if w.now < promisesOut || slices.ContainsFunc(w.wire, func(wm *wireMsg) bool {
-			return wm.msg.From == lead && wm.msg.Type.IsRequest() && slices.Contains(bounced, wm.msg.To)
-		}) {
+		if w.now < promisesOut || w.requestOnWire(lead, bounced) {
 			return false
 		}
 		return slices.ContainsFunc(cut, func(id raft.NodeID) bool {
@@ -570,4 +568,15 @@ func (w *World) restoreMembership(timeouts int) {
 // exp draws an exponentially distributed delay with the given mean.
 func exp(r *rand.Rand, mean time.Duration) time.Duration {
 	return time.Duration(r.ExpFloat64() * float64(mean))
+}
+
+// requestOnWire reports whether a request from node from to one of nodes
+// to is in flight.
+func (w *World) requestOnWire(from raft.NodeID, to []raft.NodeID) bool {
+	for wm := range w.wire.all() {
+		if wm.msg.From == from && wm.msg.Type.IsRequest() && slices.Contains(to, wm.msg.To) {
+			return true
+		}
+	}
+	return false
 }

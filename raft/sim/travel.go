@@ -209,16 +209,8 @@ func (w *World) clone() *World {
 		c.links[i] = slices.Clone(w.links[i])
 	}
 	c.queue = slices.Clone(w.queue)
-	c.calls = make(map[uint64]*call, len(w.calls))
-	for id, cl := range w.calls {
-		cc := *cl
-		c.calls[id] = &cc
-	}
-	c.wire = make([]*wireMsg, len(w.wire))
-	for i, wm := range w.wire {
-		cw := *wm
-		c.wire[i] = &cw
-	}
+	c.calls = w.calls.clone()
+	c.wire = w.wire.clone()
 	if w.workload != nil {
 		wl := *w.workload
 		wl.w = &c

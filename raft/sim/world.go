@@ -29,9 +29,9 @@ type World struct {
 	seq                uint64 // tie-breaker: events at one time run in scheduling order
 
 	nextCall uint64
-	calls    map[uint64]*call
+	calls    callTable // requests waiting for their RPC timeout
 	nextMsg  MsgID
-	wire     []*wireMsg // messages in flight, in send order
+	wire     wireTable // messages in flight, in send order
 
 	workload *workload // nil without clients
 
@@ -58,6 +58,8 @@ type call struct {
 	// sent is when the request left.
 	sent     time.Duration
 	answered bool
+	// done: the call left the table (callTable reclaims its slot).
+	done bool
 }
 
 // New makes a world and starts its nodes at time zero.
@@ -69,7 +71,6 @@ func New(opts Options) (*World, error) {
 		opts:       opts,
 		netSrc:     rand.NewPCG(opts.Seed, 0x6e6574),       // "net"
 		clientsSrc: rand.NewPCG(opts.Seed, 0x636c69656e74), // "client"
-		calls:      map[uint64]*call{},
 		trace:      newTrace(),
 	}
 	w.net, w.clients = rand.New(w.netSrc), rand.New(w.clientsSrc)
@@ -152,17 +153,18 @@ func (w *World) step() {
 	case evDeliver:
 		w.deliver(MsgID(ev.id))
 	case evRPCTimeout:
-		c := w.calls[ev.id]
+		c := w.calls.get(ev.id)
 		if c == nil {
 			return
 		}
-		delete(w.calls, ev.id)
-		from := w.nodes[c.from-1]
-		if c.answered || from.node == nil || from.incarnation != c.fromInc {
+		req, answered, from := c.req, c.answered, w.nodes[c.from-1]
+		stale := from.node == nil || from.incarnation != c.fromInc
+		w.calls.remove(c)
+		if answered || stale {
 			return
 		}
-		w.record(EvRPCError, from.id, "no response: %s", c.req)
-		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, c.req); return nil })
+		w.record(EvRPCError, from.id, "no response: %s", req)
+		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, req); return nil })
 	case evClient:
 		w.workload.timer(int(ev.id), ev.gen)
 	}

@@ -1,0 +1,177 @@
+package sim
+
+import (
+	"iter"
+	"slices"
+)
+
+// fifo is a queue kept in one array: items leave from the front, and the
+// array is reused (the live part shifted down) instead of regrown, so a
+// queue that stays about the same length allocates nothing once warm.
+type fifo[T any] struct {
+	buf  []T // buf[head:] are the items, oldest first
+	head int
+}
+
+func (f *fifo[T]) len() int { return len(f.buf) - f.head }
+
+// at returns the i-th item from the front.
+func (f *fifo[T]) at(i int) *T { return &f.buf[f.head+i] }
+
+// items returns the items, oldest first, shared with the queue.
+func (f *fifo[T]) items() []T { return f.buf[f.head:] }
+
+// push adds v at the back.
+func (f *fifo[T]) push(v T) {
+	if len(f.buf) == cap(f.buf) && f.head >= len(f.buf)/2 {
+		// At least half the array is free at the front: shift down rather
+		// than grow.
+		n := copy(f.buf, f.buf[f.head:])
+		clear(f.buf[n:]) // drop references held by the departed items
+		f.buf, f.head = f.buf[:n], 0
+	}
+	f.buf = append(f.buf, v)
+}
+
+// popFront removes the first k items.
+func (f *fifo[T]) popFront(k int) {
+	clear(f.buf[f.head : f.head+k])
+	f.head += k
+	if f.head == len(f.buf) {
+		f.buf, f.head = f.buf[:0], 0
+	}
+}
+
+// clone returns an independent copy holding only the items.
+func (f *fifo[T]) clone() fifo[T] { return fifo[T]{buf: slices.Clone(f.items())} }
+
+// wireTable holds the messages in flight in send order, which is also
+// their id order. A message that leaves the wire is marked gone and its
+// slot reclaimed when it reaches the front, or when gone messages are the
+// majority; so finding a message is a binary search and removing one is
+// O(1) amortised, with no allocation per message.
+type wireTable struct {
+	q fifo[wireMsg]
+	// gone counts the messages marked gone still in q.
+	gone int
+}
+
+// find returns message id, or nil when it is not on the wire. The pointer
+// is valid until the next put.
+func (t *wireTable) find(id MsgID) *wireMsg {
+	items := t.q.items()
+	i, ok := slices.BinarySearchFunc(items, id, func(wm wireMsg, id MsgID) int {
+		return cmpMsgID(wm.id, id)
+	})
+	if !ok || items[i].gone {
+		return nil
+	}
+	return &items[i]
+}
+
+func cmpMsgID(a, b MsgID) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// put adds a message sent after every message on the wire.
+func (t *wireTable) put(wm wireMsg) *wireMsg {
+	t.q.push(wm)
+	return t.q.at(t.q.len() - 1)
+}
+
+// remove takes wm (a pointer find returned) off the wire.
+func (t *wireTable) remove(wm *wireMsg) {
+	wm.gone = true
+	wm.msg = wireMsg{}.msg // drop the entries it references
+	t.gone++
+	k := 0
+	for k < t.q.len() && t.q.at(k).gone {
+		k++
+	}
+	t.q.popFront(k)
+	t.gone -= k
+	if t.gone > 32 && t.gone > t.q.len()/2 {
+		t.compact()
+	}
+}
+
+// compact drops every gone message, keeping the order of the rest.
+func (t *wireTable) compact() {
+	live := slices.DeleteFunc(t.q.items(), func(wm wireMsg) bool { return wm.gone })
+	t.q.buf = t.q.buf[:t.q.head+len(live)]
+	t.gone = 0
+}
+
+// len is the number of messages in flight.
+func (t *wireTable) len() int { return t.q.len() - t.gone }
+
+// all yields the messages in flight in send order.
+func (t *wireTable) all() iter.Seq[*wireMsg] {
+	return func(yield func(*wireMsg) bool) {
+		items := t.q.items()
+		for i := range items {
+			if !items[i].gone && !yield(&items[i]) {
+				return
+			}
+		}
+	}
+}
+
+func (t *wireTable) clone() wireTable {
+	c := wireTable{q: fifo[wireMsg]{buf: make([]wireMsg, 0, t.len())}}
+	for wm := range t.all() {
+		c.q.buf = append(c.q.buf, *wm)
+	}
+	return c
+}
+
+// callTable holds the requests waiting for their RPC timeout, by call id.
+// Call ids are handed out one after another, so the table is a queue
+// indexed by id − first: a lookup is an index, and a call leaves when its
+// timeout fires (calls mostly time out in the order they were made).
+type callTable struct {
+	q fifo[call]
+	// first is the id of q's first call.
+	first uint64
+}
+
+// add records call id, which must be the next id after every call added.
+func (t *callTable) add(id uint64, c call) {
+	if t.q.len() == 0 {
+		t.first = id
+	}
+	for t.first+uint64(t.q.len()) < id {
+		t.q.push(call{done: true}) // an id never used for a call
+	}
+	t.q.push(c)
+}
+
+// get returns call id, or nil when it is not waiting any more.
+func (t *callTable) get(id uint64) *call {
+	if id < t.first || id-t.first >= uint64(t.q.len()) {
+		return nil
+	}
+	if c := t.q.at(int(id - t.first)); !c.done {
+		return c
+	}
+	return nil
+}
+
+// remove forgets call c (a pointer get returned).
+func (t *callTable) remove(c *call) {
+	*c = call{done: true}
+	k := 0
+	for k < t.q.len() && t.q.at(k).done {
+		k++
+	}
+	t.q.popFront(k)
+	t.first += uint64(k)
+}
+
+func (t *callTable) clone() callTable { return callTable{q: t.q.clone(), first: t.first} }
