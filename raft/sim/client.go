@@ -116,7 +116,7 @@ func (wl *workload) startCall(c *client) {
 		op.Op, op.Value = kv.OpAppend, fmt.Sprintf("c%ds%d,", c.id, c.seq)
 	}
 	c.op = op
-	wl.w.record(EvClient, raft.None, "client %d call %d: %s %s %q", c.id, c.seq, op.Op, op.Key, op.Value)
+	wl.w.record(EvClient, raft.None, "client %d call %d: %s %s %q", num(c.id), num(c.seq), str(op.Op.String()), str(op.Key), str(op.Value))
 }
 
 // attempt sends client i's call to the node it believes leads.
@@ -237,7 +237,7 @@ func (wl *workload) finish(i int, index uint64) {
 	op.Return, op.Done, op.Index = wl.w.now, true, index
 	wl.acked = max(wl.acked, index)
 	wl.history = append(wl.history, *op)
-	wl.w.record(EvClient, raft.None, "client %d return %d: %s %s %q", c.id, op.Seq, op.Op, op.Key, op.Value)
+	wl.w.record(EvClient, raft.None, "client %d return %d: %s %s %q", num(c.id), num(op.Seq), str(op.Op.String()), str(op.Key), str(op.Value))
 	c.op = nil
 	c.timeouts = 0
 	c.target = c.node

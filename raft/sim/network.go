@@ -124,16 +124,16 @@ func (w *World) send(sn *simNode, m raft.Message) {
 		w.schedule(event{at: w.now + w.failAfter(m, down), kind: evRPCTimeout, id: m.Call})
 	}
 	if !l.up {
-		w.record(EvDrop, sn.id, "link down: %s", m)
+		w.recordMsg(EvDrop, sn.id, "link down: %s", &m)
 		return
 	}
 	if l.loss > 0 && w.net.Float64() < l.loss {
-		w.record(EvDrop, sn.id, "lost: %s", m)
+		w.recordMsg(EvDrop, sn.id, "lost: %s", &m)
 		return
 	}
 	w.put(m, w.latency(l, &m))
 	if l.dup > 0 && w.net.Float64() < l.dup {
-		w.record(EvDuplicate, sn.id, "duplicated: %s", m)
+		w.recordMsg(EvDuplicate, sn.id, "duplicated: %s", &m)
 		w.put(m, w.latency(l, &m))
 	}
 }
@@ -142,7 +142,7 @@ func (w *World) send(sn *simNode, m raft.Message) {
 func (w *World) put(m raft.Message, latency time.Duration) *wireMsg {
 	w.nextMsg++
 	wm := w.wire.put(wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency})
-	w.record(EvSend, m.From, "#%d %s", wm.id, m)
+	w.recordMsg(EvSend, m.From, "#%d %s", &m, num(wm.id))
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
 }
@@ -157,7 +157,7 @@ func (w *World) deliver(id MsgID) {
 	w.wire.remove(wm)
 	to := w.nodes[m.To-1]
 	if to.node == nil {
-		w.record(EvDrop, m.To, "node down: #%d %s", id, m)
+		w.recordMsg(EvDrop, m.To, "node down: #%d %s", &m, num(id))
 		return
 	}
 	if !m.Type.IsRequest() && m.Call != 0 {
@@ -165,12 +165,12 @@ func (w *World) deliver(id MsgID) {
 		if c == nil || c.answered {
 			// The call was answered already or timed out: the RPC layer
 			// drops the late reply.
-			w.record(EvDrop, m.To, "late reply: #%d %s", id, m)
+			w.recordMsg(EvDrop, m.To, "late reply: #%d %s", &m, num(id))
 			return
 		}
 		c.answered = true
 	}
-	w.record(EvDeliver, m.To, "#%d %s", id, m)
+	w.recordMsg(EvDeliver, m.To, "#%d %s", &m, num(id))
 	w.stepNode(to, func(n *raft.Node) error { return n.Step(w.now, m) })
 }
 
@@ -212,7 +212,7 @@ func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
 	}
 	lc := c.clone()
 	w.intervene(Intervention{Kind: "link", From: from, To: to, Link: &lc})
-	w.record(EvFault, from, "link %d->%d: %s", from, to, c.String())
+	w.record(EvFault, from, "link %d->%d: %s", num(from), num(to), str(c.String()))
 	return nil
 }
 
@@ -329,7 +329,7 @@ func (w *World) Partition(groups ...[]raft.NodeID) error {
 		}
 	}
 	w.intervene(Intervention{Kind: "partition", Groups: groups})
-	w.record(EvFault, raft.None, "partition %s", fmt.Sprint(groups))
+	w.record(EvFault, raft.None, "partition %s", str(fmt.Sprint(groups)))
 	return nil
 }
 
@@ -345,7 +345,7 @@ func (w *World) Isolate(id raft.NodeID) error {
 		}
 	}
 	w.intervene(Intervention{Kind: "isolate", Node: id})
-	w.record(EvFault, id, "isolate node %d", id)
+	w.record(EvFault, id, "isolate node %d", num(id))
 	return nil
 }
 
@@ -371,7 +371,7 @@ func (w *World) SetResponseDelay(id raft.NodeID, d time.Duration) error {
 	}
 	sn.respDelay = d
 	w.intervene(Intervention{Kind: "response-delay", Node: id, Delay: d})
-	w.record(EvFault, id, "responses from node %d delayed up to %v", id, d)
+	w.recordf(EvFault, id, "responses from node %d delayed up to %v", id, d)
 	return nil
 }
 
@@ -383,7 +383,7 @@ func (w *World) Hold(id MsgID) error {
 	}
 	wm.held = true
 	w.intervene(Intervention{Kind: "hold", Msg: id})
-	w.record(EvFault, wm.msg.From, "hold #%d %s", id, wm.msg)
+	w.recordMsg(EvFault, wm.msg.From, "hold #%d %s", &wm.msg, num(id))
 	return nil
 }
 
@@ -397,7 +397,7 @@ func (w *World) Release(id MsgID) error {
 	wm.held = false
 	wm.arrive = max(wm.arrive, w.now)
 	w.intervene(Intervention{Kind: "release", Msg: id})
-	w.record(EvFault, wm.msg.From, "release #%d %s", id, wm.msg)
+	w.recordMsg(EvFault, wm.msg.From, "release #%d %s", &wm.msg, num(id))
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(id)})
 	return nil
 }
@@ -411,7 +411,7 @@ func (w *World) Drop(id MsgID) error {
 	m := wm.msg
 	w.wire.remove(wm)
 	w.intervene(Intervention{Kind: "drop", Msg: id})
-	w.record(EvDrop, m.From, "dropped by hand: #%d %s", id, m)
+	w.recordMsg(EvDrop, m.From, "dropped by hand: #%d %s", &m, num(id))
 	return nil
 }
 
@@ -424,7 +424,7 @@ func (w *World) Duplicate(id MsgID) (MsgID, error) {
 	}
 	m := wm.msg
 	w.intervene(Intervention{Kind: "duplicate", Msg: id})
-	w.record(EvDuplicate, m.From, "duplicated by hand: #%d %s", id, m)
+	w.recordMsg(EvDuplicate, m.From, "duplicated by hand: #%d %s", &m, num(id))
 	return w.put(m, w.latency(w.link(m.From, m.To), &m)).id, nil
 }
 
@@ -433,5 +433,5 @@ func (w *World) Duplicate(id MsgID) (MsgID, error) {
 // any other intervention, so a replay writes it too.
 func (w *World) Note(node raft.NodeID, text string) {
 	w.intervene(Intervention{Kind: "note", Node: node, Data: text})
-	w.record(EvFault, node, "%s", text)
+	w.record(EvFault, node, "%s", str(text))
 }

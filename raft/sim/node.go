@@ -88,7 +88,7 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 		err = f(n)
 	}()
 	if n.Role() != role || n.Term() != term {
-		w.record(EvRole, sn.id, "%s term %d -> %s term %d", role, term, n.Role(), n.Term())
+		w.record(EvRole, sn.id, "%s term %d -> %s term %d", str(role.String()), num(term), str(n.Role().String()), num(n.Term()))
 	}
 	if n.Role() == raft.Leader || role == raft.Leader {
 		w.recordReplicatorChanges(sn.id, n)
@@ -106,16 +106,16 @@ func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
 		switch {
 		case i < 0:
-			w.record(EvReplicator, id, "replicator %d->%d started in %s", id, a.Peer, a.State)
+			w.record(EvReplicator, id, "replicator %d->%d started in %s", num(id), num(a.Peer), str(a.State.String()))
 		case before[i].State != a.State:
-			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", id, a.Peer, before[i].State, a.State)
+			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", num(id), num(a.Peer), str(before[i].State.String()), str(a.State.String()))
 		case before[i].Blocked != a.Blocked && a.Blocked:
-			w.record(EvReplicator, id, "replicator %d->%d blocked after an RPC error", id, a.Peer)
+			w.record(EvReplicator, id, "replicator %d->%d blocked after an RPC error", num(id), num(a.Peer))
 		}
 	}
 	for _, b := range before {
 		if !slices.ContainsFunc(after, func(a raft.PeerState) bool { return a.Peer == b.Peer }) {
-			w.record(EvReplicator, id, "replicator %d->%d destroyed", id, b.Peer)
+			w.record(EvReplicator, id, "replicator %d->%d destroyed", num(id), num(b.Peer))
 		}
 	}
 	w.peerStates = after[:0]
@@ -148,10 +148,10 @@ func (w *World) process(sn *simNode) {
 func (w *World) complete(sn *simNode, rd *raft.Ready) {
 	sn.disk.write(rd)
 	if rd.HardState != nil {
-		w.record(EvPersist, sn.id, "term=%d vote=%d", rd.HardState.Term, rd.HardState.Vote)
+		w.record(EvPersist, sn.id, "term=%d vote=%d", num(rd.HardState.Term), num(rd.HardState.Vote))
 	}
 	if rd.Snapshot != nil {
-		w.record(EvPersist, sn.id, "snapshot index=%d term=%d", rd.Snapshot.Index, rd.Snapshot.Term)
+		w.record(EvPersist, sn.id, "snapshot index=%d term=%d", num(rd.Snapshot.Index), num(rd.Snapshot.Term))
 	}
 	for _, m := range rd.Messages {
 		w.send(sn, m)
@@ -161,7 +161,7 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 			w.fail(&Violation{Property: "snapshot restore", Check: CheckSnapshotRestore, Detail: fmt.Sprintf("node %d cannot restore snapshot %d: %v", sn.id, s.Index, err)})
 		}
 		sn.snapIndex = s.Index
-		w.record(EvApply, sn.id, "restore snapshot index=%d", s.Index)
+		w.record(EvApply, sn.id, "restore snapshot index=%d", num(s.Index))
 		if w.checker != nil {
 			sn.unchecked = append(sn.unchecked, applyRecord{entry: raft.Entry{Index: s.Index, Term: s.Term}, restored: true, digest: sn.store.Digest()})
 		}
@@ -204,11 +204,11 @@ func (w *World) maybeCompact(sn *simNode) {
 		return
 	}
 	if err := sn.node.Compact(w.now, applied, sn.store.Snapshot()); err != nil {
-		w.record(EvError, sn.id, "compact: %v", err)
+		w.recordf(EvError, sn.id, "compact: %v", err)
 		return
 	}
 	sn.snapIndex = applied
-	w.record(EvPersist, sn.id, "compact log to index %d", applied)
+	w.record(EvPersist, sn.id, "compact log to index %d", num(applied))
 	if w.checker != nil {
 		w.checker.snapshotTaken(w, sn.id, applied, sn.store.Digest())
 	}

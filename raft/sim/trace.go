@@ -92,33 +92,137 @@ func (t *Trace) SetSink(sink io.Writer) { t.sink = sink }
 // Err is the first error the sink returned.
 func (t *Trace) Err() error { return t.err }
 
-// lazyEvent is a trace event whose text is not formatted yet.
+// lazyEvent is a trace event whose text is not formatted yet: it keeps the
+// format and its arguments as plain values, so recording an event copies a
+// few words and allocates nothing; the text is made only when read.
 type lazyEvent struct {
 	ev     TraceEvent
 	format string
-	args   []any
+	// args are the format's arguments, in order; nargs of them are used.
+	args  [maxTraceArgs]traceArg
+	nargs uint8
+	// msg is the message of a message event (hasMsg), formatted after the
+	// args.
+	msg    raft.Message
+	hasMsg bool
+	// boxed holds the arguments of a rare event recorded with recordf.
+	boxed []any
+}
+
+// maxTraceArgs is the most plain arguments an event carries.
+const maxTraceArgs = 5
+
+// traceArg is one argument of a trace event: a number, a string or bytes.
+type traceArg struct {
+	kind argKind
+	n    uint64
+	s    string
+	b    []byte
+}
+
+type argKind uint8
+
+const (
+	argNum argKind = iota
+	argStr
+	argBytes
+)
+
+// unsigned is any integer type a trace argument can hold. Every number in
+// a trace is a count, an index, a term or an id, never negative.
+type unsigned interface {
+	~uint64 | ~int | ~uint8
+}
+
+// num is a number argument, formatted with %d.
+func num[T unsigned](v T) traceArg { return traceArg{kind: argNum, n: uint64(v)} }
+
+// str is a string argument.
+func str(s string) traceArg { return traceArg{kind: argStr, s: s} }
+
+// bytesArg is a byte-slice argument; the bytes must not change afterwards.
+func bytesArg(b []byte) traceArg { return traceArg{kind: argBytes, b: b} }
+
+func (a traceArg) boxed() any {
+	switch a.kind {
+	case argStr:
+		return a.s
+	case argBytes:
+		return a.b
+	}
+	return a.n
 }
 
 func (e *lazyEvent) event() TraceEvent {
 	ev := e.ev
-	ev.Text = fmt.Sprintf(e.format, e.args...)
+	args := e.boxed
+	if args == nil {
+		args = make([]any, 0, e.nargs+1)
+		for _, a := range e.args[:e.nargs] {
+			args = append(args, a.boxed())
+		}
+		if e.hasMsg {
+			args = append(args, e.msg)
+		}
+	}
+	ev.Text = fmt.Sprintf(e.format, args...)
 	return ev
 }
 
 func newTrace() *Trace { return &Trace{recent: make([]lazyEvent, 0, traceKeep)} }
 
-func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, format string, args []any) {
+// next makes room for the next event and returns it, filled in but for its
+// format and arguments.
+func (t *Trace) next(at time.Duration, kind EventKind, node raft.NodeID) *lazyEvent {
 	t.n++
-	le := lazyEvent{ev: TraceEvent{N: t.n, At: at, Kind: kind, Node: node}, format: format, args: args}
+	var le *lazyEvent
+	if len(t.recent) < traceKeep {
+		t.recent = append(t.recent, lazyEvent{})
+		le = &t.recent[len(t.recent)-1]
+	} else {
+		le = &t.recent[(t.n-1)%traceKeep]
+	}
+	le.ev = TraceEvent{N: t.n, At: at, Kind: kind, Node: node}
+	le.hasMsg, le.boxed = false, nil
+	return le
+}
+
+// add records an event whose text is format applied to args.
+func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, format string, args []traceArg) {
+	le := t.next(at, kind, node)
+	le.format = format
+	le.nargs = uint8(copy(le.args[:], args))
+	if len(args) > maxTraceArgs {
+		panic(fmt.Sprintf("sim: trace event %q has %d arguments, at most %d fit", format, len(args), maxTraceArgs))
+	}
+	t.written(le)
+}
+
+// addMsg records an event about message m: format applied to args, then m.
+func (t *Trace) addMsg(at time.Duration, kind EventKind, node raft.NodeID, format string, m *raft.Message, args ...traceArg) {
+	le := t.next(at, kind, node)
+	le.format = format
+	le.nargs = uint8(copy(le.args[:], args))
+	le.msg, le.hasMsg = *m, true
+	t.written(le)
+}
+
+// addBoxed records a rare event whose arguments are any values.
+func (t *Trace) addBoxed(at time.Duration, kind EventKind, node raft.NodeID, format string, args []any) {
+	le := t.next(at, kind, node)
+	le.format, le.nargs, le.boxed = format, 0, args
+	if le.boxed == nil {
+		le.boxed = []any{}
+	}
+	t.written(le)
+}
+
+// written writes a new event to the sink, if there is one.
+func (t *Trace) written(le *lazyEvent) {
 	if t.sink != nil && t.err == nil {
 		b, _ := json.Marshal(le.event()) // cannot fail: plain fields
 		_, t.err = t.sink.Write(append(b, '\n'))
 	}
-	if len(t.recent) < traceKeep {
-		t.recent = append(t.recent, le)
-		return
-	}
-	t.recent[(t.n-1)%traceKeep] = le
 }
 
 // Len is the number of events so far.

@@ -87,7 +87,7 @@ func New(opts Options) (*World, error) {
 				lateReplies: opts.LateReplies}
 		}
 	}
-	w.record(EvWorld, raft.None, "seed=%d nodes=%d", opts.Seed, opts.Nodes)
+	w.record(EvWorld, raft.None, "seed=%d nodes=%d", num(opts.Seed), num(opts.Nodes))
 	for _, sn := range w.nodes {
 		if err := w.start(sn); err != nil {
 			return nil, err
@@ -163,7 +163,7 @@ func (w *World) step() {
 		if answered || stale {
 			return
 		}
-		w.record(EvRPCError, from.id, "no response: %s", req)
+		w.recordMsg(EvRPCError, from.id, "no response: %s", &req)
 		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, req); return nil })
 	case evClient:
 		w.workload.timer(int(ev.id), ev.gen)
@@ -186,7 +186,7 @@ func (w *World) fail(v *Violation) {
 	}
 	v.Seed, v.Event, v.At = w.opts.Seed, w.trace.Len(), w.now
 	w.violation = v
-	w.record(EvViolation, raft.None, "%s", v.Error())
+	w.record(EvViolation, raft.None, "%s", str(v.Error()))
 }
 
 // Violation returns the safety violation that stopped the run, or nil.
@@ -246,7 +246,7 @@ func (w *World) ProposeTo(id raft.NodeID, data []byte) (Proposal, error) {
 		return Proposal{}, err
 	}
 	w.intervene(Intervention{Kind: "propose", Node: id, Data: string(data)})
-	w.record(EvClient, id, "propose %q -> index %d term %d", data, p.Index, p.Term)
+	w.recordf(EvClient, id, "propose %q -> index %d term %d", data, p.Index, p.Term)
 	w.runCheckers()
 	return p, nil
 }
@@ -263,9 +263,22 @@ func (w *World) Applied(id raft.NodeID) ([]raft.Entry, error) {
 // Trace returns the world's trace.
 func (w *World) Trace() *Trace { return w.trace }
 
-// record adds an event to the trace.
-func (w *World) record(kind EventKind, node raft.NodeID, format string, args ...any) {
+// record adds an event to the trace; its text is format applied to args,
+// made only when the event is read.
+func (w *World) record(kind EventKind, node raft.NodeID, format string, args ...traceArg) {
 	w.trace.add(w.now, kind, node, format, args)
+}
+
+// recordMsg adds an event about message m: its text is format applied to
+// args and then m.
+func (w *World) recordMsg(kind EventKind, node raft.NodeID, format string, m *raft.Message, args ...traceArg) {
+	w.trace.addMsg(w.now, kind, node, format, m, args...)
+}
+
+// recordf adds a rare event whose arguments are any values (each boxed,
+// so not for events that happen at every step).
+func (w *World) recordf(kind EventKind, node raft.NodeID, format string, args ...any) {
+	w.trace.addBoxed(w.now, kind, node, format, args)
 }
 
 // NodeIDs lists the ids of w's nodes.
