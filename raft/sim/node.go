@@ -101,7 +101,7 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 // changed in the last step (w.peerStates holds the states before it).
 func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 	before := w.peerStates
-	after := n.ReplicatorStates(w.peerStates[len(w.peerStates):])
+	after := n.ReplicatorStates(w.peerStatesAfter[:0])
 	for _, a := range after {
 		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
 		switch {
@@ -118,7 +118,8 @@ func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 			w.record(EvReplicator, id, "replicator %d->%d destroyed", num(id), num(b.Peer))
 		}
 	}
-	w.peerStates = after[:0]
+	// Keep both buffers for the next step.
+	w.peerStatesAfter = after
 }
 
 // process carries out everything a node's Ready asks, then (re)schedules
@@ -131,7 +132,10 @@ func (w *World) process(sn *simNode) {
 			w.checker.logChanged(sn, &rd)
 		}
 		if rd.MustSync() && w.opts.DiskLatency > 0 {
-			sn.syncing = &rd
+			// Only a Ready that waits for its disk is kept beyond this
+			// call (and so allocated).
+			waiting := rd
+			sn.syncing = &waiting
 			w.schedule(event{at: w.now + w.opts.DiskLatency, kind: evSync, node: sn.id, gen: sn.incarnation})
 			break
 		}

@@ -43,8 +43,9 @@ type World struct {
 	checkpoints     []checkpoint
 	checkpointEvery time.Duration
 
-	// peerStates is scratch space for noticing replicator changes.
-	peerStates []raft.PeerState
+	// peerStates and peerStatesAfter are scratch space for noticing
+	// replicator changes: the states before and after a step.
+	peerStates, peerStatesAfter []raft.PeerState
 
 	checker   *checker   // nil when disabled
 	violation *Violation // the first safety violation; the run stops there
