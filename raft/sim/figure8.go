@@ -117,8 +117,9 @@ func (w *World) leaderAmong(ids []raft.NodeID, term uint64) raft.NodeID {
 // violation).
 func (w *World) runUntilTrue(limit time.Duration, cond func() bool) bool {
 	end := w.now + limit
-	for w.violation == nil && len(w.queue) > 0 && w.queue[0].at <= end {
-		w.RunUntil(w.queue[0].at)
+	for w.violation == nil && w.dueBy(end) {
+		ev, _ := w.next()
+		w.RunUntil(ev.at)
 		if cond() {
 			return w.violation == nil
 		}

@@ -121,7 +121,7 @@ func (w *World) send(sn *simNode, m raft.Message) {
 		m.Call = w.nextCall
 		w.calls.add(m.Call, call{req: m, from: sn.id, fromInc: sn.incarnation, sent: w.now})
 		down := !l.up || to.node == nil
-		w.schedule(event{at: w.now + w.failAfter(m, down), kind: evRPCTimeout, id: m.Call})
+		w.scheduleTimeout(w.now+w.failAfter(m, down), m.Call)
 	}
 	if !l.up {
 		w.recordMsg(EvDrop, sn.id, "link down: %s", &m)

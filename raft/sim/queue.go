@@ -56,6 +56,51 @@ func (w *World) schedule(ev event) {
 	w.queue.push(ev)
 }
 
+// scheduleTimeout schedules the RPC timeout of call id at time at. Nearly
+// every call times out RPCTimeout after it was sent, so those timeouts come
+// due in the order they were scheduled: they wait in a FIFO beside the heap
+// (w.timeouts), which keeps the heap a few dozen events deep instead of a
+// thousand. Any other timeout goes into the heap.
+func (w *World) scheduleTimeout(at time.Duration, id uint64) {
+	ev := event{at: at, kind: evRPCTimeout, id: id}
+	n := w.timeouts.len()
+	if at != w.now+w.opts.RPCTimeout || (n > 0 && at < w.timeouts.at(n-1).at) {
+		w.schedule(ev)
+		return
+	}
+	w.seq++
+	ev.seq = w.seq
+	w.timeouts.push(ev)
+}
+
+// next returns the earliest event of the heap and the timeout FIFO, without
+// taking it; ok is false when there is none.
+func (w *World) next() (ev *event, ok bool) {
+	switch {
+	case w.timeouts.len() > 0 && (len(w.queue) == 0 || w.timeouts.at(0).before(&w.queue[0])):
+		return w.timeouts.at(0), true
+	case len(w.queue) > 0:
+		return &w.queue[0], true
+	}
+	return nil, false
+}
+
+// pop takes the earliest event; there must be one.
+func (w *World) pop() event {
+	if w.timeouts.len() > 0 && (len(w.queue) == 0 || w.timeouts.at(0).before(&w.queue[0])) {
+		ev := *w.timeouts.at(0)
+		w.timeouts.popFront(1)
+		return ev
+	}
+	return w.queue.pop()
+}
+
+// dueBy reports whether an event is due at or before t.
+func (w *World) dueBy(t time.Duration) bool {
+	ev, ok := w.next()
+	return ok && ev.at <= t
+}
+
 // push adds ev, moving it up from the bottom to its place.
 func (q *eventQueue) push(ev event) {
 	*q = append(*q, ev)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -131,7 +132,7 @@ func TestDownPeerFailsSlowly(t *testing.T) {
 		}
 		delays := map[uint64]time.Duration{}
 		for end := w.Now() + 3*time.Second; w.Now() < end; w.RunFor(10 * time.Millisecond) {
-			for _, ev := range w.queue {
+			for _, ev := range append(slices.Clone(w.queue), w.timeouts.items()...) {
 				if c := w.calls.get(ev.id); ev.kind == evRPCTimeout && c != nil && c.req.To == down {
 					delays[ev.id] = ev.at - c.sent
 				}

@@ -209,6 +209,7 @@ func (w *World) clone() *World {
 		c.links[i] = slices.Clone(w.links[i])
 	}
 	c.queue = slices.Clone(w.queue)
+	c.timeouts = w.timeouts.clone()
 	c.calls = w.calls.clone()
 	c.wire = w.wire.clone()
 	if w.workload != nil {

@@ -26,7 +26,8 @@ type World struct {
 	nodes              []*simNode // nodes[i] has id i+1
 	links              [][]link   // links[from-1][to-1]
 	queue              eventQueue
-	seq                uint64 // tie-breaker: events at one time run in scheduling order
+	timeouts           fifo[event] // RPC timeouts due in FIFO order (scheduleTimeout)
+	seq                uint64      // tie-breaker: events at one time run in scheduling order
 
 	nextCall uint64
 	calls    callTable // requests waiting for their RPC timeout
@@ -109,10 +110,10 @@ func (w *World) Options() Options { return w.opts }
 // RunUntil handles every event due up to and including until, then sets
 // the clock to until. After a safety violation it does nothing.
 func (w *World) RunUntil(until time.Duration) {
-	for w.violation == nil && len(w.queue) > 0 && w.queue[0].at <= until {
-		if due := w.nextCheckpoint(); due < w.queue[0].at {
+	for w.violation == nil && w.dueBy(until) {
+		if ev, _ := w.next(); w.nextCheckpoint() < ev.at {
 			// Everything up to due has happened: freeze this moment.
-			w.now = max(w.now, due)
+			w.now = max(w.now, w.nextCheckpoint())
 			w.checkpoint()
 		}
 		w.step()
@@ -131,7 +132,7 @@ func (w *World) RunFor(d time.Duration) { w.RunUntil(w.now + d) }
 
 // step handles the next event.
 func (w *World) step() {
-	ev := w.queue.pop()
+	ev := w.pop()
 	w.now = ev.at
 	switch ev.kind {
 	case evTick:
