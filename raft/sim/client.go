@@ -49,7 +49,10 @@ type client struct {
 	seq    uint64
 	target raft.NodeID // the node it believes leads
 	op     *HistoryOp  // the call in progress, or nil
-	gen    uint64      // bumped on every attempt; stale timers are ignored
+	gen    uint64      // bumped on every attempt
+	// timer is the client's pending timer: a client has one at a time
+	// (setting it replaces the last).
+	timer timerSlot
 	// timeouts counts the call's attempts that timed out; each doubles the
 	// next attempt's timeout (up to 4 times), so a congested cluster is
 	// not buried under retries.
@@ -81,16 +84,13 @@ func (wl *workload) think(i int) {
 	c.gen++
 	perClient := wl.w.opts.ClientRate / float64(len(wl.clients))
 	d := time.Duration(wl.w.clients.ExpFloat64() / perClient * float64(time.Second))
-	wl.w.schedule(event{at: wl.w.now + d, kind: evClient, id: uint64(i), gen: c.gen})
+	wl.w.setTimer(&c.timer, wl.w.now+d)
 }
 
 // timer fires client i's timer: start a call, or retry one that timed out
 // or was redirected.
-func (wl *workload) timer(i int, gen uint64) {
+func (wl *workload) timer(i int) {
 	c := wl.clients[i]
-	if gen != c.gen {
-		return
-	}
 	if c.op == nil {
 		wl.startCall(c)
 	} else if c.waitingApply || c.readID != 0 || c.readIndex != 0 {
@@ -124,6 +124,7 @@ func (wl *workload) attempt(i int) {
 	c := wl.clients[i]
 	w := wl.w
 	c.gen++
+	gen := c.gen
 	c.index, c.term, c.readID, c.readIndex, c.waitingApply = 0, 0, 0, 0, false
 	c.node = c.target
 	sn := w.nodes[c.node-1]
@@ -156,7 +157,14 @@ func (wl *workload) attempt(i int) {
 		wl.redirect(i, c.target, retryDelay)
 	default:
 		timeout := w.opts.ClientTimeout << min(c.timeouts, 2)
-		w.schedule(event{at: w.now + timeout, kind: evClient, id: uint64(i), gen: c.gen})
+		if c.gen == gen {
+			w.setTimer(&c.timer, w.now+timeout)
+		} else {
+			// The call was answered at once (a lease read) and the next
+			// one is planned already: whichever of the two timers is due
+			// first fires, and the attempt it makes retires the other.
+			w.setTimerIfEarlier(&c.timer, w.now+timeout)
+		}
 	}
 }
 
@@ -170,7 +178,7 @@ func (wl *workload) redirect(i int, leader raft.NodeID, delay time.Duration) {
 	c.target = leader
 	c.gen++
 	c.waitingApply, c.readID, c.readIndex = false, 0, 0
-	wl.w.schedule(event{at: wl.w.now + delay, kind: evClient, id: uint64(i), gen: c.gen})
+	wl.w.setTimer(&c.timer, wl.w.now+delay)
 }
 
 // applied is called for every entry a node applies.

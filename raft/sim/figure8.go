@@ -112,17 +112,26 @@ func (w *World) leaderAmong(ids []raft.NodeID, term uint64) raft.NodeID {
 	return raft.None
 }
 
-// runUntilTrue runs the world one moment at a time until cond holds, at
-// most for limit; it reports whether cond came true (not after a
-// violation).
+// runUntilTrue runs the world until cond holds, at most for limit; it
+// reports whether cond came true (not after a violation). cond is looked
+// at after every event and at least every condPoll of virtual time, so
+// when it is noticed depends on the world's events only, not on how the
+// world keeps them.
 func (w *World) runUntilTrue(limit time.Duration, cond func() bool) bool {
 	end := w.now + limit
-	for w.violation == nil && w.dueBy(end) {
-		ev, _ := w.next()
-		w.RunUntil(ev.at)
+	for w.violation == nil && w.now < end {
+		at, ok := w.nextAt()
+		if !ok {
+			at = end
+		}
+		w.RunUntil(min(at, w.now+condPoll, end))
 		if cond() {
 			return w.violation == nil
 		}
 	}
 	return false
 }
+
+// condPoll is the longest virtual time runUntilTrue lets pass without
+// looking at its condition.
+const condPoll = time.Millisecond

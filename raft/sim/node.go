@@ -22,8 +22,13 @@ type simNode struct {
 	// syncing is the Ready whose write has not synced yet; its messages
 	// and applies wait for the sync. Lost on a crash.
 	syncing *raft.Ready
-	// tickAt is the time of the tick event in the queue for this node.
+	// tickAt is the deadline the node's tick was last scheduled for.
 	tickAt time.Duration
+	// tick is the node's pending tick (due at max(tickAt, when scheduled)),
+	// kept here rather than in the heap: a node has one tick pending at a
+	// time, and its deadline moves at almost every step, so a heap would
+	// fill with ticks that are no longer wanted.
+	tick timerSlot
 	// store is the KV state machine of this incarnation.
 	store *kv.Store
 	// snapIndex is the index of the node's last snapshot.
@@ -143,7 +148,7 @@ func (w *World) process(sn *simNode) {
 	}
 	if d := n.Deadline(); d != sn.tickAt {
 		sn.tickAt = d
-		w.schedule(event{at: max(d, w.now), kind: evTick, node: sn.id, gen: sn.incarnation})
+		w.setTimer(&sn.tick, max(d, w.now))
 	}
 }
 
@@ -231,7 +236,7 @@ func (w *World) Crash(id raft.NodeID) error {
 	lost := sn.syncing != nil
 	sn.node, sn.store, sn.syncing = nil, nil, nil
 	sn.incarnation++
-	sn.tickAt = -1
+	sn.tickAt, sn.tick = -1, timerSlot{}
 	sn.recent, sn.unchecked = nil, nil
 	w.intervene(Intervention{Kind: "crash", Node: id})
 	if lost {

@@ -73,34 +73,100 @@ func (w *World) scheduleTimeout(at time.Duration, id uint64) {
 	w.timeouts.push(ev)
 }
 
-// next returns the earliest event of the heap and the timeout FIFO, without
-// taking it; ok is false when there is none.
-func (w *World) next() (ev *event, ok bool) {
-	switch {
-	case w.timeouts.len() > 0 && (len(w.queue) == 0 || w.timeouts.at(0).before(&w.queue[0])):
-		return w.timeouts.at(0), true
-	case len(w.queue) > 0:
-		return &w.queue[0], true
-	}
-	return nil, false
+// timerSlot is a timer that is set again and again: a node's tick or a
+// client's timer. Setting it replaces what was pending, so no stale event
+// is ever queued for it. seq is 0 when nothing is pending.
+type timerSlot struct {
+	at  time.Duration
+	seq uint64
 }
 
-// pop takes the earliest event; there must be one.
-func (w *World) pop() event {
-	if w.timeouts.len() > 0 && (len(w.queue) == 0 || w.timeouts.at(0).before(&w.queue[0])) {
-		ev := *w.timeouts.at(0)
-		w.timeouts.popFront(1)
-		return ev
+// setTimer sets slot to fire at time at, in the same (at, seq) order as an
+// event scheduled now.
+func (w *World) setTimer(slot *timerSlot, at time.Duration) {
+	w.seq++
+	*slot = timerSlot{at: at, seq: w.seq}
+}
+
+// setTimerIfEarlier sets slot to fire at time at unless it is due sooner.
+func (w *World) setTimerIfEarlier(slot *timerSlot, at time.Duration) {
+	w.seq++
+	if slot.seq == 0 || at < slot.at {
+		*slot = timerSlot{at: at, seq: w.seq}
 	}
-	return w.queue.pop()
+}
+
+func (t *timerSlot) before(ev *event) bool {
+	return t.at < ev.at || (t.at == ev.at && t.seq < ev.seq)
+}
+
+// Where the next event waits: the heap, the timeout FIFO, a node's tick or
+// a client's timer.
+type eventSource uint8
+
+const (
+	fromHeap eventSource = iota
+	fromTimeouts
+	fromTick
+	fromClient
+)
+
+// next returns the earliest pending event, where it waits (and which node
+// or client, for a timer), without taking it; ok is false when nothing is
+// pending. The timers are few (one per node and client), so looking at
+// each is cheaper than keeping them in the heap.
+func (w *World) next() (ev event, from eventSource, i int, ok bool) {
+	if len(w.queue) > 0 {
+		ev, from, ok = w.queue[0], fromHeap, true
+	}
+	if w.timeouts.len() > 0 {
+		if t := w.timeouts.at(0); !ok || t.before(&ev) {
+			ev, from, ok = *t, fromTimeouts, true
+		}
+	}
+	for j, sn := range w.nodes {
+		if t := &sn.tick; t.seq != 0 && (!ok || t.before(&ev)) {
+			ev, from, i, ok = event{at: t.at, seq: t.seq, kind: evTick, node: sn.id}, fromTick, j, true
+		}
+	}
+	if w.workload != nil {
+		for j, c := range w.workload.clients {
+			if t := &c.timer; t.seq != 0 && (!ok || t.before(&ev)) {
+				ev, from, i, ok = event{at: t.at, seq: t.seq, kind: evClient, id: uint64(j)}, fromClient, j, true
+			}
+		}
+	}
+	return ev, from, i, ok
+}
+
+// pop takes the earliest pending event; there must be one.
+func (w *World) pop() event {
+	ev, from, i, _ := w.next()
+	switch from {
+	case fromHeap:
+		w.queue.pop()
+	case fromTimeouts:
+		w.timeouts.popFront(1)
+	case fromTick:
+		w.nodes[i].tick = timerSlot{}
+	case fromClient:
+		w.workload.clients[i].timer = timerSlot{}
+	}
+	return ev
+}
+
+// nextAt returns when the next event is due; ok is false when nothing is
+// pending.
+func (w *World) nextAt() (at time.Duration, ok bool) {
+	ev, _, _, ok := w.next()
+	return ev.at, ok
 }
 
 // dueBy reports whether an event is due at or before t.
 func (w *World) dueBy(t time.Duration) bool {
-	ev, ok := w.next()
-	return ok && ev.at <= t
+	at, ok := w.nextAt()
+	return ok && at <= t
 }
-
 // push adds ev, moving it up from the bottom to its place.
 func (q *eventQueue) push(ev event) {
 	*q = append(*q, ev)

@@ -111,7 +111,7 @@ func (w *World) Options() Options { return w.opts }
 // the clock to until. After a safety violation it does nothing.
 func (w *World) RunUntil(until time.Duration) {
 	for w.violation == nil && w.dueBy(until) {
-		if ev, _ := w.next(); w.nextCheckpoint() < ev.at {
+		if at, _ := w.nextAt(); w.nextCheckpoint() < at {
 			// Everything up to due has happened: freeze this moment.
 			w.now = max(w.now, w.nextCheckpoint())
 			w.checkpoint()
@@ -137,7 +137,7 @@ func (w *World) step() {
 	switch ev.kind {
 	case evTick:
 		sn := w.nodes[ev.node-1]
-		if sn.node == nil || ev.gen != sn.incarnation || ev.at != sn.tickAt {
+		if sn.node == nil || ev.at != sn.tickAt {
 			return
 		}
 		sn.tickAt = -1
@@ -168,7 +168,7 @@ func (w *World) step() {
 		w.recordMsg(EvRPCError, from.id, "no response: %s", &req)
 		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, req); return nil })
 	case evClient:
-		w.workload.timer(int(ev.id), ev.gen)
+		w.workload.timer(int(ev.id))
 	}
 }
 
