@@ -167,6 +167,7 @@ func (w *World) dueBy(t time.Duration) bool {
 	at, ok := w.nextAt()
 	return ok && at <= t
 }
+
 // push adds ev, moving it up from the bottom to its place.
 func (q *eventQueue) push(ev event) {
 	*q = append(*q, ev)
