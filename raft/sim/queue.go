@@ -139,9 +139,8 @@ func (w *World) next() (ev event, from eventSource, i int, ok bool) {
 	return ev, from, i, ok
 }
 
-// pop takes the earliest pending event; there must be one.
-func (w *World) pop() event {
-	ev, from, i, _ := w.next()
+// take removes the event next returned (from, i).
+func (w *World) take(from eventSource, i int) {
 	switch from {
 	case fromHeap:
 		w.queue.pop()
@@ -152,7 +151,6 @@ func (w *World) pop() event {
 	case fromClient:
 		w.workload.clients[i].timer = timerSlot{}
 	}
-	return ev
 }
 
 // nextAt returns when the next event is due; ok is false when nothing is

@@ -60,23 +60,19 @@ type wireTable struct {
 // is valid until the next put.
 func (t *wireTable) find(id MsgID) *wireMsg {
 	items := t.q.items()
-	i, ok := slices.BinarySearchFunc(items, id, func(wm wireMsg, id MsgID) int {
-		return cmpMsgID(wm.id, id)
-	})
-	if !ok || items[i].gone {
+	lo, hi := 0, len(items) // the message, if here, is in items[lo:hi]
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if items[mid].id < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo == len(items) || items[lo].id != id || items[lo].gone {
 		return nil
 	}
-	return &items[i]
-}
-
-func cmpMsgID(a, b MsgID) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return &items[lo]
 }
 
 // put adds a message sent after every message on the wire.

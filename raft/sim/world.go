@@ -110,13 +110,18 @@ func (w *World) Options() Options { return w.opts }
 // RunUntil handles every event due up to and including until, then sets
 // the clock to until. After a safety violation it does nothing.
 func (w *World) RunUntil(until time.Duration) {
-	for w.violation == nil && w.dueBy(until) {
-		if at, _ := w.nextAt(); w.nextCheckpoint() < at {
+	for w.violation == nil {
+		ev, from, i, ok := w.next()
+		if !ok || ev.at > until {
+			break
+		}
+		if due := w.nextCheckpoint(); due < ev.at {
 			// Everything up to due has happened: freeze this moment.
-			w.now = max(w.now, w.nextCheckpoint())
+			w.now = max(w.now, due)
 			w.checkpoint()
 		}
-		w.step()
+		w.take(from, i)
+		w.step(ev)
 		w.runCheckers()
 	}
 	if w.violation == nil {
@@ -130,9 +135,8 @@ func (w *World) RunUntil(until time.Duration) {
 // RunFor advances virtual time by d.
 func (w *World) RunFor(d time.Duration) { w.RunUntil(w.now + d) }
 
-// step handles the next event.
-func (w *World) step() {
-	ev := w.pop()
+// step handles event ev, taken from the queue.
+func (w *World) step(ev event) {
 	w.now = ev.at
 	switch ev.kind {
 	case evTick:
