@@ -66,7 +66,14 @@ func hasQuorum(n int, granted uint64) bool {
 
 // status returns the ballot as Status shows it.
 func (b *ballot) status() Ballot {
-	var granted []NodeID
+	var s Ballot
+	b.statusInto(&s)
+	return s
+}
+
+// statusInto fills s, reusing its Granted array.
+func (b *ballot) statusInto(s *Ballot) {
+	granted := s.Granted[:0]
 	for i, v := range b.voters {
 		if b.granted&(1<<i) != 0 {
 			granted = append(granted, v)
@@ -77,7 +84,13 @@ func (b *ballot) status() Ballot {
 			granted = append(granted, v)
 		}
 	}
-	return Ballot{Index: b.index, Voters: b.voters, OldVoters: b.oldVoters, Granted: sortedSet(granted)}
+	// Sorted, each once (a peer in both configurations acked both), in
+	// place: what sortedSet makes, without a new array.
+	slices.Sort(granted)
+	if len(granted) == 0 {
+		granted = nil // as Status always said
+	}
+	*s = Ballot{Index: b.index, Voters: b.voters, OldVoters: b.oldVoters, Granted: slices.Compact(granted)}
 }
 
 // ballotBox decides when log entries of the leader's term are committed.
@@ -147,9 +160,24 @@ func (bb *ballotBox) commitAt(first, last uint64, peer NodeID) bool {
 }
 
 func (bb *ballotBox) status() *BallotBoxStatus {
-	s := &BallotBoxStatus{PendingIndex: bb.pendingIndex, LastCommittedIndex: bb.lastCommittedIndex, Pending: len(bb.pending)}
-	for i := range bb.pending[:min(len(bb.pending), MaxStatusBallots)] {
-		s.Ballots = append(s.Ballots, bb.pending[i].status())
-	}
+	s := &BallotBoxStatus{}
+	bb.statusInto(s)
 	return s
+}
+
+// statusInto fills s, reusing its Ballots (and their Granted arrays).
+func (bb *ballotBox) statusInto(s *BallotBoxStatus) {
+	ballots := s.Ballots[:0]
+	for i := range bb.pending[:min(len(bb.pending), MaxStatusBallots)] {
+		if len(ballots) < cap(ballots) {
+			ballots = ballots[:len(ballots)+1]
+		} else {
+			ballots = append(ballots, Ballot{})
+		}
+		bb.pending[i].statusInto(&ballots[len(ballots)-1])
+	}
+	if len(ballots) == 0 {
+		ballots = nil
+	}
+	*s = BallotBoxStatus{PendingIndex: bb.pendingIndex, LastCommittedIndex: bb.lastCommittedIndex, Pending: len(bb.pending), Ballots: ballots}
 }

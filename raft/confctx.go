@@ -81,15 +81,28 @@ type ConfChangeStatus struct {
 }
 
 func (c *confCtx) status() ConfChangeStatus {
-	s := ConfChangeStatus{Stage: c.stage, NewPeers: slices.Clone(c.newPeers), Deadline: c.deadline, Index: c.index}
+	var s ConfChangeStatus
+	c.statusInto(&s)
+	return s
+}
+
+// statusInto fills s, reusing its NewPeers and Target.
+func (c *confCtx) statusInto(s *ConfChangeStatus) {
+	target := s.Target
+	*s = ConfChangeStatus{Stage: c.stage, NewPeers: append(s.NewPeers[:0], c.newPeers...), Deadline: c.deadline, Index: c.index}
+	if len(s.NewPeers) == 0 {
+		s.NewPeers = nil
+	}
 	if c.stage != ConfNone {
-		t := c.target.Clone()
-		s.Target = &t
+		if target == nil {
+			target = &ConfigState{}
+		}
+		*target = c.target.cloneInto(*target)
+		s.Target = target
 	}
 	if c.lastErr != nil {
 		s.LastErr = c.lastErr.Error()
 	}
-	return s
 }
 
 // AddPeer adds a voter.

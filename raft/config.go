@@ -43,6 +43,22 @@ func (c ConfigState) Clone() ConfigState {
 	}
 }
 
+// cloneInto returns a copy of c held in dst's arrays where they are large
+// enough; like Clone, an empty list is nil.
+func (c ConfigState) cloneInto(dst ConfigState) ConfigState {
+	into := func(dst, src []NodeID) []NodeID {
+		if len(src) == 0 {
+			return nil
+		}
+		return append(dst[:0], src...)
+	}
+	return ConfigState{
+		Voters:    into(dst.Voters, c.Voters),
+		Learners:  into(dst.Learners, c.Learners),
+		OldVoters: into(dst.OldVoters, c.OldVoters),
+	}
+}
+
 // Config holds a node's identity and its tunables. Durations are virtual:
 // the core only compares them with the times its caller passes in.
 type Config struct {

@@ -205,12 +205,19 @@ func (r *replicator) queueResponse(p pendingResponse) {
 }
 
 func (r *replicator) status() ReplicatorStatus {
-	s := ReplicatorStatus{
+	var s ReplicatorStatus
+	r.statusInto(&s)
+	return s
+}
+
+// statusInto fills s, reusing its Inflights and PendingResponses arrays.
+func (r *replicator) statusInto(s *ReplicatorStatus) {
+	*s = ReplicatorStatus{
 		Peer:              r.peer,
 		State:             r.state,
 		NextIndex:         r.nextIndex,
 		MatchIndex:        r.matchIndex,
-		Inflights:         slices.Clone(r.inflights),
+		Inflights:         append(s.Inflights[:0], r.inflights...),
 		Seq:               r.seq,
 		RequiredNextSeq:   r.requiredNextSeq,
 		Version:           r.version,
@@ -219,13 +226,15 @@ func (r *replicator) status() ReplicatorStatus {
 		HeartbeatDue:      r.heartbeatDue,
 		LastContactSent:   max(r.lastRPCSend, 0), // 0 until the peer answers
 		TimeoutNowIndex:   r.timeoutNowIndex,
+		PendingResponses:  s.PendingResponses[:0],
 	}
 	if s.Inflights == nil {
 		s.Inflights = []Inflight{}
 	}
-	s.PendingResponses = make([]uint64, len(r.pending))
-	for i, p := range r.pending {
-		s.PendingResponses[i] = p.seq
+	for _, p := range r.pending {
+		s.PendingResponses = append(s.PendingResponses, p.seq)
 	}
-	return s
+	if s.PendingResponses == nil {
+		s.PendingResponses = []uint64{}
+	}
 }

@@ -122,7 +122,19 @@ const MaxStatusBallots = 32
 
 // Status returns a snapshot of the node.
 func (n *Node) Status() Status {
-	s := Status{
+	var s Status
+	n.StatusInto(&s)
+	return s
+}
+
+// StatusInto fills s with a snapshot of the node, like Status, but reuses
+// the slices s already holds (from an earlier call) instead of allocating
+// new ones: a caller that shows a node at every frame keeps one Status and
+// allocates nothing once it has seen the node's largest state. s shares
+// nothing with the node; a slice taken from s before the call is
+// overwritten by it.
+func (n *Node) StatusInto(s *Status) {
+	*s = Status{
 		ID:            n.id,
 		Role:          n.role,
 		Term:          n.term,
@@ -135,9 +147,14 @@ func (n *Node) Status() Status {
 		CommitIndex:   n.commitIndex,
 		AppliedIndex:  n.applied,
 		ElectionDue:   n.electionDue,
-		Conf:          n.conf.Clone(),
+		Conf:          n.conf.cloneInto(s.Conf),
 		SnapshotIndex: n.log.snapIndex,
 		SnapshotTerm:  n.log.snapTerm,
+		// The buffers to reuse, emptied (nil until first needed).
+		Votes:       s.Votes[:0],
+		Replicators: s.Replicators[:0],
+		BallotBox:   s.BallotBox,
+		ConfChange:  s.ConfChange,
 	}
 	if n.role == Leader {
 		s.ElectionDue = 0
@@ -147,17 +164,36 @@ func (n *Node) Status() Status {
 		s.Votes = append(s.Votes, id)
 	}
 	slices.Sort(s.Votes)
+	if len(s.Votes) == 0 {
+		s.Votes = nil
+	}
 	if n.role != Leader {
-		return s
+		s.Replicators, s.BallotBox, s.ConfChange = nil, nil, nil
+		return
 	}
 	for _, r := range n.replicators {
-		s.Replicators = append(s.Replicators, r.status())
+		var rs *ReplicatorStatus
+		if len(s.Replicators) < cap(s.Replicators) {
+			s.Replicators = s.Replicators[:len(s.Replicators)+1]
+			rs = &s.Replicators[len(s.Replicators)-1]
+		} else {
+			s.Replicators = append(s.Replicators, ReplicatorStatus{})
+			rs = &s.Replicators[len(s.Replicators)-1]
+		}
+		r.statusInto(rs)
 	}
-	s.BallotBox = n.ballots.status()
+	if len(s.Replicators) == 0 {
+		s.Replicators = nil
+	}
+	if s.BallotBox == nil {
+		s.BallotBox = &BallotBoxStatus{}
+	}
+	n.ballots.statusInto(s.BallotBox)
 	s.TermStart = n.termStart
-	cc := n.confCtx.status()
-	s.ConfChange = &cc
+	if s.ConfChange == nil {
+		s.ConfChange = &ConfChangeStatus{}
+	}
+	n.confCtx.statusInto(s.ConfChange)
 	s.Transferee, s.TransferDue = n.transferee, n.transferDue
 	s.PendingReads = len(n.reads)
-	return s
 }

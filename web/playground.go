@@ -84,6 +84,10 @@ type Playground struct {
 	// is the trace length up to which they were collected.
 	notable []sim.TraceEvent
 	seen    uint64
+
+	// status is the world's status as of the last View, kept so that the
+	// next one reuses its slices.
+	status sim.Status
 }
 
 // proposal is a command the page handed to the cluster.

@@ -351,7 +351,9 @@ type EventView struct {
 
 // View returns what the page shows of the playground now.
 func (p *Playground) View() View {
-	st := p.world.Status()
+	// One Status kept across frames: filling it again allocates nothing.
+	p.world.StatusInto(&p.status)
+	st := &p.status
 	v := View{
 		Now:          formatSeconds(st.Now) + " s",
 		Leader:       int(st.Leader),

@@ -51,13 +51,38 @@ type WireStatus struct {
 
 // Status returns a snapshot of the world.
 func (w *World) Status() Status {
-	s := Status{Now: w.now, Seed: w.opts.Seed, Leader: w.Leader(), Events: w.trace.Len(),
-		Cut: []Link{}, Wire: make([]WireStatus, 0, w.wire.len())}
+	var s Status
+	w.StatusInto(&s)
+	for i := range s.Wire {
+		s.Wire[i].Summary = w.wire.find(s.Wire[i].ID).msg.String()
+	}
+	return s
+}
+
+// StatusInto fills s with a snapshot of the world like Status, except that
+// it leaves each message's Summary empty (formatting every message in
+// flight is the dearest part), and it reuses the slices s already holds:
+// the page calls it at every frame with one Status it keeps, and then
+// allocates nothing once it has seen the world's largest state.
+func (w *World) StatusInto(s *Status) {
+	*s = Status{Now: w.now, Seed: w.opts.Seed, Leader: w.Leader(), Events: w.trace.Len(),
+		Nodes: s.Nodes[:0], Cut: s.Cut[:0], Wire: s.Wire[:0]}
 	if w.violation != nil {
 		s.Violation = w.violation.Error()
 	}
+	if s.Cut == nil {
+		s.Cut = []Link{}
+	}
+	if s.Wire == nil {
+		s.Wire = make([]WireStatus, 0, w.wire.len())
+	}
 	for _, sn := range w.nodes {
-		s.Nodes = append(s.Nodes, sn.status())
+		if len(s.Nodes) < cap(s.Nodes) {
+			s.Nodes = s.Nodes[:len(s.Nodes)+1]
+		} else {
+			s.Nodes = append(s.Nodes, NodeStatus{})
+		}
+		sn.statusInto(&s.Nodes[len(s.Nodes)-1])
 	}
 	for i, row := range w.links {
 		for j, l := range row {
@@ -68,14 +93,16 @@ func (w *World) Status() Status {
 	}
 	for wm := range w.wire.all() {
 		s.Wire = append(s.Wire, WireStatus{ID: wm.id, Held: wm.held, Type: wm.msg.Type, From: wm.msg.From, To: wm.msg.To,
-			Sent: wm.sent, Arrive: wm.arrive, Entries: len(wm.msg.Entries), Summary: wm.msg.String()})
+			Sent: wm.sent, Arrive: wm.arrive, Entries: len(wm.msg.Entries)})
 	}
-	return s
 }
 
-func (sn *simNode) status() NodeStatus {
+// statusInto fills ns, reusing the slices it holds.
+func (sn *simNode) statusInto(ns *NodeStatus) {
 	if sn.node != nil {
-		return NodeStatus{Status: sn.node.Status(), Up: true, AppliedCount: sn.appliedCount}
+		sn.node.StatusInto(&ns.Status)
+		ns.Up, ns.AppliedCount = true, sn.appliedCount
+		return
 	}
 	// Down: only the disk is observable.
 	d := &sn.disk
@@ -84,5 +111,5 @@ func (sn *simNode) status() NodeStatus {
 	if s := d.state.Snapshot; s != nil {
 		st.SnapshotIndex, st.SnapshotTerm = s.Index, s.Term
 	}
-	return NodeStatus{Status: st}
+	*ns = NodeStatus{Status: st}
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -67,5 +68,37 @@ func TestElectCommitCrash(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStatusIntoAllocatesNothing: the page fills one kept Status at every
+// frame (issue 10: a cheaper status for the frame loop). Once it has seen
+// the world's state, filling it again allocates nothing, and it says the
+// same as Status but for the messages' summaries.
+func TestStatusIntoAllocatesNothing(t *testing.T) {
+	o := DefaultOptions()
+	o.Clients, o.ClientRate = 4, 100
+	w, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(2 * time.Second)
+	var s Status
+	w.StatusInto(&s)
+	want := w.Status()
+	for i := range want.Wire {
+		if want.Wire[i].Summary == "" {
+			t.Fatalf("Status left message #%d without a summary", want.Wire[i].ID)
+		}
+		want.Wire[i].Summary = ""
+	}
+	if !reflect.DeepEqual(s, want) {
+		t.Fatalf("StatusInto and Status differ:\n%+v\n%+v", s, want)
+	}
+	if want.Leader == raft.None || len(want.Wire) == 0 {
+		t.Fatalf("the world should have a leader and messages in flight: %+v", want)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { w.StatusInto(&s) }); allocs != 0 {
+		t.Fatalf("StatusInto allocates %v times per call once warm", allocs)
 	}
 }
