@@ -159,12 +159,6 @@ func (bb *ballotBox) commitAt(first, last uint64, peer NodeID) bool {
 	return true
 }
 
-func (bb *ballotBox) status() *BallotBoxStatus {
-	s := &BallotBoxStatus{}
-	bb.statusInto(s)
-	return s
-}
-
 // statusInto fills s, reusing its Ballots (and their Granted arrays).
 func (bb *ballotBox) statusInto(s *BallotBoxStatus) {
 	ballots := s.Ballots[:0]

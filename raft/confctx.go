@@ -80,12 +80,6 @@ type ConfChangeStatus struct {
 	LastErr string `json:"last_error,omitempty"`
 }
 
-func (c *confCtx) status() ConfChangeStatus {
-	var s ConfChangeStatus
-	c.statusInto(&s)
-	return s
-}
-
 // statusInto fills s, reusing its NewPeers and Target.
 func (c *confCtx) statusInto(s *ConfChangeStatus) {
 	target := s.Target

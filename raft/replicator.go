@@ -204,12 +204,6 @@ func (r *replicator) queueResponse(p pendingResponse) {
 	r.pending = slices.Insert(r.pending, i, p)
 }
 
-func (r *replicator) status() ReplicatorStatus {
-	var s ReplicatorStatus
-	r.statusInto(&s)
-	return s
-}
-
 // statusInto fills s, reusing its Inflights and PendingResponses arrays.
 func (r *replicator) statusInto(s *ReplicatorStatus) {
 	*s = ReplicatorStatus{

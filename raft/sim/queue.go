@@ -160,12 +160,6 @@ func (w *World) nextAt() (at time.Duration, ok bool) {
 	return ev.at, ok
 }
 
-// dueBy reports whether an event is due at or before t.
-func (w *World) dueBy(t time.Duration) bool {
-	at, ok := w.nextAt()
-	return ok && at <= t
-}
-
 // push adds ev, moving it up from the bottom to its place.
 func (q *eventQueue) push(ev event) {
 	*q = append(*q, ev)

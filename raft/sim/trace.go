@@ -112,12 +112,11 @@ type lazyEvent struct {
 // maxTraceArgs is the most plain arguments an event carries.
 const maxTraceArgs = 5
 
-// traceArg is one argument of a trace event: a number, a string or bytes.
+// traceArg is one argument of a trace event: a number or a string.
 type traceArg struct {
 	kind argKind
 	n    uint64
 	s    string
-	b    []byte
 }
 
 type argKind uint8
@@ -125,7 +124,6 @@ type argKind uint8
 const (
 	argNum argKind = iota
 	argStr
-	argBytes
 )
 
 // unsigned is any integer type a trace argument can hold. Every number in
@@ -140,15 +138,9 @@ func num[T unsigned](v T) traceArg { return traceArg{kind: argNum, n: uint64(v)}
 // str is a string argument.
 func str(s string) traceArg { return traceArg{kind: argStr, s: s} }
 
-// bytesArg is a byte-slice argument; the bytes must not change afterwards.
-func bytesArg(b []byte) traceArg { return traceArg{kind: argBytes, b: b} }
-
 func (a traceArg) boxed() any {
-	switch a.kind {
-	case argStr:
+	if a.kind == argStr {
 		return a.s
-	case argBytes:
-		return a.b
 	}
 	return a.n
 }
