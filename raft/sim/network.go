@@ -57,6 +57,8 @@ type wireMsg struct {
 	held bool
 	// gone: the message has left the wire (wireTable reclaims its slot).
 	gone bool
+	// rec is the number of the message's record in the world's history.
+	rec uint64
 }
 
 func (w *World) link(from, to raft.NodeID) *link { return &w.links[from-1][to-1] }
@@ -125,10 +127,12 @@ func (w *World) send(sn *simNode, m raft.Message) {
 	}
 	if !l.up {
 		w.recordMsg(EvDrop, sn.id, "link down: %s", &m)
+		w.recordSend(&m, 0, 0, LinkDown)
 		return
 	}
 	if l.loss > 0 && w.net.Float64() < l.loss {
 		w.recordMsg(EvDrop, sn.id, "lost: %s", &m)
+		w.recordSend(&m, 0, 0, Lost)
 		return
 	}
 	w.put(m, w.latency(l, &m))
@@ -141,7 +145,8 @@ func (w *World) send(sn *simNode, m raft.Message) {
 // put places m on the wire, to arrive after latency.
 func (w *World) put(m raft.Message, latency time.Duration) *wireMsg {
 	w.nextMsg++
-	wm := w.wire.put(wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency})
+	rec := w.recordSend(&m, w.nextMsg, w.now+latency, InFlight)
+	wm := w.wire.put(wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency, rec: rec})
 	w.recordMsg(EvSend, m.From, "#%d %s", &m, num(wm.id))
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
@@ -153,10 +158,11 @@ func (w *World) deliver(id MsgID) {
 	if wm == nil || wm.held {
 		return
 	}
-	m := wm.msg
+	m, rec := wm.msg, wm.rec
 	w.wire.remove(wm)
 	to := w.nodes[m.To-1]
 	if to.node == nil {
+		w.recordEnd(rec, id, ReceiverDown)
 		w.recordMsg(EvDrop, m.To, "node down: #%d %s", &m, num(id))
 		return
 	}
@@ -166,11 +172,13 @@ func (w *World) deliver(id MsgID) {
 			// The call was answered already or timed out: the RPC layer
 			// drops the late reply.
 			w.recordMsg(EvDrop, m.To, "late reply: #%d %s", &m, num(id))
+			w.recordEnd(rec, id, LateReply)
 			return
 		}
 		c.answered = true
 	}
 	w.recordMsg(EvDeliver, m.To, "#%d %s", &m, num(id))
+	w.recordEnd(rec, id, Delivered)
 	w.stepNode(to, func(n *raft.Node) error { return n.Step(w.now, m) })
 }
 
@@ -382,6 +390,7 @@ func (w *World) Hold(id MsgID) error {
 		return fmt.Errorf("sim: no message #%d in flight", id)
 	}
 	wm.held = true
+	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "hold", Msg: id})
 	w.recordMsg(EvFault, wm.msg.From, "hold #%d %s", &wm.msg, num(id))
 	return nil
@@ -396,6 +405,7 @@ func (w *World) Release(id MsgID) error {
 	}
 	wm.held = false
 	wm.arrive = max(wm.arrive, w.now)
+	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "release", Msg: id})
 	w.recordMsg(EvFault, wm.msg.From, "release #%d %s", &wm.msg, num(id))
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(id)})
@@ -409,6 +419,7 @@ func (w *World) Drop(id MsgID) error {
 		return fmt.Errorf("sim: no message #%d in flight", id)
 	}
 	m := wm.msg
+	w.recordEnd(wm.rec, id, DroppedByHand)
 	w.wire.remove(wm)
 	w.intervene(Intervention{Kind: "drop", Msg: id})
 	w.recordMsg(EvDrop, m.From, "dropped by hand: #%d %s", &m, num(id))

@@ -62,6 +62,7 @@ func (w *World) start(sn *simNode) error {
 	}
 	sn.node = n
 	sn.store = kv.New()
+	w.hist.addRole(RoleChange{At: w.now, Node: sn.id, Up: true, Role: n.Role(), Term: n.Term()})
 	sn.snapIndex = 0
 	sn.recent = nil
 	sn.appliedCount = 0
@@ -93,6 +94,7 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 		err = f(n)
 	}()
 	if n.Role() != role || n.Term() != term {
+		w.hist.addRole(RoleChange{At: w.now, Node: sn.id, Up: true, Role: n.Role(), Term: n.Term()})
 		w.record(EvRole, sn.id, "%s term %d -> %s term %d", str(role.String()), num(term), str(n.Role().String()), num(n.Term()))
 	}
 	if n.Role() == raft.Leader || role == raft.Leader {
@@ -234,6 +236,7 @@ func (w *World) Crash(id raft.NodeID) error {
 		return fmt.Errorf("sim: node %d is already down", id)
 	}
 	lost := sn.syncing != nil
+	w.hist.addRole(RoleChange{At: w.now, Node: id, Role: sn.node.Role(), Term: sn.node.Term()})
 	sn.node, sn.store, sn.syncing = nil, nil, nil
 	sn.incarnation++
 	sn.tickAt, sn.tick = -1, timerSlot{}

@@ -37,6 +37,8 @@ type World struct {
 	workload *workload // nil without clients
 
 	trace *Trace
+	// hist is the recent message lives and role changes, for views.
+	hist history
 	// interventions made from outside, in order, for time travel.
 	interventions []Intervention
 	replaying     bool

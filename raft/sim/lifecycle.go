@@ -1,0 +1,314 @@
+package sim
+
+import (
+	"slices"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// This file keeps the recent history views draw: every message's life on
+// the wire (sent, where it went, how it ended) and every node's role
+// changes, as plain values with no formatted text. Both are part of the
+// world, so a world rebuilt by Seek has exactly the history it had then.
+
+// MsgKind says what a message is for, finer than its type: an AppendEntries
+// is an append, a heartbeat or a probe, and a response is of its request's
+// kind.
+type MsgKind uint8
+
+// The kinds of messages.
+const (
+	KindPreVote MsgKind = iota
+	KindVote
+	KindAppend
+	KindHeartbeat
+	KindProbe
+	KindSnapshot
+	KindTimeoutNow
+	KindRead
+)
+
+var msgKindNames = [...]string{
+	KindPreVote:    "pre-vote",
+	KindVote:       "vote",
+	KindAppend:     "append",
+	KindHeartbeat:  "heartbeat",
+	KindProbe:      "probe",
+	KindSnapshot:   "snapshot",
+	KindTimeoutNow: "timeout-now",
+	KindRead:       "read",
+}
+
+func (k MsgKind) String() string {
+	if int(k) < len(msgKindNames) {
+		return msgKindNames[k]
+	}
+	return "?"
+}
+
+// MarshalText makes kinds readable in JSON.
+func (k MsgKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// kindOf is the kind of a request.
+func kindOf(m *raft.Message) MsgKind {
+	switch m.Type {
+	case raft.MsgPreVote, raft.MsgPreVoteResp:
+		return KindPreVote
+	case raft.MsgVote, raft.MsgVoteResp:
+		return KindVote
+	case raft.MsgApp, raft.MsgAppResp:
+		switch {
+		case m.Heartbeat:
+			return KindHeartbeat
+		case len(m.Entries) == 0:
+			return KindProbe
+		}
+		return KindAppend
+	case raft.MsgSnap, raft.MsgSnapResp:
+		return KindSnapshot
+	case raft.MsgTimeoutNow, raft.MsgTimeoutNowResp:
+		return KindTimeoutNow
+	}
+	return KindRead
+}
+
+// Outcome is how a message's life ended, or that it has not yet.
+type Outcome uint8
+
+// The outcomes.
+const (
+	InFlight      Outcome = iota // on the wire (perhaps held)
+	Delivered                    // handed to its receiver
+	LinkDown                     // never left: the link was down
+	Lost                         // lost on the link
+	ReceiverDown                 // arrived at a crashed node
+	LateReply                    // a reply the RPC layer dropped: its call had ended
+	DroppedByHand                // dropped with Drop
+)
+
+var outcomeNames = [...]string{
+	InFlight:      "in-flight",
+	Delivered:     "delivered",
+	LinkDown:      "link-down",
+	Lost:          "lost",
+	ReceiverDown:  "receiver-down",
+	LateReply:     "late-reply",
+	DroppedByHand: "dropped",
+}
+
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "?"
+}
+
+// MarshalText makes outcomes readable in JSON.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// MsgRecord is one message's life.
+type MsgRecord struct {
+	// ID names the message on the wire; 0 for one that never got on it
+	// (LinkDown, Lost).
+	ID       MsgID        `json:"id"`
+	Type     raft.MsgType `json:"type"`
+	Kind     MsgKind      `json:"kind"`
+	From     raft.NodeID  `json:"from"`
+	To       raft.NodeID  `json:"to"`
+	Term     uint64       `json:"term"`
+	Entries  int          `json:"entries"`
+	Response bool         `json:"response"`
+	// Success: a response that accepts (vote granted, entries appended).
+	Success bool `json:"success"`
+	// Held: on the wire and held there by Hold.
+	Held bool `json:"held"`
+	// Sent is when it left; Arrive when it is (or was) due at the
+	// receiver; End when its life ended (zero while in flight).
+	Sent    time.Duration `json:"sent_ns"`
+	Arrive  time.Duration `json:"arrive_ns"`
+	End     time.Duration `json:"end_ns"`
+	Outcome Outcome       `json:"outcome"`
+}
+
+// msgKeep is how many message records a world keeps: a few seconds of a
+// busy five-node cluster, enough for a space-time diagram.
+const msgKeep = 2048
+
+// roleKeep is how many role changes a world keeps.
+const roleKeep = 256
+
+// RoleChange is a node taking a role (or going down) at a time.
+type RoleChange struct {
+	At   time.Duration `json:"at_ns"`
+	Node raft.NodeID   `json:"node"`
+	// Up is false when the node crashed; Role and Term are then its last.
+	Up   bool      `json:"up"`
+	Role raft.Role `json:"role"`
+	Term uint64    `json:"term"`
+}
+
+// history is the world's recent message lives and role changes, each in a
+// ring that overwrites its oldest entry.
+//
+// The message ring is cut into chunks shared between a world and its
+// checkpoints: a clone copies the chunk pointers only, and whichever side
+// writes into a shared chunk first copies that chunk (only the newest one
+// or two ever change, as messages end within a few round trips).
+type history struct {
+	// msgs[i/msgChunk][i%msgChunk], for i = n%msgKeep, is record number
+	// n (counted from 0); nmsgs counts the records ever made.
+	msgs  []*[msgChunk]MsgRecord
+	nmsgs uint64
+	// owned[c]: chunk c is this history's alone and may be written.
+	owned []bool
+	// roles[n%roleKeep] is role change number n; nroles counts them.
+	roles  []RoleChange
+	nroles uint64
+}
+
+// msgChunk is the number of records per chunk.
+const msgChunk = 256
+
+// clone returns a history that shares the message chunks with h: after
+// it, neither writes into them without copying first.
+func (h *history) clone() history {
+	c := *h
+	c.msgs = slices.Clone(h.msgs)
+	clear(h.owned)
+	c.owned = make([]bool, len(h.owned))
+	c.roles = slices.Clone(h.roles)
+	return c
+}
+
+// slot returns the place of record number n, copying its chunk first if it
+// is shared.
+func (h *history) slot(n uint64) *MsgRecord {
+	if h.msgs == nil {
+		h.msgs = make([]*[msgChunk]MsgRecord, msgKeep/msgChunk)
+		h.owned = make([]bool, msgKeep/msgChunk)
+	}
+	i := n % msgKeep
+	c := i / msgChunk
+	if !h.owned[c] {
+		chunk := new([msgChunk]MsgRecord)
+		if h.msgs[c] != nil {
+			*chunk = *h.msgs[c]
+		}
+		h.msgs[c], h.owned[c] = chunk, true
+	}
+	return &h.msgs[c][i%msgChunk]
+}
+
+// at returns record number n for reading; it must be in the ring.
+func (h *history) at(n uint64) *MsgRecord {
+	i := n % msgKeep
+	return &h.msgs[i/msgChunk][i%msgChunk]
+}
+
+// addMsg records a message's life starting now and returns its record
+// number, for updates.
+func (h *history) addMsg(r MsgRecord) uint64 {
+	n := h.nmsgs
+	*h.slot(n) = r
+	h.nmsgs++
+	return n
+}
+
+// find returns record number n if the ring still holds it and it is
+// message id's; else nil. The record must not be written through.
+func (h *history) find(n uint64, id MsgID) *MsgRecord {
+	if n >= h.nmsgs || h.nmsgs-n > msgKeep || h.at(n).ID != id {
+		return nil
+	}
+	return h.at(n)
+}
+
+// msg is find for writing.
+func (h *history) msg(n uint64, id MsgID) *MsgRecord {
+	if h.find(n, id) == nil {
+		return nil
+	}
+	return h.slot(n)
+}
+
+func (h *history) addRole(rc RoleChange) {
+	if h.roles == nil {
+		h.roles = make([]RoleChange, roleKeep)
+	}
+	h.roles[h.nroles%roleKeep] = rc
+	h.nroles++
+}
+
+// recordSend records message m leaving now. A message that gets on the
+// wire (id != 0) arrives at arrive; one that does not ends now with out.
+func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out Outcome) uint64 {
+	r := MsgRecord{ID: id, Type: m.Type, Kind: kindOf(m), From: m.From, To: m.To, Term: m.Term,
+		Entries: len(m.Entries), Response: !m.Type.IsRequest(), Success: m.Success,
+		Sent: w.now, Arrive: arrive, Outcome: out}
+	if r.Response && m.Type == raft.MsgAppResp {
+		// A response's kind is its request's: the call still waits for it.
+		if c := w.calls.get(m.Call); c != nil {
+			r.Kind = kindOf(&c.req)
+		}
+	}
+	if out != InFlight {
+		r.End, r.Arrive = w.now, w.now
+	}
+	return w.hist.addMsg(r)
+}
+
+// recordEnd records that the life of message id (record number n) ended
+// now with out.
+func (w *World) recordEnd(n uint64, id MsgID, out Outcome) {
+	if r := w.hist.msg(n, id); r != nil {
+		r.End, r.Outcome, r.Held = w.now, out, false
+	}
+}
+
+// recordHeld records that message wm is held (or released, to arrive at
+// its arrival time).
+func (w *World) recordHeld(wm *wireMsg) {
+	if r := w.hist.msg(wm.rec, wm.id); r != nil {
+		r.Held, r.Arrive = wm.held, wm.arrive
+	}
+}
+
+// MessageLog appends to buf the records of the messages whose life ended
+// at or after since, or goes on, oldest first, and returns it. It
+// allocates nothing when buf is large enough.
+func (w *World) MessageLog(since time.Duration, buf []MsgRecord) []MsgRecord {
+	h := &w.hist
+	first := h.nmsgs - min(h.nmsgs, msgKeep)
+	for n := first; n < h.nmsgs; n++ {
+		if r := h.at(n); r.Outcome == InFlight || r.End >= since {
+			buf = append(buf, *r)
+		}
+	}
+	return buf
+}
+
+// RoleLog appends to buf the role changes the world still keeps (the last
+// roleKeep), oldest first, and returns it.
+func (w *World) RoleLog(buf []RoleChange) []RoleChange {
+	h := &w.hist
+	for n := h.nroles - min(h.nroles, roleKeep); n < h.nroles; n++ {
+		buf = append(buf, h.roles[n%roleKeep])
+	}
+	return buf
+}
+
+// InFlight returns message id as it is on the wire, with its record.
+func (w *World) InFlight(id MsgID) (raft.Message, MsgRecord, bool) {
+	wm := w.wire.find(id)
+	if wm == nil {
+		return raft.Message{}, MsgRecord{}, false
+	}
+	rec := MsgRecord{ID: id, Type: wm.msg.Type, Kind: kindOf(&wm.msg), From: wm.msg.From, To: wm.msg.To,
+		Term: wm.msg.Term, Entries: len(wm.msg.Entries), Response: !wm.msg.Type.IsRequest(),
+		Success: wm.msg.Success, Held: wm.held, Sent: wm.sent, Arrive: wm.arrive}
+	if r := w.hist.find(wm.rec, id); r != nil {
+		rec = *r
+	}
+	return wm.msg, rec, true
+}
