@@ -7,6 +7,7 @@ import "time"
 
 func (n *Node) resetElectionTimer(now time.Duration) {
 	et := n.cfg.ElectionTimeout
+	n.electionArmed = now
 	n.electionDue = now + et + time.Duration(n.rng.Int64N(int64(et)))
 }
 

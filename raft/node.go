@@ -138,6 +138,9 @@ type Node struct {
 	votes map[NodeID]bool
 	// electionDue: a follower starts a pre-vote, a candidate retries.
 	electionDue time.Duration
+	// electionArmed is when the election timer was last reset (for views:
+	// the timer runs from electionArmed to electionDue).
+	electionArmed time.Duration
 	// promiseUntil is an election timeout after a request of a leader was
 	// last handled (the leader timestamp): no vote or pre-vote is granted
 	// before it but a transfer's (lease.go).
@@ -305,9 +308,9 @@ func (n *Node) Step(now time.Duration, m Message) error {
 			// Otherwise a candidate that cannot win (its log is behind)
 			// would keep every other node from timing out with its vote
 			// requests, and no leader would ever be elected.
-			due := n.electionDue
+			due, armed := n.electionDue, n.electionArmed
 			n.becomeFollower(now, m.Term, None)
-			n.electionDue = due
+			n.electionDue, n.electionArmed = due, armed
 		}
 	case m.Term < n.term:
 		// A stale request is refused with this node's term, which tells

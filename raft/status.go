@@ -35,6 +35,9 @@ type Status struct {
 	// ElectionDue is when this node starts an election (or pre-vote) if it
 	// hears from no leader; zero on a leader.
 	ElectionDue time.Duration `json:"election_due_ns"`
+	// ElectionArmed is when the election timer was last reset: it runs
+	// from ElectionArmed to ElectionDue. Zero on a leader.
+	ElectionArmed time.Duration `json:"election_armed_ns"`
 	// StepDownDue is when a leader next checks that it still hears a quorum.
 	StepDownDue time.Duration `json:"step_down_due_ns,omitempty"`
 
@@ -147,6 +150,7 @@ func (n *Node) StatusInto(s *Status) {
 		CommitIndex:   n.commitIndex,
 		AppliedIndex:  n.applied,
 		ElectionDue:   n.electionDue,
+		ElectionArmed: n.electionArmed,
 		Conf:          n.conf.cloneInto(s.Conf),
 		SnapshotIndex: n.log.snapIndex,
 		SnapshotTerm:  n.log.snapTerm,
@@ -157,7 +161,7 @@ func (n *Node) StatusInto(s *Status) {
 		ConfChange:  s.ConfChange,
 	}
 	if n.role == Leader {
-		s.ElectionDue = 0
+		s.ElectionDue, s.ElectionArmed = 0, 0
 		s.StepDownDue = n.stepDownDue
 	}
 	for id := range n.votes {
