@@ -93,6 +93,11 @@ func runUI() error {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	go pg.Run(ctx, env)
+	if doc, err := safejs.Global().Get("document"); err == nil {
+		if err := startClusterView(doc, pg, env); err != nil {
+			return err
+		}
+	}
 
 	root := &web.Root{Playground: pg}
 	for ok := true; ok; ok = renderer.EventWait() {

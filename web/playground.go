@@ -88,6 +88,8 @@ type Playground struct {
 	// status is the world's status as of the last View, kept so that the
 	// next one reuses its slices.
 	status sim.Status
+	// cluster is the cluster view's state between frames.
+	cluster clusterView
 }
 
 // proposal is a command the page handed to the cluster.

@@ -41,6 +41,8 @@ type View struct {
 	Cut int
 	// LeaderPanel is the leader's replication state, nil without a leader.
 	LeaderPanel *LeaderView
+	// Message is the message selected in the cluster view, nil for none.
+	Message *MessageView
 
 	// Result answers the last proposal; ResultFailed marks an error.
 	Result       string
@@ -391,6 +393,7 @@ func (p *Playground) View() View {
 	v.Links, v.Cut = linkViews(len(st.Nodes), st.Cut)
 	v.Proposals = p.proposalViews(st.Nodes)
 	v.RecentEvents = p.eventViews()
+	v.Message = p.messageView()
 	return v
 }
 

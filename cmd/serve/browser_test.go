@@ -234,3 +234,60 @@ func TestPageCrashLeaderAndPropose(t *testing.T) {
 		t.Fatalf("the page reported errors:\n%s", errs)
 	}
 }
+
+// TestPageClusterView: the cluster view is painted (the leader's green ring
+// is on the canvas), and a click on a link near its sender cuts that
+// direction and a second click heals it, as the link buttons show.
+func TestPageClusterView(t *testing.T) {
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	p.waitString("a leader", leaderExcept(""))
+	// The leader is drawn in its colour, #1b7f3b.
+	p.waitString("the leader's colour on the canvas", `(() => {
+		const c = document.querySelector("#cluster-canvas");
+		const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+		let green = 0;
+		for (let i = 0; i < d.length; i += 4) {
+			if (Math.abs(d[i] - 27) < 12 && Math.abs(d[i+1] - 127) < 12 && Math.abs(d[i+2] - 59) < 12 && d[i+3] > 200) green++;
+		}
+		return green > 50 ? String(green) : "";
+	})()`)
+	p.click("#pause")
+
+	// Nodes sit on a ring of radius 0.36 around the centre, n1 at the top,
+	// clockwise (web/scene.Layout); a quarter of the way from n1 to n2 is
+	// on n1's half of the link, so it cuts 1→2.
+	clickLink := func() {
+		t.Helper()
+		xy := p.waitString("the point on the link 1→2", `(() => {
+			const c = document.querySelector("#cluster-canvas");
+			const r = c.getBoundingClientRect();
+			const at = (i) => { const a = 2 * Math.PI * i / 5 - Math.PI / 2; return [0.5 + 0.36 * Math.cos(a), 0.5 + 0.36 * Math.sin(a)]; };
+			const [x1, y1] = at(0), [x2, y2] = at(1);
+			const x = x1 + (x2 - x1) * 0.25, y = y1 + (y2 - y1) * 0.25;
+			return (r.left + x * r.width) + "," + (r.top + y * r.height);
+		})()`)
+		var x, y float64
+		if _, err := fmt.Sscanf(xy, "%g,%g", &x, &y); err != nil {
+			p.fatal("point %q: %v", xy, err)
+		}
+		if err := chromedp.Do(p.ctx, chromedp.MouseClickXY(x, y)); err != nil {
+			p.fatal("clicking the link: %v", err)
+		}
+	}
+	pressed := `document.querySelector('button.link[data-from="1"][data-to="2"]').getAttribute("aria-pressed")`
+	clickLink()
+	p.waitString("link 1→2 shown cut", `(`+pressed+` === "true") ? "cut" : ""`)
+	if other, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector('button.link[data-from="2"][data-to="1"]').getAttribute("aria-pressed")`)); other != "false" {
+		p.fatal("clicking n1's half of the link cut 2→1 too (aria-pressed %q)", other)
+	}
+	clickLink()
+	p.waitString("link 1→2 healed", `(`+pressed+` === "false") ? "healed" : ""`)
+	if errs := console.String(); errs != "" {
+		t.Fatalf("the page reported errors:\n%s", errs)
+	}
+}

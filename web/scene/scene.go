@@ -259,4 +259,27 @@ func (s *Scene) NodeAt(p Point) (raft.NodeID, bool) {
 	return raft.None, false
 }
 
+// LinkAt returns the directed link whose line passes within r of p: a
+// point in the half of the line nearer node A picks the direction A → B
+// (the page draws a cut direction's mark on the sender's half). Points on
+// the nodes themselves pick nothing.
+func (s *Scene) LinkAt(p Point, r float64) (from, to raft.NodeID, ok bool) {
+	if _, on := s.NodeAt(p); on {
+		return raft.None, raft.None, false
+	}
+	best := r * r
+	for _, l := range s.Links {
+		a, b := s.Nodes[l.From-1].At, s.Nodes[l.To-1].At
+		dx, dy := b.X-a.X, b.Y-a.Y
+		t := ((p.X-a.X)*dx + (p.Y-a.Y)*dy) / (dx*dx + dy*dy)
+		if t < 0 || t >= 0.5 {
+			continue // the other direction's half, or beyond the sender
+		}
+		if d := dist2(p, Point{a.X + t*dx, a.Y + t*dy}); d <= best {
+			best, from, to, ok = d, l.From, l.To, true
+		}
+	}
+	return from, to, ok
+}
+
 func dist2(a, b Point) float64 { return (a.X-b.X)*(a.X-b.X) + (a.Y-b.Y)*(a.Y-b.Y) }

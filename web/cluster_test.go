@@ -1,0 +1,90 @@
+package web
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft/sim"
+)
+
+// TestClusterClickSelectsAndActsOnAMessage: a click on a message in the
+// cluster view selects it; the view then lists its fields, and the panel's
+// actions hold, release and drop it in the world.
+func TestClusterClickSelectsAndActsOnAMessage(t *testing.T) {
+	p := newPlayground(t)
+	p.Advance(MaxTickWall)
+	p.Advance(MaxTickWall)
+	s := p.cluster.builder.Build(p.world)
+	var target *sim.MsgID
+	for i := range s.Messages {
+		if m := &s.Messages[i]; m.Outcome == sim.InFlight {
+			target = &m.ID
+			p.ClickCluster(m.At.X, m.At.Y, 0.001)
+			break
+		}
+	}
+	if target == nil {
+		t.Fatal("no message in flight to click")
+	}
+	v := p.View()
+	if v.Message == nil || v.Message.ID != *target || v.Message.Gone || len(v.Message.Fields) < 4 {
+		t.Fatalf("after clicking message #%d the view shows %+v", *target, v.Message)
+	}
+	if !strings.Contains(v.Message.Title, "#") || v.Message.Fields[0].Name != "kind" {
+		t.Errorf("message view: %+v", v.Message)
+	}
+
+	p.HoldMessage()
+	if _, rec, ok := p.world.InFlight(*target); !ok || !rec.Held || !p.View().Message.Held {
+		t.Fatalf("hold: in flight %v, record %+v", ok, rec)
+	}
+	p.Advance(MaxTickWall)
+	if _, _, ok := p.world.InFlight(*target); !ok {
+		t.Fatal("a held message left the wire")
+	}
+	p.ReleaseMessage()
+	if _, rec, _ := p.world.InFlight(*target); rec.Held {
+		t.Fatal("release left the message held")
+	}
+	p.DropMessage()
+	if _, _, ok := p.world.InFlight(*target); ok {
+		t.Fatal("drop left the message on the wire")
+	}
+	if v := p.View(); v.Message == nil || !v.Message.Gone {
+		t.Fatalf("after the drop the view shows %+v", v.Message)
+	}
+	p.SelectMessage(0)
+	if p.View().Message != nil {
+		t.Fatal("the selection was not cleared")
+	}
+	p.DropMessage()
+	if !strings.Contains(p.View().Notice, "no message is selected") {
+		t.Errorf("an action without a selection: notice %q", p.View().Notice)
+	}
+}
+
+// TestClusterClickOnALinkCutsIt: a click on the sender's half of a link
+// cuts that direction only; a second one heals it; a click on empty space
+// clears the selection.
+func TestClusterClickOnALinkCutsIt(t *testing.T) {
+	p := newPlayground(t)
+	p.Advance(100 * time.Millisecond)
+	s := p.cluster.builder.Build(p.world)
+	a, b := s.Nodes[0].At, s.Nodes[1].At
+	x, y := a.X+(b.X-a.X)*0.25, a.Y+(b.Y-a.Y)*0.25
+	p.ClickCluster(x, y, 0.01)
+	cut := p.world.Status().Cut
+	if len(cut) != 1 || cut[0] != (sim.Link{From: 1, To: 2}) {
+		t.Fatalf("after one click the cut links are %+v", cut)
+	}
+	p.ClickCluster(x, y, 0.01)
+	if cut := p.world.Status().Cut; len(cut) != 0 {
+		t.Fatalf("after a second click the cut links are %+v", cut)
+	}
+	p.SelectMessage(7)
+	p.ClickCluster(0.5, 0.5, 0.001)
+	if p.cluster.selected != 0 {
+		t.Error("a click on empty space kept the selection")
+	}
+}
