@@ -83,22 +83,29 @@ func (r *reader) uvarint(what string) uint64 {
 
 // str reads a uvarint length then that many bytes, copied (the result
 // does not alias the input). A length above limit fails with tooLong.
-func (r *reader) str(what string, limit int, tooLong error) string {
-	n := r.uvarint(what + " length")
+// what names the field and whatLength its length in errors (two constant
+// strings, so that decoding formats nothing unless it fails).
+func (r *reader) str(what, whatLength string, limit int, tooLong error) string {
+	return string(r.bytes(what, whatLength, limit, tooLong))
+}
+
+// bytes is str without the copy: the result aliases the input.
+func (r *reader) bytes(what, whatLength string, limit int, tooLong error) []byte {
+	n := r.uvarint(whatLength)
 	if r.err != nil {
-		return ""
+		return nil
 	}
 	if n > uint64(limit) {
 		r.fail(fmt.Errorf("%w: %s of %d bytes (max %d)", tooLong, what, n, limit))
-		return ""
+		return nil
 	}
 	if n > uint64(len(r.b)) {
 		r.fail(fmt.Errorf("%w %s: need %d bytes, have %d", ErrTruncated, what, n, len(r.b)))
-		return ""
+		return nil
 	}
-	s := string(r.b[:n])
+	b := r.b[:n:n]
 	r.b = r.b[n:]
-	return s
+	return b
 }
 
 // finish fails unless the whole input was consumed, and returns err.

@@ -91,21 +91,38 @@ func DecodeCommand(b []byte) (Command, error) {
 
 // decodeCommand is DecodeCommand without the error prefix.
 func decodeCommand(b []byte) (Command, error) {
+	v, err := decodeCommandView(b)
+	if err != nil {
+		return Command{}, err
+	}
+	return Command{ClientID: v.ClientID, Seq: v.Seq, Op: v.Op, Key: string(v.Key), Value: string(v.Value)}, nil
+}
+
+// commandView is a decoded command whose key and value alias the encoded
+// bytes: what Apply reads, so that applying copies only what it keeps.
+type commandView struct {
+	ClientID, Seq uint64
+	Op            Op
+	Key, Value    []byte
+}
+
+// decodeCommandView decodes b without copying its key and value.
+func decodeCommandView(b []byte) (commandView, error) {
 	r := reader{b: b}
 	if v := r.u8("version"); r.err == nil && v != commandVersion {
-		return Command{}, fmt.Errorf("%w %d (want %d)", ErrBadVersion, v, commandVersion)
+		return commandView{}, fmt.Errorf("%w %d (want %d)", ErrBadVersion, v, commandVersion)
 	}
-	var c Command
+	var c commandView
 	c.Op = Op(r.u8("op"))
 	if r.err == nil && !c.Op.Valid() {
-		return Command{}, fmt.Errorf("%w %d", ErrUnknownOp, uint8(c.Op))
+		return commandView{}, fmt.Errorf("%w %d", ErrUnknownOp, uint8(c.Op))
 	}
 	c.ClientID = r.uvarint("client id")
 	c.Seq = r.uvarint("seq")
-	c.Key = r.str("key", MaxKeyLen, ErrKeyTooLong)
-	c.Value = r.str("value", MaxValueLen, ErrValueTooLong)
+	c.Key = r.bytes("key", "key length", MaxKeyLen, ErrKeyTooLong)
+	c.Value = r.bytes("value", "value length", MaxValueLen, ErrValueTooLong)
 	if err := r.finish(); err != nil {
-		return Command{}, err
+		return commandView{}, err
 	}
 	return c, nil
 }

@@ -371,3 +371,54 @@ func BenchmarkApply(b *testing.B) {
 		}
 	})
 }
+
+// TestApplyCopiesOnlyWhatItKeeps: applying a get allocates nothing, and a
+// put to a key that exists only the new value; the command's bytes are
+// never aliased by the store (changing them afterwards changes nothing).
+func TestApplyCopiesOnlyWhatItKeeps(t *testing.T) {
+	s := kv.New()
+	put := kv.Command{ClientID: 1, Seq: 1, Op: kv.OpPut, Key: "k", Value: "v1"}.Encode()
+	if _, err := s.Apply(1, put); err != nil {
+		t.Fatal(err)
+	}
+	index := uint64(1)
+	seq := uint64(1)
+	get := func() []byte {
+		seq++
+		return kv.Command{ClientID: 1, Seq: seq, Op: kv.OpGet, Key: "k"}.Encode()
+	}
+	gets := make([][]byte, 200)
+	puts := make([][]byte, 200)
+	for i := range gets {
+		gets[i] = get()
+	}
+	for i := range puts {
+		seq++
+		puts[i] = kv.Command{ClientID: 1, Seq: seq, Op: kv.OpPut, Key: "k", Value: "v2"}.Encode()
+	}
+	i := 0
+	if a := testing.AllocsPerRun(100, func() {
+		index++
+		if _, err := s.Apply(index, gets[i]); err != nil {
+			t.Fatal(err)
+		}
+		i++
+	}); a != 0 {
+		t.Errorf("a get allocates %v times", a)
+	}
+	i = 0
+	if a := testing.AllocsPerRun(100, func() {
+		index++
+		if _, err := s.Apply(index, puts[i]); err != nil {
+			t.Fatal(err)
+		}
+		i++
+	}); a != 1 {
+		t.Errorf("a put to an existing key allocates %v times, want 1 (the value)", a)
+	}
+	last := puts[i-1]
+	copy(last[len(last)-2:], "XX") // the encoded value's bytes
+	if v, _ := s.Get("k"); v != "v2" {
+		t.Errorf("the store aliases the command's bytes: %q", v)
+	}
+}

@@ -28,7 +28,7 @@ const resultFound = 1
 func (s *Store) Snapshot() []byte {
 	size := 1 + 3*binary.MaxVarintLen64
 	for k, v := range s.data {
-		size += 2*binary.MaxVarintLen64 + len(k) + len(v)
+		size += 2*binary.MaxVarintLen64 + len(k) + len(*v)
 	}
 	for _, sess := range s.sessions {
 		size += 5*binary.MaxVarintLen64 + 1 + len(sess.result.Value)
@@ -39,7 +39,7 @@ func (s *Store) Snapshot() []byte {
 	b = binary.AppendUvarint(b, uint64(len(s.data)))
 	for _, k := range s.Keys() {
 		b = appendString(b, k)
-		b = appendString(b, s.data[k])
+		b = appendString(b, *s.data[k])
 	}
 	b = binary.AppendUvarint(b, uint64(len(s.sessions)))
 	for _, id := range slices.Sorted(maps.Keys(s.sessions)) {
@@ -87,18 +87,18 @@ func decodeSnapshot(b []byte) (*Store, error) {
 	// Every key takes at least 2 bytes, so a count above that is
 	// truncated; never preallocate for it.
 	nkeys := r.uvarint("key count")
-	s.data = make(map[string]string, min(nkeys, uint64(len(r.b)/2)))
+	s.data = make(map[string]*string, min(nkeys, uint64(len(r.b)/2)))
 	var prev string
 	for i := uint64(0); i < nkeys && r.err == nil; i++ {
-		k := r.str("key", MaxKeyLen, ErrKeyTooLong)
-		v := r.str("value", MaxValueLen, ErrValueTooLong)
+		k := r.str("key", "key length", MaxKeyLen, ErrKeyTooLong)
+		v := r.str("value", "value length", MaxValueLen, ErrValueTooLong)
 		if r.err == nil && i > 0 && k <= prev {
 			r.fail(fmt.Errorf("%w: %q not after %q", ErrMalformed, k, prev))
 		}
 		if r.err != nil {
 			r.err = fmt.Errorf("key %d: %w", i, r.err)
 		}
-		s.data[k], prev = v, k
+		s.data[k], prev = &v, k
 	}
 
 	nsessions := r.uvarint("session count")
@@ -111,7 +111,7 @@ func decodeSnapshot(b []byte) (*Store, error) {
 		sess.result.Index = r.uvarint("result index")
 		flags := r.u8("flags")
 		sess.result.Found = flags&resultFound != 0
-		sess.result.Value = r.str("result value", MaxValueLen, ErrValueTooLong)
+		sess.result.Value = r.str("result value", "result value length", MaxValueLen, ErrValueTooLong)
 		switch {
 		case r.err != nil:
 		case id == 0:
@@ -146,6 +146,6 @@ func (s *Store) Digest() uint64 {
 // sessions), that is whether their snapshots are identical.
 func (s *Store) Equal(o *Store) bool {
 	return s.applied == o.applied &&
-		maps.Equal(s.data, o.data) &&
+		maps.EqualFunc(s.data, o.data, func(a, b *string) bool { return *a == *b }) &&
 		maps.Equal(s.sessions, o.sessions)
 }

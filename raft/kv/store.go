@@ -48,9 +48,13 @@ type Store struct {
 	// applied is the index of the last entry applied, 0 before any.
 	// It only grows, except by Restore.
 	applied uint64
-	// data holds the keys and values. Invariants: len(key) <= MaxKeyLen
-	// and len(value) <= MaxValueLen. May be nil when empty.
-	data map[string]string
+	// data holds the keys and their values. A value is kept behind a
+	// pointer so that changing a key's value writes through it instead of
+	// storing the key again (which would copy the key every time).
+	// Invariants: len(key) <= MaxKeyLen, len(*value) <= MaxValueLen, no
+	// nil value, no value shared with another store. May be nil when
+	// empty.
+	data map[string]*string
 	// sessions maps a ClientID to its last applied command. Invariant: no
 	// entry for ClientID 0. May be nil when empty. Sessions are never
 	// expired: one per client id ever seen.
@@ -59,7 +63,7 @@ type Store struct {
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{data: map[string]string{}, sessions: map[uint64]session{}}
+	return &Store{data: map[string]*string{}, sessions: map[uint64]session{}}
 }
 
 // AppliedIndex is the index of the last entry applied (by Apply, ApplyNoop
@@ -86,7 +90,7 @@ func (s *Store) Apply(index uint64, data []byte) (Result, error) {
 		return Result{}, fmt.Errorf("kv: apply entry %d: %w %d", index, ErrIndexNotAfter, s.applied)
 	}
 	s.applied = index
-	c, err := decodeCommand(data)
+	c, err := decodeCommandView(data)
 	if err != nil {
 		return Result{Index: index}, fmt.Errorf("kv: apply entry %d: undecodable command: %w", index, err)
 	}
@@ -97,8 +101,10 @@ func (s *Store) Apply(index uint64, data []byte) (Result, error) {
 	return r, nil
 }
 
-// apply runs a decoded command through its session and applies it.
-func (s *Store) apply(index uint64, c Command) (Result, error) {
+// apply runs a decoded command through its session and applies it. It
+// copies the command's value only to keep it, and its key only when the
+// key is new.
+func (s *Store) apply(index uint64, c commandView) (Result, error) {
 	if c.ClientID != 0 {
 		if sess, ok := s.sessions[c.ClientID]; ok && c.Seq <= sess.seq {
 			if c.Seq < sess.seq {
@@ -109,25 +115,34 @@ func (s *Store) apply(index uint64, c Command) (Result, error) {
 			return r, nil
 		}
 	}
-	old, found := s.data[c.Key]
+	slot, found := s.data[string(c.Key)]
+	var old string
+	if found {
+		old = *slot
+	}
 	r := Result{Index: index, Found: found}
 	switch c.Op {
 	case OpGet:
 		r.Value = old
 	case OpPut:
-		r.Value = c.Value
+		r.Value = string(c.Value)
 	case OpAppend:
 		if len(old)+len(c.Value) > MaxValueLen {
 			return Result{}, fmt.Errorf("%w: append of %d bytes to %d (max %d)",
 				ErrValueTooLong, len(c.Value), len(old), MaxValueLen)
 		}
-		r.Value = old + c.Value
+		r.Value = old + string(c.Value)
 	}
-	if c.Op != OpGet {
+	switch {
+	case c.Op == OpGet:
+	case found:
+		*slot = r.Value
+	default:
 		if s.data == nil {
-			s.data = map[string]string{}
+			s.data = map[string]*string{}
 		}
-		s.data[c.Key] = r.Value
+		v := r.Value
+		s.data[string(c.Key)] = &v
 	}
 	if c.ClientID != 0 {
 		if s.sessions == nil {
@@ -151,8 +166,10 @@ func (s *Store) ApplyNoop(index uint64) {
 // that bypasses the log and sessions: linearizable only once AppliedIndex
 // has reached a ReadIndex confirmed by a quorum.
 func (s *Store) Get(key string) (string, bool) {
-	v, ok := s.data[key]
-	return v, ok
+	if v, ok := s.data[key]; ok {
+		return *v, true
+	}
+	return "", false
 }
 
 // Len is the number of keys.
@@ -170,5 +187,10 @@ func (s *Store) Keys() []string {
 
 // Clone returns an independent copy of the store.
 func (s *Store) Clone() *Store {
-	return &Store{applied: s.applied, data: maps.Clone(s.data), sessions: maps.Clone(s.sessions)}
+	data := make(map[string]*string, len(s.data))
+	for k, v := range s.data {
+		c := *v
+		data[k] = &c
+	}
+	return &Store{applied: s.applied, data: data, sessions: maps.Clone(s.sessions)}
 }
