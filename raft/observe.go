@@ -5,7 +5,8 @@ package raft
 // building a whole Status.
 func (n *Node) ReplicatorStates(buf []PeerState) []PeerState {
 	for _, r := range n.replicators {
-		buf = append(buf, PeerState{Peer: r.peer, State: r.state, Blocked: r.blockedUntil != 0})
+		buf = append(buf, PeerState{Peer: r.peer, State: r.state, Blocked: r.blockedUntil != 0,
+			Version: r.version, Repairs: r.repairs, LastRepair: r.lastRepair})
 	}
 	return buf
 }
@@ -18,4 +19,9 @@ type PeerState struct {
 	State ReplicatorState
 	// Blocked: the replicator waits after an RPC error.
 	Blocked bool
+	// Version is bumped by every reset of the pipeline.
+	Version uint64
+	// Repairs counts nextIndex repairs; LastRepair is the latest.
+	Repairs    uint64
+	LastRepair Repair
 }

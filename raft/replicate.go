@@ -187,16 +187,25 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 			return false
 		}
 		r.resetInflights()
+		rep := Repair{At: now, From: r.nextIndex, FollowerLast: m.LastLogIndex}
 		switch {
 		case m.LastLogIndex+1 < r.nextIndex:
 			// The follower is behind.
 			r.nextIndex = m.LastLogIndex + 1
+			rep.Reason = RepairFollowerBehind
 		case n.cfg.BacktrackByTerm && m.RejectHint > 0:
 			// Skip the follower's whole conflicting term at once.
 			r.nextIndex = n.backtrackByTerm(m.LogTerm, m.RejectHint, r.nextIndex)
+			rep.Reason, rep.ConflictTerm = RepairConflictTerm, m.LogTerm
 		case r.nextIndex > 1:
 			// The follower holds a stale tail: step back one entry.
 			r.nextIndex--
+			rep.Reason = RepairStepBack
+		}
+		if rep.Reason != 0 {
+			rep.To = r.nextIndex
+			r.repairs++
+			r.lastRepair = rep
 		}
 		r.matchIndex = min(r.matchIndex, r.nextIndex-1)
 		r.state = StateProbe

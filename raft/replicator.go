@@ -126,7 +126,59 @@ type replicator struct {
 	// timeoutNowIndex: when non-zero, a leadership transfer waits for this
 	// peer to reach it, then sends TimeoutNow.
 	timeoutNowIndex uint64
+	// repairs counts the times a rejection moved nextIndex back, and
+	// lastRepair is the latest (for views and traces).
+	repairs    uint64
+	lastRepair Repair
 }
+
+// Repair is one move of a replicator's nextIndex back after its follower
+// rejected an append (seed §5, nextIndex repair).
+type Repair struct {
+	// At is when the rejection was handled.
+	At time.Duration `json:"at_ns"`
+	// From and To are nextIndex before and after.
+	From uint64 `json:"from"`
+	To   uint64 `json:"to"`
+	// Reason says how To was chosen.
+	Reason RepairReason `json:"reason"`
+	// FollowerLast is the follower's last index, as it answered.
+	FollowerLast uint64 `json:"follower_last"`
+	// ConflictTerm is, for RepairConflictTerm, the follower's term at the
+	// rejected index.
+	ConflictTerm uint64 `json:"conflict_term,omitempty"`
+}
+
+// RepairReason says how a repair chose the new nextIndex.
+type RepairReason uint8
+
+// The reasons.
+const (
+	// RepairFollowerBehind: the follower's log ends before nextIndex; the
+	// next probe starts after its last entry.
+	RepairFollowerBehind RepairReason = iota + 1
+	// RepairConflictTerm: the follower named its conflicting term; the
+	// probe skips that whole term (Config.BacktrackByTerm).
+	RepairConflictTerm
+	// RepairStepBack: the follower holds a different entry at the previous
+	// index; the probe steps back one entry.
+	RepairStepBack
+)
+
+func (r RepairReason) String() string {
+	switch r {
+	case RepairFollowerBehind:
+		return "follower behind"
+	case RepairConflictTerm:
+		return "conflicting term"
+	case RepairStepBack:
+		return "step back"
+	}
+	return "none"
+}
+
+// MarshalText makes reasons readable in JSON.
+func (r RepairReason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
 func newReplicator(peer NodeID, nextIndex, version uint64) *replicator {
 	return &replicator{peer: peer, state: StateProbe, nextIndex: nextIndex, seq: 1, requiredNextSeq: 1, version: version, lastRPCSend: never}
@@ -220,6 +272,9 @@ func (r *replicator) statusInto(s *ReplicatorStatus) {
 		HeartbeatDue:      r.heartbeatDue,
 		LastContactSent:   max(r.lastRPCSend, 0), // 0 until the peer answers
 		TimeoutNowIndex:   r.timeoutNowIndex,
+		HasSucceeded:      r.hasSucceeded,
+		Repairs:           r.repairs,
+		LastRepair:        r.lastRepair,
 		PendingResponses:  s.PendingResponses[:0],
 	}
 	if s.Inflights == nil {

@@ -105,6 +105,13 @@ type ReplicatorStatus struct {
 	// TimeoutNowIndex, when non-zero, is the index a leadership transfer
 	// waits for this peer to reach before it sends TimeoutNow.
 	TimeoutNowIndex uint64 `json:"timeout_now_index"`
+	// HasSucceeded: the peer has accepted a request of this replicator
+	// (SOFAJRaft's hasSucceeded); until then it is not caught up.
+	HasSucceeded bool `json:"has_succeeded"`
+	// Repairs counts the times a rejection moved NextIndex back, and
+	// LastRepair is the latest (zero before any).
+	Repairs    uint64 `json:"repairs"`
+	LastRepair Repair `json:"last_repair"`
 }
 
 // BallotBoxStatus is the observable state of the ballot box.

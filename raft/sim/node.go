@@ -111,12 +111,23 @@ func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 	after := n.ReplicatorStates(w.peerStatesAfter[:0])
 	for _, a := range after {
 		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
-		switch {
-		case i < 0:
+		if i < 0 {
 			w.record(EvReplicator, id, "replicator %d->%d started in %s", num(id), num(a.Peer), str(a.State.String()))
-		case before[i].State != a.State:
-			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", num(id), num(a.Peer), str(before[i].State.String()), str(a.State.String()))
-		case before[i].Blocked != a.Blocked && a.Blocked:
+			continue
+		}
+		b := &before[i]
+		if b.State != a.State {
+			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", num(id), num(a.Peer), str(b.State.String()), str(a.State.String()))
+		}
+		if b.Version != a.Version {
+			w.record(EvReplicator, id, "replicator %d->%d reset: version %d -> %d, requests in flight forgotten", num(id), num(a.Peer), num(b.Version), num(a.Version))
+		}
+		if b.Repairs != a.Repairs {
+			r := &a.LastRepair
+			w.record(EvReplicator, id, "replicator %d->%d nextIndex %d -> %d: %s (the follower's last index is %d)",
+				num(id), num(a.Peer), num(r.From), num(r.To), str(r.Reason.String()), num(r.FollowerLast))
+		}
+		if b.Blocked != a.Blocked && a.Blocked {
 			w.record(EvReplicator, id, "replicator %d->%d blocked after an RPC error", num(id), num(a.Peer))
 		}
 	}

@@ -110,7 +110,7 @@ type lazyEvent struct {
 }
 
 // maxTraceArgs is the most plain arguments an event carries.
-const maxTraceArgs = 5
+const maxTraceArgs = 6
 
 // traceArg is one argument of a trace event: a number or a string.
 type traceArg struct {
