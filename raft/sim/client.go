@@ -63,6 +63,9 @@ type client struct {
 	// readFloor is the highest index any node knew committed when readID
 	// was issued (the read-index check).
 	readFloor uint64
+	// byHand marks a client made for one call by hand (World.Put, Append,
+	// Get): it makes no further calls of its own.
+	byHand bool
 }
 
 func newWorkload(w *World) *workload {
@@ -79,6 +82,9 @@ func newWorkload(w *World) *workload {
 func (wl *workload) think(i int) {
 	c := wl.clients[i]
 	c.gen++
+	if c.byHand {
+		return
+	}
 	perClient := wl.w.opts.ClientRate / float64(len(wl.clients))
 	d := time.Duration(wl.w.clients.ExpFloat64() / perClient * float64(time.Second))
 	wl.w.schedule(event{at: wl.w.now + d, kind: evClient, client: i, gen: c.gen})

@@ -24,6 +24,8 @@ type Intervention struct {
 	Delay  time.Duration   `json:"delay_ns,omitempty"`
 	Msg    MsgID           `json:"msg,omitempty"`
 	Data   string          `json:"data,omitempty"`
+	// Key of a client call made by hand (put, append, get; Data is the value).
+	Key string `json:"key,omitempty"`
 	// Voters and Learners of a membership change.
 	Voters   []raft.NodeID `json:"voters,omitempty"`
 	Learners []raft.NodeID `json:"learners,omitempty"`
@@ -80,6 +82,17 @@ func (iv *Intervention) apply(w *World) error {
 	case "note":
 		w.Note(iv.Node, iv.Data)
 		return nil
+	case "put":
+		_, err := w.Put(iv.Node, iv.Key, iv.Data)
+		return err
+	case "append":
+		_, err := w.Append(iv.Node, iv.Key, iv.Data)
+		return err
+	case "get":
+		_, err := w.Get(iv.Node, iv.Key)
+		return err
+	case "snapshot":
+		return w.Snapshot(iv.Node)
 	}
 	return fmt.Errorf("sim: unknown intervention %q", iv.Kind)
 }

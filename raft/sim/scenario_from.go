@@ -1,0 +1,82 @@
+package sim
+
+import (
+	"slices"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// FromInterventions writes a run as a scenario: the settings that make
+// opts, then every intervention at its virtual time, then a last step that
+// runs to end (if end is later). Running the scenario replays the run:
+// the same seed and interventions give the same world. Messages are named
+// by number (msg 12), client calls are unnamed, and there are no
+// expectations.
+func FromInterventions(opts Options, ivs []Intervention, end time.Duration) *Scenario {
+	sc := &Scenario{Settings: settingsFor(opts), Steps: []Step{}}
+	var last time.Duration
+	for _, iv := range ivs {
+		if a := actionOf(iv); a != nil {
+			sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: iv.At}, Action: a})
+			last = iv.At
+		}
+	}
+	if end > last || (end > 0 && len(sc.Steps) == 0) {
+		sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: end}})
+	}
+	return sc
+}
+
+// actionOf is the scenario action that makes iv (nil for a kind this
+// version does not know).
+func actionOf(iv Intervention) *Action {
+	one := []raft.NodeID{iv.Node}
+	a := &Action{Verb: iv.Kind}
+	switch iv.Kind {
+	case "crash", "restart", "isolate", "snapshot":
+		a.Nodes = one
+	case "link":
+		a.Link = &LinkRef{From: iv.From, To: iv.To}
+		c := iv.Link.clone()
+		a.Config = &c
+		if *a.Config == (LinkConfig{}) {
+			return nil // changes nothing, and "link" needs a property
+		}
+	case "partition":
+		for _, g := range iv.Groups {
+			if len(g) > 0 {
+				a.Groups = append(a.Groups, slices.Clone(g))
+			}
+		}
+		if len(a.Groups) == 0 {
+			a.Groups = [][]raft.NodeID{} // isolate everyone: no group at all
+		}
+	case "heal-all":
+	case "response-delay":
+		a.Nodes, a.Delay = one, iv.Delay
+	case "hold", "release", "drop", "duplicate":
+		a.Msg = &MsgSelector{ID: iv.Msg}
+	case "propose", "put", "append", "get":
+		a.Key, a.Value = iv.Key, iv.Data
+		if iv.Node != raft.None {
+			a.Nodes = one
+		}
+	case "transfer":
+		if iv.Node != raft.None {
+			a.Nodes = one
+		}
+	case "change-peers":
+		a.Nodes, a.Learners = slices.Clone(iv.Voters), slices.Clone(iv.Learners)
+	case "note":
+		a.Text = iv.Data
+		if iv.Node == raft.None {
+			a.Verb = "say"
+		} else {
+			a.Nodes = one
+		}
+	default:
+		return nil
+	}
+	return a
+}
