@@ -1,11 +1,17 @@
 package sim
 
 import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/anishathalye/porcupine"
 	"github.com/raftplayground/raftplayground/raft"
 )
 
 // This file lets a scenario, the page and the JavaScript API look inside a
-// node: its log and its key-value store.
+// node: its log and its key-value store, and porcupine's view of the
+// client history.
 
 // LogEntry is one entry of a node's log as the page shows it.
 type LogEntry struct {
@@ -52,4 +58,19 @@ func (w *World) KV(id raft.NodeID) (map[string]string, error) {
 		out[k], _ = sn.store.Get(k)
 	}
 	return out, nil
+}
+
+// VisualizeHistory writes porcupine's HTML view of the client history to
+// out: every call on a timeline per client and, when the history is
+// linearizable, the order that explains it. It reports the check's result
+// as CheckLinearizability does.
+func (w *World) VisualizeHistory(out io.Writer, timeout time.Duration) (linearizable error, err error) {
+	res, info := porcupine.CheckOperationsVerbose(KVModel, w.porcupineOps(), timeout)
+	switch res {
+	case porcupine.Unknown:
+		linearizable = fmt.Errorf("linearizability: the check of seed %d timed out after %v", w.opts.Seed, timeout)
+	case porcupine.Illegal:
+		linearizable = &LinearizabilityError{Seed: w.opts.Seed, info: info}
+	}
+	return linearizable, porcupine.Visualize(KVModel, info, out)
 }

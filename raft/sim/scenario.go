@@ -151,7 +151,7 @@ func (m MsgSelector) String() string {
 type Predicate struct {
 	// Not negates the predicate ("not ...").
 	Not bool `json:"not,omitempty"`
-	// Subject is "leader", "node", "log", "kv", "replicator", "committed",
+	// Subject is "leader", "node", "log", "conf", "kv", "replicator", "committed",
 	// "call", "message", "violation" or "linearizable".
 	Subject string `json:"subject"`
 	// Node is the node of node, log and kv, and the leader of replicator.
@@ -160,7 +160,8 @@ type Predicate struct {
 	Peer raft.NodeID `json:"peer,omitempty"`
 	// Nodes are the nodes of committed (nil: every node).
 	Nodes []raft.NodeID `json:"nodes,omitempty"`
-	// Field is the node's or replicator's field, or the kv key.
+	// Field is the node's or replicator's field, the kv key, or voters or
+	// learners of conf.
 	Field string `json:"field,omitempty"`
 	// Op compares: "is", "is not", ">=", "<=", ">" or "<"; for a call,
 	// "returned" or "pending".
@@ -304,6 +305,11 @@ func (p *Predicate) body() string {
 			return fmtNode(p.Node) + " log terms are none"
 		}
 		return fmt.Sprintf("%s log terms are %s", fmtNode(p.Node), p.Value)
+	case "conf":
+		if p.Value == "" {
+			return fmt.Sprintf("%s %s are none", fmtNode(p.Node), p.Field)
+		}
+		return fmt.Sprintf("%s %s are %s", fmtNode(p.Node), p.Field, p.Value)
 	case "kv":
 		return fmt.Sprintf("%s kv %s %s %s", fmtNode(p.Node), quoteWord(p.Field), p.Op, quoteWord(p.Value))
 	case "replicator":

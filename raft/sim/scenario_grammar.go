@@ -88,7 +88,7 @@ func (p *parser) parseAction() (*Action, error) {
 		a.Nodes = []raft.NodeID{id}
 		a.Delay, err = p.duration("the most extra delay, like 200ms")
 		if err == nil && a.Delay > maxDelay {
-			err = p.errAt(p.col(p.pos), "the response delay must be at most 1m0s")
+			err = p.errAt(p.pos, "the response delay must be at most 1m0s")
 		}
 		return a, err
 	case "hold", "release", "drop", "duplicate":
@@ -120,7 +120,7 @@ func (p *parser) parseAction() (*Action, error) {
 		}
 		for _, id := range a.Learners {
 			if slices.Contains(a.Nodes, id) {
-				return nil, p.errAt(p.col(p.pos), "%s cannot be both a voter and a learner", fmtNode(id))
+				return nil, p.errAt(p.pos, "%s cannot be both a voter and a learner", fmtNode(id))
 			}
 		}
 		return a, nil
@@ -157,7 +157,7 @@ func (p *parser) parsePartition(a *Action) error {
 		}
 		for _, id := range g {
 			if seen[id] {
-				return p.errAt(p.col(p.pos), "%s is in two groups", fmtNode(id))
+				return p.errAt(p.pos, "%s is in two groups", fmtNode(id))
 			}
 			seen[id] = true
 		}
@@ -187,7 +187,7 @@ func (p *parser) parseLinkConfig() (*LinkConfig, error) {
 		}
 		for _, k := range keys {
 			if set[k] {
-				return nil, p.errAt(t.col, "%s is set twice on this line", k)
+				return nil, p.errAt(t.off, "%s is set twice on this line", k)
 			}
 			set[k] = true
 		}
@@ -211,7 +211,7 @@ func (p *parser) parseLinkConfig() (*LinkConfig, error) {
 				return nil, err
 			}
 			if d > maxDelay {
-				return nil, p.errAt(p.col(p.pos), "%s must be at most 1m0s", prop)
+				return nil, p.errAt(p.pos, "%s must be at most 1m0s", prop)
 			}
 			switch prop {
 			case "latency-min":
@@ -250,7 +250,7 @@ func (p *parser) parseMsgSelector(quantified bool) (*MsgSelector, error) {
 	if p.keyword("msg") {
 		n, err := p.uint("a message number after msg")
 		if err == nil && n == 0 {
-			err = p.errAt(p.col(p.pos)-1, "message numbers start at 1")
+			err = p.errAt(p.pos-1, "message numbers start at 1")
 		}
 		m.ID = MsgID(n)
 		return m, err
@@ -288,11 +288,12 @@ func (p *parser) parseMsgSelector(quantified bool) (*MsgSelector, error) {
 func (p *parser) parseCall(a *Action) error {
 	var err error
 	if a.Verb != "propose" {
+		off := p.peek().off
 		if a.Key, err = p.word("a key"); err != nil {
 			return err
 		}
 		if a.Key == "" || len(a.Key) > maxHandKey {
-			return p.errAt(p.col(p.pos)-1, "a key must have 1 to %d bytes", maxHandKey)
+			return p.errAt(off, "a key must have 1 to %d bytes", maxHandKey)
 		}
 	}
 	if a.Verb != "get" {
@@ -321,10 +322,10 @@ func (p *parser) parseCall(a *Action) error {
 			return p.expected(t, "a name for the call, like r1 (a lower-case letter, then letters, digits, - or _)")
 		}
 		if slices.Contains(keywords, t.text) || slices.Contains(msgTypes, t.text) {
-			return p.errAt(t.col, "%q is a keyword; name the call something else, like r1", t.text)
+			return p.errAt(t.off, "%q is a keyword; name the call something else, like r1", t.text)
 		}
 		if p.names[t.text] {
-			return p.errAt(t.col, "a call is already named %s", t.text)
+			return p.errAt(t.off, "a call is already named %s", t.text)
 		}
 		p.names[t.text] = true
 		a.Name = t.text
@@ -424,9 +425,9 @@ func (p *parser) parsePredicate() (*Predicate, error) {
 		}
 		return pr, nil
 	case callName.MatchString(t.text) && !slices.Contains(keywords, t.text):
-		return nil, p.errAt(t.col, "no call is named %s yet (name one with: get KEY as %s)", t.text, t.text)
+		return nil, p.errAt(t.off, "no call is named %s yet (name one with: get KEY as %s)", t.text, t.text)
 	}
-	return nil, p.expected(t, "a condition: leader is n1, n1 is leader, n1 term is 2, index 3 committed on all, replicator n1->n2 state is probe, r1 returned, append n1->n2 in flight, no violation or linearizable")
+	return nil, p.expected(t, "a condition: leader is n1, n1 is leader, n1 term is 2, n1 voters are n1 n2 n3, index 3 committed on all, replicator n1->n2 state is probe, r1 returned, append n1->n2 in flight, no violation or linearizable")
 }
 
 // isOp reads "is" or "is not" (and, when ordered, >=, <=, > or <).
@@ -505,6 +506,24 @@ func (p *parser) parseNodePredicate(pr *Predicate) error {
 		}
 		pr.Value = strings.Join(canonicalUints(terms), " ")
 		return nil
+	case p.keywordOf("voters", "learners") != "":
+		pr.Subject, pr.Field = "conf", p.last
+		if err := p.must("are"); err != nil {
+			return err
+		}
+		if p.keyword("none") {
+			return nil
+		}
+		if !isNode(p.peek()) {
+			return p.expected(p.peek(), "a list of nodes like n1 n2 n3, or none")
+		}
+		ids, err := p.nodeList()
+		if err != nil {
+			return err
+		}
+		slices.Sort(ids)
+		pr.Value = fmtNodes(ids)
+		return nil
 	case p.keyword("kv"):
 		pr.Subject = "kv"
 		if pr.Field, err = p.word("a key"); err != nil {
@@ -516,7 +535,7 @@ func (p *parser) parseNodePredicate(pr *Predicate) error {
 		pr.Value, err = p.word("a value")
 		return err
 	}
-	f, err := p.oneOf("is, log, kv or a node field ("+strings.Join(nodeFields, ", ")+")", nodeFields...)
+	f, err := p.oneOf("is, log, voters, learners, kv or a node field ("+strings.Join(nodeFields, ", ")+")", nodeFields...)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,9 @@ type ParseError struct {
 	Msg string `json:"message"`
 }
 
-func (e *ParseError) Error() string { return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg) }
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
+}
 
 // MaxScenarioBytes bounds a scenario's text.
 const MaxScenarioBytes = 1 << 20
@@ -59,13 +61,16 @@ type parser struct {
 	nodes int
 	// names are the client calls named so far ("as r1").
 	names map[string]bool
+	// last is the word keywordOf consumed.
+	last string
 }
 
 // token is one word of a line.
 type token struct {
 	text string
-	// col is the word's column; quoted marks a string literal.
-	col    int
+	// off is the word's byte offset in the line; quoted marks a string
+	// literal.
+	off    int
 	quoted bool
 	// eol marks the end of the line (text is empty).
 	eol bool
@@ -81,15 +86,16 @@ func (t token) String() string {
 	return fmt.Sprintf("%q", t.text)
 }
 
-func (p *parser) col(pos int) int { return utf8.RuneCountInString(p.src[:pos]) + 1 }
-
-func (p *parser) errAt(col int, format string, args ...any) error {
+// errAt makes an error at byte offset off of the line (columns count
+// characters, so they are worked out only here).
+func (p *parser) errAt(off int, format string, args ...any) error {
+	col := utf8.RuneCountInString(p.src[:min(max(off, 0), len(p.src))]) + 1
 	return &ParseError{Line: p.line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
 // expected reports that t is not what was expected.
 func (p *parser) expected(t token, what string) error {
-	return p.errAt(t.col, "expected %s, got %s", what, t)
+	return p.errAt(t.off, "expected %s, got %s", what, t)
 }
 
 // lex reads the next word from pos without consuming it; end is the
@@ -99,7 +105,7 @@ func (p *parser) lex() (t token, end int, err error) {
 	for i < len(p.src) && (p.src[i] == ' ' || p.src[i] == '\t') {
 		i++
 	}
-	t.col = p.col(i)
+	t.off = i
 	if i == len(p.src) || p.src[i] == '#' {
 		t.eol = true
 		return t, i, nil
@@ -108,7 +114,7 @@ func (p *parser) lex() (t token, end int, err error) {
 	case '"':
 		q, err := strconv.QuotedPrefix(p.src[i:])
 		if err != nil {
-			return t, i, p.errAt(t.col, "this string is not closed or has a bad escape (strings are written like \"two words\")")
+			return t, i, p.errAt(t.off, "this string is not closed or has a bad escape (strings are written like \"two words\")")
 		}
 		t.text, _ = strconv.Unquote(q)
 		t.quoted = true
@@ -128,7 +134,7 @@ func (p *parser) lex() (t token, end int, err error) {
 func (p *parser) peek() token {
 	t, _, err := p.lex()
 	if err != nil {
-		return token{col: t.col, text: "\""}
+		return token{off: t.off, text: "\""}
 	}
 	return t
 }
@@ -149,6 +155,17 @@ func (p *parser) keyword(kw string) bool {
 		return true
 	}
 	return false
+}
+
+// keywordOf consumes the next word if it is one of the bare words kws,
+// and returns it (also kept in p.last); else it returns "".
+func (p *parser) keywordOf(kws ...string) string {
+	p.last = ""
+	if t := p.peek(); !t.quoted && !t.eol && slices.Contains(kws, t.text) {
+		_, _ = p.next()
+		p.last = t.text
+	}
+	return p.last
 }
 
 // must consumes the bare word kw or fails.
@@ -181,14 +198,14 @@ func (p *parser) endOfLine() error {
 		return err
 	}
 	if !t.eol {
-		return p.errAt(t.col, "expected the end of the line, got %s", t)
+		return p.errAt(t.off, "expected the end of the line, got %s", t)
 	}
 	return nil
 }
 
 func (p *parser) parseLine() error {
 	if len(p.src) > maxLineBytes {
-		return p.errAt(1, "a line must be at most %d bytes, this one has %d", maxLineBytes, len(p.src))
+		return p.errAt(0, "a line must be at most %d bytes, this one has %d", maxLineBytes, len(p.src))
 	}
 	t := p.peek()
 	if t.eol {
@@ -222,11 +239,11 @@ func (p *parser) parseLine() error {
 func (p *parser) parseSetting(s *setting) error {
 	name, _ := p.next()
 	if len(p.sc.Steps) > 0 {
-		return p.errAt(name.col, "settings come before the first step, but %s comes after the step on line %d", s.name, p.sc.Steps[0].Line)
+		return p.errAt(name.off, "settings come before the first step, but %s comes after the step on line %d", s.name, p.sc.Steps[0].Line)
 	}
 	for _, prev := range p.sc.Settings {
 		if prev.Name == s.name {
-			return p.errAt(name.col, "%s is already set on line %d", s.name, prev.Line)
+			return p.errAt(name.off, "%s is already set on line %d", s.name, prev.Line)
 		}
 	}
 	t, err := p.next()
@@ -239,10 +256,10 @@ func (p *parser) parseSetting(s *setting) error {
 	}
 	if s.name == "nodes" {
 		if v.n < 1 || v.n > MaxNodes {
-			return p.errAt(t.col, "expected between 1 and %d nodes, got %s", MaxNodes, t.text)
+			return p.errAt(t.off, "expected between 1 and %d nodes, got %s", MaxNodes, t.text)
 		}
 		if len(p.sc.Settings) > 0 {
-			return p.errAt(name.col, "nodes must be the first setting")
+			return p.errAt(name.off, "nodes must be the first setting")
 		}
 		p.nodes = int(v.n)
 	}
@@ -267,7 +284,7 @@ func (p *parser) parseTiming(tm *Timing) error {
 		if p.keyword("within") {
 			tm.Within, err = p.duration("a duration like 5s after \"within\"")
 			if err == nil && tm.Within == 0 {
-				err = p.errAt(p.col(p.pos), "within must be longer than 0s")
+				err = p.errAt(p.pos, "within must be longer than 0s")
 			}
 		}
 	}
@@ -329,7 +346,7 @@ func (p *parser) nodeOf(t token) (raft.NodeID, error) {
 	}
 	n, err := strconv.Atoi(t.text[1:])
 	if err != nil || n > p.nodes {
-		return 0, p.errAt(t.col, "there is no node %s: the cluster has n1 to n%d", t.text, p.nodes)
+		return 0, p.errAt(t.off, "there is no node %s: the cluster has n1 to n%d", t.text, p.nodes)
 	}
 	return raft.NodeID(n), nil
 }
@@ -343,7 +360,7 @@ func (p *parser) nodeList() ([]raft.NodeID, error) {
 			return nil, err
 		}
 		if slices.Contains(ids, id) {
-			return nil, p.errAt(p.col(p.pos)-len(fmtNode(id)), "%s is listed twice", fmtNode(id))
+			return nil, p.errAt(p.pos-len(fmtNode(id)), "%s is listed twice", fmtNode(id))
 		}
 		ids = append(ids, id)
 		if !isNode(p.peek()) {
@@ -372,16 +389,16 @@ func (p *parser) link(both bool) (*LinkRef, error) {
 	if t.quoted || !ok || (sep == "<->" && !both) || !nodeName.MatchString(a) || !nodeName.MatchString(b) {
 		return nil, p.expected(t, what)
 	}
-	from, err := p.nodeOf(token{text: a, col: t.col})
+	from, err := p.nodeOf(token{text: a, off: t.off})
 	if err != nil {
 		return nil, err
 	}
-	to, err := p.nodeOf(token{text: b, col: t.col + len(a) + len(sep)})
+	to, err := p.nodeOf(token{text: b, off: t.off + len(a) + len(sep)})
 	if err != nil {
 		return nil, err
 	}
 	if from == to {
-		return nil, p.errAt(t.col, "a link joins two different nodes, got %s", t)
+		return nil, p.errAt(t.off, "a link joins two different nodes, got %s", t)
 	}
 	return &LinkRef{From: from, To: to, Both: sep == "<->"}, nil
 }
@@ -401,7 +418,7 @@ func (p *parser) word(what string) (string, error) {
 // rest reads narration: the rest of the line, or one string.
 func (p *parser) rest() (string, error) {
 	t := p.peek()
-	if t.eol && t.col > len([]rune(p.src)) {
+	if t.eol && t.off == len(p.src) {
 		return "", p.expected(t, "the text to show")
 	}
 	if t.quoted {

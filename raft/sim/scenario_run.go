@@ -396,6 +396,11 @@ func (r *Runner) evalBody(p *Predicate) (bool, string) {
 			first = log[0].Index
 		}
 		return got == p.Value, fmt.Sprintf("%s log terms are %q from index %d", fmtNode(p.Node), got, first)
+	case "conf":
+		conf := w.nodes[p.Node-1].status().Conf
+		ids := map[string][]raft.NodeID{"voters": conf.Voters, "learners": conf.Learners}[p.Field]
+		got := fmtNodes(ids)
+		return got == p.Value, fmt.Sprintf("%s %s are %q", fmtNode(p.Node), p.Field, got)
 	case "kv":
 		got := ""
 		if sn := w.nodes[p.Node-1]; sn.store != nil {

@@ -48,7 +48,9 @@ var settings = []setting{
 	{"pre-vote", "on/off", "pre-vote before elections (default on)",
 		func(o *Options, v settingValue) { o.DisablePreVote = !v.on }, func(o *Options) settingValue { return settingValue{on: !o.DisablePreVote} }},
 	{"lease-reads", "on/off", "leaders answer reads from their lease (default off)",
-		func(o *Options, v settingValue) { o.ReadOnly = map[bool]raft.ReadOnlyOption{true: raft.ReadLeaseBased}[v.on] },
+		func(o *Options, v settingValue) {
+			o.ReadOnly = map[bool]raft.ReadOnlyOption{true: raft.ReadLeaseBased}[v.on]
+		},
 		func(o *Options) settingValue { return settingValue{on: o.ReadOnly == raft.ReadLeaseBased} }},
 	{"read-index", "on/off", "client gets go through ReadIndex instead of the log (default off)",
 		func(o *Options, v settingValue) { o.ReadIndexReads = v.on }, func(o *Options) settingValue { return settingValue{on: o.ReadIndexReads} }},
