@@ -138,6 +138,9 @@ func (r *Runner) wait(t Timing) error {
 			within = DefaultWithin
 		}
 		if !w.RunUntilCond(func() bool { ok, _ := r.eval(t.Cond); return ok }, w.Now()+within) {
+			if v := w.Violation(); v != nil {
+				return v // the run stopped there
+			}
 			_, observed := r.eval(t.Cond)
 			return fmt.Errorf("%s did not happen within %v (at %v: %s)", t.Cond, within, w.Now(), observed)
 		}
