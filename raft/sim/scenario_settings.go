@@ -166,10 +166,14 @@ func (s *setting) format(v settingValue) string {
 	return map[bool]string{true: "on", false: "off"}[v.on]
 }
 
-// parseDuration reads a non-negative Go duration of at most a day.
+// maxScenarioTime bounds every duration of a scenario: far beyond any run
+// a page or a test makes.
+const maxScenarioTime = 1000 * time.Hour
+
+// parseDuration reads a non-negative Go duration of at most maxScenarioTime.
 func parseDuration(text string) (time.Duration, error) {
 	d, err := time.ParseDuration(text)
-	if err != nil || d < 0 || d > 24*time.Hour {
+	if err != nil || d < 0 || d > maxScenarioTime {
 		return 0, fmt.Errorf("bad duration")
 	}
 	return d, nil
@@ -179,7 +183,7 @@ func parseDuration(text string) (time.Duration, error) {
 func parseRange(text string) (lo, hi time.Duration, err error) {
 	a, b, ok := strings.Cut(text, "..")
 	if !ok {
-		return 0, 0, fmt.Errorf("no ..")
+		return 0, 0, fmt.Errorf("no range separator")
 	}
 	if lo, err = parseDuration(a); err != nil {
 		return 0, 0, err
