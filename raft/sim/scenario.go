@@ -105,7 +105,8 @@ type Action struct {
 	Expect *Predicate `json:"expect,omitempty"`
 }
 
-// Verbs lists every action keyword.
+// Verbs lists every Action.Verb. Two are written as two words: heal-all
+// is "heal all" and add-learner is "add learner".
 var Verbs = []string{"crash", "restart", "cut", "heal", "heal-all", "partition", "isolate", "link", "response-delay",
 	"hold", "release", "drop", "duplicate", "put", "append", "get", "propose", "transfer",
 	"add", "add-learner", "promote", "remove", "change-peers", "snapshot", "say", "note", "expect"}
