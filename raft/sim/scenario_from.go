@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -12,24 +13,30 @@ import (
 // runs to end (if end is later). Running the scenario replays the run:
 // the same seed and interventions give the same world. Messages are named
 // by number (msg 12), client calls are unnamed, and there are no
-// expectations.
-func FromInterventions(opts Options, ivs []Intervention, end time.Duration) *Scenario {
+// expectations. It fails on an intervention it cannot write, rather than
+// leave it out and replay another run.
+func FromInterventions(opts Options, ivs []Intervention, end time.Duration) (*Scenario, error) {
 	sc := &Scenario{Settings: settingsFor(opts), Steps: []Step{}}
 	var last time.Duration
-	for _, iv := range ivs {
-		if a := actionOf(iv); a != nil {
-			sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: iv.At}, Action: a})
-			last = iv.At
+	for i, iv := range ivs {
+		a := actionOf(iv)
+		if a == nil {
+			return nil, fmt.Errorf("sim: intervention %d (%s at %v) has no scenario form", i, iv.Kind, iv.At)
 		}
+		if iv.At > maxScenarioTime {
+			return nil, fmt.Errorf("sim: intervention %d is at %v, past the %v a scenario can express", i, iv.At, maxScenarioTime)
+		}
+		sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: iv.At}, Action: a})
+		last = iv.At
 	}
-	if end > last || (end > 0 && len(sc.Steps) == 0) {
-		sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: end}})
+	if end > last {
+		sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: min(end, maxScenarioTime)}})
 	}
-	return sc
+	return sc, nil
 }
 
-// actionOf is the scenario action that makes iv (nil for a kind this
-// version does not know).
+// actionOf is the scenario action that makes iv (nil for a kind it does
+// not know, or a link change that changes nothing).
 func actionOf(iv Intervention) *Action {
 	one := []raft.NodeID{iv.Node}
 	a := &Action{Verb: iv.Kind}
@@ -41,7 +48,7 @@ func actionOf(iv Intervention) *Action {
 		c := iv.Link.clone()
 		a.Config = &c
 		if *a.Config == (LinkConfig{}) {
-			return nil // changes nothing, and "link" needs a property
+			return nil // "link" needs a property
 		}
 	case "partition":
 		for _, g := range iv.Groups {

@@ -387,7 +387,11 @@ func TestScenarioHandCallsSeek(t *testing.T) {
 // 8).
 func TestScenarioFromInterventions(t *testing.T) {
 	w := handRun(t, 16*time.Second)
-	text := Format(FromInterventions(w.Options(), w.Interventions(), w.Now()))
+	sc, err := FromInterventions(w.Options(), w.Interventions(), w.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Format(sc)
 	for _, want := range []string{"seed 11\nclients 2\nclient-rate 20\n", "at 1s put x 1\n", "at 1s append x 2 via n3\n", "at 3s snapshot n", "at 5s link n1->n2 latency-min 20ms\n",
 		"at 6s partition n1 n2 n3\n", "at 8s hold msg ", "at 9s note n2 a note\n", "at 10s propose raw to n", "at 16s\n"} {
 		if !strings.Contains(text, want) {
@@ -400,6 +404,10 @@ func TestScenarioFromInterventions(t *testing.T) {
 	}
 	if g, want := statusJSON(t, r.World()), statusJSON(t, w); g != want {
 		t.Fatalf("the scenario's run differs from the original:\nscenario: %.600s\noriginal: %.600s", g, want)
+	}
+	if _, err := FromInterventions(w.Options(), []Intervention{{Kind: "teleport", At: time.Second}}, 0); err == nil ||
+		err.Error() != "sim: intervention 0 (teleport at 1s) has no scenario form" {
+		t.Fatalf("an unknown kind: %v", err)
 	}
 }
 
