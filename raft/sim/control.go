@@ -15,11 +15,9 @@ import (
 // shared runs replay it.
 
 // Step handles the next event, if any, and reports whether it handled one.
-// After a safety violation it does nothing.
-//
-// An intervention made between two events of one instant is replayed after
-// every event of that instant (Replay runs to an intervention's time, then
-// makes it); RunUntilCond never stops mid-instant, so scenarios never do.
+// After a safety violation it does nothing. An intervention made between
+// two events of one instant records how many events had been handled
+// (Intervention.Step), so a replay makes it at the same point.
 func (w *World) Step() bool {
 	if w.violation != nil || len(w.queue) == 0 {
 		return false
@@ -33,12 +31,26 @@ func (w *World) Step() bool {
 	return true
 }
 
+// Handled is the number of events handled since time zero.
+func (w *World) Handled() uint64 { return w.handled }
+
+// runToStep handles events until n have been handled since time zero; the
+// last of them must be at time at. It replays an intervention made between
+// two events of one instant.
+func (w *World) runToStep(n uint64, at time.Duration) error {
+	for w.handled < n && w.Step() {
+	}
+	if w.handled != n || w.now > at || (len(w.queue) > 0 && w.queue[0].at < at) {
+		return fmt.Errorf("sim: the run cannot stop after event %d at %v: it is at event %d at %v", n, at, w.handled, w.now)
+	}
+	w.now = at
+	return nil
+}
+
 // RunUntilCond runs the world one instant at a time (every event due at
 // that virtual time) and stops at the end of the first instant after which
 // cond holds; cond is checked first at the current time. Without such an
-// instant up to limit it runs to limit and reports false. Because it stops
-// only between instants, an intervention made when it returns replays
-// exactly (Replay runs to an intervention's time, then makes it).
+// instant up to limit it runs to limit and reports false.
 func (w *World) RunUntilCond(cond func() bool, limit time.Duration) bool {
 	if cond() {
 		return true

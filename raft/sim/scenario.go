@@ -66,6 +66,10 @@ type Timing struct {
 	Cond *Predicate `json:"cond,omitempty"`
 	// Within bounds how long When waits (0: DefaultWithin).
 	Within time.Duration `json:"within_ns,omitempty"`
+	// Step, with At, stops after that many events handled since time zero
+	// instead of at the end of the instant ("at 1.5s step 1234"): a run
+	// acted on between two events of one instant (World.Step).
+	Step *uint64 `json:"step,omitempty"`
 }
 
 // DefaultWithin is how long a "when" waits for its condition unless the
@@ -202,6 +206,9 @@ func (s Step) String() string {
 	switch s.Timing.Kind {
 	case At:
 		parts = append(parts, "at "+fmtDur(s.Timing.Time))
+		if s.Timing.Step != nil {
+			parts = append(parts, "step "+strconv.FormatUint(*s.Timing.Step, 10))
+		}
 	case After:
 		parts = append(parts, "after "+fmtDur(s.Timing.Time))
 	case When:

@@ -26,7 +26,7 @@ func FromInterventions(opts Options, ivs []Intervention, end time.Duration) (*Sc
 		if iv.At > maxScenarioTime {
 			return nil, fmt.Errorf("sim: intervention %d is at %v, past the %v a scenario can express", i, iv.At, maxScenarioTime)
 		}
-		sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: iv.At}, Action: a})
+		sc.Steps = append(sc.Steps, Step{Timing: Timing{Kind: At, Time: iv.At, Step: iv.Step}, Action: a})
 		last = iv.At
 	}
 	if end > last {

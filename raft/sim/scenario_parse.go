@@ -272,7 +272,10 @@ func (p *parser) parseTiming(tm *Timing) error {
 	switch {
 	case p.keyword("at"):
 		tm.Kind = At
-		tm.Time, err = p.duration("a time like 1.5s after \"at\"")
+		if tm.Time, err = p.duration("a time like 1.5s after \"at\""); err == nil && p.keyword("step") {
+			n, serr := p.uint("the number of events handled, after \"step\"")
+			tm.Step, err = &n, serr
+		}
 	case p.keyword("after"):
 		tm.Kind = After
 		tm.Time, err = p.duration("a duration like 200ms after \"after\"")

@@ -129,6 +129,9 @@ func (r *Runner) wait(t Timing) error {
 		if t.Time < w.Now() {
 			return fmt.Errorf("at %v is in the past: the run is already at %v", t.Time, w.Now())
 		}
+		if t.Step != nil {
+			return w.runToStep(*t.Step, t.Time)
+		}
 		w.RunUntil(t.Time)
 	case After:
 		w.RunFor(t.Time)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -45,6 +46,7 @@ when leader elected within 3s
 say A leader is elected # and this is part of the text
 note n2 "  spaced  narration "
 at 1.5s crash n2
+at 1.6s step 1234 crash n3
 after 200ms restart n2
 cut n1->n2
 heal n1<->n3
@@ -188,6 +190,7 @@ func TestScenarioParseErrors(t *testing.T) {
 		{"seed 1 2", `line 1, column 8: expected the end of the line, got "2"`},
 		{"explode n1", `line 1, column 1: expected an instruction (a setting such as nodes, a timing such as at 1s, or an action such as crash n1), got "explode"`},
 		{"crash n1\nexplode", `line 2, column 1: expected an action such as crash n1, expect leader is n1 or say some text, got "explode"`},
+		{"at 1s step x crash n1", `line 1, column 12: expected the number of events handled, after "step", got "x"`},
 		{"at soon crash n1", `line 1, column 4: expected a time like 1.5s after "at", got "soon"`},
 		{"after -1s crash n1", `line 1, column 7: expected a duration like 200ms after "after", got "-1s"`},
 		{"crash", `line 1, column 6: expected a node like n1, got the end of the line`},
@@ -477,5 +480,80 @@ func TestScenarioLibrary(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestScenarioStepMidInstant: an intervention made between two events of
+// one instant (after World.Step) records how many events had run, and a
+// replay, a seek and the run written as a scenario all make it at that
+// point, not at the end of the instant.
+func TestScenarioStepMidInstant(t *testing.T) {
+	o := DefaultOptions()
+	// Fixed latencies: a leader's heartbeats to all four peers arrive in
+	// one instant.
+	o.Seed, o.LatencyMin, o.LatencyMax = 5, 20*time.Millisecond, 20*time.Millisecond
+	run := func(until time.Duration) *World {
+		w, err := New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.RunUntil(time.Second)
+		// Step into an instant with more events still due in it.
+		for w.Step() && !(len(w.queue) > 0 && w.queue[0].at == w.now && w.queue[0].kind == evDeliver) {
+			if w.now > 2*time.Second {
+				t.Fatal("no instant with two events")
+			}
+		}
+		// Drop the message the next event of this instant delivers.
+		if err := w.Drop(w.queue[0].msg); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Crash(w.Leader()); err != nil {
+			t.Fatal(err)
+		}
+		w.RunUntil(until)
+		return w
+	}
+	w := run(3 * time.Second)
+	ivs := w.Interventions()
+	if len(ivs) != 2 || ivs[0].Step == nil || *ivs[0].Step != *ivs[1].Step || *ivs[0].Step == 0 {
+		t.Fatalf("interventions: %+v", ivs)
+	}
+	// Made at the end of the instant instead, the drop comes too late:
+	// the step matters.
+	late := append([]Intervention(nil), ivs...)
+	late[0].Step, late[1].Step = nil, nil
+	if other, err := Replay(o, late, w.Now()); err == nil && statusJSON(t, other) == statusJSON(t, w) {
+		t.Fatal("the instant's remaining events changed nothing; the test shows nothing")
+	}
+	re, err := Replay(o, ivs, w.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if statusJSON(t, re) != statusJSON(t, w) {
+		t.Fatal("the replay differs")
+	}
+	at := ivs[0].At
+	sought, err := w.Seek(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if statusJSON(t, sought) != statusJSON(t, run(at)) {
+		t.Fatal("the seek differs")
+	}
+	sc, err := FromInterventions(o, ivs, w.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Format(sc)
+	if !strings.Contains(text, fmt.Sprintf("at %v step %d drop msg ", at, *ivs[0].Step)) {
+		t.Fatalf("the scenario:\n%s", text)
+	}
+	r, err := RunScenario(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if statusJSON(t, r.World()) != statusJSON(t, w) {
+		t.Fatal("the scenario's run differs")
 	}
 }

@@ -29,6 +29,11 @@ type Intervention struct {
 	// Voters and Learners of a membership change.
 	Voters   []raft.NodeID `json:"voters,omitempty"`
 	Learners []raft.NodeID `json:"learners,omitempty"`
+	// Step is set on an intervention made between two events of one
+	// instant (after World.Step): how many events the world had handled
+	// then. A replay stops after exactly that many instead of at the end
+	// of the instant.
+	Step *uint64 `json:"step,omitempty"`
 }
 
 // intervene records an intervention (unless it is being replayed).
@@ -37,6 +42,10 @@ func (w *World) intervene(iv Intervention) {
 		return
 	}
 	iv.At = w.now
+	if len(w.queue) > 0 && w.queue[0].at <= w.now {
+		n := w.handled
+		iv.Step = &n
+	}
 	w.interventions = append(w.interventions, iv)
 }
 
@@ -118,7 +127,13 @@ func (w *World) replay(interventions []Intervention, until time.Duration) error 
 		if iv.At > until {
 			break
 		}
-		w.RunUntil(iv.At)
+		if iv.Step != nil {
+			if err := w.runToStep(*iv.Step, iv.At); err != nil {
+				return err
+			}
+		} else {
+			w.RunUntil(iv.At)
+		}
 		w.interventions = append(w.interventions, iv)
 		w.replaying = true
 		err := iv.apply(w)

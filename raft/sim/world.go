@@ -27,6 +27,9 @@ type World struct {
 	links              [][]link   // links[from-1][to-1]
 	queue              eventQueue
 	seq                uint64 // tie-breaker: events at one time run in scheduling order
+	// handled counts the events handled since time zero (an intervention
+	// made between two events of one instant records it, travel.go).
+	handled uint64
 
 	nextCall uint64
 	calls    map[uint64]*call
@@ -130,6 +133,7 @@ func (w *World) RunFor(d time.Duration) { w.RunUntil(w.now + d) }
 // step handles the next event.
 func (w *World) step() {
 	ev := w.queue.pop()
+	w.handled++
 	w.now = ev.at
 	switch ev.kind {
 	case evTick:
