@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
 )
@@ -142,7 +143,7 @@ func (p *parser) parseAction() (*Action, error) {
 }
 
 // maxDelay bounds delays and latencies (the world's own limit).
-const maxDelay = 60_000_000_000
+const maxDelay = time.Minute
 
 func (p *parser) parsePartition(a *Action) error {
 	if p.keyword("none") {

@@ -131,6 +131,10 @@ func (p *parser) lex() (t token, end int, err error) {
 	return t, j, nil
 }
 
+// peek returns the next word without consuming it. A word that does not
+// lex (an unclosed string) comes back as a bare `"`, which matches nothing
+// a caller looks for, so the caller goes on to next() and reports the
+// error.
 func (p *parser) peek() token {
 	t, _, err := p.lex()
 	if err != nil {
@@ -139,6 +143,7 @@ func (p *parser) peek() token {
 	return t
 }
 
+// next consumes the next word.
 func (p *parser) next() (token, error) {
 	t, end, err := p.lex()
 	if err != nil {
@@ -418,21 +423,22 @@ func (p *parser) word(what string) (string, error) {
 	return t.text, nil
 }
 
-// rest reads narration: the rest of the line, or one string.
+// rest reads narration: one string that is all the line has left, or
+// else the rest of the line as it is written.
 func (p *parser) rest() (string, error) {
-	t := p.peek()
+	t, end, err := p.lex()
 	if t.eol && t.off == len(p.src) {
 		return "", p.expected(t, "the text to show")
 	}
-	if t.quoted {
-		_, _ = p.next()
-		return t.text, p.endOfLine()
+	if err == nil && t.quoted {
+		save := p.pos
+		p.pos = end
+		if p.peek().eol {
+			return t.text, nil
+		}
+		p.pos = save
 	}
-	i := p.pos
-	for i < len(p.src) && (p.src[i] == ' ' || p.src[i] == '\t') {
-		i++
-	}
-	text := strings.TrimRight(p.src[i:], " \t")
+	text := strings.TrimRight(p.src[t.off:], " \t")
 	p.pos = len(p.src)
 	return text, nil
 }
