@@ -73,18 +73,18 @@ func kindOf(m *raft.Message) MsgKind {
 	return KindRead
 }
 
-// Outcome is how a message's life ended, or that it has not yet.
-type Outcome uint8
+// MsgOutcome is how a message's life ended, or that it has not yet.
+type MsgOutcome uint8
 
 // The outcomes.
 const (
-	InFlight      Outcome = iota // on the wire (perhaps held)
-	Delivered                    // handed to its receiver
-	LinkDown                     // never left: the link was down
-	Lost                         // lost on the link
-	ReceiverDown                 // arrived at a crashed node
-	LateReply                    // a reply the RPC layer dropped: its call had ended
-	DroppedByHand                // dropped with Drop
+	InFlight      MsgOutcome = iota // on the wire (perhaps held)
+	Delivered                       // handed to its receiver
+	LinkDown                        // never left: the link was down
+	Lost                            // lost on the link
+	ReceiverDown                    // arrived at a crashed node
+	LateReply                       // a reply the RPC layer dropped: its call had ended
+	DroppedByHand                   // dropped with Drop
 )
 
 var outcomeNames = [...]string{
@@ -97,7 +97,7 @@ var outcomeNames = [...]string{
 	DroppedByHand: "dropped",
 }
 
-func (o Outcome) String() string {
+func (o MsgOutcome) String() string {
 	if int(o) < len(outcomeNames) {
 		return outcomeNames[o]
 	}
@@ -105,7 +105,7 @@ func (o Outcome) String() string {
 }
 
 // MarshalText makes outcomes readable in JSON.
-func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+func (o MsgOutcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 
 // MsgRecord is one message's life.
 type MsgRecord struct {
@@ -128,7 +128,7 @@ type MsgRecord struct {
 	Sent    time.Duration `json:"sent_ns"`
 	Arrive  time.Duration `json:"arrive_ns"`
 	End     time.Duration `json:"end_ns"`
-	Outcome Outcome       `json:"outcome"`
+	Outcome MsgOutcome    `json:"outcome"`
 }
 
 // msgKeep is how many message records a world keeps: a few seconds of a
@@ -242,7 +242,7 @@ func (h *history) addRole(rc RoleChange) {
 
 // recordSend records message m leaving now. A message that gets on the
 // wire (id != 0) arrives at arrive; one that does not ends now with out.
-func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out Outcome) uint64 {
+func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out MsgOutcome) uint64 {
 	r := MsgRecord{ID: id, Type: m.Type, Kind: kindOf(m), From: m.From, To: m.To, Term: m.Term,
 		Entries: len(m.Entries), Response: !m.Type.IsRequest(), Success: m.Success,
 		Sent: w.now, Arrive: arrive, Outcome: out}
@@ -260,7 +260,7 @@ func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out 
 
 // recordEnd records that the life of message id (record number n) ended
 // now with out.
-func (w *World) recordEnd(n uint64, id MsgID, out Outcome) {
+func (w *World) recordEnd(n uint64, id MsgID, out MsgOutcome) {
 	if r := w.hist.msg(n, id); r != nil {
 		r.End, r.Outcome, r.Held = w.now, out, false
 	}

@@ -80,6 +80,19 @@ func (e *LinearizabilityError) WriteVisualization(path string) error {
 // without an answer may or may not have happened: they are given a return
 // time after everything else. Reads without an answer are left out.
 func (w *World) CheckLinearizability(timeout time.Duration) error {
+	res, info := porcupine.CheckOperationsVerbose(KVModel, w.porcupineOps(), timeout)
+	switch res {
+	case porcupine.Ok:
+		return nil
+	case porcupine.Unknown:
+		return fmt.Errorf("linearizability: the check of seed %d timed out after %v", w.opts.Seed, timeout)
+	}
+	return &LinearizabilityError{Seed: w.opts.Seed, info: info}
+}
+
+// porcupineOps is the client history as porcupine sees it: writes without
+// an answer return after everything else, reads without one are left out.
+func (w *World) porcupineOps() []porcupine.Operation {
 	var ops []porcupine.Operation
 	for _, h := range w.History() {
 		if !h.Done && h.Op == kv.OpGet {
@@ -101,12 +114,5 @@ func (w *World) CheckLinearizability(timeout time.Duration) error {
 			Return:   ret,
 		})
 	}
-	res, info := porcupine.CheckOperationsVerbose(KVModel, ops, timeout)
-	switch res {
-	case porcupine.Ok:
-		return nil
-	case porcupine.Unknown:
-		return fmt.Errorf("linearizability: the check of seed %d timed out after %v", w.opts.Seed, timeout)
-	}
-	return &LinearizabilityError{Seed: w.opts.Seed, info: info}
+	return ops
 }

@@ -113,3 +113,10 @@ func (sn *simNode) statusInto(ns *NodeStatus) {
 	}
 	*ns = NodeStatus{Status: st}
 }
+
+// status returns the node's status in a new NodeStatus.
+func (sn *simNode) status() NodeStatus {
+	var ns NodeStatus
+	sn.statusInto(&ns)
+	return ns
+}

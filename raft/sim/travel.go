@@ -24,9 +24,16 @@ type Intervention struct {
 	Delay  time.Duration   `json:"delay_ns,omitempty"`
 	Msg    MsgID           `json:"msg,omitempty"`
 	Data   string          `json:"data,omitempty"`
+	// Key of a client call made by hand (put, append, get; Data is the value).
+	Key string `json:"key,omitempty"`
 	// Voters and Learners of a membership change.
 	Voters   []raft.NodeID `json:"voters,omitempty"`
 	Learners []raft.NodeID `json:"learners,omitempty"`
+	// Step is set on an intervention made between two events of one
+	// instant (after World.Step): how many events the world had handled
+	// then. A replay stops after exactly that many instead of at the end
+	// of the instant.
+	Step *uint64 `json:"step,omitempty"`
 }
 
 // intervene records an intervention (unless it is being replayed).
@@ -35,6 +42,10 @@ func (w *World) intervene(iv Intervention) {
 		return
 	}
 	iv.At = w.now
+	if len(w.queue) > 0 && w.queue[0].at <= w.now {
+		n := w.handled
+		iv.Step = &n
+	}
 	w.interventions = append(w.interventions, iv)
 }
 
@@ -80,6 +91,17 @@ func (iv *Intervention) apply(w *World) error {
 	case "note":
 		w.Note(iv.Node, iv.Data)
 		return nil
+	case "put":
+		_, err := w.Put(iv.Node, iv.Key, iv.Data)
+		return err
+	case "append":
+		_, err := w.Append(iv.Node, iv.Key, iv.Data)
+		return err
+	case "get":
+		_, err := w.Get(iv.Node, iv.Key)
+		return err
+	case "snapshot":
+		return w.Snapshot(iv.Node)
 	}
 	return fmt.Errorf("sim: unknown intervention %q", iv.Kind)
 }
@@ -105,7 +127,13 @@ func (w *World) replay(interventions []Intervention, until time.Duration) error 
 		if iv.At > until {
 			break
 		}
-		w.RunUntil(iv.At)
+		if iv.Step != nil {
+			if err := w.runToStep(*iv.Step, iv.At); err != nil {
+				return err
+			}
+		} else {
+			w.RunUntil(iv.At)
+		}
 		w.interventions = append(w.interventions, iv)
 		w.replaying = true
 		err := iv.apply(w)

@@ -28,6 +28,9 @@ type World struct {
 	queue              eventQueue
 	timeouts           fifo[event] // RPC timeouts due in FIFO order (scheduleTimeout)
 	seq                uint64      // tie-breaker: events at one time run in scheduling order
+	// handled counts the events handled since time zero (an intervention
+	// made between two events of one instant records it, travel.go).
+	handled uint64
 
 	nextCall uint64
 	calls    callTable // requests waiting for their RPC timeout
@@ -139,6 +142,7 @@ func (w *World) RunFor(d time.Duration) { w.RunUntil(w.now + d) }
 
 // step handles event ev, taken from the queue.
 func (w *World) step(ev event) {
+	w.handled++
 	w.now = ev.at
 	switch ev.kind {
 	case evTick:

@@ -1,0 +1,76 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+	"github.com/raftplayground/raftplayground/raft"
+)
+
+// This file lets a scenario, the page and the JavaScript API look inside a
+// node: its log and its key-value store, and porcupine's view of the
+// client history.
+
+// LogEntry is one entry of a node's log as the page shows it.
+type LogEntry struct {
+	Index uint64         `json:"index"`
+	Term  uint64         `json:"term"`
+	Type  raft.EntryType `json:"type"`
+}
+
+// Log returns node id's log after its snapshot: the running node's log
+// when it is up, its disk when it is down.
+func (w *World) Log(id raft.NodeID) ([]LogEntry, error) {
+	sn, err := w.node(id)
+	if err != nil {
+		return nil, err
+	}
+	var out []LogEntry
+	if n := sn.node; n != nil {
+		st := n.Status()
+		for i := st.FirstIndex; i <= st.LastIndex; i++ {
+			if e, ok := n.Entry(i); ok {
+				out = append(out, LogEntry{Index: e.Index, Term: e.Term, Type: e.Type})
+			}
+		}
+		return out, nil
+	}
+	for _, e := range sn.disk.state.Entries {
+		out = append(out, LogEntry{Index: e.Index, Term: e.Term, Type: e.Type})
+	}
+	return out, nil
+}
+
+// KV returns node id's key-value store as it applied it (empty when the
+// node is down: its state machine is rebuilt on restart).
+func (w *World) KV(id raft.NodeID) (map[string]string, error) {
+	sn, err := w.node(id)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	if sn.store == nil {
+		return out, nil
+	}
+	for _, k := range sn.store.Keys() {
+		out[k], _ = sn.store.Get(k)
+	}
+	return out, nil
+}
+
+// VisualizeHistory writes porcupine's HTML view of the client history to
+// out: every call on a timeline per client and, when the history is
+// linearizable, the order that explains it. It reports the check's result
+// as CheckLinearizability does.
+func (w *World) VisualizeHistory(out io.Writer, timeout time.Duration) (linearizable error, err error) {
+	res, info := porcupine.CheckOperationsVerbose(KVModel, w.porcupineOps(), timeout)
+	switch res {
+	case porcupine.Unknown:
+		linearizable = fmt.Errorf("linearizability: the check of seed %d timed out after %v", w.opts.Seed, timeout)
+	case porcupine.Illegal:
+		linearizable = &LinearizabilityError{Seed: w.opts.Seed, info: info}
+	}
+	return linearizable, porcupine.Visualize(KVModel, info, out)
+}
