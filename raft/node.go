@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
+
+	"github.com/raftplayground/raftplayground/raft/internal/chunk"
 )
 
 // Role is a node's part in the protocol.
@@ -234,7 +235,8 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 	if len(st.Entries) > 0 && st.Entries[0].Index != n.log.snapIndex+1 {
 		return nil, fmt.Errorf("raft: durable entries start at %d, want %d", st.Entries[0].Index, n.log.snapIndex+1)
 	}
-	n.log.entries = slices.Clone(st.Entries)
+	n.log.entries = chunk.Make[Entry](logStride, logOverlap)
+	n.log.entries.Append(st.Entries...)
 	n.log.stable = n.log.lastIndex()
 	n.refreshConf()
 	n.becomeFollower(now, n.term, None)
