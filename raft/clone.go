@@ -15,7 +15,7 @@ func (n *Node) Clone() *Node {
 	src := *n.src
 	c.src = &src
 	c.rng = rand.New(c.src)
-	c.log.entries = n.log.entries.Clone()
+	c.log = n.log.clone()
 	c.conf = n.conf.Clone()
 	c.votes = maps.Clone(n.votes)
 	c.msgs = slices.Clone(n.msgs)

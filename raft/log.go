@@ -40,6 +40,20 @@ type logManager struct {
 	unstableFrom uint64
 }
 
+// newLog returns an empty log.
+func newLog() logManager {
+	return logManager{entries: chunk.Make[Entry](logStride, logOverlap)}
+}
+
+// clone returns a copy of the log that shares its chunks: neither the copy
+// nor the original ever sees the other's appends, truncations or
+// compactions.
+func (l *logManager) clone() logManager {
+	c := *l
+	c.entries = l.entries.Clone()
+	return c
+}
+
 func (l *logManager) firstIndex() uint64 { return l.snapIndex + 1 }
 
 func (l *logManager) lastIndex() uint64 { return l.snapIndex + uint64(l.entries.Len()) }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
-
-	"github.com/raftplayground/raftplayground/raft/internal/chunk"
 )
 
 // Role is a node's part in the protocol.
@@ -223,6 +221,7 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 		term:          st.Term,
 		vote:          st.Vote,
 		hardStateSent: st.HardState,
+		log:           newLog(),
 	}
 	n.rng = rand.New(n.src)
 	if s := st.Snapshot; s != nil {
@@ -235,7 +234,6 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 	if len(st.Entries) > 0 && st.Entries[0].Index != n.log.snapIndex+1 {
 		return nil, fmt.Errorf("raft: durable entries start at %d, want %d", st.Entries[0].Index, n.log.snapIndex+1)
 	}
-	n.log.entries = chunk.Make[Entry](logStride, logOverlap)
 	n.log.entries.Append(st.Entries...)
 	n.log.stable = n.log.lastIndex()
 	n.refreshConf()

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -255,7 +254,7 @@ func (w *World) Applied(id raft.NodeID) ([]raft.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(sn.recent), nil
+	return sn.recent.appendTo(nil), nil
 }
 
 // Trace returns the world's trace.

@@ -226,10 +226,14 @@ func (s *Seq[T]) DropFront(k int) {
 	s.off += k
 	s.n -= k
 	// A chunk can go once the next one holds everything from off: the
-	// next one exists and starts at or before off.
+	// next one exists and starts at or before off. The table is copied, not
+	// resliced: its backing array would keep every chunk before its start
+	// alive, and clones share that array.
 	drop := min(s.off>>s.log2(), len(s.chunks)-1)
 	if drop > 0 {
-		s.chunks = s.chunks[drop:]
+		table := make([][]T, len(s.chunks)-drop, len(s.chunks)-drop+1)
+		copy(table, s.chunks[drop:])
+		s.chunks = table
 		s.off -= drop * s.stride()
 	}
 }
