@@ -263,8 +263,10 @@ func (s *Seq[T]) Set(i int, v T) {
 		if slot >= s.size() {
 			break
 		}
-		s.chunks[j] = append([]T(nil), s.chunks[j]...)
-		s.chunks[j][slot] = v
+		chunk := make([]T, s.size())
+		copy(chunk, s.chunks[j])
+		chunk[slot] = v
+		s.chunks[j] = chunk
 	}
 	// The last chunk may still be shared; the table no longer is, and
 	// owned stays what it was for the last chunk.
