@@ -254,7 +254,12 @@ func (w *World) clone() *World {
 		ck := *w.checker
 		ck.leaders = maps.Clone(w.checker.leaders)
 		ck.committed = w.checker.committed.Clone()
-		ck.entries = maps.Clone(w.checker.entries)
+		// entries shrinks as entries commit, and maps.Clone would copy
+		// the room it once needed: copy what it holds.
+		ck.entries = make(map[entryID]seenEntry, len(w.checker.entries))
+		for id, e := range w.checker.entries {
+			ck.entries[id] = e
+		}
 		ck.perNode = slices.Clone(w.checker.perNode)
 		ck.digests = maps.Clone(w.checker.digests)
 		ck.reads = slices.Clone(w.checker.reads)
