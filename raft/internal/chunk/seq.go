@@ -43,9 +43,10 @@ type Seq[T any] struct {
 	off int
 	// n is the number of elements.
 	n int
-	// shift is log2 of the stride (0: DefaultStride's); overlap is how
+	// shiftX is log2 of the stride XOR defaultShift, so that the zero Seq
+	// has DefaultStride with no branch on the hot path; overlap is how
 	// many slots two neighbouring chunks share.
-	shift   uint8
+	shiftX  uint8
 	overlap int
 	// owned: this Seq alone can see the last chunk from position off+n on
 	// and the table (chunks' backing array) from len(chunks) on, so it may
@@ -66,17 +67,12 @@ func Make[T any](stride, overlap int) Seq[T] {
 	if stride < 2 || 1<<shift != stride || overlap < 0 || overlap > stride {
 		panic(fmt.Sprintf("chunk: stride %d must be a power of two, at least 2 and at least overlap %d", stride, overlap))
 	}
-	return Seq[T]{shift: shift, overlap: overlap}
+	return Seq[T]{shiftX: shift ^ defaultShift, overlap: overlap}
 }
 
 // log2 is log2 of the stride, the number of positions between two
 // chunks' starts.
-func (s *Seq[T]) log2() uint {
-	if s.shift == 0 {
-		return defaultShift
-	}
-	return uint(s.shift)
-}
+func (s *Seq[T]) log2() uint { return uint(s.shiftX ^ defaultShift) }
 
 func (s *Seq[T]) stride() int { return 1 << s.log2() }
 
@@ -90,20 +86,35 @@ func (s *Seq[T]) Len() int { return s.n }
 // chunk starting at or before p, or the last one when p lies in its
 // overlap before the next chunk exists.
 func (s *Seq[T]) locate(p int) (c, slot int) {
-	c = min(p>>s.log2(), len(s.chunks)-1)
-	return c, p - c*s.stride()
+	sh := s.log2()
+	c = min(p>>sh, len(s.chunks)-1)
+	return c, p - c<<sh
 }
 
+// check panics unless i is an element's index. It formats nothing itself,
+// so that At stays small enough to inline.
 func (s *Seq[T]) check(i int) {
-	if i < 0 || i >= s.n {
-		panic(fmt.Sprintf("chunk: index %d out of range [0, %d)", i, s.n))
+	if uint(i) >= uint(s.n) {
+		panic(indexError{i, s.n})
 	}
+}
+
+// indexError is the panic of an index out of range.
+type indexError struct {
+	// i is the index asked for, n the length.
+	i, n int
+}
+
+func (e indexError) Error() string {
+	return fmt.Sprintf("chunk: index %d out of range [0, %d)", e.i, e.n)
 }
 
 // At returns element i in place. Read it, never write through it: clones
 // and handed-out slices share it (Set writes).
 func (s *Seq[T]) At(i int) *T {
-	s.check(i)
+	if uint(i) >= uint(s.n) {
+		panic(indexError{i, s.n})
+	}
 	c, slot := s.locate(s.off + i)
 	return &s.chunks[c][slot]
 }
@@ -199,7 +210,7 @@ func (s *Seq[T]) Truncate(n int) {
 		return
 	}
 	if n == 0 {
-		*s = Seq[T]{shift: s.shift, overlap: s.overlap}
+		*s = Seq[T]{shiftX: s.shiftX, overlap: s.overlap}
 		return
 	}
 	s.n = n
@@ -220,7 +231,7 @@ func (s *Seq[T]) DropFront(k int) {
 		panic(fmt.Sprintf("chunk: drop %d of %d", k, s.n))
 	}
 	if k == s.n {
-		*s = Seq[T]{shift: s.shift, overlap: s.overlap}
+		*s = Seq[T]{shiftX: s.shiftX, overlap: s.overlap}
 		return
 	}
 	s.off += k
