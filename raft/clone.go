@@ -8,14 +8,14 @@ import (
 
 // Clone returns an independent deep copy of the node, for checkpoints: the
 // copy and the original can be driven separately and never affect each
-// other. Log entries are shared, since no entry is ever changed in place:
-// both sides get slices that reallocate on their next append.
+// other. The log's chunks are shared, since no entry is ever changed in
+// place: each side copies at most one chunk when it next writes.
 func (n *Node) Clone() *Node {
 	c := *n
 	src := *n.src
 	c.src = &src
 	c.rng = rand.New(c.src)
-	c.log.entries = slices.Clip(n.log.entries)
+	c.log = n.log.clone()
 	c.conf = n.conf.Clone()
 	c.votes = maps.Clone(n.votes)
 	c.msgs = slices.Clone(n.msgs)

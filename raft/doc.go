@@ -59,9 +59,11 @@
 //
 // Ready.Messages is the node's own buffer and is reused by the next call to
 // Ready: send or copy the messages before then. The entries a Ready hands
-// out (Entries, Committed, a message's Entries) are shared with the log and
-// never change, so they may be kept. In steady replication a node
-// allocates nothing per committed command.
+// out (Entries, Committed, a message's Entries) never change, so they may
+// be kept; they are usually shared with the log (a run of entries that
+// spans two of the log's chunks is copied), so never write to them or
+// append to them. In steady replication a node allocates nothing per
+// committed command.
 //
 // A restarted node is rebuilt from its durable state alone: HardState,
 // Snapshot and the entries after it, as the caller's disk holds them after

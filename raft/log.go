@@ -1,18 +1,37 @@
 package raft
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/raftplayground/raftplayground/raft/internal/chunk"
+)
+
+// The log is kept in chunks (package chunk) so that Clone shares it whole
+// and the clone's next append copies one chunk, not the log. A chunk
+// starts every logStride entries and repeats the first logOverlap entries
+// of the next one, so that any logOverlap+1 consecutive entries are
+// contiguous: a MsgApp (MaxEntriesPerRequest, 16 by default), a Ready's
+// Entries or Committed of that size is handed out without a copy, and
+// steady replication allocates one chunk per logStride entries. A longer
+// run across a chunk boundary is copied.
+const (
+	logStride  = 1024
+	logOverlap = 64
+)
 
 // logManager holds a node's log: a snapshot boundary and the entries after
 // it. It knows which prefix is durable (stable).
 //
-// Invariant: entries[i].Index == snapIndex+1+i, and terms never decrease.
+// Invariant: entries.At(i).Index == snapIndex+1+i, and terms never decrease.
 type logManager struct {
 	// snapIndex and snapTerm describe the last entry folded into the
 	// snapshot (0/0 when none): term(snapIndex) is still answerable.
 	snapIndex uint64
 	snapTerm  uint64
-	// entries after the snapshot, in index order.
-	entries []Entry
+	// entries after the snapshot, in index order. Entries are never
+	// changed in place (chunk.Seq's guarantee), so slices handed out stay
+	// valid and clones share them.
+	entries chunk.Seq[Entry]
 	// stable is the highest index known durable. Invariant: stable <= lastIndex().
 	stable uint64
 	// unstableFrom is the lowest index changed since the last Ready; entries
@@ -21,9 +40,23 @@ type logManager struct {
 	unstableFrom uint64
 }
 
+// newLog returns an empty log.
+func newLog() logManager {
+	return logManager{entries: chunk.Make[Entry](logStride, logOverlap)}
+}
+
+// clone returns a copy of the log that shares its chunks: neither the copy
+// nor the original ever sees the other's appends, truncations or
+// compactions.
+func (l *logManager) clone() logManager {
+	c := *l
+	c.entries = l.entries.Clone()
+	return c
+}
+
 func (l *logManager) firstIndex() uint64 { return l.snapIndex + 1 }
 
-func (l *logManager) lastIndex() uint64 { return l.snapIndex + uint64(len(l.entries)) }
+func (l *logManager) lastIndex() uint64 { return l.snapIndex + uint64(l.entries.Len()) }
 
 func (l *logManager) lastTerm() uint64 { return l.term(l.lastIndex()) }
 
@@ -36,23 +69,25 @@ func (l *logManager) term(index uint64) uint64 {
 	case index < l.snapIndex || index > l.lastIndex():
 		return 0
 	}
-	return l.entries[index-l.snapIndex-1].Term
+	return l.entries.At(int(index - l.snapIndex - 1)).Term
 }
 
-// entry returns the entry at index; the index must be in the log.
+// entry returns the entry at index, in place: read it, never write it.
+// The index must be in the log.
 func (l *logManager) entry(index uint64) *Entry {
 	if index <= l.snapIndex || index > l.lastIndex() {
 		panic(fmt.Sprintf("raft: entry %d outside log [%d, %d]", index, l.firstIndex(), l.lastIndex()))
 	}
-	return &l.entries[index-l.snapIndex-1]
+	return l.entries.At(int(index - l.snapIndex - 1))
 }
 
-// slice returns entries [lo, hi] (inclusive), shared with the log.
+// slice returns entries [lo, hi] (inclusive), shared with the log when they
+// lie in one chunk (always for logOverlap+1 entries or fewer), else a copy.
 func (l *logManager) slice(lo, hi uint64) []Entry {
 	if lo > hi {
 		return nil
 	}
-	return l.entries[lo-l.snapIndex-1 : hi-l.snapIndex]
+	return l.entries.Slice(int(lo-l.snapIndex-1), int(hi-l.snapIndex))
 }
 
 // isUpToDate reports whether a log ending at (lastTerm, lastIndex) is at
@@ -71,7 +106,7 @@ func (l *logManager) append(ents ...Entry) {
 		panic(fmt.Sprintf("raft: append at %d, last index is %d", ents[0].Index, l.lastIndex()))
 	}
 	l.markUnstable(ents[0].Index)
-	l.entries = append(l.entries, ents...)
+	l.entries.Append(ents...)
 }
 
 // truncateSuffix drops every entry at index and after.
@@ -82,7 +117,7 @@ func (l *logManager) truncateSuffix(index uint64) {
 	if index > l.lastIndex() {
 		return
 	}
-	l.entries = l.entries[: index-l.snapIndex-1 : index-l.snapIndex-1]
+	l.entries.Truncate(int(index - l.snapIndex - 1))
 	l.stable = min(l.stable, index-1)
 	l.markUnstable(index)
 }

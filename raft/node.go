@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 )
 
@@ -225,6 +224,7 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 		term:          st.Term,
 		vote:          st.Vote,
 		hardStateSent: st.HardState,
+		log:           newLog(),
 	}
 	n.rng = rand.New(n.src)
 	if s := st.Snapshot; s != nil {
@@ -237,7 +237,7 @@ func NewNode(now time.Duration, cfg Config, st DurableState) (*Node, error) {
 	if len(st.Entries) > 0 && st.Entries[0].Index != n.log.snapIndex+1 {
 		return nil, fmt.Errorf("raft: durable entries start at %d, want %d", st.Entries[0].Index, n.log.snapIndex+1)
 	}
-	n.log.entries = slices.Clone(st.Entries)
+	n.log.entries.Append(st.Entries...)
 	n.log.stable = n.log.lastIndex()
 	n.refreshConf()
 	n.becomeFollower(now, n.term, None)

@@ -110,11 +110,9 @@ func (l *logManager) compactPrefix(index, term uint64) {
 		l.reset(index, term)
 		return
 	}
-	// A new array (messages in flight and checkpoints share the old one),
-	// as large as the old: the log grows back to about its size before
-	// the next compaction, and would otherwise regrow step by step.
-	rest := l.entries[index-l.snapIndex:]
-	l.entries = append(make([]Entry, 0, max(cap(l.entries), len(rest))), rest...)
+	// Chunks wholly before index are let go; the rest, shared with
+	// messages in flight and clones, are kept as they are.
+	l.entries.DropFront(int(index - l.snapIndex))
 	l.snapIndex, l.snapTerm = index, term
 	l.stable = max(l.stable, index)
 	if l.unstableFrom != 0 && l.unstableFrom <= index {
@@ -124,7 +122,7 @@ func (l *logManager) compactPrefix(index, term uint64) {
 
 // reset empties the log; it now starts after (index, term).
 func (l *logManager) reset(index, term uint64) {
-	l.entries = nil
+	l.entries.Truncate(0)
 	l.snapIndex, l.snapTerm = index, term
 	l.stable = index
 	// Whatever the disk holds after the snapshot must go.

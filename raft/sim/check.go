@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/internal/chunk"
 )
 
 // Violation is a broken safety property. It stops the run.
@@ -67,8 +68,9 @@ const (
 type checker struct {
 	// leaders maps each term to the node that led in it (election safety).
 	leaders map[uint64]raft.NodeID
-	// committed is the canonical committed log: committed[i-1] has index i.
-	committed []raft.Entry
+	// committed is the canonical committed log: element i-1 has index i
+	// (see committedAt). In chunks, so that checkpoints share it.
+	committed chunk.Seq[raft.Entry]
 	// entries records the first copy seen of each (index, term) that is
 	// not in committed, with the term before it (log matching). An entry
 	// leaves it when it joins committed, which then speaks for it.
@@ -229,7 +231,8 @@ func (c *checker) leaderCompleteness(sn *simNode, nw *nodeWatch) *Violation {
 	}
 	nw.completeTerm = n.Term()
 	compacted := n.Status().FirstIndex - 1 // entries up to here are in its snapshot
-	for _, e := range c.committed[min(compacted, uint64(len(c.committed))):] {
+	for i := min(compacted, c.committedLen()) + 1; i <= c.committedLen(); i++ {
+		e := c.committedAt(i)
 		if t := n.LogTerm(e.Index); t != e.Term {
 			return &Violation{Property: "leader completeness", Check: CheckLeaderCompleteness, Detail: fmt.Sprintf("node %d leads term %d but has term %d at committed index %d (committed term %d)", sn.id, n.Term(), t, e.Index, e.Term)}
 		}
@@ -264,17 +267,17 @@ func (c *checker) appliedEntries(w *World, sn *simNode, nw *nodeWatch) *Violatio
 	defer func() { sn.unchecked = sn.unchecked[:0] }()
 	for _, a := range sn.unchecked {
 		e := a.entry
-		if !a.restored && e.Index == uint64(len(c.committed))+1 {
+		if !a.restored && e.Index == c.committedLen()+1 {
 			// Applying means the node saw it committed; the entry may be
 			// compacted away already, so it joins the history from here.
 			if v := c.commit(sn.id, e); v != nil {
 				return v
 			}
 		}
-		if e.Index > uint64(len(c.committed)) {
-			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied index %d, which no node has committed (committed: %d)", sn.id, e.Index, len(c.committed))}
+		if e.Index > c.committedLen() {
+			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied index %d, which no node has committed (committed: %d)", sn.id, e.Index, c.committedLen())}
 		}
-		want := c.committed[e.Index-1]
+		want := c.committedAt(e.Index)
 		if want.Term != e.Term || (!a.restored && !sameCommand(want, e)) {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied %d/%d %q, canonical is %d/%d %q", sn.id, e.Index, e.Term, e.Data, want.Index, want.Term, want.Data)}
 		}
@@ -405,8 +408,8 @@ func (c *checker) logChanged(sn *simNode, rd *raft.Ready) {
 // prevTerm, against the canonical copy of its (index, term), and records
 // it if it is the first copy seen.
 func (c *checker) matchEntry(id raft.NodeID, e raft.Entry, prevTerm uint64) *Violation {
-	if e.Index <= uint64(len(c.committed)) && c.committed[e.Index-1].Term == e.Term {
-		want := c.committed[e.Index-1]
+	if e.Index <= c.committedLen() && c.committedAt(e.Index).Term == e.Term {
+		want := c.committedAt(e.Index)
 		if p := c.committedTerm(e.Index - 1); p != prevTerm || !sameCommand(want, e) {
 			return logMismatch(id, e, prevTerm, want, p, "the committed history")
 		}
@@ -429,8 +432,14 @@ func (c *checker) committedTerm(i uint64) uint64 {
 	if i == 0 {
 		return 0
 	}
-	return c.committed[i-1].Term
+	return c.committedAt(i).Term
 }
+
+// committedLen is the last index of the canonical committed log.
+func (c *checker) committedLen() uint64 { return uint64(c.committed.Len()) }
+
+// committedAt is the canonical committed entry at index i (from 1).
+func (c *checker) committedAt(i uint64) raft.Entry { return *c.committed.At(int(i - 1)) }
 
 func logMismatch(id raft.NodeID, e raft.Entry, prevTerm uint64, want raft.Entry, wantPrev uint64, where string) *Violation {
 	return &Violation{Property: "log matching", Check: CheckLogMatching, Detail: fmt.Sprintf(
@@ -465,16 +474,16 @@ func (c *checker) snapshotTaken(w *World, id raft.NodeID, index, digest uint64) 
 // commitEntry checks e, committed by node id, against the canonical
 // history, or adds it there.
 func (c *checker) commitEntry(id raft.NodeID, e raft.Entry) *Violation {
-	if e.Index <= uint64(len(c.committed)) {
-		if want := c.committed[e.Index-1]; want.Term != e.Term || !sameCommand(want, e) {
+	if e.Index <= c.committedLen() {
+		if want := c.committedAt(e.Index); want.Term != e.Term || !sameCommand(want, e) {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d committed %d/%d %q, canonical is %d/%d %q", id, e.Index, e.Term, e.Data, want.Index, want.Term, want.Data)}
 		}
 		return nil
 	}
-	if e.Index != uint64(len(c.committed))+1 {
+	if e.Index != c.committedLen()+1 {
 		// A node committed past the canonical end: its earlier entries are
 		// checked as it reports them (commit moves one index at a time here).
-		return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d committed index %d before anyone committed %d", id, e.Index, len(c.committed)+1)}
+		return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d committed index %d before anyone committed %d", id, e.Index, c.committedLen()+1)}
 	}
 	return c.commit(id, e)
 }
@@ -489,6 +498,6 @@ func (c *checker) commit(id raft.NodeID, e raft.Entry) *Violation {
 			return logMismatch(seen.node, seen.entry, seen.prevTerm, e, p, fmt.Sprintf("node %d commits", id))
 		}
 	}
-	c.committed = append(c.committed, e)
+	c.committed.Append(e)
 	return nil
 }

@@ -33,8 +33,8 @@ func steadyWorld(t *testing.T) (*World, raft.NodeID) {
 	if lead == raft.None {
 		t.Fatal("no leader after 3s")
 	}
-	if len(w.checker.digests) == 0 || len(w.checker.committed) < 100 {
-		t.Fatalf("too little happened: %d entries committed, %d snapshots", len(w.checker.committed), len(w.checker.digests))
+	if len(w.checker.digests) == 0 || w.checker.committedLen() < 100 {
+		t.Fatalf("too little happened: %d entries committed, %d snapshots", w.checker.committedLen(), len(w.checker.digests))
 	}
 	return w, lead
 }
@@ -55,6 +55,14 @@ func follower(w *World, lead raft.NodeID) *simNode {
 // committedCommand finds a follower whose log still holds a committed
 // command (compaction may have folded its recent ones into a snapshot), and
 // that command's index.
+// forgeCommitted changes the command of the canonical committed entry at
+// index k.
+func forgeCommitted(w *World, k uint64) {
+	e := w.checker.committedAt(k)
+	e.Data = []byte("forged")
+	w.checker.committed.Set(int(k-1), e)
+}
+
 func committedCommand(t *testing.T, w *World, lead raft.NodeID) (*simNode, uint64) {
 	t.Helper()
 	for _, sn := range w.nodes {
@@ -78,10 +86,10 @@ func committedCommand(t *testing.T, w *World, lead raft.NodeID) (*simNode, uint6
 // lastApplied is the last entry sn applied.
 func lastApplied(t *testing.T, sn *simNode) raft.Entry {
 	t.Helper()
-	if len(sn.recent) == 0 {
+	if sn.recent.len() == 0 {
 		t.Fatalf("node %d applied nothing", sn.id)
 	}
-	return sn.recent[len(sn.recent)-1]
+	return *sn.recent.at(sn.recent.len() - 1)
 }
 
 func TestCheckersFire(t *testing.T) {
@@ -113,7 +121,7 @@ func TestCheckersFire(t *testing.T) {
 			// A command committed elsewhere differs from a follower's
 			// copy; the checker reads that follower's log again from it.
 			f, k := committedCommand(t, w, lead)
-			w.checker.committed[k-1].Data = []byte("forged")
+			forgeCommitted(w, k)
 			nw := &w.checker.perNode[f.id-1]
 			nw.logChecked, nw.logCheckedTerm = k-1, f.node.LogTerm(k-1)
 		},
@@ -145,7 +153,7 @@ func TestCheckersFire(t *testing.T) {
 		forge: func(t *testing.T, w *World, lead raft.NodeID) {
 			c := w.checker
 			term := w.nodes[lead-1].node.Term()
-			c.committed = append(c.committed, raft.Entry{Index: uint64(len(c.committed)) + 1, Term: term + 1})
+			c.committed.Append(raft.Entry{Index: c.committedLen() + 1, Term: term + 1})
 			w.checker.perNode[lead-1].completeTerm = 0 // as if it had just been elected
 		},
 	}, {
@@ -166,7 +174,7 @@ func TestCheckersFire(t *testing.T) {
 		check: CheckStateMachineSafety,
 		forge: func(t *testing.T, w *World, lead raft.NodeID) {
 			f, k := committedCommand(t, w, lead)
-			w.checker.committed[k-1].Data = []byte("forged")
+			forgeCommitted(w, k)
 			w.checker.perNode[f.id-1].commit = k - 1
 		},
 	}, {
@@ -191,7 +199,7 @@ func TestCheckersFire(t *testing.T) {
 		forge: func(t *testing.T, w *World, lead raft.NodeID) {
 			f := follower(w, lead)
 			k := slices.Max(slices.Collect(maps.Keys(w.checker.digests)))
-			term := w.checker.committed[k-1].Term
+			term := w.checker.committedAt(k).Term
 			f.unchecked = append(f.unchecked, applyRecord{entry: raft.Entry{Index: k, Term: term}, restored: true, digest: w.checker.digests[k].digest ^ 1})
 		},
 	}, {

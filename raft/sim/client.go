@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/internal/chunk"
 	"github.com/raftplayground/raftplayground/raft/kv"
 )
 
@@ -36,8 +37,9 @@ type HistoryOp struct {
 type workload struct {
 	w       *World
 	clients []*client
-	// history holds finished calls, then unfinished ones are added by History.
-	history  []HistoryOp
+	// history holds finished calls, then unfinished ones are added by
+	// History. In chunks, so that checkpoints share it.
+	history  chunk.Seq[HistoryOp]
 	nextRead uint64
 	// acked is the highest log index that answered a client.
 	acked uint64
@@ -256,7 +258,7 @@ func (wl *workload) finish(i int, index uint64) {
 	op := c.op
 	op.Return, op.Done, op.Index = wl.w.now, true, index
 	wl.acked = max(wl.acked, index)
-	wl.history = append(wl.history, *op)
+	wl.history.Append(*op)
 	wl.w.record(EvClient, raft.None, "client %d return %d: %s %s %q", num(c.id), num(op.Seq), str(op.Op.String()), str(op.Key), str(op.Value))
 	c.op = nil
 	c.timeouts = 0
@@ -270,7 +272,10 @@ func (w *World) History() []HistoryOp {
 	if w.workload == nil {
 		return nil
 	}
-	h := append([]HistoryOp(nil), w.workload.history...)
+	var h []HistoryOp
+	if hist := &w.workload.history; hist.Len() > 0 {
+		h = hist.AppendTo(make([]HistoryOp, 0, hist.Len()+len(w.workload.clients)), 0, hist.Len())
+	}
 	for _, c := range w.workload.clients {
 		if c.op != nil {
 			h = append(h, *c.op)

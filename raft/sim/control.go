@@ -143,9 +143,9 @@ func (w *World) Call(id ClientCall) (HistoryOp, bool) {
 	if c.op != nil {
 		return *c.op, true
 	}
-	for i := len(w.workload.history) - 1; i >= 0; i-- {
-		if h := w.workload.history[i]; h.Client == uint64(id) {
-			return h, true
+	for i := w.workload.history.Len() - 1; i >= 0; i-- {
+		if h := w.workload.history.At(i); h.Client == uint64(id) {
+			return *h, true
 		}
 	}
 	return HistoryOp{}, false

@@ -313,14 +313,16 @@ func TestLinearizabilityCheckCatchesAStaleRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.workload.clients = nil
-	w.workload.history = []HistoryOp{
-		{Client: 1, Seq: 1, Op: 1, Key: "a", Value: "x", Call: 0, Return: 10, Done: true},
-		{Client: 2, Seq: 1, Op: 3, Key: "a", Value: "", Call: 20, Return: 30, Done: true},
-	}
+	w.workload.history.Append(
+		HistoryOp{Client: 1, Seq: 1, Op: 1, Key: "a", Value: "x", Call: 0, Return: 10, Done: true},
+		HistoryOp{Client: 2, Seq: 1, Op: 3, Key: "a", Value: "", Call: 20, Return: 30, Done: true},
+	)
 	if err := w.CheckLinearizability(time.Second); err == nil {
 		t.Fatal("a stale read passed the linearizability check")
 	}
-	w.workload.history[1].Value = "x"
+	read := *w.workload.history.At(1)
+	read.Value = "x"
+	w.workload.history.Set(1, read)
 	if err := w.CheckLinearizability(time.Second); err != nil {
 		t.Fatalf("a correct history failed: %v", err)
 	}

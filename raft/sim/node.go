@@ -33,8 +33,10 @@ type simNode struct {
 	store *kv.Store
 	// snapIndex is the index of the node's last snapshot.
 	snapIndex uint64
-	// recent are the last applied entries (for views), newest last.
-	recent []raft.Entry
+	// recent are the last applied entries (for views), newest last: from
+	// recentKeep to 2*recentKeep of them once that many were applied. The
+	// slices of Ready.Committed themselves, so that they share the log.
+	recent segments
 	// appliedCount counts entries this incarnation applied.
 	appliedCount int
 	// unchecked are applied entries (and restores) the checker has not
@@ -64,7 +66,7 @@ func (w *World) start(sn *simNode) error {
 	sn.store = kv.New()
 	w.hist.addRole(RoleChange{At: w.now, Node: sn.id, Up: true, Role: n.Role(), Term: n.Term()})
 	sn.snapIndex = 0
-	sn.recent = nil
+	sn.recent = segments{}
 	sn.appliedCount = 0
 	w.process(sn)
 	return nil
@@ -191,6 +193,7 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 	for _, e := range rd.Committed {
 		w.apply(sn, e)
 	}
+	sn.keepRecent(rd.Committed)
 	for _, rs := range rd.ReadStates {
 		w.workload.readState(sn, rs)
 	}
@@ -208,13 +211,32 @@ func (w *World) apply(sn *simNode, e raft.Entry) {
 		sn.store.ApplyNoop(e.Index)
 	}
 	sn.appliedCount++
-	if sn.recent = append(sn.recent, e); len(sn.recent) > 2*recentKeep {
-		sn.recent = slices.Clone(sn.recent[len(sn.recent)-recentKeep:])
-	}
 	if w.checker != nil {
 		sn.unchecked = append(sn.unchecked, applyRecord{entry: e})
 	}
 	w.workload.applied(sn, e, res, err)
+}
+
+// keepRecent adds entries just applied to recent, and trims it as adding
+// them one at a time would: back to recentKeep whenever it passes
+// 2*recentKeep.
+func (sn *simNode) keepRecent(ents []raft.Entry) {
+	if len(ents) == 0 {
+		return
+	}
+	n := sn.recent.len()
+	for range ents {
+		if n++; n > 2*recentKeep {
+			n = recentKeep
+		}
+	}
+	if len(ents) > n {
+		// Only their tail stays: copy it, so that a long slice (one the
+		// core copied, not a view of its log) is not kept alive whole.
+		ents = slices.Clone(ents[len(ents)-n:])
+	}
+	sn.recent.append(ents)
+	sn.recent.dropFront(sn.recent.len() - n)
 }
 
 // maybeCompact takes a snapshot when the node applied SnapshotEvery entries
@@ -251,7 +273,7 @@ func (w *World) Crash(id raft.NodeID) error {
 	sn.node, sn.store, sn.syncing = nil, nil, nil
 	sn.incarnation++
 	sn.tickAt, sn.tick = -1, timerSlot{}
-	sn.recent, sn.unchecked = nil, nil
+	sn.recent, sn.unchecked = segments{}, nil
 	w.intervene(Intervention{Kind: "crash", Node: id})
 	if lost {
 		w.record(EvFault, id, "crash (an unsynced write is lost)")

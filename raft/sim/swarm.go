@@ -296,8 +296,8 @@ func (w *World) checkLiveness(acked uint64, healed time.Duration) error {
 	}
 	if w.workload != nil {
 		answered := 0
-		for _, h := range w.workload.history {
-			if h.Return > healed {
+		for i := range w.workload.history.Len() {
+			if w.workload.history.At(i).Return > healed {
 				answered++
 			}
 		}

@@ -209,8 +209,11 @@ func (w *World) checkpoint() {
 	w.checkpoints = append(w.checkpoints, checkpoint{at: w.now, interventions: len(w.interventions), w: w.clone()})
 }
 
-// clone returns an independent copy of the world. Append-only slices are
-// shared with their capacity cut, so neither side writes into the other's.
+// clone returns an independent copy of the world. Logs, disks, the client
+// history and the checker's committed entries share their chunks (package
+// chunk): the copy costs a few tables, and each side copies at most a chunk
+// of each when it next writes. Other append-only slices are shared with
+// their capacity cut, so neither side writes into the other's.
 func (w *World) clone() *World {
 	c := *w
 	netSrc, clientsSrc := *w.netSrc, *w.clientsSrc
@@ -223,12 +226,19 @@ func (w *World) clone() *World {
 			cn.node = sn.node.Clone()
 			cn.store = sn.store.Clone()
 		}
-		cn.disk.state.Entries = slices.Clip(sn.disk.state.Entries)
+		cn.disk = sn.disk.clone()
 		if sn.syncing != nil {
 			rd := *sn.syncing
 			cn.syncing = &rd
 		}
-		cn.recent = slices.Clip(sn.recent)
+		cn.recent = sn.recent.clone()
+		if sn.node != nil && sn.recent.len() > 0 {
+			if _, held := sn.node.Entry(sn.recent.at(0).Index); !held {
+				// The log was compacted past them: a clone would keep
+				// chunks alive that the copy's log no longer holds.
+				cn.recent = sn.recent.compacted()
+			}
+		}
 		cn.unchecked = slices.Clip(sn.unchecked)
 		c.nodes[i] = &cn
 	}
@@ -244,7 +254,7 @@ func (w *World) clone() *World {
 	if w.workload != nil {
 		wl := *w.workload
 		wl.w = &c
-		wl.history = slices.Clip(w.workload.history)
+		wl.history = w.workload.history.Clone()
 		wl.clients = make([]*client, len(w.workload.clients))
 		for i, cl := range w.workload.clients {
 			cc := *cl
@@ -265,8 +275,13 @@ func (w *World) clone() *World {
 	if w.checker != nil {
 		ck := *w.checker
 		ck.leaders = maps.Clone(w.checker.leaders)
-		ck.committed = slices.Clip(w.checker.committed)
-		ck.entries = maps.Clone(w.checker.entries)
+		ck.committed = w.checker.committed.Clone()
+		// entries shrinks as entries commit, and maps.Clone would copy
+		// the room it once needed: copy what it holds.
+		ck.entries = make(map[entryID]seenEntry, len(w.checker.entries))
+		for id, e := range w.checker.entries {
+			ck.entries[id] = e
+		}
 		ck.perNode = slices.Clone(w.checker.perNode)
 		ck.digests = maps.Clone(w.checker.digests)
 		ck.reads = slices.Clone(w.checker.reads)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -269,7 +268,7 @@ func (w *World) Applied(id raft.NodeID) ([]raft.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(sn.recent), nil
+	return sn.recent.appendTo(nil), nil
 }
 
 // Trace returns the world's trace.
