@@ -104,6 +104,7 @@ func (p *Playground) DuplicateMessage() {
 }
 
 func (p *Playground) messageAction(act func(sim.MsgID) error) {
+	p.act()
 	p.cluster.dirty = true
 	id := p.cluster.selected
 	if id == 0 {

@@ -15,7 +15,7 @@ package web
 import (
 	"context"
 	"fmt"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,16 +46,27 @@ const (
 	keepEvents = 12
 )
 
-// Speeds are the rates of virtual to wall-clock time the page offers.
-var Speeds = []float64{0.1, 0.25, 1}
+// Speeds are the rates of virtual to wall-clock time the page offers, on a
+// log scale: at 1× a command commits faster than the eye follows; at
+// 0.001× one millisecond of the cluster takes a second.
+var Speeds = []float64{1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001}
 
 // Delays are the response delays a node card offers: the most extra
 // latency each response the node sends gets.
 var Delays = []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond}
 
 // Playground is a simulated cluster as the page shows it.
+//
+// Everything the page shows of the run is derived from the world: the
+// proposals, the response delays and the events are the world's, so after
+// a seek the page shows exactly what the simulator had then. Only the
+// speed, the pause, the last failure and what is selected are the page's.
 type Playground struct {
-	world *sim.World
+	// world is the world shown. head is the furthest the run has gone:
+	// the same world, or (after a seek back) the one world was sought
+	// from, whose run world follows while it plays until someone acts on
+	// it, which forks the run there and drops head's future.
+	world, head *sim.World
 	// speed is virtual seconds per wall-clock second.
 	speed  float64
 	paused bool
@@ -63,27 +74,15 @@ type Playground struct {
 	// asked for a render.
 	sinceRender time.Duration
 
-	// commands counts the commands proposed so far; it numbers them.
-	commands int
-	// result describes the answer to the last proposal.
-	result       string
-	resultFailed bool
+	// failed describes the last proposal when the cluster refused it,
+	// until the next action (an accepted one is the world's to show).
+	failed string
 	// notice is the last error of a crash, restart or other fault, shown
 	// until the next action.
 	notice string
-	// proposals are the last keepProposals accepted proposals, oldest
-	// first.
-	proposals []proposal
-	// delays are the response delays set through the page, by node; the
-	// world's status does not report them.
-	delays map[raft.NodeID]time.Duration
 
 	// allEvents shows every trace event, not only the notable ones.
 	allEvents bool
-	// notable are the latest notable trace events, oldest first, and seen
-	// is the trace length up to which they were collected.
-	notable []sim.TraceEvent
-	seen    uint64
 
 	// status is the world's status as of the last View, kept so that the
 	// next one reuses its slices.
@@ -92,20 +91,13 @@ type Playground struct {
 	cluster clusterView
 }
 
-// proposal is a command the page handed to the cluster.
-type proposal struct {
-	command string
-	sim.Proposal
-}
-
 // New makes a playground around a new world with opts, running at 1x.
 func New(opts sim.Options) (*Playground, error) {
 	w, err := sim.New(opts)
 	if err != nil {
 		return nil, err
 	}
-	p := &Playground{world: w, speed: 1}
-	p.collect()
+	p := &Playground{world: w, head: w, speed: 1}
 	return p, nil
 }
 
@@ -121,8 +113,7 @@ func (p *Playground) Advance(wall time.Duration) (render bool) {
 		return false
 	}
 	wall = min(wall, MaxTickWall)
-	p.world.RunFor(time.Duration(float64(wall) * p.speed))
-	p.collect()
+	p.runTo(p.world.Now() + time.Duration(float64(wall)*p.speed))
 	p.sinceRender += wall
 	if p.sinceRender < RenderInterval {
 		return false
@@ -166,40 +157,144 @@ func (p *Playground) Follow(ctx context.Context, env vugu.EventEnv, start time.T
 	}
 }
 
-// Propose hands the next command ("set k<n>=<n>") to the current leader
-// and records the answer.
-func (p *Playground) Propose() {
-	p.commands++
-	cmd := fmt.Sprintf("set k%d=%d", p.commands, p.commands)
-	p.notice = ""
-	prop, err := p.world.Propose([]byte(cmd))
-	p.collect()
-	if err != nil {
-		p.result = fmt.Sprintf("%q not accepted: %s", cmd, plainError(err))
-		p.resultFailed = true
-		return
+// runTo moves the shown world on to time t: behind head it follows head's
+// run (interventions included) and becomes head again once it catches up.
+func (p *Playground) runTo(t time.Duration) {
+	if p.world != p.head {
+		end := p.head.Now()
+		if err := p.world.Follow(p.head, min(t, end)); err != nil {
+			p.fork() // cannot happen while world came from head; stay safe
+		} else if p.world.Now() >= end {
+			// Caught up: the run is head's again, whose state this is.
+			p.world = p.head
+			p.resync()
+		}
 	}
-	p.result = fmt.Sprintf("%q accepted by n%d at index %d, term %d", cmd, prop.Leader, prop.Index, prop.Term)
-	p.resultFailed = false
-	p.proposals = append(p.proposals, proposal{command: cmd, Proposal: prop})
-	if len(p.proposals) > keepProposals {
-		p.proposals = slices.Delete(p.proposals, 0, len(p.proposals)-keepProposals)
+	p.world.RunUntil(t)
+}
+
+// act is called before anything changes the shown world: behind head,
+// that forks the run here and head's future is dropped.
+func (p *Playground) act() {
+	p.failed, p.notice = "", ""
+	p.fork()
+}
+
+func (p *Playground) fork() {
+	if p.world != p.head {
+		p.head = p.world
 	}
 }
 
+// Propose hands the next command ("set k<n>=<n>") to the current leader.
+// The world keeps accepted proposals; a refusal is shown until the next
+// action.
+func (p *Playground) Propose() {
+	p.act()
+	n := len(p.world.Proposals(-1)) + 1
+	cmd := fmt.Sprintf("set k%d=%d", n, n)
+	_, err := p.world.Propose([]byte(cmd))
+	if err != nil {
+		p.failed = fmt.Sprintf("%q not accepted: %s", cmd, plainError(err))
+	}
+}
+
+// SeekMillis is Seek for the scrubber: ms is a whole number of virtual
+// milliseconds, as text (an input's value); anything else is ignored.
+func (p *Playground) SeekMillis(ms string) {
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil || n < 0 {
+		return
+	}
+	if n >= p.head.Now().Milliseconds() {
+		p.SeekEnd() // the scrubber's last step is the end itself
+		return
+	}
+	p.Seek(time.Duration(n) * time.Millisecond)
+}
+
+// SeekEnd shows the run's end again.
+func (p *Playground) SeekEnd() { p.Seek(p.head.Now()) }
+
+// Behind reports whether the page shows a moment before the run's end.
+func (p *Playground) Behind() bool { return p.world != p.head }
+
+// Seek shows the run as it was at time t (clamped to the run), and
+// pauses: the scrubber. Playing from there replays the run; acting forks
+// it.
+func (p *Playground) Seek(t time.Duration) {
+	end := p.head.Now()
+	t = max(0, min(t, end))
+	p.paused = true
+	p.failed, p.notice = "", ""
+	if t == end {
+		p.world = p.head
+	} else {
+		w, err := p.head.Seek(t)
+		if err != nil {
+			p.notice = plainError(err)
+			return
+		}
+		p.world = w
+	}
+	p.resync()
+}
+
+// Step handles the next event of the shown world and pauses. Behind the
+// run's end it takes the run's next event, unless an intervention of the
+// run comes first: then it acts, which forks the run.
+func (p *Playground) Step() {
+	p.paused = true
+	p.failed, p.notice = "", ""
+	if p.world != p.head && p.interventionDue() {
+		p.fork()
+	}
+	if !p.world.Step() {
+		p.notice = "nothing left to happen"
+	}
+	if p.world != p.head && p.world.Now() > p.head.Now() {
+		p.fork()
+	}
+	p.cluster.dirty = true
+}
+
+// interventionDue reports whether head's run has an intervention the shown
+// world has not made yet, due before or with its next event.
+func (p *Playground) interventionDue() bool {
+	mine, theirs := p.world.Interventions(), p.head.Interventions()
+	if len(theirs) <= len(mine) {
+		return false
+	}
+	next, ok := p.world.NextEventAt()
+	return !ok || theirs[len(mine)].At <= next
+}
+
+// resync marks the cluster view for repainting after the shown world
+// changed to another one (everything else the page shows is read from the
+// world at each view).
+func (p *Playground) resync() { p.cluster.dirty = true }
+
 // Crash crashes node id; it keeps only its disk.
-func (p *Playground) Crash(id int) { p.fault(p.world.Crash(raft.NodeID(id))) }
+func (p *Playground) Crash(id int) {
+	p.act()
+	p.fault(p.world.Crash(raft.NodeID(id)))
+}
 
 // Restart brings node id back from its disk.
-func (p *Playground) Restart(id int) { p.fault(p.world.Restart(raft.NodeID(id))) }
+func (p *Playground) Restart(id int) {
+	p.act()
+	p.fault(p.world.Restart(raft.NodeID(id)))
+}
 
 // SetLink cuts (up=false) or heals (up=true) the directed link from → to.
 func (p *Playground) SetLink(from, to int, up bool) {
+	p.act()
 	p.fault(p.world.SetLink(raft.NodeID(from), raft.NodeID(to), up))
 }
 
 // HealAll brings every link up; response delays stay.
 func (p *Playground) HealAll() {
+	p.act()
 	p.world.HealAll()
 	p.fault(nil)
 }
@@ -207,14 +302,8 @@ func (p *Playground) HealAll() {
 // SetResponseDelay gives every response node id sends up to d extra
 // latency (0 for none).
 func (p *Playground) SetResponseDelay(id int, d time.Duration) {
-	err := p.world.SetResponseDelay(raft.NodeID(id), d)
-	if err == nil {
-		if p.delays == nil {
-			p.delays = map[raft.NodeID]time.Duration{}
-		}
-		p.delays[raft.NodeID(id)] = d
-	}
-	p.fault(err)
+	p.act()
+	p.fault(p.world.SetResponseDelay(raft.NodeID(id), d))
 }
 
 func (p *Playground) fault(err error) {
@@ -222,7 +311,6 @@ func (p *Playground) fault(err error) {
 	if err != nil {
 		p.notice = plainError(err)
 	}
-	p.collect()
 }
 
 // SetSpeed sets the rate of virtual to wall-clock time; it must be
@@ -239,36 +327,6 @@ func (p *Playground) TogglePause() { p.paused = !p.paused }
 // ToggleAllEvents switches the event list between notable events and all
 // events (including every message sent and delivered).
 func (p *Playground) ToggleAllEvents() { p.allEvents = !p.allEvents }
-
-// collect moves the notable trace events recorded since the last call into
-// p.notable. Events older than the trace keeps are lost, which only happens
-// if far more than a tick's worth of events pass between two calls.
-func (p *Playground) collect() {
-	tr := p.world.Trace()
-	n := tr.Len()
-	if n == p.seen {
-		return
-	}
-	for _, ev := range tr.Recent(int(min(n-p.seen, 1<<16))) {
-		if notable(ev.Kind) {
-			p.notable = append(p.notable, ev)
-		}
-	}
-	if len(p.notable) > keepEvents {
-		p.notable = slices.Delete(p.notable, 0, len(p.notable)-keepEvents)
-	}
-	p.seen = n
-}
-
-// notable reports whether events of kind k are listed by default: the ones
-// that change what the cluster is, not the steady heartbeat traffic.
-func notable(k sim.EventKind) bool {
-	switch k {
-	case sim.EvRole, sim.EvFault, sim.EvClient, sim.EvError:
-		return true
-	}
-	return false
-}
 
 // plainError is err's message without the package prefix.
 func plainError(err error) string {

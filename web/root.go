@@ -24,6 +24,14 @@ func ariaBool(b bool) string { return strconv.FormatBool(b) }
 // speedText labels a speed button, e.g. "0.25×".
 func speedText(s float64) string { return strconv.FormatFloat(s, 'f', -1, 64) + "×" }
 
+// scrubText says where the scrubber is.
+func (c *Root) scrubText() string {
+	if c.view.Behind {
+		return c.view.Now + " of " + c.view.End + " · playing replays the run, acting forks it here"
+	}
+	return c.view.Now
+}
+
 // pauseText labels the pause button.
 func pauseText(paused bool) string {
 	if paused {

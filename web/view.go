@@ -28,6 +28,13 @@ type View struct {
 	// Speed and Paused describe the clock.
 	Speed  float64
 	Paused bool
+	// NowMs and EndMs place the scrubber: the moment shown and the run's
+	// end, in whole virtual milliseconds; End is the end as text. Behind
+	// is set when the moment shown is before the end (playing replays
+	// the run, acting forks it there).
+	NowMs, EndMs int64
+	End          string
+	Behind       bool
 	// Events counts the trace events so far.
 	Events uint64
 
@@ -362,8 +369,12 @@ func (p *Playground) View() View {
 		Speed:        p.speed,
 		Paused:       p.paused,
 		Events:       st.Events,
-		Result:       p.result,
-		ResultFailed: p.resultFailed,
+		Result:       p.failed,
+		ResultFailed: p.failed != "",
+		NowMs:        st.Now.Milliseconds(),
+		EndMs:        p.head.Now().Milliseconds(),
+		End:          formatSeconds(p.head.Now()) + " s",
+		Behind:       p.Behind(),
 		Notice:       p.notice,
 		Violation:    st.Violation,
 		AllEvents:    p.allEvents,
@@ -375,7 +386,7 @@ func (p *Playground) View() View {
 			ID: int(ns.ID), Up: ns.Up, Role: ns.Role.String(),
 			Term: ns.Term, Vote: int(ns.Vote), Leader: int(ns.Leader),
 			LastIndex: ns.LastIndex, CommitIndex: ns.CommitIndex, AppliedIndex: ns.AppliedIndex,
-			Delay: p.delays[ns.ID],
+			Delay: ns.ResponseDelay,
 		}
 		if !ns.Up {
 			nv.Role = "down"
@@ -394,6 +405,12 @@ func (p *Playground) View() View {
 	v.Proposals = p.proposalViews(st.Nodes)
 	v.RecentEvents = p.eventViews()
 	v.Message = p.messageView()
+	if v.Result == "" {
+		if last := p.world.Proposals(1); len(last) == 1 {
+			pr := last[0]
+			v.Result = fmt.Sprintf("%q accepted by n%d at index %d, term %d", pr.Data, pr.Leader, pr.Index, pr.Term)
+		}
+	}
 	return v
 }
 
@@ -504,7 +521,8 @@ func linkViews(n int, cut []sim.Link) ([]LinkView, int) {
 // index with its term; every committed entry is applied at once in the
 // simulator, so applied and committed only differ between two steps.
 func (p *Playground) proposalViews(nodes []sim.NodeStatus) []ProposalView {
-	if len(p.proposals) == 0 {
+	proposals := p.world.Proposals(keepProposals)
+	if len(proposals) == 0 {
 		return nil
 	}
 	applied := make([][]raft.Entry, len(nodes))
@@ -513,9 +531,9 @@ func (p *Playground) proposalViews(nodes []sim.NodeStatus) []ProposalView {
 			applied[i], _ = p.world.Applied(nodes[i].ID)
 		}
 	}
-	out := make([]ProposalView, 0, len(p.proposals))
-	for _, pr := range slices.Backward(p.proposals) {
-		pv := ProposalView{Index: pr.Index, Term: pr.Term, Command: pr.command, Nodes: len(nodes)}
+	out := make([]ProposalView, 0, len(proposals))
+	for _, pr := range slices.Backward(proposals) {
+		pv := ProposalView{Index: pr.Index, Term: pr.Term, Command: pr.Data, Nodes: len(nodes)}
 		for _, entries := range applied {
 			i, found := slices.BinarySearchFunc(entries, pr.Index, func(e raft.Entry, idx uint64) int {
 				return cmp.Compare(e.Index, idx)
@@ -535,7 +553,7 @@ func (p *Playground) proposalViews(nodes []sim.NodeStatus) []ProposalView {
 }
 
 func (p *Playground) eventViews() []EventView {
-	events := p.notable
+	events := p.world.Trace().Notable(keepEvents)
 	if p.allEvents {
 		events = p.world.Trace().Recent(keepEvents)
 	}

@@ -291,3 +291,41 @@ func TestPageClusterView(t *testing.T) {
 		t.Fatalf("the page reported errors:\n%s", errs)
 	}
 }
+
+// TestPageScrubber: dragging the time scrubber back shows the cluster at
+// that moment (the page's clock says so) with a way back to the end, and
+// going back to the end shows the run's end again.
+func TestPageScrubber(t *testing.T) {
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	p.waitString("a leader", leaderExcept(""))
+	p.waitString("a second of virtual time", `(() => {
+		const e = document.querySelector("#virtual-time");
+		return e && parseFloat(e.textContent) >= 1 ? e.textContent : "";
+	})()`)
+	p.click("#pause")
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`(() => {
+		const s = document.querySelector("#scrub");
+		s.value = "500";
+		s.dispatchEvent(new Event("input", { bubbles: true }));
+		return true;
+	})()`)); err != nil {
+		p.fatal("moving the scrubber: %v", err)
+	}
+	p.waitString("the clock at 0.500 s", `(() => {
+		const e = document.querySelector("#virtual-time");
+		return e && e.textContent.startsWith("0.500") && document.querySelector("#to-end") ? e.textContent : "";
+	})()`)
+	p.click("#to-end")
+	p.waitString("the clock back at the end", `(() => {
+		const e = document.querySelector("#virtual-time");
+		return e && parseFloat(e.textContent) >= 1 && !document.querySelector("#to-end") ? e.textContent : "";
+	})()`)
+	if errs := console.String(); errs != "" {
+		t.Fatalf("the page reported errors:\n%s", errs)
+	}
+}

@@ -36,6 +36,10 @@ func (w *World) Step() bool {
 	return true
 }
 
+// NextEventAt returns when the next event is due; ok is false when none
+// is pending.
+func (w *World) NextEventAt() (at time.Duration, ok bool) { return w.nextAt() }
+
 // Handled is the number of events handled since time zero.
 func (w *World) Handled() uint64 { return w.handled }
 

@@ -28,6 +28,9 @@ type NodeStatus struct {
 	Up bool `json:"up"`
 	// AppliedCount is how many entries this incarnation applied.
 	AppliedCount int `json:"applied_count"`
+	// ResponseDelay is the most extra latency the node's responses get
+	// (SetResponseDelay), up or down.
+	ResponseDelay time.Duration `json:"response_delay_ns"`
 }
 
 // Link is a directed link.
@@ -101,7 +104,7 @@ func (w *World) StatusInto(s *Status) {
 func (sn *simNode) statusInto(ns *NodeStatus) {
 	if sn.node != nil {
 		sn.node.StatusInto(&ns.Status)
-		ns.Up, ns.AppliedCount = true, sn.appliedCount
+		ns.Up, ns.AppliedCount, ns.ResponseDelay = true, sn.appliedCount, sn.respDelay
 		return
 	}
 	// Down: only the disk is observable.
@@ -111,7 +114,7 @@ func (sn *simNode) statusInto(ns *NodeStatus) {
 	if s := d.state.Snapshot; s != nil {
 		st.SnapshotIndex, st.SnapshotTerm = s.Index, s.Term
 	}
-	*ns = NodeStatus{Status: st}
+	*ns = NodeStatus{Status: st, ResponseDelay: sn.respDelay}
 }
 
 // status returns the node's status in a new NodeStatus.

@@ -82,8 +82,12 @@ const traceKeep = 256
 type Trace struct {
 	n      uint64
 	recent []lazyEvent // ring buffer of the last traceKeep events
-	sink   io.Writer
-	err    error // the first error writing to sink
+	// notable is a ring of the last notableKeep notable events (see
+	// Notable), and nnotable counts them all.
+	notable  []lazyEvent
+	nnotable uint64
+	sink     io.Writer
+	err      error // the first error writing to sink
 }
 
 // SetSink makes the trace write every later event to sink as a JSON line.
@@ -209,8 +213,42 @@ func (t *Trace) addBoxed(at time.Duration, kind EventKind, node raft.NodeID, for
 	t.written(le)
 }
 
-// written writes a new event to the sink, if there is one.
+// notableKeep is how many notable events a Trace keeps.
+const notableKeep = 64
+
+// Notable reports whether events of kind k are kept among the notable
+// ones: what a person watching the cluster wants listed (roles, faults,
+// client calls, replicator transitions and repairs, errors, violations),
+// not every message and timer.
+func Notable(k EventKind) bool {
+	switch k {
+	case EvRole, EvFault, EvClient, EvReplicator, EvError, EvViolation:
+		return true
+	}
+	return false
+}
+
+// Notable returns up to max of the latest notable events, oldest first.
+func (t *Trace) Notable(max int) []TraceEvent {
+	k := min(uint64(max), uint64(len(t.notable)))
+	out := make([]TraceEvent, 0, k)
+	for i := t.nnotable - k; i < t.nnotable; i++ {
+		out = append(out, t.notable[i%notableKeep].event())
+	}
+	return out
+}
+
+// written keeps a new event among the notable ones if it is, and writes it
+// to the sink, if there is one.
 func (t *Trace) written(le *lazyEvent) {
+	if Notable(le.ev.Kind) {
+		if len(t.notable) < notableKeep {
+			t.notable = append(t.notable, *le)
+		} else {
+			t.notable[t.nnotable%notableKeep] = *le
+		}
+		t.nnotable++
+	}
 	if t.sink != nil && t.err == nil {
 		b, _ := json.Marshal(le.event()) // cannot fail: plain fields
 		_, t.err = t.sink.Write(append(b, '\n'))

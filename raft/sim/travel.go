@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"time"
 
@@ -145,6 +147,23 @@ func (w *World) replay(interventions []Intervention, until time.Duration) error 
 	return nil
 }
 
+// Follow runs w on to time until doing what src did after w's last
+// intervention: w must be a world sought from src (Seek), so that its
+// interventions are the first of src's. Running a sought world forward
+// with Follow rebuilds src's run exactly, until someone acts on w (which
+// forks it from src). until may be past src's time: w then runs on alone.
+func (w *World) Follow(src *World, until time.Duration) error {
+	n := len(w.interventions)
+	if n > len(src.interventions) || (n > 0 && !reflect.DeepEqual(w.interventions[n-1], src.interventions[n-1])) {
+		return errors.New("sim: Follow: the world did not come from the one it follows")
+	}
+	if err := w.replay(src.interventions[n:], until); err != nil {
+		return err
+	}
+	w.RunUntil(until)
+	return nil
+}
+
 // Seek returns the world as it was at time t (t <= Now): a copy of the
 // last checkpoint before t, with the interventions made since replayed.
 // Acting on the returned world forks the run: its future is whatever
@@ -268,9 +287,11 @@ func (w *World) clone() *World {
 	}
 	tr := *w.trace
 	tr.recent = slices.Clone(w.trace.recent)
+	tr.notable = slices.Clone(w.trace.notable)
 	tr.sink = nil
 	c.trace = &tr
 	c.interventions = slices.Clip(w.interventions)
+	c.proposals = slices.Clip(w.proposals)
 	c.checkpoints = slices.Clip(w.checkpoints)
 	if w.checker != nil {
 		ck := *w.checker

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -105,5 +106,59 @@ func TestSeekForks(t *testing.T) {
 	}
 	if _, err := end.Seek(31 * time.Second); err == nil {
 		t.Fatal("seeking past the end succeeded")
+	}
+}
+
+// TestFollowRebuildsTheRun: a world sought into the past and run forward
+// with Follow goes through exactly what the original did, interventions
+// included (the page plays a rewound run this way); acting on it forks it,
+// and Follow then refuses.
+func TestFollowRebuildsTheRun(t *testing.T) {
+	o := DefaultOptions()
+	o.Clients, o.ClientRate = 3, 60
+	w, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(3 * time.Second)
+	lead := w.Leader()
+	if err := w.Crash(lead); err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(2 * time.Second)
+	if err := w.SetResponseDelay(lead%5+1, 40*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Propose([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(3 * time.Second)
+
+	s, err := w.Seek(2 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s.Now() < w.Now() {
+		if err := s.Follow(w, min(w.Now(), s.Now()+137*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(s.Status(), w.Status()) || !reflect.DeepEqual(s.Interventions(), w.Interventions()) ||
+		!reflect.DeepEqual(s.History(), w.History()) || !reflect.DeepEqual(s.Proposals(-1), w.Proposals(-1)) {
+		t.Fatal("following the run from 2 s did not rebuild it")
+	}
+	if got := s.Status().Nodes[lead%5].ResponseDelay; got != 40*time.Millisecond {
+		t.Errorf("the response delay after following: %v", got)
+	}
+
+	f, err := w.Seek(4 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Restart(lead); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Follow(w, w.Now()); err == nil {
+		t.Fatal("Follow followed a world that forked")
 	}
 }

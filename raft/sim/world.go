@@ -43,7 +43,9 @@ type World struct {
 	hist history
 	// interventions made from outside, in order, for time travel.
 	interventions []Intervention
-	replaying     bool
+	// proposals are those Propose and ProposeTo got accepted, in order.
+	proposals []ProposalRecord
+	replaying bool
 	// checkpoints are frozen copies of the world, oldest first.
 	checkpoints     []checkpoint
 	checkpointEvery time.Duration
@@ -229,6 +231,23 @@ type Proposal struct {
 	Term   uint64      `json:"term"`
 }
 
+// ProposalRecord is a proposal a node accepted, as Proposals lists it.
+type ProposalRecord struct {
+	Proposal
+	At   time.Duration `json:"at_ns"`
+	Data string        `json:"data"`
+}
+
+// Proposals returns the last n proposals the world's nodes accepted from
+// Propose and ProposeTo, oldest first (all of them when n < 0). They are
+// part of the world, so a world rebuilt by Seek has those made until then.
+func (w *World) Proposals(n int) []ProposalRecord {
+	if n < 0 || n > len(w.proposals) {
+		n = len(w.proposals)
+	}
+	return slices.Clone(w.proposals[len(w.proposals)-n:])
+}
+
 // Propose hands a command to the current leader.
 func (w *World) Propose(data []byte) (Proposal, error) {
 	id := w.Leader()
@@ -257,6 +276,7 @@ func (w *World) ProposeTo(id raft.NodeID, data []byte) (Proposal, error) {
 		return Proposal{}, err
 	}
 	w.intervene(Intervention{Kind: "propose", Node: id, Data: string(data)})
+	w.proposals = append(w.proposals, ProposalRecord{Proposal: p, At: w.now, Data: string(data)})
 	w.recordf(EvClient, id, "propose %q -> index %d term %d", data, p.Index, p.Term)
 	w.runCheckers()
 	return p, nil
