@@ -99,22 +99,32 @@ func (t *Trace) Err() error { return t.err }
 // lazyEvent is a trace event whose text is not formatted yet: it keeps the
 // format and its arguments as plain values, so recording an event copies a
 // few words and allocates nothing; the text is made only when read.
+//
+// It is kept small (a world and each checkpoint hold a few hundred): the
+// arguments are packed as numbers and strings, in order, with a bit per
+// argument saying which.
 type lazyEvent struct {
 	ev     TraceEvent
 	format string
-	// args are the format's arguments, in order; nargs of them are used.
-	args  [maxTraceArgs]traceArg
+	// The format's arguments, in order: nargs of them, the i-th a string
+	// (the next of strs) when bit i of isStr is set, else the next of nums.
+	nums  [maxTraceArgs]uint64
+	strs  [maxTraceStrs]string
+	isStr uint8
 	nargs uint8
-	// msg is the message of a message event (hasMsg), formatted after the
-	// args.
-	msg    raft.Message
+	// hasMsg: the event is about message msg, formatted after the args.
 	hasMsg bool
+	msg    raft.Message
 	// boxed holds the arguments of a rare event recorded with recordf.
 	boxed []any
 }
 
-// maxTraceArgs is the most plain arguments an event carries.
-const maxTraceArgs = 6
+// maxTraceArgs is the most plain arguments an event carries, and
+// maxTraceStrs the most strings among them.
+const (
+	maxTraceArgs = 6
+	maxTraceStrs = 3
+)
 
 // traceArg is one argument of a trace event: a number or a string.
 type traceArg struct {
@@ -142,11 +152,26 @@ func num[T unsigned](v T) traceArg { return traceArg{kind: argNum, n: uint64(v)}
 // str is a string argument.
 func str(s string) traceArg { return traceArg{kind: argStr, s: s} }
 
-func (a traceArg) boxed() any {
-	if a.kind == argStr {
-		return a.s
+// setArgs packs args into e.
+func (e *lazyEvent) setArgs(args []traceArg) {
+	if len(args) > maxTraceArgs {
+		panic(fmt.Sprintf("sim: trace event %q has %d arguments, at most %d fit", e.format, len(args), maxTraceArgs))
 	}
-	return a.n
+	e.nargs, e.isStr = uint8(len(args)), 0
+	n, s := 0, 0
+	for i, a := range args {
+		if a.kind == argStr {
+			if s == maxTraceStrs {
+				panic(fmt.Sprintf("sim: trace event %q has more than %d string arguments", e.format, maxTraceStrs))
+			}
+			e.strs[s], e.isStr = a.s, e.isStr|1<<i
+			s++
+		} else {
+			e.nums[n] = a.n
+			n++
+		}
+	}
+	clear(e.strs[s:]) // keep no old strings alive
 }
 
 func (e *lazyEvent) event() TraceEvent {
@@ -154,8 +179,15 @@ func (e *lazyEvent) event() TraceEvent {
 	args := e.boxed
 	if args == nil {
 		args = make([]any, 0, e.nargs+1)
-		for _, a := range e.args[:e.nargs] {
-			args = append(args, a.boxed())
+		n, s := 0, 0
+		for i := range e.nargs {
+			if e.isStr&(1<<i) != 0 {
+				args = append(args, e.strs[s])
+				s++
+			} else {
+				args = append(args, e.nums[n])
+				n++
+			}
 		}
 		if e.hasMsg {
 			args = append(args, e.msg)
@@ -187,10 +219,7 @@ func (t *Trace) next(at time.Duration, kind EventKind, node raft.NodeID) *lazyEv
 func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, format string, args []traceArg) {
 	le := t.next(at, kind, node)
 	le.format = format
-	le.nargs = uint8(copy(le.args[:], args))
-	if len(args) > maxTraceArgs {
-		panic(fmt.Sprintf("sim: trace event %q has %d arguments, at most %d fit", format, len(args), maxTraceArgs))
-	}
+	le.setArgs(args)
 	t.written(le)
 }
 
@@ -198,7 +227,7 @@ func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, format s
 func (t *Trace) addMsg(at time.Duration, kind EventKind, node raft.NodeID, format string, m *raft.Message, args ...traceArg) {
 	le := t.next(at, kind, node)
 	le.format = format
-	le.nargs = uint8(copy(le.args[:], args))
+	le.setArgs(args)
 	le.msg, le.hasMsg = *m, true
 	t.written(le)
 }

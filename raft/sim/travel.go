@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -197,35 +198,58 @@ type checkpoint struct {
 	w             *World
 }
 
-// maxCheckpoints bounds how many checkpoints a world keeps; when full, every
-// other one goes and the spacing doubles.
+// maxCheckpoints bounds how many checkpoints a world keeps.
 const maxCheckpoints = 64
 
-// defaultCheckpointEvery is the first spacing between checkpoints.
-const defaultCheckpointEvery = 5 * time.Second
+// checkpointEvery is how often a world takes a checkpoint.
+const checkpointEvery = 2 * time.Second
 
 // nextCheckpoint is when the next checkpoint is due.
 func (w *World) nextCheckpoint() time.Duration {
-	if w.checkpointEvery == 0 {
-		w.checkpointEvery = defaultCheckpointEvery
-	}
 	if n := len(w.checkpoints); n > 0 {
-		return w.checkpoints[n-1].at + w.checkpointEvery
+		return w.checkpoints[n-1].at + checkpointEvery
 	}
-	return w.checkpointEvery
+	return checkpointEvery
 }
 
 // checkpoint freezes the world as it is now.
 func (w *World) checkpoint() {
 	if len(w.checkpoints) == maxCheckpoints {
-		kept := w.checkpoints[:0:0]
-		for i := 1; i < len(w.checkpoints); i += 2 {
-			kept = append(kept, w.checkpoints[i])
-		}
-		w.checkpoints = kept
-		w.checkpointEvery *= 2
+		w.thinCheckpoints()
 	}
-	w.checkpoints = append(w.checkpoints, checkpoint{at: w.now, interventions: len(w.interventions), w: w.clone()})
+	c := w.clone()
+	// A frozen copy keeps no checkpoints of its own (Seek gives a world
+	// made from it its own list): through them it would keep alive every
+	// checkpoint thinned since.
+	c.checkpoints = nil
+	w.checkpoints = append(w.checkpoints, checkpoint{at: w.now, interventions: len(w.interventions), w: c})
+}
+
+// thinCheckpoints drops the checkpoint whose loss costs seeks least. A
+// seek replays from the checkpoint before its target, so what a gap
+// between two checkpoints costs is its length; and people seek near the
+// end of a run far more than far back, so a gap is weighed against how
+// long ago it starts. Dropping checkpoint i leaves the gap from i-1 to
+// i+1: the one to drop makes the smallest such gap for its age. Kept this
+// way, checkpoints lie densely near the end and ever more sparsely back to
+// the start (about geometrically: a 10-minute run keeps them a few
+// seconds apart over its last minute).
+func (w *World) thinCheckpoints() {
+	cps := w.checkpoints
+	drop, least := -1, math.Inf(1)
+	for i := range len(cps) - 1 { // never the newest
+		start := time.Duration(0) // before the first, a seek replays from time zero
+		if i > 0 {
+			start = cps[i-1].at
+		}
+		if cost := float64(cps[i+1].at-start) / float64(w.now-start); cost < least {
+			drop, least = i, cost
+		}
+	}
+	// A new array: worlds made by Seek share a prefix of this one.
+	kept := make([]checkpoint, 0, maxCheckpoints)
+	kept = append(kept, cps[:drop]...)
+	w.checkpoints = append(kept, cps[drop+1:]...)
 }
 
 // clone returns an independent copy of the world. Logs, disks, the client

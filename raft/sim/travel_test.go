@@ -162,3 +162,41 @@ func TestFollowRebuildsTheRun(t *testing.T) {
 		t.Fatal("Follow followed a world that forked")
 	}
 }
+
+// TestCheckpointsDenseNearTheEnd: a long run keeps at most maxCheckpoints,
+// close together near its end and ever sparser back to its start, so a
+// seek into the recent past replays little (issue 10: a seek into the last
+// minute of a 10-minute run); a checkpoint keeps no checkpoints of its own
+// (which would keep every thinned one alive).
+func TestCheckpointsDenseNearTheEnd(t *testing.T) {
+	o := DefaultOptions()
+	o.DisableCheckers = true
+	w, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(10 * time.Minute)
+	cps := w.checkpoints
+	if len(cps) != maxCheckpoints {
+		t.Fatalf("%d checkpoints, want %d", len(cps), maxCheckpoints)
+	}
+	for i, c := range cps {
+		if c.w.checkpoints != nil {
+			t.Fatalf("checkpoint %d keeps checkpoints of its own", i)
+		}
+		start := time.Duration(0)
+		if i > 0 {
+			start = cps[i-1].at
+		}
+		age := w.Now() - start
+		if gap := c.at - start; gap > age/8+checkpointEvery {
+			t.Errorf("checkpoint %d at %v: a gap of %v, %v before the end", i, c.at, gap, age)
+		}
+		if w.Now()-c.at <= time.Minute && i > 0 && c.at-cps[i-1].at > 8*time.Second {
+			t.Errorf("in the last minute, checkpoints %v and %v are far apart", cps[i-1].at, c.at)
+		}
+	}
+	if last := cps[len(cps)-1].at; w.Now()-last > checkpointEvery {
+		t.Errorf("the newest checkpoint is at %v, the run at %v", last, w.Now())
+	}
+}

@@ -48,8 +48,7 @@ type World struct {
 	proposals []ProposalRecord
 	replaying bool
 	// checkpoints are frozen copies of the world, oldest first.
-	checkpoints     []checkpoint
-	checkpointEvery time.Duration
+	checkpoints []checkpoint
 
 	// peerStates and peerStatesAfter are scratch space for noticing
 	// replicator changes: the states before and after a step.
