@@ -27,8 +27,8 @@ var Methods = []Method{
 	{"status", []string{"id"}, reads(func(_ *Registry, c *cluster, _ []any) (any, error) { return c.w.Status(), nil })},
 	{"messages", []string{"id"}, reads(func(_ *Registry, c *cluster, _ []any) (any, error) { return c.w.Status().Wire, nil })},
 	{"trace", []string{"id"}, reads(trace)},
-	{"history", []string{"id"}, reads(func(_ *Registry, c *cluster, _ []any) (any, error) { return c.w.History(), nil })},
-	{"interventions", []string{"id"}, reads(func(_ *Registry, c *cluster, _ []any) (any, error) { return c.w.Interventions(), nil })},
+	{"history", []string{"id"}, reads(func(_ *Registry, c *cluster, _ []any) (any, error) { return nonNil(c.w.History()), nil })},
+	{"interventions", []string{"id"}, reads(func(_ *Registry, c *cluster, _ []any) (any, error) { return nonNil(c.w.Interventions()), nil })},
 	{"violation", []string{"id"}, reads(violation)},
 	{"watch", []string{"id", "on"}, reads(watch)},
 	{"events", []string{"id"}, reads(events)},
@@ -82,6 +82,14 @@ func changes(fn handler) func(*Registry, []any) (any, error) {
 		c.interventions++
 		return result, nil
 	}
+}
+
+// nonNil makes a nil slice empty, so that it encodes as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // clusterOptions are the keys createCluster's opts may have.
