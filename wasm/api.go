@@ -227,7 +227,7 @@ func (c *converter) strLen(v safejs.Value) (int, error) {
 func (c *converter) fromObject(v safejs.Value, depth int) (any, error) {
 	isArray, err := c.array.Call("isArray", v) // a revoked Proxy throws
 	if err != nil {
-		return nil, fmt.Errorf("Array.isArray threw %s", c.thrown(err))
+		return nil, fmt.Errorf("checking for an array (Array.isArray) threw %s", c.thrown(err))
 	}
 	array, err := isArray.Bool()
 	if err != nil {
@@ -281,7 +281,7 @@ func (c *converter) fromArray(v safejs.Value, depth int) (any, error) {
 func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
 	keys, err := c.object.Call("keys", v) // runs a Proxy's ownKeys trap
 	if err != nil {
-		return nil, fmt.Errorf("Object.keys threw %s", c.thrown(err))
+		return nil, fmt.Errorf("listing its keys (Object.keys) threw %s", c.thrown(err))
 	}
 	n, err := keys.Length() // a genuine array that Object.keys made
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -109,6 +110,14 @@ func (r *Registry) createCluster(arg any) (int, error) {
 		if err := setOption(&o, k, opts[k]); err != nil {
 			return 0, err
 		}
+	}
+	// Pairs are checked here, where the message can name the keys.
+	if o.LatencyMin > o.LatencyMax {
+		return 0, fmt.Errorf("latencyMin must be at most latencyMax, got %v and %v ms", millis(o.LatencyMin), millis(o.LatencyMax))
+	}
+	if o.HeartbeatInterval >= o.ElectionTimeout {
+		return 0, fmt.Errorf("heartbeatInterval must be less than electionTimeout, got %v and %v ms",
+			millis(o.HeartbeatInterval), millis(o.ElectionTimeout))
 	}
 	w, err := sim.New(o)
 	if err != nil {
@@ -341,12 +350,16 @@ func setLink(_ *Registry, c *cluster, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := optionsArg("config", args[2], linkKeys, "{latencyMin: 5, latencyMax: 20, loss: 0.1}")
+	const example = "{latencyMin: 5, latencyMax: 20, loss: 0.1}"
+	if _, isObject := args[2].(map[string]any); !isObject {
+		return nil, fmt.Errorf("config must be an object like %s, got %s", example, describe(args[2]))
+	}
+	opts, err := optionsArg("config", args[2], linkKeys, example)
 	if err != nil {
 		return nil, err
 	}
 	if len(opts) == 0 {
-		return nil, fmt.Errorf("config must set at least one of %v", linkKeys)
+		return nil, fmt.Errorf("config must set at least one of %s", strings.Join(linkKeys, ", "))
 	}
 	var lc sim.LinkConfig
 	for _, k := range slices.Sorted(maps.Keys(opts)) {

@@ -167,7 +167,9 @@ func (r *Registry) Call(method string, args []any) (answer string) {
 		}
 	}
 	if err != nil {
-		return errorJSON(method + ": " + strings.TrimPrefix(err.Error(), "sim: "))
+		// The package prefixes say nothing to a JavaScript programmer.
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "sim: "), "raft: ")
+		return errorJSON(method + ": " + msg)
 	}
 	return resultJSON(result)
 }

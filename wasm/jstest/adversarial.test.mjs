@@ -74,8 +74,8 @@ test("Proxy traps that throw become Errors naming the method and argument", () =
     throw new Error("trap boom");
   };
   const traps = [
-    [{ ownKeys: boom }, /^createCluster: cannot read opts: Object\.keys threw an Error: trap boom$/],
-    [{ getOwnPropertyDescriptor: boom }, /^createCluster: cannot read opts: Object\.keys threw an Error: trap boom$/],
+    [{ ownKeys: boom }, /^createCluster: cannot read opts: listing its keys \(Object\.keys\) threw an Error: trap boom$/],
+    [{ getOwnPropertyDescriptor: boom }, /^createCluster: cannot read opts: listing its keys \(Object\.keys\) threw an Error: trap boom$/],
     [{ get: boom, has: boom, getPrototypeOf: boom }, /^createCluster: nodes must be an integer between 1 and 9, got "x"$/],
   ];
   for (let i = 0; i < 1000; i++) {
@@ -92,11 +92,11 @@ test("Proxy traps that throw become Errors naming the method and argument", () =
   });
   for (const thrown of [42, "a string", null, undefined, Symbol("s"), 7n, hostile, new Proxy({}, { getPrototypeOf: boom })]) {
     const p = new Proxy({}, { ownKeys: () => { throw thrown; } });
-    throwsError(() => pg.createCluster(p), /^createCluster: cannot read opts: Object\.keys threw /);
+    throwsError(() => pg.createCluster(p), /^createCluster: cannot read opts: listing its keys \(Object\.keys\) threw /);
   }
   const { proxy, revoke } = Proxy.revocable({}, {});
   revoke();
-  throwsError(() => pg.createCluster(proxy), /^createCluster: cannot read opts: Array\.isArray threw an Error: /);
+  throwsError(() => pg.createCluster(proxy), /^createCluster: cannot read opts: checking for an array \(Array\.isArray\) threw an Error: /);
   stillWorks();
 });
 
