@@ -89,16 +89,30 @@ func registerAPI() error {
 // map[string]any of its own enumerable data properties, MaxDepth levels
 // deep; anything else becomes an Opaque that only describes itself.
 //
-// It holds the built-ins it calls, read once at start, so that a caller
-// who later replaces globalThis.Reflect cannot reach into the conversion.
+// It holds the built-in functions it calls, read once at start and invoked
+// directly, so that a caller who later replaces Object.keys,
+// Function.prototype.call or the like cannot reach into the conversion.
 type converter struct {
-	object        safejs.Value // globalThis.Object
-	array         safejs.Value // globalThis.Array
-	reflect       safejs.Value // globalThis.Reflect
-	bigintToStr   safejs.Value // BigInt.prototype.toString
-	errorProto    safejs.Value // Error.prototype
-	isPrototypeOf safejs.Value // Object.prototype.isPrototypeOf
+	object         safejs.Value // Object (called as a function: a string's wrapper)
+	keys           safejs.Value // Object.keys
+	hasOwn         safejs.Value // Object.hasOwn
+	isArray        safejs.Value // Array.isArray
+	getOwnProperty safejs.Value // Reflect.getOwnPropertyDescriptor
+	reflectGet     safejs.Value // Reflect.get
+	apply          safejs.Value // Reflect.apply
+	bigintValueOf  safejs.Value // BigInt.prototype.valueOf
+	stringOf       safejs.Value // String (called as a function)
+	errorProto     safejs.Value // Error.prototype
+	isPrototypeOf  safejs.Value // Object.prototype.isPrototypeOf
+	// depth counts the calls in progress: a trap that calls the API calls
+	// it again inside a call.
+	depth int
 }
+
+// MaxCallDepth bounds how deeply calls of the API may nest (a Proxy trap
+// that calls the API, whose argument has a trap that calls it again, ...),
+// so that such a chain ends with an error rather than a stack overflow.
+const MaxCallDepth = 8
 
 // newConverter reads the built-ins a converter calls.
 func newConverter() (*converter, error) {
@@ -114,9 +128,14 @@ func newConverter() (*converter, error) {
 		return v
 	}
 	c.object = get(global, "Object")
-	c.array = get(global, "Array")
-	c.reflect = get(global, "Reflect")
-	c.bigintToStr = get(global, "BigInt", "prototype", "toString")
+	c.keys = get(global, "Object", "keys")
+	c.hasOwn = get(global, "Object", "hasOwn")
+	c.isArray = get(global, "Array", "isArray")
+	c.getOwnProperty = get(global, "Reflect", "getOwnPropertyDescriptor")
+	c.reflectGet = get(global, "Reflect", "get")
+	c.apply = get(global, "Reflect", "apply")
+	c.bigintValueOf = get(global, "BigInt", "prototype", "valueOf")
+	c.stringOf = get(global, "String")
 	c.errorProto = get(global, "Error", "prototype")
 	c.isPrototypeOf = get(global, "Object", "prototype", "isPrototypeOf")
 	return c, err
@@ -133,6 +152,11 @@ func (c *converter) call(m Method, args []safejs.Value) (answer string) {
 	if len(args) > len(m.Params) {
 		return ErrorJSON(m.Name, ArityError(m, len(args)))
 	}
+	if c.depth >= MaxCallDepth {
+		return ErrorJSON(m.Name, fmt.Errorf("called inside %d other calls of the API (from a Proxy trap?); at most %d may nest", c.depth, MaxCallDepth))
+	}
+	c.depth++
+	defer func() { c.depth-- }()
 	goArgs := make([]any, len(args))
 	for i, a := range args {
 		v, err := c.value(a, 0)
@@ -186,9 +210,14 @@ func (c *converter) value(v safejs.Value, depth int) (any, error) {
 // (with its digits when short), or the odd host object whose typeof is
 // "undefined" (document.all).
 func (c *converter) unknown(v safejs.Value) Opaque {
-	digits, err := c.bigintToStr.Call("call", v)
-	if err != nil {
+	// valueOf throws unless v is a bigint; String then writes its digits
+	// without calling any method of v.
+	if _, err := c.apply.Invoke(c.bigintValueOf, v, []any{}); err != nil {
 		return Opaque("a value of unknown type")
+	}
+	digits, err := c.stringOf.Invoke(v)
+	if err != nil {
+		return Opaque("a bigint; pass a number instead")
 	}
 	if n, err := c.strLen(digits); err == nil && n <= 40 {
 		if s, err := digits.String(); err == nil {
@@ -225,7 +254,7 @@ func (c *converter) strLen(v safejs.Value) (int, error) {
 // fromObject converts an array or an object, or describes it when it is
 // nested deeper than MaxDepth.
 func (c *converter) fromObject(v safejs.Value, depth int) (any, error) {
-	isArray, err := c.array.Call("isArray", v) // a revoked Proxy throws
+	isArray, err := c.isArray.Invoke(v) // a revoked Proxy throws
 	if err != nil {
 		return nil, fmt.Errorf("checking for an array (Array.isArray) threw %s", c.thrown(err))
 	}
@@ -279,7 +308,7 @@ func (c *converter) fromArray(v safejs.Value, depth int) (any, error) {
 // keys, none longer than MaxKeyUnits; a longer key is kept as a name the
 // registry refuses, without being copied.
 func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
-	keys, err := c.object.Call("keys", v) // runs a Proxy's ownKeys trap
+	keys, err := c.keys.Invoke(v) // runs a Proxy's ownKeys trap
 	if err != nil {
 		return nil, fmt.Errorf("listing its keys (Object.keys) threw %s", c.thrown(err))
 	}
@@ -324,7 +353,7 @@ func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
 // own reads v's own property key without calling a getter: found is false
 // when there is none, and an accessor property is an error.
 func (c *converter) own(v safejs.Value, key string) (value safejs.Value, found bool, err error) {
-	desc, err := c.reflect.Call("getOwnPropertyDescriptor", v, key)
+	desc, err := c.getOwnProperty.Invoke(v, key)
 	if err != nil {
 		return value, false, fmt.Errorf("reading it threw %s", c.thrown(err))
 	}
@@ -333,14 +362,14 @@ func (c *converter) own(v safejs.Value, key string) (value safejs.Value, found b
 	}
 	// desc is a fresh ordinary object made by the engine, with data
 	// properties only; hasOwn keeps an Object.prototype.get out of it.
-	accessor, err := c.object.Call("hasOwn", desc, "get")
+	accessor, err := c.hasOwn.Invoke(desc, "get")
 	if err != nil {
 		return value, false, err
 	}
 	if b, _ := accessor.Bool(); b {
 		return value, false, errors.New("it is a getter; only plain data properties are accepted")
 	}
-	value, err = c.reflect.Call("get", desc, "value")
+	value, err = c.reflectGet.Invoke(desc, "value")
 	return value, err == nil, err
 }
 
@@ -368,7 +397,7 @@ func (c *converter) thrown(err error) string {
 		s, _ := c.value(v, MaxDepth)
 		return describe(s)
 	}
-	isErr, err := c.isPrototypeOf.Call("call", c.errorProto, v)
+	isErr, err := c.apply.Invoke(c.isPrototypeOf, c.errorProto, []any{v})
 	if b, _ := isErr.Bool(); err != nil || !b {
 		return "an object that is not an Error"
 	}

@@ -61,6 +61,8 @@ return [
   () => ({ nodes: NaN, seed: -0 }),
   () => ({ latencyMin: 5, latencyMax: 20, loss: 0.5, up: false, responseDelay: 1e9 }),
   () => globalThis,
+  (api) => { const p = new Proxy({ nodes: 3 }, { ownKeys(t) { api.createCluster(p); return Reflect.ownKeys(t); } }); return p; },
+  () => { const o = { nodes: 3 }; Object.defineProperty(o, "seed", { value: 1, enumerable: false }); return o; },
 ];
 `
 
@@ -169,7 +171,8 @@ func FuzzAPIBoundary(f *testing.F) {
 	index := func(name string) byte {
 		return byte(slices.IndexFunc(Methods, func(m Method) bool { return m.Name == name }))
 	}
-	for i := range byte(29) {
+	_, hostile := boundary(f)
+	for i := range byte(len(hostile)) {
 		f.Add([]byte{index("createCluster"), 1, 0, i})
 		f.Add([]byte{index("propose"), 2, 0, 3, i})
 		f.Add([]byte{index("setLink"), 4, 0, 1, 1, 1, 2, 3, i})

@@ -119,6 +119,42 @@ test("a Proxy trap that calls the API again does no harm", () => {
   stillWorks();
 });
 
+test("a trap that calls the API with itself ends in an Error, not a stack overflow", () => {
+  let traps = 0;
+  const p = new Proxy(
+    { nodes: 3 },
+    {
+      ownKeys(target) {
+        traps++;
+        pg.createCluster(p);
+        return Reflect.ownKeys(target);
+      },
+    },
+  );
+  throwsError(() => pg.createCluster(p), /^createCluster: cannot read opts: listing its keys \(Object\.keys\) threw an Error: createCluster: cannot read opts: /);
+  assert.equal(traps, 8, "calls nest at most 8 deep");
+  stillWorks();
+});
+
+test("built-ins replaced after load do not reach into the conversion", () => {
+  const saved = { keys: Object.keys, call: Function.prototype.call, gopd: Reflect.getOwnPropertyDescriptor };
+  const hostile = () => new Proxy([], { get() { throw new Error("replaced built-in"); } });
+  Object.keys = hostile;
+  Reflect.getOwnPropertyDescriptor = hostile;
+  Function.prototype.call = hostile;
+  try {
+    const c = pg.createCluster({ nodes: 3, seed: 2 });
+    assert.equal(c.run(10), 10);
+    throwsError(() => c.crash(5n), /got a bigint \(5n\)/);
+    c.destroy();
+  } finally {
+    Object.keys = saved.keys;
+    Reflect.getOwnPropertyDescriptor = saved.gopd;
+    Function.prototype.call = saved.call;
+  }
+  stillWorks();
+});
+
 test("bigints are named in the error", () => {
   const c = pg.createCluster({ nodes: 5 });
   throwsError(() => c.crash(1n), /^crash: node must be an integer between 1 and 5, got a bigint \(1n\); pass a number instead$/);
