@@ -22,18 +22,24 @@ const MaxPendingEvents = 10_000
 // Event is one thing subscribers are told. Kind is "role", "fault" or
 // "violation" (a trace event: N, Text) or "commit" (Index).
 type Event struct {
+	// Kind is "role", "fault", "violation" or "commit".
 	Kind string `json:"kind"`
 	// N is the trace event's number; 0 for a commit.
-	N  uint64 `json:"n,omitempty"`
-	At int64  `json:"at_ns"`
+	N uint64 `json:"n,omitempty"`
+	// At is the virtual time of the event, or for a commit the time the
+	// call that saw it ended.
+	At int64 `json:"at_ns"`
 	// Node is the node concerned (0 for none).
-	Node  uint64 `json:"node"`
-	Text  string `json:"text,omitempty"`
+	Node uint64 `json:"node"`
+	// Text is the trace event's text, cut to MaxTraceText bytes.
+	Text string `json:"text,omitempty"`
+	// Index is a commit's new commit index.
 	Index uint64 `json:"index,omitempty"`
 }
 
 // Drained is what the events method answers.
 type Drained struct {
+	// Events are the events since the last drain, oldest first.
 	Events []Event `json:"events"`
 	// Missed counts the events dropped since the last drain because more
 	// than MaxPendingEvents came.
@@ -42,8 +48,10 @@ type Drained struct {
 
 // eventLog collects a watched cluster's events.
 type eventLog struct {
+	// pending holds at most MaxPendingEvents events, oldest first.
 	pending []Event
-	missed  int
+	// missed counts the events dropped from pending since the last drain.
+	missed int
 	// commits is each node's commit index when last looked at (index
 	// node-1).
 	commits []uint64

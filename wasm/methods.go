@@ -248,12 +248,18 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // violationJSON is a safety violation as the API answers it.
 type violationJSON struct {
-	Seed     uint64 `json:"seed"`
-	Event    uint64 `json:"event"`
-	At       int64  `json:"at_ns"`
+	// Seed is the world's seed.
+	Seed uint64 `json:"seed"`
+	// Event is the trace event number at which it was found.
+	Event uint64 `json:"event"`
+	// At is the virtual time it was found.
+	At int64 `json:"at_ns"`
+	// Property is the broken property, e.g. "election safety".
 	Property string `json:"property"`
-	Check    string `json:"check"`
-	Detail   string `json:"detail"`
+	// Check names the checker that found it (sim.Check*).
+	Check string `json:"check"`
+	// Detail explains what was seen.
+	Detail string `json:"detail"`
 }
 
 // violation answers the safety violation that stopped the run, or null.

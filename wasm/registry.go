@@ -53,6 +53,7 @@ const (
 
 // Method is one method of the API.
 type Method struct {
+	// Name is the name JavaScript calls it by.
 	Name string
 	// Params name the method's parameters, for messages about arity.
 	Params []string
