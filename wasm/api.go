@@ -102,6 +102,8 @@ type converter struct {
 	apply          safejs.Value // Reflect.apply
 	bigintValueOf  safejs.Value // BigInt.prototype.valueOf
 	stringOf       safejs.Value // String (called as a function)
+	stringValueOf  safejs.Value // String.prototype.valueOf
+	isView         safejs.Value // ArrayBuffer.isView
 	errorProto     safejs.Value // Error.prototype
 	isPrototypeOf  safejs.Value // Object.prototype.isPrototypeOf
 	// depth counts the calls in progress: a trap that calls the API calls
@@ -136,6 +138,8 @@ func newConverter() (*converter, error) {
 	c.apply = get(global, "Reflect", "apply")
 	c.bigintValueOf = get(global, "BigInt", "prototype", "valueOf")
 	c.stringOf = get(global, "String")
+	c.stringValueOf = get(global, "String", "prototype", "valueOf")
+	c.isView = get(global, "ArrayBuffer", "isView")
 	c.errorProto = get(global, "Error", "prototype")
 	c.isPrototypeOf = get(global, "Object", "prototype", "isPrototypeOf")
 	return c, err
@@ -308,6 +312,17 @@ func (c *converter) fromArray(v safejs.Value, depth int) (any, error) {
 // keys, none longer than MaxKeyUnits; a longer key is kept as a name the
 // registry refuses, without being copied.
 func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
+	// A typed array's or a String object's index keys exist only when
+	// listed: Object.keys would make one string per element (a billion for
+	// a 1 GB buffer), so they are refused before.
+	if view, err := c.isView.Invoke(v); err != nil {
+		return nil, fmt.Errorf("checking for a typed array (ArrayBuffer.isView) threw %s", c.thrown(err))
+	} else if b, _ := view.Bool(); b {
+		return Opaque("a typed array or DataView"), nil
+	}
+	if _, err := c.apply.Invoke(c.stringValueOf, v, []any{}); err == nil {
+		return Opaque("a String object"), nil
+	}
 	keys, err := c.keys.Invoke(v) // runs a Proxy's ownKeys trap
 	if err != nil {
 		return nil, fmt.Errorf("listing its keys (Object.keys) threw %s", c.thrown(err))

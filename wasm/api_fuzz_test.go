@@ -63,6 +63,8 @@ return [
   () => globalThis,
   (api) => { const p = new Proxy({ nodes: 3 }, { ownKeys(t) { api.createCluster(p); return Reflect.ownKeys(t); } }); return p; },
   () => { const o = { nodes: 3 }; Object.defineProperty(o, "seed", { value: 1, enumerable: false }); return o; },
+  () => new Uint8Array(50_000_000),
+  () => new String("x".repeat(1_000_000)),
 ];
 `
 

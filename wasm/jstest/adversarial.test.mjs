@@ -214,6 +214,11 @@ test("objects with many keys and arrays with many elements are refused by their 
   const c = pg.createCluster({ nodes: 5 });
   throwsError(() => c.partition(new Array(1_000_000).fill([1])), /^partition: groups must be a non-empty array of arrays of node ids, like \[\[1, 2\], \[3, 4, 5\]\], got an array of 1000000 elements \(at most 64 are accepted\)$/);
   throwsError(() => c.changePeers([1, 2, 2]), /^changePeers: voters names node 2 twice$/);
+  // Their index keys would be made one string each by Object.keys: a
+  // 100-million-element buffer took over two minutes before it was refused.
+  throwsError(() => pg.createCluster(new Uint8Array(100_000_000)), /^createCluster: opts must be an object like \{nodes: 5, seed: 1\}, got a typed array or DataView$/);
+  throwsError(() => pg.createCluster(new String("x".repeat(50_000_000))), /^createCluster: opts must be an object like \{nodes: 5, seed: 1\}, got a String object$/);
+  throwsError(() => c.propose(new String("x")), /^propose: command must be a string, got a String object$/);
   c.destroy();
   stillWorks();
 });
