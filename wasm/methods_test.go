@@ -190,3 +190,22 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+// TestSeekCountsAsACluster: a fork is a cluster like any other, so it is
+// refused when MaxClusters are alive.
+func TestSeekCountsAsACluster(t *testing.T) {
+	r := NewRegistry()
+	for range MaxClusters {
+		ok(t, r, nil, "createCluster", map[string]any{"nodes": 1.0})
+	}
+	want := fmt.Sprintf("seek: too many clusters (%d); destroy one first", MaxClusters)
+	if got := fails(t, r, "seek", 1.0, 0.0); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	ok(t, r, nil, "destroyCluster", 2.0)
+	var fork float64
+	ok(t, r, &fork, "seek", 1.0, 0.0)
+	if fork != MaxClusters+1 {
+		t.Fatalf("fork id %v, want %d (ids are never reused)", fork, MaxClusters+1)
+	}
+}

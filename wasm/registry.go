@@ -29,8 +29,11 @@ const (
 	// MaxRunMillis bounds the virtual time one run call may advance, so that
 	// a single call cannot freeze the page for long.
 	MaxRunMillis = 10 * 60 * 1000
-	// MaxClusters bounds the number of clusters alive at once.
-	MaxClusters = 100
+	// MaxClusters bounds the number of clusters alive at once. Without
+	// commands a cluster holds at most about 25 MiB (9 nodes and lossy
+	// links after 4 hours of virtual time: 17 MiB after 1 hour, 24 after
+	// 4, as its 64 checkpoints thin out), so all of them stay under 1 GiB.
+	MaxClusters = 32
 	// MaxCommandBytes bounds the size of a proposed command.
 	MaxCommandBytes = 64 << 10
 	// MaxClusterBytes bounds the command bytes proposed to one cluster over
