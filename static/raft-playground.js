@@ -64,6 +64,13 @@ async function start(options) {
   go.exit = (code) => {
     core.exited = true;
     core.exitCode = code;
+    // A timer the Go runtime had scheduled would otherwise fire into the
+    // dead program and throw "Go program has already exited" from a
+    // setTimeout callback, which ends a Node.js process.
+    for (const timeout of go._scheduledTimeouts?.values() ?? []) {
+      clearTimeout(timeout);
+    }
+    go._scheduledTimeouts?.clear();
   };
 
   const instance = await instantiate(url, go.importObject);
