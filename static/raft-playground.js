@@ -12,7 +12,10 @@
 //   console.log(cluster.status().nodes.map((n) => n.commit_index));
 //
 // Bad input throws an Error with a message that names the method, the
-// argument and what was wrong; the WebAssembly instance survives it.
+// argument and what was wrong; the WebAssembly instance survives it. The
+// types named in the comments below (ClusterOptions, ClusterStatus, ...) are
+// declared in raft-playground.d.ts beside this file; the README lists every
+// method.
 
 /** Key under which the loading promise is kept, once per JavaScript realm. */
 const CACHE = Symbol.for("raftPlayground.load");
