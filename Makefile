@@ -27,7 +27,7 @@ build: ## build the site into static/ (wasm, wasm_exec.js, .gz, .br)
 generate: ## regenerate the Vugu code in web/
 	go generate ./web/...
 
-check: deps ## gofmt, go vet and staticcheck (native and js/wasm), generated code current
+check: deps ## gofmt, go vet and staticcheck (native and js/wasm), the TypeScript declarations, generated code current
 	@unformatted=$$(gofmt -l .); if [[ -n $$unformatted ]]; then \
 		echo "gofmt: these files need gofmt -w:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
@@ -38,6 +38,8 @@ check: deps ## gofmt, go vet and staticcheck (native and js/wasm), generated cod
 	@# `go tool` would build staticcheck itself for js/wasm, so run the native binary.
 	GOOS=js GOARCH=wasm "$$(go tool -n staticcheck)" ./wasm/
 	$(MAKE) --no-print-directory generate
+	@# The TypeScript declarations of the JavaScript API (static/raft-playground.d.ts).
+	@if [[ -f package.json ]]; then echo "npm run check-types"; npm run --silent check-types; fi
 	@git diff --exit-code --stat -- web/ || { \
 		echo "check: go generate ./web/... changed web/: commit the regenerated files"; exit 1; }
 	@untracked=$$(git ls-files --others --exclude-standard -- web/); if [[ -n $$untracked ]]; then \

@@ -12,7 +12,10 @@
 //   console.log(cluster.status().nodes.map((n) => n.commit_index));
 //
 // Bad input throws an Error with a message that names the method, the
-// argument and what was wrong; the WebAssembly instance survives it.
+// argument and what was wrong; the WebAssembly instance survives it. The
+// types named in the comments below (ClusterOptions, ClusterStatus, ...) are
+// declared in raft-playground.d.ts beside this file; the README lists every
+// method.
 
 /** Key under which the loading promise is kept, once per JavaScript realm. */
 const CACHE = Symbol.for("raftPlayground.load");
@@ -59,24 +62,39 @@ async function start(options) {
   }
   await import("./wasm_exec.js");
   const go = new globalThis.Go();
-  let exitCode = null;
+  /** @type {Core} */
+  const core = { api: null, exited: false, exitCode: null };
   go.exit = (code) => {
-    exitCode = code;
+    core.exited = true;
+    core.exitCode = code;
+    // A timer the Go runtime had scheduled would otherwise fire into the
+    // dead program and throw "Go program has already exited" from a
+    // setTimeout callback, which ends a Node.js process.
+    for (const timeout of go._scheduledTimeouts?.values() ?? []) {
+      clearTimeout(timeout);
+    }
+    go._scheduledTimeouts?.clear();
   };
 
   const instance = await instantiate(url, go.importObject);
 
   try {
-    const api = await new Promise((resolve, reject) => {
+    core.api = await new Promise((resolve, reject) => {
       // The Go program calls this from registerAPI, before anything else.
       globalThis.__raftPlaygroundReady = resolve;
       // Not awaited: go.run settles only when the Go program ends.
       go.run(instance).then(
-        () => reject(new Error(`Raft Playground: the WebAssembly program exited (code ${exitCode}) before it registered its API`)),
-        (err) => reject(new Error(`Raft Playground: the WebAssembly program failed: ${err?.message ?? err}`, { cause: err })),
+        () => {
+          core.exited = true;
+          reject(new Error(`Raft Playground: the WebAssembly program exited (code ${core.exitCode}) before it registered its API`));
+        },
+        (err) => {
+          core.exited = true;
+          reject(new Error(`Raft Playground: the WebAssembly program failed: ${err?.message ?? err}`, { cause: err }));
+        },
       );
     });
-    return new Playground(api);
+    return new Playground(core);
   } finally {
     delete globalThis.__raftPlaygroundReady;
   }
@@ -135,59 +153,229 @@ async function instantiate(url, imports) {
 }
 
 /**
+ * The WebAssembly instance as the loader sees it.
+ *
+ * @typedef {object} Core
+ * @property {?Record<string, Function>} api the object the Go program registered
+ * @property {boolean} exited whether the Go program has exited (it then
+ *   answers nothing more)
+ * @property {?number} exitCode its exit code, when it exited
+ */
+
+/**
  * Calls a method of the Go API and unwraps its JSON answer.
  *
- * @param {object} api the object the Go program registered
+ * @param {Core} core
  * @param {string} method
- * @param {...*} args
+ * @param {unknown[]} args
  * @returns {*} the result
- * @throws {Error} with the Go side's message when the answer is an error
+ * @throws {Error} with the Go side's message when the answer is an error, or
+ *   saying that the program has exited
  */
-function call(api, method, ...args) {
-  const answer = JSON.parse(api[method](...args));
+function call(core, method, args) {
+  if (core.exited) {
+    throw exitedError(core, method);
+  }
+  let raw;
+  try {
+    raw = core.api[method](...args);
+  } catch (err) {
+    // The Go side never throws; only a program dying halfway through a call does.
+    if (core.exited) {
+      throw exitedError(core, method, err);
+    }
+    throw new Error(`${method}: the WebAssembly instance threw: ${err?.message ?? typeof err}`, { cause: err });
+  }
+  if (core.exited) {
+    throw exitedError(core, method);
+  }
+  if (typeof raw !== "string") {
+    throw new Error(`${method}: the WebAssembly instance gave no answer`);
+  }
+  const answer = JSON.parse(raw);
   if ("error" in answer) {
     throw new Error(answer.error);
   }
   return answer.result;
 }
 
+/**
+ * The Error every call throws once the Go program has exited.
+ *
+ * @param {Core} core
+ * @param {string} method
+ * @param {unknown} [cause]
+ */
+function exitedError(core, method, cause) {
+  return new Error(
+    `${method}: the Raft Playground's WebAssembly program has exited (code ${core.exitCode ?? "unknown"}) ` +
+      "and answers no more calls; load the page (or start the process) again",
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * Checks that a loader method got at most as many arguments as it takes, so
+ * that a stray extra argument is an error rather than ignored.
+ *
+ * @param {string} method
+ * @param {string[]} params
+ * @param {unknown[]} args
+ */
+function arity(method, params, args) {
+  if (args.length > params.length) {
+    const list = params.length ? ` (${params.join(", ")})` : "";
+    throw new Error(`${method}: takes ${params.length} argument(s)${list}, got ${args.length}`);
+  }
+}
+
 /** The loaded playground: makes clusters. Get it from {@link load}. */
 export class Playground {
-  #api;
+  /** @type {Core} */
+  #core;
 
-  /** @param {object} api the object the Go program registered */
-  constructor(api) {
-    this.#api = api;
-    /** The API version, e.g. "0.1.0+d4da925c0a1b". @type {string} */
-    this.version = api.version;
+  /** @param {Core} core */
+  constructor(core) {
+    this.#core = core;
+    /** The API version, e.g. "0.2.0+d4da925c0a1b". @type {string} */
+    this.version = core.api.version;
+  }
+
+  /** Whether the WebAssembly program has exited; every call then throws. */
+  get exited() {
+    return this.#core.exited;
   }
 
   /**
    * Makes a simulated cluster at virtual time 0.
    *
-   * @param {{nodes?: number, seed?: number}} [opts] nodes: 1 to 9 (default
-   *   5); seed: a non-negative integer (default 1). The same seed and the
-   *   same calls give the same run.
+   * @param {ClusterOptions} [opts] see the README; every key is optional.
+   *   The same options and the same calls give the same run.
    * @returns {Cluster}
    * @throws {Error} on bad options
    */
-  createCluster(opts = {}) {
-    return new Cluster(this.#api, call(this.#api, "createCluster", opts));
+  createCluster(...args) {
+    arity("createCluster", ["opts"], args);
+    return new Cluster(this.#core, call(this.#core, "createCluster", args));
   }
 }
 
+/** The kinds of event a cluster's listeners can subscribe to. */
+const EVENT_KINDS = ["role", "commit", "fault", "violation", "*"];
+
 /** One simulated cluster. Nodes are numbered 1 to nodes. */
 export class Cluster {
-  #api;
+  /** @type {Core} */
+  #core;
+  /** Listeners by kind. @type {Map<string, Set<Function>>} */
+  #listeners = new Map();
 
   /**
-   * @param {object} api the object the Go program registered
+   * @param {Core} core
    * @param {number} id the cluster's id
    */
-  constructor(api, id) {
-    this.#api = api;
+  constructor(core, id) {
+    this.#core = core;
     /** The cluster's id in the WebAssembly instance. @type {number} */
     this.id = id;
+  }
+
+  /**
+   * Runs a method of this cluster: checks the arity, calls the Go side with
+   * the id first, then tells the listeners what happened.
+   *
+   * @param {string} method
+   * @param {string[]} params
+   * @param {unknown[]} args
+   */
+  #call(method, params, args) {
+    arity(method, params, args);
+    try {
+      return call(this.#core, method, [this.id, ...args]);
+    } finally {
+      this.#dispatch();
+    }
+  }
+
+  /** Hands the events collected since the last call to the listeners. */
+  #dispatch() {
+    if (this.#listeners.size === 0 || this.#core.exited) {
+      return;
+    }
+    let drained;
+    try {
+      drained = call(this.#core, "events", [this.id]);
+    } catch {
+      return; // the cluster is gone (destroyed, or a panic destroyed it)
+    }
+    const events = drained.events;
+    if (drained.missed > 0) {
+      events.unshift({ kind: "missed", at_ns: events[0]?.at_ns ?? 0, node: 0, count: drained.missed });
+    }
+    for (const ev of events) {
+      for (const kind of [ev.kind, "*"]) {
+        for (const listener of this.#listeners.get(kind) ?? []) {
+          try {
+            listener(ev);
+          } catch (err) {
+            // A listener's error is reported, as EventTarget does, and
+            // never breaks the call that produced the event.
+            if (typeof globalThis.reportError === "function") {
+              globalThis.reportError(err);
+            } else {
+              console.error(err);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Subscribes to events: "role" (a node changed role or term), "commit" (a
+   * node's commit index rose; seen after each call), "fault" (a crash,
+   * restart, link change, partition, held or released message, transfer,
+   * membership change), "violation" (a safety checker fired), or "*" for
+   * all. Listeners run after the call that caused the events returns.
+   *
+   * @param {"role" | "commit" | "fault" | "violation" | "*"} kind
+   * @param {(event: ClusterEvent) => void} listener
+   * @returns {() => void} unsubscribes (calling it again does nothing)
+   */
+  on(...args) {
+    arity("on", ["kind", "listener"], args);
+    const [kind, listener] = args;
+    if (typeof kind !== "string" || !EVENT_KINDS.includes(kind)) {
+      throw new Error(`on: kind must be one of ${EVENT_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${describe(kind)}`);
+    }
+    if (typeof listener !== "function") {
+      throw new Error(`on: listener must be a function, got ${describe(listener)}`);
+    }
+    if (this.#listeners.size === 0) {
+      call(this.#core, "watch", [this.id, true]);
+    }
+    if (!this.#listeners.has(kind)) {
+      this.#listeners.set(kind, new Set());
+    }
+    // A wrapper, so that the same function subscribed twice is two subscriptions.
+    const entry = (ev) => listener(ev);
+    this.#listeners.get(kind).add(entry);
+    return () => {
+      const set = this.#listeners.get(kind);
+      if (!set?.delete(entry)) {
+        return;
+      }
+      if (set.size === 0) {
+        this.#listeners.delete(kind);
+      }
+      if (this.#listeners.size === 0 && !this.#core.exited) {
+        try {
+          call(this.#core, "watch", [this.id, false]);
+        } catch {
+          // the cluster is gone: nothing is watched any more
+        }
+      }
+    };
   }
 
   /**
@@ -196,8 +384,55 @@ export class Cluster {
    * @param {number} ms milliseconds of virtual time, 0 to 600000 per call
    * @returns {number} the new virtual time in milliseconds
    */
-  run(ms) {
-    return call(this.#api, "run", this.id, ms);
+  run(...args) {
+    return this.#call("run", ["ms"], args);
+  }
+
+  /**
+   * Runs in steps until predicate(status) holds, for at most maxMs of
+   * virtual time.
+   *
+   * @param {(status: object) => boolean} predicate
+   * @param {{maxMs?: number, stepMs?: number}} [opts] maxMs defaults to
+   *   10000, stepMs to 10
+   * @returns {boolean} whether the predicate held (false: maxMs ran out)
+   */
+  runUntil(...args) {
+    arity("runUntil", ["predicate", "opts"], args);
+    const [predicate, opts = {}] = args;
+    if (typeof predicate !== "function") {
+      throw new Error(`runUntil: predicate must be a function of the status, got ${describe(predicate)}`);
+    }
+    if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+      throw new Error(`runUntil: opts must be an object like {maxMs: 10000, stepMs: 10}, got ${describe(opts)}`);
+    }
+    let maxMs, stepMs, unknown;
+    try {
+      ({ maxMs = 10_000, stepMs = 10, ...unknown } = opts);
+      unknown = Object.keys(unknown);
+    } catch (err) {
+      throw new Error(`runUntil: cannot read opts: ${err?.message ?? typeof err}`, { cause: err });
+    }
+    if (unknown.length > 0) {
+      throw new Error(`runUntil: opts has an unknown key ${describe(unknown[0])} (keys are maxMs, stepMs)`);
+    }
+    for (const [name, v] of [["maxMs", maxMs], ["stepMs", stepMs]]) {
+      if (typeof v !== "number" || !(v >= 0 && v <= 1e9)) {
+        throw new Error(`runUntil: opts.${name} must be a number of milliseconds between 0 and 1e9, got ${describe(v)}`);
+      }
+    }
+    if (stepMs === 0) {
+      throw new Error("runUntil: opts.stepMs must be more than 0");
+    }
+    for (let ran = 0; ; ran += stepMs) {
+      if (predicate(this.status())) {
+        return true;
+      }
+      if (ran >= maxMs) {
+        return false;
+      }
+      this.run(Math.min(stepMs, maxMs - ran, 600_000));
+    }
   }
 
   /**
@@ -205,8 +440,8 @@ export class Cluster {
    *
    * @param {number} node the node's id
    */
-  crash(node) {
-    call(this.#api, "crash", this.id, node);
+  crash(...args) {
+    this.#call("crash", ["node"], args);
   }
 
   /**
@@ -214,8 +449,8 @@ export class Cluster {
    *
    * @param {number} node the node's id
    */
-  restart(node) {
-    call(this.#api, "restart", this.id, node);
+  restart(...args) {
+    this.#call("restart", ["node"], args);
   }
 
   /**
@@ -224,8 +459,8 @@ export class Cluster {
    * @param {number} from
    * @param {number} to
    */
-  cut(from, to) {
-    call(this.#api, "cut", this.id, from, to);
+  cut(...args) {
+    this.#call("cut", ["from", "to"], args);
   }
 
   /**
@@ -234,35 +469,238 @@ export class Cluster {
    * @param {number} from
    * @param {number} to
    */
-  heal(from, to) {
-    call(this.#api, "heal", this.id, from, to);
+  heal(...args) {
+    this.#call("heal", ["from", "to"], args);
+  }
+
+  /**
+   * Changes the directed link from → to; what config leaves out stays.
+   *
+   * @param {number} from
+   * @param {number} to
+   * @param {LinkConfig} config
+   */
+  setLink(...args) {
+    this.#call("setLink", ["from", "to", "config"], args);
+  }
+
+  /**
+   * Cuts every link between different groups, both ways, and heals the
+   * links inside each group; nodes in no group are isolated.
+   *
+   * @param {number[][]} groups e.g. [[1, 2], [3, 4, 5]]
+   */
+  partition(...args) {
+    this.#call("partition", ["groups"], args);
+  }
+
+  /**
+   * Cuts every link to and from a node.
+   *
+   * @param {number} node
+   */
+  isolate(...args) {
+    this.#call("isolate", ["node"], args);
+  }
+
+  /** Brings every link up (latency, loss and delays stay as set). */
+  healAll(...args) {
+    this.#call("healAll", [], args);
+  }
+
+  /**
+   * Gives every response a node sends up to ms of extra latency.
+   *
+   * @param {number} node
+   * @param {number} ms 0 to 60000
+   */
+  setResponseDelay(...args) {
+    this.#call("setResponseDelay", ["node", "ms"], args);
+  }
+
+  /**
+   * The messages in flight, oldest first.
+   *
+   * @returns {WireMessage[]}
+   */
+  messages(...args) {
+    return this.#call("messages", [], args);
+  }
+
+  /**
+   * Keeps a message in flight on the wire until it is released.
+   *
+   * @param {number} msg its id (from messages())
+   */
+  hold(...args) {
+    this.#call("hold", ["msg"], args);
+  }
+
+  /**
+   * Lets a held message go on; it arrives at its original time, or now if
+   * that has passed.
+   *
+   * @param {number} msg
+   */
+  release(...args) {
+    this.#call("release", ["msg"], args);
+  }
+
+  /**
+   * Removes a message from the wire.
+   *
+   * @param {number} msg
+   */
+  drop(...args) {
+    this.#call("drop", ["msg"], args);
+  }
+
+  /**
+   * Puts a second copy of a message on the wire.
+   *
+   * @param {number} msg
+   * @returns {number} the copy's id
+   */
+  duplicate(...args) {
+    return this.#call("duplicate", ["msg"], args);
   }
 
   /**
    * Hands a command to the current leader.
    *
-   * @param {string} command
-   * @returns {{leader: number, index: number, term: number}} the leader that
-   *   took it and the log index and term it was given
+   * @param {string} command at most 65536 bytes
+   * @returns {Proposal} the leader that took it and the log index and term
+   *   it was given
    * @throws {Error} when there is no leader
    */
-  propose(command) {
-    return call(this.#api, "propose", this.id, command);
+  propose(...args) {
+    return this.#call("propose", ["command"], args);
+  }
+
+  /**
+   * Hands a command to one node, which fails unless it leads.
+   *
+   * @param {number} node
+   * @param {string} command
+   * @returns {Proposal}
+   */
+  proposeTo(...args) {
+    return this.#call("proposeTo", ["node", "command"], args);
+  }
+
+  /**
+   * Asks the leader to hand leadership to a node (0 or nothing: the most
+   * up-to-date voter).
+   *
+   * @param {number} [to]
+   */
+  transferLeadership(...args) {
+    this.#call("transferLeadership", ["to"], args);
+  }
+
+  /**
+   * Asks the leader to move to a new configuration.
+   *
+   * @param {number[]} voters
+   * @param {number[]} [learners]
+   */
+  changePeers(...args) {
+    this.#call("changePeers", ["voters", "learners"], args);
   }
 
   /**
    * A snapshot of the whole cluster: now_ns, seed, leader (0 for none),
-   * nodes (id, role, term, up, commit_index, last_index, …), cut links, and
-   * the messages in flight.
+   * nodes (id, role, term, up, commit_index, last_index, replicators, …),
+   * cut links, the messages in flight, the number of trace events, and the
+   * violation that stopped the run, if any.
    *
-   * @returns {object}
+   * @returns {ClusterStatus}
    */
-  status() {
-    return call(this.#api, "status", this.id);
+  status(...args) {
+    return this.#call("status", [], args);
+  }
+
+  /**
+   * The most recent trace events (the world keeps 256), oldest first.
+   *
+   * @returns {TraceEvent[]}
+   */
+  trace(...args) {
+    return this.#call("trace", [], args);
+  }
+
+  /**
+   * Every client call so far, as the linearizability checker sees it.
+   *
+   * @returns {HistoryOp[]}
+   */
+  history(...args) {
+    return this.#call("history", [], args);
+  }
+
+  /**
+   * What was done to the cluster from outside, in order, with its virtual
+   * time: what seek replays.
+   *
+   * @returns {Intervention[]}
+   */
+  interventions(...args) {
+    return this.#call("interventions", [], args);
+  }
+
+  /**
+   * The safety violation that stopped the run, or null.
+   *
+   * @returns {?Violation}
+   */
+  violation(...args) {
+    return this.#call("violation", [], args);
+  }
+
+  /**
+   * A new cluster: this one as it was at virtual time ms. Acting on it
+   * forks the run; this cluster is left as it is.
+   *
+   * @param {number} ms 0 to the current virtual time
+   * @returns {Cluster}
+   */
+  seek(...args) {
+    return new Cluster(this.#core, this.#call("seek", ["ms"], args));
   }
 
   /** Destroys the cluster; its methods throw afterwards. */
-  destroy() {
-    call(this.#api, "destroyCluster", this.id);
+  destroy(...args) {
+    this.#call("destroyCluster", [], args);
+    this.#listeners.clear();
+  }
+}
+
+/**
+ * Names a value in an error message without running any of its code.
+ *
+ * @param {unknown} v
+ * @returns {string}
+ */
+function describe(v) {
+  switch (typeof v) {
+    case "string":
+      return v.length > 40 ? `${JSON.stringify(v.slice(0, 40))}…` : JSON.stringify(v);
+    case "bigint":
+      return "a bigint";
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
+    case "object":
+      if (v === null) {
+        return "null";
+      }
+      try {
+        return Array.isArray(v) ? "an array" : "an object";
+      } catch {
+        return "a revoked Proxy";
+      }
+    default:
+      return String(v);
   }
 }

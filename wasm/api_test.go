@@ -95,7 +95,8 @@ func TestAPIFromJavaScript(t *testing.T) {
 	}
 
 	res, msg := callJS(t, api, "createCluster", map[string]any{"nodes": 3, "seed": 4})
-	if msg != "" || string(res) != "1" {
+	var id int
+	if err := json.Unmarshal(res, &id); msg != "" || err != nil || id < 1 {
 		t.Fatalf("createCluster({nodes: 3, seed: 4}) = %s, error %q", res, msg)
 	}
 	for _, tc := range []struct {
@@ -107,22 +108,22 @@ func TestAPIFromJavaScript(t *testing.T) {
 			"createCluster: nodes must be an integer between 1 and 9, got 12"},
 		{"createCluster", []any{map[string]any{"nodes": map[string]any{"n": 1}}},
 			"createCluster: nodes must be an integer between 1 and 9, got an object"},
-		{"createCluster", []any{[]any{1}},
+		{"createCluster", []any{[]any{id}},
 			"createCluster: opts must be an object like {nodes: 5, seed: 1}, got an array"},
-		{"run", []any{1, "abc"}, `run: ms must be a non-negative finite number, got "abc"`},
-		{"run", []any{1}, "run: ms must be a non-negative finite number, got undefined"},
-		{"run", []any{1, nil}, "run: ms must be a non-negative finite number, got null"},
-		{"crash", []any{1, true}, "crash: node must be an integer between 1 and 3, got true"},
-		{"crash", []any{1, sym}, "crash: node must be an integer between 1 and 3, got a symbol"},
-		{"crash", []any{1, fn}, "crash: node must be an integer between 1 and 3, got a function"},
-		{"crash", []any{42, 1}, "crash: no cluster 42"},
+		{"run", []any{id, "abc"}, `run: ms must be a number of milliseconds between 0 and 600000, got "abc"`},
+		{"run", []any{id}, "run: ms must be a number of milliseconds between 0 and 600000, got undefined"},
+		{"run", []any{id, nil}, "run: ms must be a number of milliseconds between 0 and 600000, got null"},
+		{"crash", []any{id, true}, "crash: node must be an integer between 1 and 3, got true"},
+		{"crash", []any{id, sym}, "crash: node must be an integer between 1 and 3, got a symbol"},
+		{"crash", []any{id, fn}, "crash: node must be an integer between 1 and 3, got a function"},
+		{"crash", []any{1 << 40, 1}, "crash: no cluster 1099511627776"},
 	} {
 		if _, got := callJS(t, api, tc.method, tc.args...); got != tc.want {
 			t.Errorf("%s%v\n got error %q\nwant error %q", tc.method, tc.args, got, tc.want)
 		}
 	}
 
-	res, msg = callJS(t, api, "run", 1, 1000)
+	res, msg = callJS(t, api, "run", id, 1000)
 	if msg != "" || string(res) != "1000" {
 		t.Fatalf("run(1, 1000) = %s, error %q", res, msg)
 	}
@@ -130,7 +131,7 @@ func TestAPIFromJavaScript(t *testing.T) {
 		Seed   int `json:"seed"`
 		Leader int `json:"leader"`
 	}
-	res, msg = callJS(t, api, "status", 1)
+	res, msg = callJS(t, api, "status", id)
 	if err := json.Unmarshal(res, &st); err != nil || msg != "" {
 		t.Fatalf("status(1) = %s, error %q, %v", res, msg, err)
 	}

@@ -4,7 +4,7 @@ package main
 // whose methods take the arguments as plain Go values (decoded from
 // JavaScript by api.go) and answer with a JSON string. Everything here builds
 // and is tested natively; api.go only converts values and registers
-// functions.
+// functions. The methods themselves are in methods.go.
 
 import (
 	"encoding/json"
@@ -12,61 +12,57 @@ import (
 	"math"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
-	"unicode/utf8"
 
-	"github.com/raftplayground/raftplayground/raft"
 	"github.com/raftplayground/raftplayground/raft/sim"
 )
 
 // APIVersion is the version of the JavaScript API. The version property that
 // JavaScript sees adds the commit the WebAssembly was built from, when known.
-const APIVersion = "0.1.0"
+const APIVersion = "0.2.0"
 
-// Limits of the API.
+// Limits of the API. Together they bound the memory the API can be made to
+// hold: a world keeps every intervention (so that seek can replay it) and
+// up to 64 checkpoints, so what bounds a cluster is what it is given.
 const (
 	// MaxRunMillis bounds the virtual time one run call may advance, so that
 	// a single call cannot freeze the page for long.
 	MaxRunMillis = 10 * 60 * 1000
-	// MaxClusters bounds the number of clusters alive at once.
-	MaxClusters = 100
+	// MaxClusters bounds the number of clusters alive at once. Without
+	// commands a cluster holds at most about 25 MiB (9 nodes and lossy
+	// links after 4 hours of virtual time: 17 MiB after 1 hour, 24 after
+	// 4, as its 64 checkpoints thin out), so all of them stay under 1 GiB.
+	MaxClusters = 32
 	// MaxCommandBytes bounds the size of a proposed command.
 	MaxCommandBytes = 64 << 10
+	// MaxClusterBytes bounds the command bytes proposed to one cluster over
+	// its life (a fork starts with what its origin had used). A world holds
+	// about twice that: the recorded interventions and the logs.
+	MaxClusterBytes = 8 << 20
+	// MaxTotalBytes bounds the command bytes held by all live clusters.
+	MaxTotalBytes = 64 << 20
+	// MaxInterventions bounds the calls that change a cluster (each is
+	// recorded for seek), over its life.
+	MaxInterventions = 50_000
+	// DefaultSnapshotEvery is how many applied entries a node of an API
+	// cluster keeps before it compacts its log, unless snapshotEvery says
+	// otherwise; it keeps logs from growing with time.
+	DefaultSnapshotEvery = 1000
 	// maxSafeInteger is the largest integer a JavaScript number holds
 	// exactly (Number.MAX_SAFE_INTEGER).
 	maxSafeInteger = 1<<53 - 1
 )
 
-// Undefined stands for JavaScript's undefined, which is also what a missing
-// argument reads as. JavaScript's null is Go's nil.
-type Undefined struct{}
-
-// Opaque stands for a JavaScript value the API never accepts (a function, a
-// symbol, a nested object); it holds how to describe the value in an error
-// message, e.g. "a function".
-type Opaque string
-
 // Method is one method of the API.
 type Method struct {
+	// Name is the name JavaScript calls it by.
 	Name string
 	// Params name the method's parameters, for messages about arity.
 	Params []string
-}
-
-// Methods lists the API's methods, in the order they are documented.
-var Methods = []Method{
-	{"createCluster", []string{"opts"}},
-	{"destroyCluster", []string{"id"}},
-	{"run", []string{"id", "ms"}},
-	{"crash", []string{"id", "node"}},
-	{"restart", []string{"id", "node"}},
-	{"cut", []string{"id", "from", "to"}},
-	{"heal", []string{"id", "from", "to"}},
-	{"propose", []string{"id", "command"}},
-	{"status", []string{"id"}},
+	// run carries out the method; args has exactly len(Params) values,
+	// missing ones being Undefined.
+	run func(r *Registry, args []any) (any, error)
 }
 
 // lookup finds a method by name.
@@ -76,6 +72,15 @@ func lookup(name string) (Method, bool) {
 		return Method{}, false
 	}
 	return Methods[i], true
+}
+
+// methodNames lists the names of the API's methods.
+func methodNames() []string {
+	names := make([]string, len(Methods))
+	for i, m := range Methods {
+		names[i] = m.Name
+	}
+	return names
 }
 
 // Version is the string the API reports as its version: APIVersion plus, when
@@ -109,18 +114,34 @@ func Version() string {
 // for concurrent use.
 type Registry struct {
 	mu       sync.Mutex
-	clusters map[int]*sim.World
+	clusters map[int]*cluster
 	// lastID is the id given to the latest cluster; ids are never reused,
 	// so a stale id cannot reach a newer cluster.
 	lastID int
+	// totalBytes is the sum of the live clusters' bytes.
+	totalBytes int
 	// testHook, when set, runs inside every guarded call with the method's
 	// name; tests use it to check that a panic is contained.
 	testHook func(method string)
 }
 
+// cluster is one world made through the API, with what it has used of its
+// budget.
+type cluster struct {
+	w *sim.World
+	// bytes is the command bytes proposed to w or, for a fork, to the
+	// world it was forked from before the fork.
+	bytes int
+	// interventions counts the calls that changed w (or its origin).
+	interventions int
+	// events collects what subscribers are told; nil while nobody
+	// watches.
+	events *eventLog
+}
+
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{clusters: map[int]*sim.World{}}
+	return &Registry{clusters: map[int]*cluster{}}
 }
 
 // Call runs one API method with arguments decoded from JavaScript and returns
@@ -134,7 +155,7 @@ func (r *Registry) Call(method string, args []any) (answer string) {
 		if p := recover(); p != nil {
 			msg := fmt.Sprintf("%s: internal error: %v", method, p)
 			if id, ok := clusterArg(args); ok && r.clusters[id] != nil {
-				delete(r.clusters, id)
+				r.remove(id)
 				msg += fmt.Sprintf(" (cluster %d was destroyed)", id)
 			}
 			answer = errorJSON(msg)
@@ -144,8 +165,15 @@ func (r *Registry) Call(method string, args []any) (answer string) {
 		r.testHook(method)
 	}
 	result, err := r.call(method, args)
+	if id, ok := clusterArg(args); ok {
+		if c := r.clusters[id]; c != nil && c.events != nil {
+			c.events.noteCommits(c.w)
+		}
+	}
 	if err != nil {
-		return errorJSON(method + ": " + strings.TrimPrefix(err.Error(), "sim: "))
+		// The package prefixes say nothing to a JavaScript programmer.
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "sim: "), "raft: ")
+		return errorJSON(method + ": " + msg)
 	}
 	return resultJSON(result)
 }
@@ -188,19 +216,25 @@ func clusterArg(args []any) (int, bool) {
 	return int(f), true
 }
 
+// ArityError is the error for a call with more arguments than the method
+// takes; api.go gives it before it converts any argument.
+func ArityError(m Method, got int) error {
+	return fmt.Errorf("takes %d argument(s) (%s), got %d", len(m.Params), strings.Join(m.Params, ", "), got)
+}
+
+// NoMethodError is the error for a name that is not a method.
+func NoMethodError() error {
+	return fmt.Errorf("no such method (methods are %s)", strings.Join(methodNames(), ", "))
+}
+
 // call checks the arguments of a method and runs it.
 func (r *Registry) call(method string, args []any) (any, error) {
 	m, ok := lookup(method)
 	if !ok {
-		names := make([]string, len(Methods))
-		for i, m := range Methods {
-			names[i] = m.Name
-		}
-		return nil, fmt.Errorf("no such method (methods are %s)", strings.Join(names, ", "))
+		return nil, NoMethodError()
 	}
 	if len(args) > len(m.Params) {
-		return nil, fmt.Errorf("takes %d argument(s) (%s), got %d",
-			len(m.Params), strings.Join(m.Params, ", "), len(args))
+		return nil, ArityError(m, len(args))
 	}
 	// Missing arguments read as undefined, as in JavaScript.
 	padded := make([]any, len(m.Params))
@@ -208,194 +242,65 @@ func (r *Registry) call(method string, args []any) (any, error) {
 		padded[i] = Undefined{}
 	}
 	copy(padded, args)
-	args = padded
-	if method == "createCluster" {
-		return r.createCluster(args[0])
-	}
-	id, w, err := r.cluster(args[0])
-	if err != nil {
-		return nil, err
-	}
-	switch method {
-	case "destroyCluster":
-		delete(r.clusters, id)
-		return nil, nil
-	case "run":
-		return run(w, args[1])
-	case "crash", "restart":
-		node, err := nodeArg(w, "node", args[1])
-		if err != nil {
-			return nil, err
-		}
-		if method == "crash" {
-			return nil, w.Crash(node)
-		}
-		return nil, w.Restart(node)
-	case "cut", "heal":
-		return nil, setLink(w, args[1], args[2], method == "heal")
-	case "propose":
-		return propose(w, args[1])
-	case "status":
-		return w.Status(), nil
-	}
-	panic("method without a case: " + method)
+	return m.run(r, padded)
 }
 
-// createCluster makes a cluster from opts ({nodes, seed}, both optional; or
-// undefined or null for the defaults) and returns its id.
-func (r *Registry) createCluster(opts any) (int, error) {
-	o := sim.DefaultOptions()
-	switch opts := opts.(type) {
-	case Undefined, nil:
-	case map[string]any:
-		keys := make([]string, 0, len(opts))
-		for k := range opts {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			v := opts[k]
-			if _, ok := v.(Undefined); ok {
-				continue // {nodes: undefined} means the default, as in JavaScript
-			}
-			switch k {
-			case "nodes":
-				n, err := intArg("nodes", v, 1, sim.MaxNodes)
-				if err != nil {
-					return 0, err
-				}
-				o.Nodes = n
-			case "seed":
-				s, err := intArg("seed", v, 0, maxSafeInteger)
-				if err != nil {
-					return 0, err
-				}
-				o.Seed = uint64(s)
-			default:
-				return 0, fmt.Errorf("unknown option %q (options are nodes and seed)", k)
-			}
-		}
-	default:
-		return 0, fmt.Errorf("opts must be an object like {nodes: 5, seed: 1}, got %s", describe(opts))
-	}
+// add registers a cluster and returns its id; it checks the limits first.
+func (r *Registry) add(c *cluster) (int, error) {
 	if len(r.clusters) >= MaxClusters {
 		return 0, fmt.Errorf("too many clusters (%d); destroy one first", len(r.clusters))
 	}
-	w, err := sim.New(o)
-	if err != nil {
-		return 0, err
+	if r.totalBytes+c.bytes > MaxTotalBytes {
+		return 0, fmt.Errorf("the live clusters hold %d bytes of commands and this one %d, more than the %d all may hold; destroy one first",
+			r.totalBytes, c.bytes, MaxTotalBytes)
 	}
 	r.lastID++
-	r.clusters[r.lastID] = w
+	r.clusters[r.lastID] = c
+	r.totalBytes += c.bytes
 	return r.lastID, nil
 }
 
+// remove forgets a cluster.
+func (r *Registry) remove(id int) {
+	if c := r.clusters[id]; c != nil {
+		r.totalBytes -= c.bytes
+		delete(r.clusters, id)
+	}
+}
+
 // cluster looks up the cluster an id argument names.
-func (r *Registry) cluster(arg any) (int, *sim.World, error) {
+func (r *Registry) cluster(arg any) (int, *cluster, error) {
 	id, err := intArg("id", arg, 1, maxSafeInteger)
 	if err != nil {
 		return 0, nil, err
 	}
-	w := r.clusters[id]
-	if w == nil {
+	c := r.clusters[id]
+	if c == nil {
 		return 0, nil, fmt.Errorf("no cluster %d", id)
 	}
-	return id, w, nil
+	return id, c, nil
 }
 
-// run advances a cluster's virtual time by ms milliseconds and returns the
-// new virtual time in milliseconds.
-func run(w *sim.World, arg any) (float64, error) {
-	ms, ok := arg.(float64)
-	if !ok || math.IsNaN(ms) || math.IsInf(ms, 0) || ms < 0 {
-		return 0, fmt.Errorf("ms must be a non-negative finite number, got %s", describe(arg))
+// allow reports whether cluster c may be changed once more, given bytes
+// of command; it refuses what would pass the cluster's or the registry's
+// budget.
+func (r *Registry) allow(c *cluster, bytes int) error {
+	switch {
+	case c.interventions >= MaxInterventions:
+		return fmt.Errorf("this cluster was changed %d times, the most one cluster may be (every change is kept for seek); make a new cluster",
+			c.interventions)
+	case c.bytes+bytes > MaxClusterBytes:
+		return fmt.Errorf("this cluster was given %d bytes of commands and this call has %d, more than the %d one cluster may hold (they are kept for seek); make a new cluster",
+			c.bytes, bytes, MaxClusterBytes)
+	case r.totalBytes+bytes > MaxTotalBytes:
+		return fmt.Errorf("the live clusters hold %d bytes of commands and this call has %d, more than the %d all may hold; destroy a cluster first",
+			r.totalBytes, bytes, MaxTotalBytes)
 	}
-	if ms > MaxRunMillis {
-		return 0, fmt.Errorf("ms must be at most %d (10 minutes of virtual time) per call, got %s",
-			MaxRunMillis, describe(arg))
-	}
-	w.RunFor(time.Duration(math.Round(ms * float64(time.Millisecond))))
-	return millis(w.Now()), nil
+	return nil
 }
 
-// millis converts a duration to (fractional) milliseconds.
-func millis(d time.Duration) float64 {
-	return float64(d) / float64(time.Millisecond)
-}
-
-// setLink cuts or heals the directed link from → to.
-func setLink(w *sim.World, fromArg, toArg any, up bool) error {
-	from, err := nodeArg(w, "from", fromArg)
-	if err != nil {
-		return err
-	}
-	to, err := nodeArg(w, "to", toArg)
-	if err != nil {
-		return err
-	}
-	if from == to {
-		return fmt.Errorf("from and to must be different nodes, got %d and %d", from, to)
-	}
-	return w.SetLink(from, to, up)
-}
-
-// propose hands a command (a string) to the current leader.
-func propose(w *sim.World, arg any) (sim.Proposal, error) {
-	cmd, ok := arg.(string)
-	if !ok {
-		return sim.Proposal{}, fmt.Errorf("command must be a string, got %s", describe(arg))
-	}
-	if len(cmd) > MaxCommandBytes {
-		return sim.Proposal{}, fmt.Errorf("command must be at most %d bytes, got %d", MaxCommandBytes, len(cmd))
-	}
-	return w.Propose([]byte(cmd))
-}
-
-// nodeArg reads a node id of w.
-func nodeArg(w *sim.World, name string, arg any) (raft.NodeID, error) {
-	n, err := intArg(name, arg, 1, w.Options().Nodes)
-	return raft.NodeID(n), err
-}
-
-// intArg reads an integer in [lo, hi].
-func intArg(name string, arg any, lo, hi int) (int, error) {
-	f, ok := arg.(float64)
-	if !ok || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
-		return 0, fmt.Errorf("%s must be an integer between %d and %d, got %s", name, lo, hi, describe(arg))
-	}
-	return int(f), nil
-}
-
-// describe writes a decoded JavaScript value the way a JavaScript programmer
-// would recognise it in an error message.
-func describe(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case Undefined:
-		return "undefined"
-	case bool:
-		return strconv.FormatBool(v)
-	case float64:
-		switch {
-		case math.IsNaN(v):
-			return "NaN"
-		case math.IsInf(v, 1):
-			return "Infinity"
-		case math.IsInf(v, -1):
-			return "-Infinity"
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	case string:
-		const max = 40 // runes shown of a long string
-		if utf8.RuneCountInString(v) > max {
-			return strconv.Quote(string([]rune(v)[:max])) + "…"
-		}
-		return strconv.Quote(v)
-	case map[string]any:
-		return "an object"
-	case Opaque:
-		return string(v)
-	}
-	return fmt.Sprintf("a %T", v)
+// spend counts bytes of command given to cluster c.
+func (r *Registry) spend(c *cluster, bytes int) {
+	c.bytes += bytes
+	r.totalBytes += bytes
 }

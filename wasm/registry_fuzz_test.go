@@ -54,7 +54,13 @@ func fuzzArg(b []byte) (any, []byte) {
 		}
 		return obj, b
 	default:
-		return []any{}, b
+		var list []any
+		for n := 0; n < 3 && len(b) > 0 && b[0]%3 != 0; n++ {
+			var v any
+			v, b = fuzzArg(b[1:])
+			list = append(list, v)
+		}
+		return list, b
 	}
 }
 
@@ -66,14 +72,14 @@ func FuzzRegistryCall(f *testing.F) {
 	f.Add([]byte{1, 2, 1, 3, 7})
 	f.Add([]byte{8, 2, 1, 2, 3})
 	f.Add([]byte{2, 2, 1, 4, 3, 'a', 'b', 'c'})
-	names := []string{"createCluster", "destroyCluster", "run", "crash", "restart", "cut", "heal", "propose", "status", "nope", ""}
+	names := append(methodNames(), "nope", "")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := NewRegistry()
 		for len(data) > 0 {
 			method := names[int(data[0])%len(names)]
 			data = data[1:]
 			var args []any
-			for n := 0; n < 3 && len(data) > 0 && data[0]%4 != 0; n++ {
+			for n := 0; n < 5 && len(data) > 0 && data[0]%4 != 0; n++ {
 				var a any
 				a, data = fuzzArg(data[1:])
 				args = append(args, a)

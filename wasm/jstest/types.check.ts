@@ -1,0 +1,75 @@
+// Type-checked, never run: uses every declaration of
+// static/raft-playground.d.ts the way a TypeScript program would, and shows
+// with @ts-expect-error that wrong calls do not type-check.
+// Checked by `npm run check-types` (make check).
+
+import { load, type Cluster, type ClusterEvent, type ClusterStatus, type Proposal } from "../../static/raft-playground.js";
+
+export async function useEveryMethod(): Promise<void> {
+  const pg = await load({ wasm: new URL("./raft-playground.wasm", "file:///") });
+  const version: string = pg.version;
+  const exited: boolean = pg.exited;
+  const c: Cluster = pg.createCluster({
+    nodes: 5, seed: 1, preVote: true, snapshotEvery: 100, electionTimeout: 300, heartbeatInterval: 60,
+    latencyMin: 10, latencyMax: 15, loss: 0, duplicate: 0, reorder: 0, diskLatency: 1,
+  });
+  pg.createCluster();
+  pg.createCluster(null);
+  const now: number = c.run(1000);
+  const held: boolean = c.runUntil((s: ClusterStatus) => s.leader !== 0, { maxMs: 5000, stepMs: 50 });
+  const off = c.on("role", (ev: ClusterEvent) => {
+    if (ev.kind === "commit") {
+      const index: number = ev.index;
+      void index;
+    }
+  });
+  const offCommit = c.on("commit", (ev) => void ev.index);
+  off();
+  offCommit();
+  const p: Proposal = c.propose("x=1");
+  c.proposeTo(p.leader, "y=2");
+  c.crash(1);
+  c.restart(1);
+  c.cut(1, 2);
+  c.heal(1, 2);
+  c.setLink(1, 2, { up: true, latencyMin: 1, latencyMax: 2, loss: 0.1, duplicate: 0, reorder: 0, responseDelay: 5, lateReplies: 0 });
+  c.partition([[1, 2], [3, 4, 5]]);
+  c.isolate(3);
+  c.healAll();
+  c.setResponseDelay(2, 50);
+  const wire = c.messages();
+  if (wire.length > 0) {
+    c.hold(wire[0].id);
+    c.release(wire[0].id);
+    const copy: number = c.duplicate(wire[0].id);
+    c.drop(copy);
+  }
+  c.transferLeadership();
+  c.transferLeadership(2);
+  c.changePeers([1, 2, 3], [4]);
+  const s = c.status();
+  const roles: string[] = s.nodes.map((n) => n.role);
+  const commits: number[] = s.nodes.map((n) => n.commit_index);
+  const texts: string[] = c.trace().map((e) => `${e.n} ${e.kind} ${e.text}`);
+  const ops: boolean[] = c.history().map((h) => h.done);
+  const kinds: string[] = c.interventions().map((iv) => iv.kind);
+  const v = c.violation();
+  const check: string | undefined = v?.check;
+  const fork: Cluster = c.seek(now / 2);
+  fork.destroy();
+  c.destroy();
+  void [version, exited, held, roles, commits, texts, ops, kinds, check];
+}
+
+export function refuseWrongCalls(c: Cluster): void {
+  // @ts-expect-error ms is a number
+  c.run("10");
+  // @ts-expect-error unknown option
+  c.setLink(1, 2, { latency: 5 });
+  // @ts-expect-error groups are arrays of node ids
+  c.partition([1, 2]);
+  // @ts-expect-error no such event kind
+  c.on("nope", () => {});
+  // @ts-expect-error propose takes a string
+  c.propose({ cmd: 1 });
+}
