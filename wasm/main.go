@@ -22,7 +22,6 @@ import (
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/domrender"
 
-	"github.com/raftplayground/raftplayground/raft/sim"
 	"github.com/raftplayground/raftplayground/web"
 )
 
@@ -75,7 +74,7 @@ func mountPoint() (doc safejs.Value, found bool, err error) {
 // goroutine nor a DOM event changes the playground halfway through one
 // (Render takes the read lock again for itself).
 func runUI() error {
-	pg, err := web.New(sim.DefaultOptions())
+	pg, err := playgroundFromURL()
 	if err != nil {
 		return err
 	}
@@ -100,12 +99,22 @@ func runUI() error {
 	}
 
 	root := &web.Root{Playground: pg}
+	shared := pg.RunVersion() // a run opened from a link is in the address already
 	for ok := true; ok; ok = renderer.EventWait() {
 		env.RLock()
 		results := buildEnv.RunBuild(root)
+		var text string
+		var textErr error
+		if v := pg.RunVersion(); v != shared {
+			shared = v
+			text, textErr = pg.RunText()
+		}
 		env.RUnlock()
 		if err := renderer.Render(results); err != nil {
 			return err
+		}
+		if text != "" && textErr == nil {
+			_ = writeRunToURL(text) // a page whose address cannot change still works
 		}
 	}
 	return nil // the page went away

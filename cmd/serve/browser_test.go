@@ -329,3 +329,53 @@ func TestPageScrubber(t *testing.T) {
 		t.Fatalf("the page reported errors:\n%s", errs)
 	}
 }
+
+// TestPageSharedRun: the address bar holds the run; opening that address
+// in a fresh tab replays the same run (the same node crashed, the same
+// virtual time and event count); a hostile address gives a default
+// cluster and says why, with nothing from it in the page's markup.
+func TestPageSharedRun(t *testing.T) {
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	lead := p.waitString("a leader", leaderExcept(""))
+	p.click(fmt.Sprintf(`button[data-action="crash"][data-node=%q]`, lead))
+	p.click("#pause")
+	// An action while paused ends the run written in the address exactly
+	// at the moment shown.
+	p.click("#heal-all")
+	shared := p.waitString("the run in the address", `location.hash.startsWith("#run=") && atob(location.hash.slice(5).replace(/-/g, "+").replace(/_/g, "/")).includes("heal") ? location.href : ""`)
+	state := `(() => {
+		if (!document.querySelector("#virtual-time")) return "";
+		const down = [...document.querySelectorAll('[data-role="down"][data-node-id]')].map((e) => e.dataset.nodeId).join(",");
+		const events = document.querySelector(".event-list")?.textContent.match(/(\d+) events so far/)?.[1] ?? "";
+		return down + "|" + document.querySelector("#virtual-time").textContent + "|" + events;
+	})()`
+	want := p.waitString("the state", state)
+
+	q := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(q.ctx, chromedp.Navigate(shared)); err != nil {
+		t.Fatalf("opening the shared run: %v", err)
+	}
+	got := q.waitString("the shared run", `(() => { const s = `+state+`; return s.startsWith("`+lead+`|") ? s : ""; })()`)
+	if got != want {
+		t.Fatalf("the shared run shows %q (crashed|time|events), the original %q", got, want)
+	}
+
+	r := &page{t: t, ctx: newBrowser(t, console), console: console}
+	hostile := url + "#run=" + "PGltZyBzcmM9eCBvbmVycm9yPWFsZXJ0KDEpPg" // "<img src=x onerror=alert(1)>"
+	if err := chromedp.Do(r.ctx, chromedp.Navigate(hostile)); err != nil {
+		t.Fatalf("opening a hostile link: %v", err)
+	}
+	notice := r.waitString("the notice", `document.querySelector("#notice")?.textContent ?? ""`)
+	if !strings.Contains(notice, "could not be loaded") || !strings.Contains(notice, "line 1") {
+		t.Errorf("notice for a hostile link: %q", notice)
+	}
+	if n, _ := chromedp.Run(r.ctx, chromedp.Evaluate[int](`document.querySelectorAll("img").length`)); n != 0 {
+		t.Errorf("the hostile link put %d img elements in the page", n)
+	}
+	r.waitString("a leader in the default cluster", leaderExcept(""))
+}

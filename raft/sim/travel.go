@@ -57,6 +57,9 @@ func (w *World) Interventions() []Intervention {
 	return append([]Intervention(nil), w.interventions...)
 }
 
+// InterventionCount is len(w.Interventions()) without the copy.
+func (w *World) InterventionCount() int { return len(w.interventions) }
+
 // apply carries out a recorded intervention.
 func (iv *Intervention) apply(w *World) error {
 	switch iv.Kind {

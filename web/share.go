@@ -1,0 +1,64 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/raftplayground/raftplayground/raft/sim"
+)
+
+// This file is shared runs: the page's run written as a scenario (its
+// setup and every intervention at its virtual time, the one record the
+// scrubber also replays), and a playground rebuilt from such a text, so a
+// link made from it replays the same run exactly.
+
+// MaxRunText bounds the scenario text a playground is rebuilt from (a
+// link's, or an embed's).
+const MaxRunText = 256 << 10
+
+// RunText writes the whole run (to its furthest moment, even while the
+// page shows an earlier one) as a scenario.
+func (p *Playground) RunText() (string, error) {
+	sc, err := sim.FromInterventions(p.head.Options(), p.head.Interventions(), p.head.Now())
+	if err != nil {
+		return "", err
+	}
+	return sim.Format(sc), nil
+}
+
+// RunVersion changes whenever RunText would: it counts the run's
+// interventions (the run's end time is not part of it, so a link written
+// while the run plays is not rewritten at every frame).
+func (p *Playground) RunVersion() int { return p.head.InterventionCount() }
+
+// NewFromRun rebuilds a playground from a scenario text: it runs the
+// scenario to its end and shows that moment, paused, with the whole run
+// behind it on the scrubber. A text that is too long, does not parse or
+// cannot run gives an error that says where and why.
+func NewFromRun(text string) (*Playground, error) {
+	if len(text) > MaxRunText {
+		return nil, fmt.Errorf("the run is %d bytes long; at most %d are read", len(text), MaxRunText)
+	}
+	sc, err := sim.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	r, err := sim.NewRunner(sc)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Run(); err != nil {
+		var se *sim.StepError
+		if errors.As(err, &se) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("the run stopped: %w", err)
+	}
+	w := r.World()
+	p := &Playground{world: w, head: w, speed: 1, paused: true}
+	return p, nil
+}
+
+// SetNotice shows msg until the next action (for what the page itself has
+// to say, such as why a link's run could not be loaded).
+func (p *Playground) SetNotice(msg string) { p.notice = msg }

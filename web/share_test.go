@@ -1,0 +1,85 @@
+package web
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft/sim"
+)
+
+// TestSharedRunReplaysExactly: a run written as a scenario and rebuilt
+// from it is the same run: the same status, interventions, history and
+// trace (issue 9: a shared URL reproduces the run it was made from).
+func TestSharedRunReplaysExactly(t *testing.T) {
+	p := newPlayground(t)
+	run(p, 2*time.Second)
+	lead := int(p.world.Leader())
+	p.Propose()
+	p.SetResponseDelay(lead%5+1, 50*time.Millisecond)
+	run(p, 300*time.Millisecond)
+	p.SetLink(1, 2, false)
+	p.Crash(lead)
+	run(p, time.Second)
+	if wire := p.world.Status().Wire; len(wire) > 0 {
+		p.SelectMessage(wire[0].ID)
+		p.HoldMessage()
+	}
+	run(p, 700*time.Millisecond)
+	p.Restart(lead)
+	p.Propose()
+	run(p, 1500*time.Millisecond)
+
+	text, err := p.RunText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := NewFromRun(text)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	a, b := p.world, q.world
+	if a.Now() != b.Now() || a.Trace().Len() != b.Trace().Len() {
+		t.Fatalf("rebuilt run at %v with %d events, the run was at %v with %d", b.Now(), b.Trace().Len(), a.Now(), a.Trace().Len())
+	}
+	for name, pair := range map[string][2]any{
+		"status":        {a.Status(), b.Status()},
+		"interventions": {a.Interventions(), b.Interventions()},
+		"history":       {a.History(), b.History()},
+		"trace":         {a.Trace().Recent(256), b.Trace().Recent(256)},
+		"proposals":     {a.Proposals(-1), b.Proposals(-1)},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			ja, _ := json.Marshal(pair[0])
+			jb, _ := json.Marshal(pair[1])
+			t.Errorf("%s differs:\n%s\n%s", name, ja, jb)
+		}
+	}
+	if !q.paused || q.Behind() {
+		t.Errorf("a rebuilt run shows its end, paused: paused %v behind %v", q.paused, q.Behind())
+	}
+	// And the rebuilt run writes the same text again.
+	if again, _ := q.RunText(); again != text {
+		t.Errorf("the rebuilt run writes another text:\n%s\n---\n%s", again, text)
+	}
+}
+
+// TestBadRunsAreRefused: a text that does not parse, asks for the
+// impossible or is too long is refused with a message that says why.
+func TestBadRunsAreRefused(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"nodes 5\nat 1s explode n1\n", "line 2"},
+		{"nodes 100\n", "line 1"},
+		{"\x00\x01\x02", "line 1"},
+		{"nodes 3\nat 1s crash n7\n", "n7"},
+		{strings.Repeat("# x\n", MaxRunText/4+1), "bytes long"},
+	} {
+		_, err := NewFromRun(c.text)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("NewFromRun(%.30q): %v, want an error mentioning %q", c.text, err, c.want)
+		}
+	}
+	_ = sim.DefaultOptions
+}
