@@ -160,14 +160,20 @@ func newChecker(nodes int) *checker {
 // violation found.
 func (c *checker) check(w *World) *Violation {
 	var first *Violation
-	c.each(w, func(v *Violation) bool { first = v; return false })
+	c.each(w, true, func(v *Violation) bool { first = v; return false })
 	return first
 }
 
 // each runs every check on every running node after every event, and
 // hands each violation to found, stopping when found returns false. The
 // checks run in this order, called directly: this runs after every event.
-func (c *checker) each(w *World, found func(*Violation) bool) {
+//
+// With changedOnly, it checks only the nodes changed since the last check
+// (simNode.changed), which is what every check after an event needs: each
+// per-node check compares the node's own state with what it was or with
+// records every node adds to, so a node that did not change cannot break
+// one, and whichever node makes a conflicting record is the one checked.
+func (c *checker) each(w *World, changedOnly bool, found func(*Violation) bool) {
 	report := func(v *Violation) bool {
 		if v == nil {
 			return true
@@ -184,9 +190,10 @@ func (c *checker) each(w *World, found func(*Violation) bool) {
 	}
 	for i, sn := range w.nodes {
 		nw := &c.perNode[i]
-		if sn.node == nil {
+		if sn.node == nil || (changedOnly && !sn.changed) {
 			continue
 		}
+		sn.changed = false
 		if nw.incarnation != sn.incarnation {
 			*nw = nodeWatch{incarnation: sn.incarnation}
 		}

@@ -43,7 +43,7 @@ func steadyWorld(t *testing.T) (*World, raft.NodeID) {
 // first violation.
 func allViolations(w *World) []*Violation {
 	var vs []*Violation
-	w.checker.each(w, func(v *Violation) bool { vs = append(vs, v); return true })
+	w.checker.each(w, false, func(v *Violation) bool { vs = append(vs, v); return true })
 	return vs
 }
 

@@ -22,6 +22,9 @@ type simNode struct {
 	// syncing is the Ready whose write has not synced yet; its messages
 	// and applies wait for the sync. Lost on a crash.
 	syncing *raft.Ready
+	// changed: the node was stepped since the checkers last looked at it
+	// (every change of a node's state goes through process).
+	changed bool
 	// tickAt is the deadline the node's tick was last scheduled for.
 	tickAt time.Duration
 	// tick is the node's pending tick (due at max(tickAt, when scheduled)),
@@ -146,6 +149,7 @@ func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 // its tick.
 func (w *World) process(sn *simNode) {
 	n := sn.node
+	sn.changed = true
 	for sn.syncing == nil && n.HasReady() {
 		rd := n.Ready()
 		if w.checker != nil {
