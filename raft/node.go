@@ -358,6 +358,10 @@ func (n *Node) Step(now time.Duration, m Message) error {
 // when the index is beyond the log or compacted away.
 func (n *Node) LogTerm(index uint64) uint64 { return n.log.term(index) }
 
+// FirstIndex returns the index of the first entry in this node's log
+// (entries before it are folded into its snapshot).
+func (n *Node) FirstIndex() uint64 { return n.log.firstIndex() }
+
 // Entry returns a copy of the entry at index, if the log holds it.
 func (n *Node) Entry(index uint64) (Entry, bool) {
 	if index <= n.log.snapIndex || index > n.log.lastIndex() {

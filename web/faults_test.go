@@ -46,7 +46,7 @@ func TestCrashLeaderElectsAnother(t *testing.T) {
 	p.Propose()
 	advance(p, 300*time.Millisecond)
 	items := listItems(render(t, p), "proposals")
-	if len(items) != 1 || !strings.Contains(text(items[0]), "committed on 4/5") {
+	if len(items) != 1 || !strings.Contains(text(items[0]), "on 4/5 nodes, committed") {
 		t.Errorf("proposal with one node down: %q", text(items[0]))
 	}
 
@@ -60,7 +60,7 @@ func TestCrashLeaderElectsAnother(t *testing.T) {
 		t.Errorf("restarted node shows %d Crash buttons", n)
 	}
 	items = listItems(pg, "proposals")
-	if !strings.Contains(text(items[0]), "committed on 5/5") {
+	if !strings.Contains(text(items[0]), "on 5/5 nodes, committed") {
 		t.Errorf("proposal after restart: %q", text(items[0]))
 	}
 }

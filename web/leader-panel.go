@@ -24,6 +24,14 @@ func (c *LeaderPanel) summary() string {
 		l.ID, l.Term, l.CommitIndex, l.PendingIndex)
 }
 
+// yesNo is a yes/no cell.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 // blockedText is the Blocked cell: the wait left, or "no".
 func blockedText(blocked string) string {
 	if blocked == "" {

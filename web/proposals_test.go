@@ -40,7 +40,7 @@ func listItems(pg *page, id string) []*html.Node {
 	return out
 }
 
-var committedRE = regexp.MustCompile(`^index (\d+): committed on (\d)/5`)
+var committedRE = regexp.MustCompile(`^index (\d+): on (\d)/5 nodes, committed`)
 
 func TestProposeCommitsOnMajority(t *testing.T) {
 	p := newPlayground(t)
@@ -57,7 +57,7 @@ func TestProposeCommitsOnMajority(t *testing.T) {
 	}
 	m := committedRE.FindStringSubmatch(text(items[0]))
 	if m == nil || m[2] != "5" {
-		t.Fatalf("proposal line %q, want committed on 5/5", text(items[0]))
+		t.Fatalf("proposal line %q, want on 5/5 nodes, committed", text(items[0]))
 	}
 	if class, _ := attr(items[0], "class"); class != "majority" {
 		t.Errorf("committed proposal has class %q", class)
@@ -81,5 +81,29 @@ func TestProposeCommitsOnMajority(t *testing.T) {
 	}
 	if got := text(items[0]); !strings.Contains(got, "set k8=8") {
 		t.Errorf("newest proposal %q, want set k8=8", got)
+	}
+}
+
+// TestProposalStoredApartFromCommitted: right after it is proposed a
+// command is stored on the leader only and not committed; once committed
+// it stays committed when the nodes holding it crash (issue 8: a committed
+// entry never reads as not committed).
+func TestProposalStoredApartFromCommitted(t *testing.T) {
+	p := newPlayground(t)
+	leader := leaderAfter(t, p, 2*time.Second)
+	p.Propose()
+	items := listItems(render(t, p), "proposals")
+	if got := text(items[0]); !strings.Contains(got, "on 1/5 nodes, not committed yet") {
+		t.Fatalf("a fresh proposal: %q", got)
+	}
+	advance(p, 300*time.Millisecond)
+	for id := 1; id <= 5; id++ {
+		if id != leader && id != leader%5+1 {
+			p.Crash(id)
+		}
+	}
+	items = listItems(render(t, p), "proposals")
+	if got := text(items[0]); !strings.Contains(got, "on 5/5 nodes, committed") {
+		t.Errorf("a committed proposal with three nodes down (their disks hold it): %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -277,6 +276,20 @@ type ReplicatorView struct {
 	// Blocked is how much longer the replicator waits before retrying, or
 	// "" when it is not blocked.
 	Blocked string
+	// Bytes is the weight of the entries in flight.
+	Bytes int
+	// Succeeded: the follower has accepted a request of this replicator
+	// (SOFAJRaft's hasSucceeded; until then it is not caught up).
+	Succeeded bool
+	// Heartbeat is how long until the next heartbeat, e.g. "42 ms".
+	Heartbeat string
+	// Contact is how long ago the newest request the follower answered
+	// was sent, e.g. "12 ms ago", or "never".
+	Contact string
+	// Repairs counts the times a rejection moved NextIndex back; Repair
+	// describes the latest ("" before any).
+	Repairs int
+	Repair  string
 }
 
 // MoreText is "+N" for N more requests in flight than listed.
@@ -326,22 +339,29 @@ type ProposalView struct {
 	Term  uint64
 	// Command is the proposed command.
 	Command string
-	// Committed counts the running nodes that committed the command, out
-	// of Nodes; Majority is set once a majority of all nodes did.
-	Committed int
-	Nodes     int
-	Majority  bool
+	// Stored counts the nodes whose log (or, for a node that is down, its
+	// disk) holds the command, out of Nodes.
+	Stored int
+	Nodes  int
+	// Majority is set once the command is committed: some node knows its
+	// index committed with the command there. Being stored on few nodes
+	// does not make a committed command uncommitted (a crashed node's copy
+	// still counts on its disk; a new node catches up later).
+	Majority bool
 	// Lost is set when another entry was committed at Index: the leader
 	// lost the command before it reached a majority.
 	Lost bool
 }
 
-// Text describes the proposal, e.g. "index 7: committed on 3/5".
+// Text describes the proposal, e.g. "index 7: on 3/5 nodes, committed".
 func (p *ProposalView) Text() string {
-	if p.Lost {
+	switch {
+	case p.Lost:
 		return fmt.Sprintf("index %d: lost (another entry was committed there)", p.Index)
+	case p.Majority:
+		return fmt.Sprintf("index %d: on %d/%d nodes, committed", p.Index, p.Stored, p.Nodes)
 	}
-	return fmt.Sprintf("index %d: committed on %d/%d", p.Index, p.Committed, p.Nodes)
+	return fmt.Sprintf("index %d: on %d/%d nodes, not committed yet", p.Index, p.Stored, p.Nodes)
 }
 
 // EventView is one trace event.
@@ -458,6 +478,20 @@ func leaderView(now time.Duration, s *raft.Status) *LeaderView {
 		if r.BlockedUntil > now {
 			rv.Blocked = formatMillis(r.BlockedUntil - now)
 		}
+		for _, f := range r.Inflights {
+			rv.Bytes += f.Bytes
+		}
+		rv.Succeeded = r.HasSucceeded
+		rv.Heartbeat = formatMillis(max(0, r.HeartbeatDue-now))
+		rv.Contact = "never"
+		if r.LastContactSent > 0 {
+			rv.Contact = formatMillis(now-r.LastContactSent) + " ago"
+		}
+		rv.Repairs = int(r.Repairs)
+		if rp := r.LastRepair; rp.Reason != 0 {
+			rv.Repair = fmt.Sprintf("last at %s s: nextIndex %d → %d, %s (the follower's last index was %d)",
+				formatSeconds(rp.At), rp.From, rp.To, rp.Reason, rp.FollowerLast)
+		}
 		lv.Replicators = append(lv.Replicators, rv)
 	}
 	return lv
@@ -516,37 +550,35 @@ func linkViews(n int, cut []sim.Link) ([]LinkView, int) {
 	return out, len(cut)
 }
 
-// proposalViews says, for each proposal, on how many running nodes it is
-// committed. A node committed the command if it applied an entry at its
-// index with its term; every committed entry is applied at once in the
-// simulator, so applied and committed only differ between two steps.
+// proposalViews says, for each proposal, on how many nodes it is stored
+// and whether it is committed (or lost).
 func (p *Playground) proposalViews(nodes []sim.NodeStatus) []ProposalView {
 	proposals := p.world.Proposals(keepProposals)
 	if len(proposals) == 0 {
 		return nil
 	}
-	applied := make([][]raft.Entry, len(nodes))
-	for i := range nodes {
-		if nodes[i].Up {
-			applied[i], _ = p.world.Applied(nodes[i].ID)
-		}
-	}
 	out := make([]ProposalView, 0, len(proposals))
 	for _, pr := range slices.Backward(proposals) {
 		pv := ProposalView{Index: pr.Index, Term: pr.Term, Command: pr.Data, Nodes: len(nodes)}
-		for _, entries := range applied {
-			i, found := slices.BinarySearchFunc(entries, pr.Index, func(e raft.Entry, idx uint64) int {
-				return cmp.Compare(e.Index, idx)
-			})
+		compacted := 0
+		for i := range nodes {
+			term, folded, committed, err := p.world.EntryAt(nodes[i].ID, pr.Index)
 			switch {
-			case !found:
-			case entries[i].Term == pr.Term:
-				pv.Committed++
-			default:
+			case err != nil:
+			case folded:
+				compacted++
+			case term == pr.Term:
+				pv.Stored++
+				pv.Majority = pv.Majority || committed
+			case term != 0 && committed:
 				pv.Lost = true
 			}
 		}
-		pv.Majority = !pv.Lost && pv.Committed > len(nodes)/2
+		if pv.Majority && !pv.Lost {
+			// A snapshot holds only committed entries: this one.
+			pv.Stored += compacted
+		}
+		pv.Majority = pv.Majority && !pv.Lost
 		out = append(out, pv)
 	}
 	return out

@@ -264,7 +264,9 @@ func TestEvents(t *testing.T) {
 }
 
 // TestElementCount keeps the page small enough to re-render often (see
-// shared/notes/vugu-performance.md: about 500 elements at most).
+// shared/notes/vugu-performance.md: about 500 elements at most per pass).
+// What moves is drawn on the cluster view's canvas, outside Vugu, and the
+// Vugu pass runs at most every RenderInterval; 450 leaves room below 500.
 func TestElementCount(t *testing.T) {
 	p := newPlayground(t)
 	leaderAfter(t, p, 2*time.Second)
@@ -277,8 +279,8 @@ func TestElementCount(t *testing.T) {
 		t.Helper()
 		n := len(render(t, p).all(func(n *html.Node) bool { return true })) - 3 // html, head, body
 		t.Logf("%s: %d elements", what, n)
-		if n > 400 {
-			t.Errorf("%s: %d elements; keep the page under 400", what, n)
+		if n > 450 {
+			t.Errorf("%s: %d elements; keep the page under 450", what, n)
 		}
 	}
 	count("steady")

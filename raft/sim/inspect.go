@@ -37,10 +37,37 @@ func (w *World) Log(id raft.NodeID) ([]LogEntry, error) {
 		}
 		return out, nil
 	}
-	for _, e := range sn.disk.state.Entries {
+	for i := range sn.disk.entries.len() {
+		e := sn.disk.entries.at(i)
 		out = append(out, LogEntry{Index: e.Index, Term: e.Term, Type: e.Type})
 	}
 	return out, nil
+}
+
+// EntryAt says what node id holds at index: the entry's term (0 when the
+// index is beyond its log), whether the index is folded into its snapshot
+// (so committed, with a term no longer known), and whether the node knows
+// the index committed. A node that is down answers from its disk, and
+// knows nothing committed.
+func (w *World) EntryAt(id raft.NodeID, index uint64) (term uint64, compacted, committed bool, err error) {
+	sn, err := w.node(id)
+	if err != nil {
+		return 0, false, false, err
+	}
+	if n := sn.node; n != nil {
+		if index < n.FirstIndex() {
+			return 0, true, true, nil
+		}
+		return n.LogTerm(index), false, index <= n.CommitIndex(), nil
+	}
+	d := &sn.disk
+	switch first := d.firstIndex(); {
+	case index < first:
+		return 0, true, false, nil
+	case index <= d.lastIndex():
+		return d.entries.at(int(index - first)).Term, false, false, nil
+	}
+	return 0, false, false, nil
 }
 
 // KV returns node id's key-value store as it applied it (empty when the
