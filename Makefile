@@ -101,7 +101,7 @@ BENCH_WASM = GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)"
 # Each round runs every benchmark once, natively then in WebAssembly, so a
 # burst of load hits all of them alike; each wasm round is a fresh V8, which
 # the speed benchmarks warm up before timing. -p 1: one test binary at a time.
-bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load; then the core against etcd's raft (bench/)
+bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load; then the core against etcd's raft (bench/); then the page size
 	@mkdir -p artifacts/bench
 	@rm -f artifacts/bench/native.txt artifacts/bench/wasm.txt artifacts/bench/load.txt
 	@start=$$(date +%s); \
@@ -121,3 +121,7 @@ bench: ## benchmarks of the core and the simulator, natively and in WebAssembly:
 	echo "make bench took $$(( $$(date +%s) - start )) s; every run is in artifacts/bench/native.txt and wasm.txt"
 	@echo; echo "bench: the core against etcd's raft, one harness, alternating runs (bench/README.md)"
 	cd bench && go run .
+	@# The page size is a build's output, not a timing: it does not vary with the load.
+	@echo; echo "bench: page size, brotli (./build.sh; its whole output is in artifacts/bench/build.txt)"
+	@./build.sh > artifacts/bench/build.txt 2>&1 || { cat artifacts/bench/build.txt; exit 1; }
+	@grep '^size:' artifacts/bench/build.txt
