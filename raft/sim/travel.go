@@ -45,7 +45,9 @@ func (w *World) intervene(iv Intervention) {
 		return
 	}
 	iv.At = w.now
-	if len(w.queue) > 0 && w.queue[0].at <= w.now {
+	if next, ok := w.nextAt(); ok && next <= w.now {
+		// Made between two events of one instant: a replay must stop
+		// after the same number of events.
 		n := w.handled
 		iv.Step = &n
 	}

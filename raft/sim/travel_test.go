@@ -200,3 +200,45 @@ func TestCheckpointsDenseNearTheEnd(t *testing.T) {
 		t.Errorf("the newest checkpoint is at %v, the run at %v", last, w.Now())
 	}
 }
+
+// TestInterventionBetweenEventsOfATimer: an action taken after Step while
+// a node's tick or a client's timer (kept beside the heap) is due in the
+// same instant records how many events had been handled, so a replay
+// makes it at the same point and rebuilds the same world.
+func TestInterventionBetweenEventsOfATimer(t *testing.T) {
+	o := DefaultOptions()
+	o.Clients, o.ClientRate = 4, 200
+	w, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(time.Second)
+	found := false
+	for range 200000 {
+		if !w.Step() {
+			break
+		}
+		if ev, from, _, ok := w.next(); ok && ev.at == w.now && from != fromHeap {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Fatal("no instant with a timer due after another event")
+	}
+	if err := w.Crash(w.Leader()%5 + 1); err != nil {
+		t.Fatal(err)
+	}
+	ivs := w.Interventions()
+	if last := ivs[len(ivs)-1]; last.Step == nil || *last.Step != w.Handled() {
+		t.Fatalf("the crash does not record the events handled before it: %+v", last)
+	}
+	w.RunFor(time.Second)
+	r, err := Replay(o, ivs, w.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := statusJSON(t, r), statusJSON(t, w); got != want {
+		t.Errorf("the replay differs:\n%s\n%s", got, want)
+	}
+}
