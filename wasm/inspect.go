@@ -40,12 +40,18 @@ type stepAnswer struct {
 	Now int64 `json:"now_ns"`
 	// Handled counts the events handled since time zero.
 	Handled uint64 `json:"handled"`
+	// Next is when the next event is due; nil when none is pending.
+	Next *int64 `json:"next_ns"`
 }
 
 // step handles the next event of the world.
 func step(_ *Registry, c *cluster, _ []any) (any, error) {
-	ok := c.w.Step()
-	return stepAnswer{Stepped: ok, Now: int64(c.w.Now()), Handled: c.w.Handled()}, nil
+	a := stepAnswer{Stepped: c.w.Step(), Now: int64(c.w.Now()), Handled: c.w.Handled()}
+	if at, ok := c.w.NextEventAt(); ok {
+		next := int64(at)
+		a.Next = &next
+	}
+	return a, nil
 }
 
 // clientOptions are the keys of a hand call's options.
