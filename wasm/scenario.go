@@ -23,6 +23,12 @@ const (
 	// "at", plus every "after" and every "when"'s wait, so that running
 	// one cannot freeze the page for long.
 	MaxScenarioTime = time.Hour
+	// MaxScenarioOps bounds the operations a scenario's random workload
+	// may offer (client-rate times the scenario's virtual time): a world
+	// keeps every operation for the linearizability checker, and every
+	// entry when the scenario sets no snapshot-every. 50000 operations on
+	// nine nodes take about 130 MiB and 20 s in Node.js.
+	MaxScenarioOps = 50_000
 	// MaxExportBytes bounds what scenario answers: what loadScenario
 	// takes, so that every run it writes loads back.
 	MaxExportBytes = MaxScenarioBytes
@@ -87,7 +93,7 @@ func (r *Registry) loadScenario(arg any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDuration(sc); err != nil {
+	if err := checkCost(sc); err != nil {
 		return nil, err
 	}
 	runner, err := sim.NewRunner(sc)
@@ -103,9 +109,11 @@ func (r *Registry) loadScenario(arg any) (any, error) {
 	return loadedScenario{ID: id, Steps: len(sc.Steps)}, nil
 }
 
-// checkDuration refuses a scenario that may take more than
-// MaxScenarioTime of virtual time, naming the step that passes it.
-func checkDuration(sc *sim.Scenario) error {
+// checkCost refuses a scenario that may take more than MaxScenarioTime of
+// virtual time, naming the step that passes it, or whose workload may
+// offer more than MaxScenarioOps operations in that time, naming its
+// client-rate line.
+func checkCost(sc *sim.Scenario) error {
 	var t time.Duration
 	for _, s := range sc.Steps {
 		switch s.Timing.Kind {
@@ -125,6 +133,21 @@ func checkDuration(sc *sim.Scenario) error {
 				"the scenario may run %v of virtual time by this step, more than the %v a scenario through the API may take (count every at, after and when's within)",
 				t, MaxScenarioTime)}
 		}
+	}
+	o, err := sc.Options()
+	if err != nil || o.Clients == 0 {
+		return err
+	}
+	if ops := o.ClientRate * t.Seconds(); ops > MaxScenarioOps {
+		pe := &sim.ParseError{Line: 1, Col: 1, Msg: fmt.Sprintf(
+			"the workload may offer %.0f operations (client-rate %v/s for %v), more than the %d a scenario through the API may (every one is kept)",
+			ops, o.ClientRate, t, MaxScenarioOps)}
+		for _, st := range sc.Settings {
+			if st.Name == "client-rate" || (st.Name == "clients" && pe.Line == 1) {
+				pe.Line = st.Line
+			}
+		}
+		return pe
 	}
 	return nil
 }

@@ -81,6 +81,15 @@ func TestScenarioParseErrorNamesLineAndColumn(t *testing.T) {
 	if a.Line != 4 || !strings.Contains(a.Error, "1h10m0s of virtual time") {
 		t.Fatalf("got %s", raw)
 	}
+	// A workload offering too many operations: its rate's line is named.
+	raw = r.Call("loadScenario", []any{"nodes 3\nclients 4\nclient-rate 100\nat 10m\n"})
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Line != 3 || !strings.Contains(a.Error, "may offer 60000 operations (client-rate 100/s for 10m0s)") {
+		t.Fatalf("got %s", raw)
+	}
+	ok(t, r, nil, "loadScenario", "nodes 3\nclients 4\nclient-rate 80\nat 10m\n")
 }
 
 // TestScenarioStepByStep: step runs one instruction at a time, narration

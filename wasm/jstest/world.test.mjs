@@ -273,3 +273,42 @@ test("a run written as a scenario replays it exactly (a shared run)", () => {
   run.cluster.destroy();
   c.destroy();
 });
+
+test("every new method answers hostile arguments with an Error naming it, and the cluster works after", () => {
+  const c = pg.createCluster({ nodes: 3, seed: 5 });
+  const lead = waitLeader(c);
+  const getter = { get via() { throw new Error("getter boom"); } };
+  const trap = new Proxy({}, { ownKeys() { throw new Error("trap boom"); } });
+  const huge = "h".repeat(20_000_000);
+  const calls = {
+    step: [[1]],
+    put: [[getter, "v"], ["k", trap], ["k", "v", getter], [huge, "v"], ["k", 1n], ["k", "v", {}, 4]],
+    append: [[trap, "v"], ["k", huge], ["k", "v", trap], [Symbol("k"), "v"]],
+    get: [[huge], ["k", getter], ["k", trap], [() => "k"], ["k", {}, 1]],
+    call: [[trap], [huge], [2n ** 70n], [getter], [1, 2]],
+    snapshot: [[trap], [huge], [0.5], [1, 2]],
+    note: [[1, huge], [1, trap], [getter, "x"], [1, "x", 3]],
+    log: [[1, trap], [huge], [1, 2n], [1, -1], [1, 2, 3]],
+    kv: [[trap], [huge], [NaN], [1, 2]],
+    scenario: [[trap]],
+    scene: [[trap], [huge], [Infinity], [1, 2]],
+    spaceTime: [[trap], [huge], [-1], [1, 2]],
+  };
+  for (const [method, argLists] of Object.entries(calls)) {
+    for (const args of argLists) {
+      throwsError(() => c[method](...args), new RegExp(`^${method}: `));
+    }
+  }
+  const run = pg.loadScenario("nodes 3\nwhen leader elected\n");
+  for (const method of ["step", "runToEnd", "outcomes", "narration"]) {
+    throwsError(() => run[method](trap), new RegExp(`^scenario[A-Z][a-z]+: takes 0 argument\\(s\\), got 1$`));
+  }
+  assert.equal(run.runToEnd().error, null);
+  run.cluster.destroy();
+  // Nothing was recorded by the refused calls, and the cluster still works.
+  assert.deepEqual(c.interventions(), []);
+  const w = c.put("k", "v", { via: lead });
+  c.run(500);
+  assert.equal(c.call(w).done, true);
+  c.destroy();
+});
