@@ -243,5 +243,11 @@ func exportScenario(_ *Registry, c *cluster, _ []any) (any, error) {
 	if len(text) > MaxExportBytes {
 		return nil, fmt.Errorf("the run written as a scenario has %d bytes, more than the %d a scenario may have", len(text), MaxExportBytes)
 	}
+	// Format writes what Parse may refuse (a proposal longer than a
+	// scenario line may be); a run that would not load back is an error
+	// here rather than a puzzle for whoever it is shared with.
+	if _, err := sim.Parse(text); err != nil {
+		return nil, fmt.Errorf("the run cannot be written as a scenario that reads back: %v", err)
+	}
 	return text, nil
 }

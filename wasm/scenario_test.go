@@ -204,3 +204,18 @@ func TestScenarioTextLimit(t *testing.T) {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestScenarioExportRefusesWhatWouldNotLoad: a run whose scenario would
+// not read back (a proposal longer than a scenario line may be) is
+// refused when written, with the reason.
+func TestScenarioExportRefusesWhatWouldNotLoad(t *testing.T) {
+	r := NewRegistry()
+	var id float64
+	ok(t, r, &id, "createCluster", map[string]any{"nodes": 3.0})
+	waitLeader(t, r, id)
+	ok(t, r, nil, "propose", id, strings.Repeat("x", 5000))
+	got := fails(t, r, "scenario", id)
+	if !strings.HasPrefix(got, "scenario: the run cannot be written as a scenario that reads back: line 4, column 1: a line must be at most 4096 bytes") {
+		t.Fatal(got)
+	}
+}
