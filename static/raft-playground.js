@@ -10,6 +10,9 @@
 //   const { leader, index } = cluster.propose("x=1");
 //   cluster.run(200);
 //   console.log(cluster.status().nodes.map((n) => n.commit_index));
+//   const run = pg.loadScenario(text);       // a scenario on a new cluster
+//   run.runToEnd();
+//   console.log(run.outcomes(), run.narration());
 //
 // Bad input throws an Error with a message that names the method, the
 // argument and what was wrong; the WebAssembly instance survives it. The

@@ -36,6 +36,7 @@ const (
 
 // scenarioRun is a scenario running on a cluster's world.
 type scenarioRun struct {
+	// sc is the parsed scenario; runner runs it on the cluster's world.
 	sc     *sim.Scenario
 	runner *sim.Runner
 	// next is the index in sc.Steps of the next step to run.
@@ -46,6 +47,8 @@ type scenarioRun struct {
 
 // narrationLine is one say line reached.
 type narrationLine struct {
+	// Line is the say line's; At the virtual time it was reached; Text
+	// what it says.
 	Line int    `json:"line"`
 	At   int64  `json:"at_ns"`
 	Text string `json:"text"`
@@ -78,6 +81,7 @@ type progress struct {
 
 // stepFailure is a step that could not be carried out.
 type stepFailure struct {
+	// Line is the step's line; Message why it failed.
 	Line    int    `json:"line"`
 	Message string `json:"message"`
 }

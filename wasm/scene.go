@@ -28,8 +28,10 @@ var timerNames = map[scene.Timer]string{scene.TimerNone: "none", scene.TimerElec
 // sceneJSON is a scene as the API answers it; coordinates are in the unit
 // square, (0, 0) top left.
 type sceneJSON struct {
-	Now      int64         `json:"now_ns"`
-	Leader   raft.NodeID   `json:"leader"`
+	// Now is the scene's virtual time; Leader the leader then (0: none).
+	Now    int64       `json:"now_ns"`
+	Leader raft.NodeID `json:"leader"`
+	// Radius is the radius nodes are drawn with.
 	Radius   float64       `json:"node_radius"`
 	Nodes    []sceneNode   `json:"nodes"`
 	Links    []linkJSON    `json:"links"`
@@ -38,6 +40,7 @@ type sceneJSON struct {
 
 // linkJSON is a directed link of a scene.
 type linkJSON struct {
+	// From and To are its ends; Cut whether it is down.
 	From raft.NodeID `json:"from"`
 	To   raft.NodeID `json:"to"`
 	Cut  bool        `json:"cut"`
@@ -45,6 +48,8 @@ type linkJSON struct {
 
 // sceneNode is one node of a scene.
 type sceneNode struct {
+	// ID names the node; X and Y are its centre; Up, Role, Term and Vote
+	// are as its status says.
 	ID   raft.NodeID `json:"id"`
 	X    float64     `json:"x"`
 	Y    float64     `json:"y"`
@@ -62,6 +67,9 @@ type sceneNode struct {
 // along its link, and how faded (1 on the wire, towards 0 once ended).
 type sceneMsgOut struct {
 	sim.MsgRecord
+	// X and Y are where it is; Progress how far along its link (0 at the
+	// sender, 1 at the receiver); Fade 1 on the wire, falling to 0 once
+	// its life ended.
 	X        float64 `json:"x"`
 	Y        float64 `json:"y"`
 	Progress float64 `json:"progress"`
@@ -108,6 +116,8 @@ type spaceTimeJSON struct {
 
 // spanJSON is a node in one role (or down) over [from, to).
 type spanJSON struct {
+	// Node is whose lane; Up, Role and Term what it was; From and To the
+	// span's bounds.
 	Node raft.NodeID `json:"node"`
 	Up   bool        `json:"up"`
 	Role raft.Role   `json:"role"`
@@ -123,7 +133,8 @@ type arrowJSON struct {
 	// Until is where the arrow stops in time (the record's end_ns is 0
 	// while it flies).
 	Until int64 `json:"until_ns"`
-	Ended bool  `json:"ended"`
+	// Ended: Until ends the message's life.
+	Ended bool `json:"ended"`
 }
 
 // spaceTime answers the diagram of the last windowMs of virtual time.
