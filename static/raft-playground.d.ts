@@ -150,7 +150,7 @@ export interface TraceEvent {
 export interface HistoryOp {
   client: number;
   seq: number;
-  op: string;
+  op: "put" | "append" | "get";
   key: string;
   value: string;
   call_ns: number;
@@ -194,6 +194,170 @@ export type ClusterEvent =
   | { kind: "commit"; at_ns: number; node: number; index: number }
   | { kind: "missed"; at_ns: number; node: 0; count: number };
 
+/** What {@link Cluster.step} answers. */
+export interface StepResult {
+  /** False when no event was pending (or a violation stopped the run). */
+  stepped: boolean;
+  now_ns: number;
+  /** Events handled since time 0. */
+  handled: number;
+  /** When the next event is due; null when none is pending. */
+  next_ns: number | null;
+}
+
+/** Options of a hand client call. */
+export interface ClientCallOptions {
+  /** The node the call is sent to first (default: the leader now). */
+  via?: number;
+}
+
+/** One entry of a node's log. */
+export interface LogEntry {
+  index: number;
+  term: number;
+  type: "normal" | "config";
+}
+
+/** What {@link Cluster.log} answers. */
+export interface NodeLog {
+  /** The entries the node holds after its snapshot. */
+  total: number;
+  /** The last of them (at most the number asked for), oldest first. */
+  entries: LogEntry[];
+}
+
+/** What {@link Cluster.kv} answers. */
+export interface NodeKV {
+  /** How many keys the node holds. */
+  total: number;
+  /** The first 1000 keys in byte order; values cut to 4096 bytes (marked "…"). */
+  data: Record<string, string>;
+}
+
+/** How a message's life ended, or that it has not. */
+export type MessageOutcome = "in-flight" | "delivered" | "link-down" | "lost" | "receiver-down" | "late-reply" | "dropped";
+
+/** One message's life, as the world records it. */
+export interface MessageRecord {
+  /** 0 for one that never got on the wire. */
+  id: number;
+  from: number;
+  to: number;
+  term: number;
+  entries: number;
+  sent_ns: number;
+  arrive_ns: number;
+  /** When its life ended; 0 while in flight. */
+  end_ns: number;
+  outcome: MessageOutcome;
+  type: string;
+  kind: "pre-vote" | "vote" | "append" | "heartbeat" | "probe" | "snapshot" | "timeout-now" | "read";
+  response: boolean;
+  /** A response that accepts (vote granted, entries appended). */
+  success: boolean;
+  held: boolean;
+}
+
+/** A node as drawn; x and y are in the unit square, (0, 0) top left. */
+export interface SceneNode {
+  id: number;
+  x: number;
+  y: number;
+  up: boolean;
+  role: NodeStatus["role"];
+  term: number;
+  vote: number;
+  timer: "none" | "election" | "heartbeat";
+  /** The fraction of the timer's period still to run (1 just reset, 0 due). */
+  timer_left: number;
+}
+
+/** A message as drawn. */
+export interface SceneMessage extends MessageRecord {
+  x: number;
+  y: number;
+  /** 0 at the sender, 1 at the receiver. */
+  progress: number;
+  /** 1 on the wire; after its life ended it falls to 0 over fadeMs. */
+  fade: number;
+}
+
+/** What {@link Cluster.scene} answers: everything that moves, now. */
+export interface Scene {
+  now_ns: number;
+  leader: number;
+  /** The radius nodes are drawn with, in the unit square. */
+  node_radius: number;
+  nodes: SceneNode[];
+  links: { from: number; to: number; cut: boolean }[];
+  messages: SceneMessage[];
+}
+
+/** What {@link Cluster.spaceTime} answers. */
+export interface SpaceTime {
+  from_ns: number;
+  to_ns: number;
+  /** Lanes: lane i is node i + 1. */
+  nodes: number;
+  /** A node in one role (or down) over [from_ns, to_ns). */
+  spans: { node: number; up: boolean; role: NodeStatus["role"]; term: number; from_ns: number; to_ns: number }[];
+  /** A message from (sent_ns, from's lane) to (until_ns, to's lane); ended: until_ns ends its life. */
+  arrows: (MessageRecord & { until_ns: number; ended: boolean })[];
+}
+
+/** Where a scenario is. */
+export interface ScenarioProgress {
+  /** Every step ran, or one failed. */
+  done: boolean;
+  /** The index of the next step; steps counts them. */
+  next: number;
+  steps: number;
+  /** The line of the last step that ran (0 before any). */
+  line: number;
+  now_ns: number;
+  /** The step that could not be carried out, which ended the run. */
+  error: { line: number; message: string } | null;
+  /** Failed expectations so far. */
+  failed: number;
+}
+
+/** One checked expectation. */
+export interface ScenarioOutcome {
+  line: number;
+  at_ns: number;
+  /** The expectation as written (canonical form). */
+  expect: string;
+  pass: boolean;
+  /** What the world showed. */
+  observed: string;
+}
+
+/** One say line reached. */
+export interface NarrationLine {
+  line: number;
+  at_ns: number;
+  text: string;
+}
+
+/** The Error loadScenario throws for a scenario that does not read. */
+export interface ScenarioError extends Error {
+  line: number;
+  column: number;
+}
+
+/** A scenario running on a cluster. */
+export class ScenarioRun {
+  private constructor();
+  /** The cluster it runs on; every method works on it between steps. */
+  readonly cluster: Cluster;
+  /** How many steps (timed instructions) it has. */
+  readonly steps: number;
+  step(): ScenarioProgress;
+  runToEnd(): ScenarioProgress;
+  outcomes(): ScenarioOutcome[];
+  narration(): NarrationLine[];
+}
+
 /** The loaded playground: makes clusters. */
 export class Playground {
   private constructor();
@@ -202,6 +366,8 @@ export class Playground {
   /** Whether the WebAssembly program has exited; every call then throws. */
   readonly exited: boolean;
   createCluster(opts?: ClusterOptions | null): Cluster;
+  /** Throws a {@link ScenarioError} when the text does not read. At most 65536 bytes and an hour of virtual time. */
+  loadScenario(text: string): ScenarioRun;
 }
 
 /** One simulated cluster; nodes are numbered 1 to nodes. */
@@ -245,5 +411,26 @@ export class Cluster {
   violation(): Violation | null;
   /** A new cluster: this one as it was at virtual time ms (a fork). */
   seek(ms: number): Cluster;
+  /** Handles the next event. */
+  step(): StepResult;
+  /** A hand client call; returns its id for call(). Key 1 to 1024 bytes, value at most 1024. */
+  put(key: string, value: string, opts?: ClientCallOptions | null): number;
+  append(key: string, value: string, opts?: ClientCallOptions | null): number;
+  get(key: string, opts?: ClientCallOptions | null): number;
+  /** A hand call's history entry (done false while it waits). */
+  call(call: number): HistoryOp;
+  /** Compacts a node's log now, up to what it applied. */
+  snapshot(node: number): void;
+  /** Writes text (at most 1024 bytes) into the trace in a node's name. */
+  note(node: number, text: string): void;
+  /** The last entries of a node's log: last 0 to 1000, default 100. */
+  log(node: number, last?: number): NodeLog;
+  kv(node: number): NodeKV;
+  /** The run so far as a scenario (at most 65536 bytes), for loadScenario. */
+  scenario(): string;
+  /** fadeMs: 0 to 60000, default 0. */
+  scene(fadeMs?: number): Scene;
+  /** windowMs: 0 to 600000. */
+  spaceTime(windowMs: number): SpaceTime;
   destroy(): void;
 }

@@ -10,6 +10,9 @@
 //   const { leader, index } = cluster.propose("x=1");
 //   cluster.run(200);
 //   console.log(cluster.status().nodes.map((n) => n.commit_index));
+//   const run = pg.loadScenario(text);       // a scenario on a new cluster
+//   run.runToEnd();
+//   console.log(run.outcomes(), run.narration());
 //
 // Bad input throws an Error with a message that names the method, the
 // argument and what was wrong; the WebAssembly instance survives it. The
@@ -194,7 +197,13 @@ function call(core, method, args) {
   }
   const answer = JSON.parse(raw);
   if ("error" in answer) {
-    throw new Error(answer.error);
+    const err = new Error(answer.error);
+    if (typeof answer.line === "number") {
+      // A scenario that does not read: where.
+      err.line = answer.line;
+      err.column = answer.column;
+    }
+    throw err;
   }
   return answer.result;
 }
@@ -258,6 +267,85 @@ export class Playground {
     arity("createCluster", ["opts"], args);
     return new Cluster(this.#core, call(this.#core, "createCluster", args));
   }
+
+  /**
+   * Reads a scenario (docs/scenarios.md) and makes the cluster it runs
+   * on, at virtual time 0 before its first step.
+   *
+   * @param {string} text the scenario, at most 65536 bytes, taking at most
+   *   an hour of virtual time
+   * @returns {ScenarioRun}
+   * @throws {Error} when it does not read; the Error's line and column say
+   *   where
+   */
+  loadScenario(...args) {
+    arity("loadScenario", ["text"], args);
+    const { id, steps } = call(this.#core, "loadScenario", args);
+    let invoke;
+    const cluster = new Cluster(this.#core, id, (fn) => {
+      invoke = fn;
+    });
+    return new ScenarioRun(cluster, steps, invoke);
+  }
+}
+
+/**
+ * A scenario running on a cluster. The cluster is an ordinary one: every
+ * method works on it between steps (and is recorded like any other).
+ */
+export class ScenarioRun {
+  /** Calls a method of the cluster. @type {Function} */
+  #invoke;
+
+  /**
+   * @param {Cluster} cluster
+   * @param {number} steps
+   * @param {Function} invoke runs a method of the cluster
+   */
+  constructor(cluster, steps, invoke) {
+    /** The cluster the scenario runs on. @type {Cluster} */
+    this.cluster = cluster;
+    /** How many steps (timed instructions) the scenario has. @type {number} */
+    this.steps = steps;
+    this.#invoke = invoke;
+  }
+
+  /**
+   * Runs the next step: waits for its timing, then acts. A step that
+   * cannot be carried out ends the run; progress.error says which and why.
+   *
+   * @returns {ScenarioProgress}
+   */
+  step(...args) {
+    return this.#invoke("scenarioStep", [], args);
+  }
+
+  /**
+   * Runs every remaining step (or up to the one that fails).
+   *
+   * @returns {ScenarioProgress}
+   */
+  runToEnd(...args) {
+    return this.#invoke("scenarioRun", [], args);
+  }
+
+  /**
+   * The expectations checked so far: line, expect, pass, observed, at_ns.
+   *
+   * @returns {ScenarioOutcome[]}
+   */
+  outcomes(...args) {
+    return this.#invoke("scenarioOutcomes", [], args);
+  }
+
+  /**
+   * The say lines reached so far: line, at_ns, text.
+   *
+   * @returns {NarrationLine[]}
+   */
+  narration(...args) {
+    return this.#invoke("scenarioNarration", [], args);
+  }
 }
 
 /** The kinds of event a cluster's listeners can subscribe to. */
@@ -273,11 +361,14 @@ export class Cluster {
   /**
    * @param {Core} core
    * @param {number} id the cluster's id
+   * @param {(invoke: Function) => void} [expose] is handed the function
+   *   that runs this cluster's methods (for its ScenarioRun)
    */
-  constructor(core, id) {
+  constructor(core, id, expose) {
     this.#core = core;
     /** The cluster's id in the WebAssembly instance. @type {number} */
     this.id = id;
+    expose?.((method, params, args) => this.#call(method, params, args));
   }
 
   /**
@@ -666,6 +757,145 @@ export class Cluster {
    */
   seek(...args) {
     return new Cluster(this.#core, this.#call("seek", ["ms"], args));
+  }
+
+  /**
+   * Handles the next event (one delivery, timer or disk write), moving
+   * virtual time to it.
+   *
+   * @returns {StepResult} whether an event was pending, the time, and how
+   *   many events were handled since time 0, and when the next is due
+   */
+  step(...args) {
+    return this.#call("step", [], args);
+  }
+
+  /**
+   * A client call by hand: puts value under key. Like the workload's
+   * clients it follows redirects and retries; its outcome goes into the
+   * history, which the linearizability checker checks.
+   *
+   * @param {string} key 1 to 1024 bytes
+   * @param {string} value at most 1024 bytes
+   * @param {{via?: number}} [opts] the node it is sent to first (default:
+   *   the leader now)
+   * @returns {number} the call's id, for call(id)
+   */
+  put(...args) {
+    return this.#call("put", ["key", "value", "opts"], args);
+  }
+
+  /**
+   * A client call by hand: appends value to key's value. See put.
+   *
+   * @param {string} key
+   * @param {string} value
+   * @param {{via?: number}} [opts]
+   * @returns {number} the call's id
+   */
+  append(...args) {
+    return this.#call("append", ["key", "value", "opts"], args);
+  }
+
+  /**
+   * A client call by hand: reads key (through the log, or ReadIndex when
+   * the cluster reads that way). See put.
+   *
+   * @param {string} key
+   * @param {{via?: number}} [opts]
+   * @returns {number} the call's id
+   */
+  get(...args) {
+    return this.#call("get", ["key", "opts"], args);
+  }
+
+  /**
+   * A hand call's outcome so far: done, the value read, the log index
+   * that answered, call and return times.
+   *
+   * @param {number} call the id put, append or get returned
+   * @returns {HistoryOp}
+   */
+  call(...args) {
+    return this.#call("call", ["call"], args);
+  }
+
+  /**
+   * Makes a node compact its log now, up to what it applied.
+   *
+   * @param {number} node
+   */
+  snapshot(...args) {
+    this.#call("snapshot", ["node"], args);
+  }
+
+  /**
+   * Writes a text into the trace in a node's name; recorded like any
+   * intervention, so a replay writes it too.
+   *
+   * @param {number} node
+   * @param {string} text at most 1024 bytes
+   */
+  note(...args) {
+    this.#call("note", ["node", "text"], args);
+  }
+
+  /**
+   * The last entries of a node's log after its snapshot (its disk when it
+   * is down).
+   *
+   * @param {number} node
+   * @param {number} [last] how many, 0 to 1000 (default 100)
+   * @returns {NodeLog} total, and entries {index, term, type}
+   */
+  log(...args) {
+    return this.#call("log", ["node", "last"], args);
+  }
+
+  /**
+   * A node's key-value store as it applied it (empty while it is down).
+   *
+   * @param {number} node
+   * @returns {NodeKV} total keys, and data: the first 1000 keys, values
+   *   cut to 4096 bytes
+   */
+  kv(...args) {
+    return this.#call("kv", ["node"], args);
+  }
+
+  /**
+   * The run so far written as a scenario: the settings, every
+   * intervention at its virtual time, and a last step to now. Loading it
+   * (pg.loadScenario) and running it to its end replays the run.
+   *
+   * @returns {string} at most 65536 bytes
+   */
+  scenario(...args) {
+    return this.#call("scenario", [], args);
+  }
+
+  /**
+   * What moves, for drawing: nodes on a ring (x, y in the unit square,
+   * role, term, timer and the fraction of it left), the directed links
+   * (cut or not), and the messages with where they are and how far along.
+   *
+   * @param {number} [fadeMs] how long an ended message stays in the scene
+   *   (0 to 60000, default 0), its fade falling from 1 to 0
+   * @returns {Scene}
+   */
+  scene(...args) {
+    return this.#call("scene", ["fadeMs"], args);
+  }
+
+  /**
+   * The last windowMs of virtual time as a space-time diagram: each node's
+   * roles as spans, each message as an arrow.
+   *
+   * @param {number} windowMs 0 to 600000
+   * @returns {SpaceTime}
+   */
+  spaceTime(...args) {
+    return this.#call("spaceTime", ["windowMs"], args);
   }
 
   /** Destroys the cluster; its methods throw afterwards. */

@@ -50,6 +50,23 @@ var Methods = []Method{
 	{"duplicate", []string{"id", "msg"}, changes(duplicate)},
 	{"transferLeadership", []string{"id", "to"}, changes(transferLeadership)},
 	{"changePeers", []string{"id", "voters", "learners"}, changes(changePeers)},
+	{"step", []string{"id"}, reads(step)},
+	{"put", []string{"id", "key", "value", "opts"}, changes(clientCall("put"))},
+	{"append", []string{"id", "key", "value", "opts"}, changes(clientCall("append"))},
+	{"get", []string{"id", "key", "opts"}, changes(clientCall("get"))},
+	{"call", []string{"id", "call"}, reads(call)},
+	{"snapshot", []string{"id", "node"}, changes(onNode((*sim.World).Snapshot))},
+	{"note", []string{"id", "node", "text"}, changes(note)},
+	{"log", []string{"id", "node", "last"}, reads(nodeLog)},
+	{"kv", []string{"id", "node"}, reads(nodeKV)},
+	{"scenario", []string{"id"}, reads(exportScenario)},
+	{"scene", []string{"id", "fadeMs"}, reads(sceneOf)},
+	{"spaceTime", []string{"id", "windowMs"}, reads(spaceTime)},
+	{"loadScenario", []string{"text"}, func(r *Registry, a []any) (any, error) { return r.loadScenario(a[0]) }},
+	{"scenarioStep", []string{"id"}, reads(scenarioStep)},
+	{"scenarioRun", []string{"id"}, reads(scenarioRunAll)},
+	{"scenarioOutcomes", []string{"id"}, reads(scenarioOutcomes)},
+	{"scenarioNarration", []string{"id"}, reads(scenarioNarration)},
 }
 
 // reads makes a method of the cluster args[0] names that leaves its

@@ -8,6 +8,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
@@ -16,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/raftplayground/raftplayground/raft/sim"
+	"github.com/raftplayground/raftplayground/web/scene"
 )
 
 // APIVersion is the version of the JavaScript API. The version property that
@@ -137,6 +139,13 @@ type cluster struct {
 	// events collects what subscribers are told; nil while nobody
 	// watches.
 	events *eventLog
+	// scenario is the scenario the cluster runs, when loadScenario made
+	// it; nil otherwise (a fork runs none).
+	scenario *scenarioRun
+	// scene and spaceTime build the scene methods' answers, keeping
+	// their buffers from one call to the next; nil until first used.
+	scene     *scene.Builder
+	spaceTime *scene.SpaceTimeBuilder
 }
 
 // NewRegistry returns an empty registry.
@@ -173,6 +182,10 @@ func (r *Registry) Call(method string, args []any) (answer string) {
 	if err != nil {
 		// The package prefixes say nothing to a JavaScript programmer.
 		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "sim: "), "raft: ")
+		var pe *sim.ParseError
+		if errors.As(err, &pe) {
+			return parseErrorJSON(method+": "+msg, pe)
+		}
 		return errorJSON(method + ": " + msg)
 	}
 	return resultJSON(result)
@@ -190,6 +203,21 @@ func errorJSON(msg string) string {
 	}{msg})
 	if err != nil { // a string always marshals; keep the promise anyway
 		return `{"error":"cannot encode error message"}`
+	}
+	return string(b)
+}
+
+// parseErrorJSON is the answer of a scenario that does not read: the
+// message, and the line and column it names, which the loader sets on the
+// Error it throws.
+func parseErrorJSON(msg string, pe *sim.ParseError) string {
+	b, err := json.Marshal(struct {
+		Error  string `json:"error"`
+		Line   int    `json:"line"`
+		Column int    `json:"column"`
+	}{msg, pe.Line, pe.Col})
+	if err != nil {
+		return errorJSON(msg)
 	}
 	return string(b)
 }

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { load, Playground, Cluster } from "../../static/raft-playground.js";
+import { load, Playground, Cluster, ScenarioRun } from "../../static/raft-playground.js";
 
 /** The built WebAssembly the page loads. */
 const WASM = new URL("../../static/raft-playground.wasm", import.meta.url);
@@ -157,4 +157,5 @@ test("the TypeScript declarations declare every method the loader has", async ()
   const methods = (proto) => Object.getOwnPropertyNames(proto).filter((n) => n !== "constructor");
   assert.deepEqual([...new Set(declared("Cluster"))].sort(), [...methods(Cluster.prototype), "id"].sort());
   assert.deepEqual([...new Set(declared("Playground"))].sort(), [...methods(Playground.prototype), "version"].sort());
+  assert.deepEqual([...new Set(declared("ScenarioRun"))].sort(), [...methods(ScenarioRun.prototype), "cluster", "steps"].sort());
 });

@@ -132,7 +132,7 @@ test("trace, history and violation answer JSON", () => {
   assert.ok(tr.length > 0 && tr.length <= 256);
   assert.ok(tr.every((e, i) => i === 0 || e.n === tr[i - 1].n + 1));
   assert.equal(tr.at(-1).n, c.status().events);
-  assert.deepEqual(c.history(), []); // no clients on API clusters yet
+  assert.deepEqual(c.history(), []); // no client calls made: put/append/get add them (world.test.mjs)
   assert.equal(c.violation(), null);
   c.destroy();
 });

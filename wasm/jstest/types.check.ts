@@ -3,7 +3,10 @@
 // with @ts-expect-error that wrong calls do not type-check.
 // Checked by `npm run check-types` (make check).
 
-import { load, type Cluster, type ClusterEvent, type ClusterStatus, type Proposal } from "../../static/raft-playground.js";
+import {
+  load, type Cluster, type ClusterEvent, type ClusterStatus, type Proposal, type ScenarioRun, type ScenarioError,
+  type Scene, type SpaceTime, type ScenarioProgress,
+} from "../../static/raft-playground.js";
 
 export async function useEveryMethod(): Promise<void> {
   const pg = await load({ wasm: new URL("./raft-playground.wasm", "file:///") });
@@ -56,6 +59,38 @@ export async function useEveryMethod(): Promise<void> {
   const v = c.violation();
   const check: string | undefined = v?.check;
   const fork: Cluster = c.seek(now / 2);
+  const stepped: boolean = c.step().stepped;
+  const w: number = c.put("k", "v", { via: 2 });
+  c.append("k", "w");
+  const r: number = c.get("k", null);
+  const value: string = c.call(r).value;
+  const done: boolean = c.call(w).done;
+  c.snapshot(1);
+  c.note(1, "hello");
+  const terms: number[] = c.log(1, 10).entries.map((e) => e.term);
+  const types: ("normal" | "config")[] = c.log(1).entries.map((e) => e.type);
+  const kv: Record<string, string> = c.kv(1).data;
+  const text: string = c.scenario();
+  const scene: Scene = c.scene(200);
+  const xs: number[] = scene.messages.map((m) => m.x + m.progress + m.fade);
+  const timers: string[] = scene.nodes.map((n) => `${n.timer} ${n.timer_left} ${n.role}`);
+  const cuts: boolean[] = scene.links.map((l) => l.cut);
+  const st: SpaceTime = c.spaceTime(1000);
+  const ends: number[] = st.arrows.map((a) => a.until_ns);
+  const run: ScenarioRun = pg.loadScenario(text);
+  const first: ScenarioProgress = run.step();
+  const last: ScenarioProgress = run.runToEnd();
+  const failedAt: number | undefined = last.error?.line;
+  const passed: boolean = run.outcomes().every((o) => o.pass);
+  const said: string[] = run.narration().map((n) => n.text);
+  run.cluster.destroy();
+  try {
+    pg.loadScenario("crash");
+  } catch (err) {
+    const where: number = (err as ScenarioError).line + (err as ScenarioError).column;
+    void where;
+  }
+  void [stepped, value, done, terms, types, kv, xs, timers, cuts, ends, first, failedAt, passed, said, run.steps];
   fork.destroy();
   c.destroy();
   void [version, exited, held, roles, commits, texts, ops, kinds, check];
@@ -72,4 +107,10 @@ export function refuseWrongCalls(c: Cluster): void {
   c.on("nope", () => {});
   // @ts-expect-error propose takes a string
   c.propose({ cmd: 1 });
+  // @ts-expect-error put takes a key and a value
+  c.put("k");
+  // @ts-expect-error unknown option of a client call
+  c.get("k", { to: 2 });
+  // @ts-expect-error spaceTime needs its window
+  c.spaceTime();
 }

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// progressOf decodes a scenario's progress.
+type progressOut struct {
+	Done   bool `json:"done"`
+	Next   int  `json:"next"`
+	Steps  int  `json:"steps"`
+	Line   int  `json:"line"`
+	Failed int  `json:"failed"`
+	Error  *struct {
+		Line    int    `json:"line"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// TestLibraryScenariosPass: every scenario of static/scenarios runs to its
+// end through the API with every expectation met (issue 9: each library
+// scenario is also a test, headless through the API).
+func TestLibraryScenariosPass(t *testing.T) {
+	files, err := filepath.Glob("../static/scenarios/*.txt")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("found %d library scenarios (%v), want at least 10", len(files), err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			text, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := NewRegistry()
+			var loaded struct{ ID, Steps int }
+			ok(t, r, &loaded, "loadScenario", string(text))
+			var p progressOut
+			ok(t, r, &p, "scenarioRun", float64(loaded.ID))
+			if !p.Done || p.Error != nil || p.Failed != 0 || p.Next != loaded.Steps {
+				t.Fatalf("progress %+v, error %+v", p, p.Error)
+			}
+			var outs []struct{ Pass bool }
+			ok(t, r, &outs, "scenarioOutcomes", float64(loaded.ID))
+			if len(outs) == 0 {
+				t.Fatal("no expectation checked")
+			}
+		})
+	}
+}
+
+// TestScenarioParseErrorNamesLineAndColumn: a scenario that does not read
+// is refused with sim's ParseError, whose line and column the answer
+// carries beside the message.
+func TestScenarioParseErrorNamesLineAndColumn(t *testing.T) {
+	r := NewRegistry()
+	raw := r.Call("loadScenario", []any{"nodes 3\n\ncrash n7\n"})
+	var a struct {
+		Error  string `json:"error"`
+		Line   int    `json:"line"`
+		Column int    `json:"column"`
+	}
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Line != 3 || a.Column != 7 || !strings.HasPrefix(a.Error, "loadScenario: line 3, column 7: ") {
+		t.Fatalf("got %s", raw)
+	}
+	if len(r.clusters) != 0 {
+		t.Fatal("a scenario that does not read made a cluster")
+	}
+	// Too long in virtual time: the step that passes the hour is named.
+	raw = r.Call("loadScenario", []any{"nodes 3\nat 30m\nafter 20m\nwhen leader elected within 20m\n"})
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Line != 4 || !strings.Contains(a.Error, "1h10m0s of virtual time") {
+		t.Fatalf("got %s", raw)
+	}
+	// A workload offering too many operations: its rate's line is named.
+	raw = r.Call("loadScenario", []any{"nodes 3\nclients 4\nclient-rate 100\nat 10m\n"})
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Line != 3 || !strings.Contains(a.Error, "may offer 60000 operations (client-rate 100/s for 10m0s)") {
+		t.Fatalf("got %s", raw)
+	}
+	ok(t, r, nil, "loadScenario", "nodes 3\nclients 4\nclient-rate 80\nat 10m\n")
+}
+
+// TestScenarioStepByStep: step runs one instruction at a time, narration
+// grows as say lines are reached, a failed expectation is an outcome, and
+// a step that cannot be carried out stops the run with its line.
+func TestScenarioStepByStep(t *testing.T) {
+	r := NewRegistry()
+	text := `nodes 3
+seed 3
+when leader elected
+say elected
+expect leader is none
+crash n1
+crash n1
+say never reached
+`
+	var loaded struct{ ID, Steps int }
+	ok(t, r, &loaded, "loadScenario", text)
+	id := float64(loaded.ID)
+	var p progressOut
+	ok(t, r, &p, "scenarioStep", id)
+	if p.Done || p.Next != 1 || p.Line != 3 {
+		t.Fatalf("after one step: %+v", p)
+	}
+	var narr []struct {
+		Line int
+		Text string
+	}
+	ok(t, r, &narr, "scenarioNarration", id)
+	if len(narr) != 0 {
+		t.Fatalf("narration before the say line: %+v", narr)
+	}
+	ok(t, r, &p, "scenarioStep", id)
+	ok(t, r, &narr, "scenarioNarration", id)
+	if len(narr) != 1 || narr[0].Line != 4 || narr[0].Text != "elected" {
+		t.Fatalf("narration %+v", narr)
+	}
+	ok(t, r, &p, "scenarioRun", id)
+	if !p.Done || p.Failed != 1 || p.Error == nil || p.Error.Line != 7 || !strings.Contains(p.Error.Message, "node 1 is already down") {
+		t.Fatalf("progress %+v, error %+v", p, p.Error)
+	}
+	var outs []struct {
+		Line     int
+		Pass     bool
+		Observed string
+	}
+	ok(t, r, &outs, "scenarioOutcomes", id)
+	if len(outs) != 1 || outs[0].Line != 5 || outs[0].Pass || outs[0].Observed == "" {
+		t.Fatalf("outcomes %+v", outs)
+	}
+	ok(t, r, &narr, "scenarioNarration", id)
+	if len(narr) != 1 {
+		t.Fatalf("a say line after the failed step was reached: %+v", narr)
+	}
+	// The cluster is an ordinary one; one that loadScenario did not make
+	// runs no scenario.
+	ok(t, r, nil, "run", id, 10.0)
+	var other float64
+	ok(t, r, &other, "createCluster", nil)
+	if got := fails(t, r, "scenarioStep", other); got != "scenarioStep: cluster was not made by loadScenario" {
+		t.Fatal(got)
+	}
+}
+
+// TestScenarioExportReplays: a cluster's run written as a scenario and
+// loaded again gives the same world: the same status and the same number
+// of trace events (the seed and the interventions make the run).
+func TestScenarioExportReplays(t *testing.T) {
+	r := NewRegistry()
+	var id float64
+	ok(t, r, &id, "createCluster", map[string]any{"nodes": 3.0, "seed": 11.0})
+	waitLeader(t, r, id)
+	var call float64
+	ok(t, r, &call, "put", id, "k", "v", Undefined{})
+	ok(t, r, nil, "run", id, 300.0)
+	ok(t, r, nil, "note", id, 2.0, "a note")
+	ok(t, r, nil, "crash", id, 2.0)
+	for range 7 {
+		ok(t, r, nil, "step", id)
+	}
+	ok(t, r, nil, "restart", id, 2.0)
+	ok(t, r, nil, "run", id, 500.0)
+	var text string
+	ok(t, r, &text, "scenario", id)
+	for _, want := range []string{"nodes 3", "seed 11", "put k v", "note n2 a note", "crash n2", "restart n2"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("scenario lacks %q:\n%s", want, text)
+		}
+	}
+	var loaded struct{ ID int }
+	ok(t, r, &loaded, "loadScenario", text)
+	var p progressOut
+	ok(t, r, &p, "scenarioRun", float64(loaded.ID))
+	if p.Error != nil {
+		t.Fatalf("replay failed: %+v\n%s", p.Error, text)
+	}
+	var a, b json.RawMessage
+	ok(t, r, &a, "status", id)
+	ok(t, r, &b, "status", float64(loaded.ID))
+	if string(a) != string(b) {
+		t.Fatalf("replay differs:\n%s\n%s\nscenario:\n%s", a, b, text)
+	}
+}
+
+// TestScenarioTextLimit: a scenario over MaxScenarioBytes is refused by
+// its size.
+func TestScenarioTextLimit(t *testing.T) {
+	r := NewRegistry()
+	got := fails(t, r, "loadScenario", strings.Repeat("#", MaxScenarioBytes+1))
+	want := fmt.Sprintf("loadScenario: text must be a string of at most %d bytes, got %d bytes", MaxScenarioBytes, MaxScenarioBytes+1)
+	if got != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestScenarioExportRefusesWhatWouldNotLoad: a run whose scenario would
+// not read back (a proposal longer than a scenario line may be) is
+// refused when written, with the reason.
+func TestScenarioExportRefusesWhatWouldNotLoad(t *testing.T) {
+	r := NewRegistry()
+	var id float64
+	ok(t, r, &id, "createCluster", map[string]any{"nodes": 3.0})
+	waitLeader(t, r, id)
+	ok(t, r, nil, "propose", id, strings.Repeat("x", 5000))
+	got := fails(t, r, "scenario", id)
+	if !strings.HasPrefix(got, "scenario: the run cannot be written as a scenario that reads back: line 4, column 1: a line must be at most 4096 bytes") {
+		t.Fatal(got)
+	}
+}
