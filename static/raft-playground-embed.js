@@ -24,10 +24,16 @@ const PANELS = ["status", "narration", "outcomes"];
 /** Defaults when the attributes are absent. */
 const DEFAULT_CONTROLS = ["play", "step", "restart"];
 const DEFAULT_PANELS = ["status", "narration", "outcomes"];
-/** Virtual milliseconds per wall-clock millisecond, bounds and default. */
-const SPEED_MIN = 0.01;
+/**
+ * Virtual milliseconds per wall-clock millisecond: bounds and default. At
+ * the default, 0.1, a message on a 12 ms link takes 120 ms to cross, which
+ * the eye follows (the page offers the same scale, web/playground.go).
+ * Wall-clock pauses (reading a narration line, a still frame) are made
+ * shorter in proportion when the speed is above the default.
+ */
+const SPEED_MIN = 0.001;
 const SPEED_MAX = 100;
-const SPEED_DEFAULT = 1;
+const SPEED_DEFAULT = 0.1;
 /** The canvas's height in CSS pixels: bounds and default. */
 const HEIGHT_MIN = 120;
 const HEIGHT_MAX = 1200;
@@ -36,8 +42,12 @@ const HEIGHT_DEFAULT = 300;
 const FADE_MS = 300;
 /** The longest frame a paused tab's first frame back may count, in ms. */
 const MAX_FRAME_MS = 100;
-/** With reduced motion: wall-clock ms between still frames at speed 1. */
+/** With reduced motion: wall-clock ms between still frames at the default speed. */
 const STILL_FRAME_MS = 1500;
+/** How long it pauses after a narration line at the default speed: a base and per character, at most MAX. */
+const READ_BASE_MS = 1200;
+const READ_CHAR_MS = 35;
+const READ_MAX_MS = 8000;
 /** The most a scenario text fetched by src may be (the API's own limit). */
 const MAX_SCENARIO_BYTES = 65536;
 
@@ -362,7 +372,7 @@ const reducedMotion = typeof matchMedia === "function" ? matchMedia("(prefers-re
  * a canvas with its controls, status, narration and expectations.
  */
 export class RaftPlaygroundElement extends HTMLElement {
-  static observedAttributes = ["nodes", "seed", "src", "controls", "panels", "autoplay", "speed", "height", "theme"];
+  static observedAttributes = ["nodes", "seed", "src", "controls", "panels", "autoplay", "speed", "height", "theme", "narration-pause"];
 
   /** The shadow root's parts. */
   #ui = null;
@@ -398,6 +408,8 @@ export class RaftPlaygroundElement extends HTMLElement {
   #lastFrame = 0;
   /** Wall-clock ms gathered towards the next still frame (reduced motion). */
   #stillWait = 0;
+  /** Wall-clock ms still to wait so that a narration line can be read. */
+  #hold = 0;
   /** Incremented by each (re)start, so a stale async setup gives up. */
   #generation = 0;
   /** Observers and listeners to drop when disconnected. */
@@ -537,6 +549,7 @@ export class RaftPlaygroundElement extends HTMLElement {
    */
   step() {
     if (!this.#cluster) throw new Error("step: the playground has not loaded yet");
+    this.#hold = 0;
     if (this.#view) {
       this.#finishView();
     } else if (this.#run) {
@@ -626,6 +639,8 @@ export class RaftPlaygroundElement extends HTMLElement {
   /** Destroys the clusters and forgets the run. */
   #teardown() {
     this.#generation++;
+    this.#hold = 0;
+    this.#stillWait = 0;
     for (const c of [this.#view, this.#cluster]) {
       try {
         c?.destroy();
@@ -727,6 +742,17 @@ export class RaftPlaygroundElement extends HTMLElement {
     if (this.#active()) this.#schedule();
   }
 
+  /**
+   * How long to pause after a narration line: the narration-pause
+   * attribute's ms, "off" for none, or by default by its length.
+   */
+  #readingTime(text) {
+    const attr = this.getAttribute("narration-pause");
+    if (attr === "off" || !this.#playing) return 0;
+    if (attr !== null && attr !== "auto") return parseNumber(attr, 0, 60000, 0);
+    return Math.min(READ_MAX_MS, READ_BASE_MS + READ_CHAR_MS * text.length);
+  }
+
   #speed() {
     return parseNumber(this.getAttribute("speed"), SPEED_MIN, SPEED_MAX, SPEED_DEFAULT);
   }
@@ -738,15 +764,20 @@ export class RaftPlaygroundElement extends HTMLElement {
   /** Lets dt wall-clock ms pass. */
   #advance(dt) {
     const speed = this.#speed();
+    const tempo = Math.max(1, speed / SPEED_DEFAULT);
+    if (this.#hold > 0) {
+      this.#hold -= dt * tempo;
+      return;
+    }
     if (this.#still()) {
-      // No motion: one still frame per step, a step every STILL_FRAME_MS / speed.
-      this.#stillWait += dt;
-      if (this.#stillWait < STILL_FRAME_MS / speed) return;
+      // No motion: one still frame per step, a step every STILL_FRAME_MS (faster above the default speed).
+      this.#stillWait += dt * tempo;
+      if (this.#stillWait < STILL_FRAME_MS) return;
       this.#stillWait = 0;
       if (this.#run) {
         this.#scenarioStep(true);
       } else {
-        this.#cluster.run(Math.min(STILL_FRAME_MS, 600000));
+        this.#cluster.run((STILL_FRAME_MS / tempo) * speed);
       }
       return;
     }
@@ -808,6 +839,7 @@ export class RaftPlaygroundElement extends HTMLElement {
     const { narration, outcomes } = this.#ui;
     for (const line of this.#run.narration().slice(this.#shownNarration)) {
       this.#shownNarration++;
+      this.#hold = Math.max(this.#hold, this.#readingTime(line.text));
       const li = el("li");
       li.append(el("span", "at", formatTime(line.at_ns)), document.createTextNode(line.text));
       narration.append(li);
@@ -878,7 +910,11 @@ export class RaftPlaygroundElement extends HTMLElement {
     const step = this.#run && this.#progress ? ` · step ${this.#progress.next}/${this.#progress.steps}` : "";
     const leader = scene.leader ? `leader n${scene.leader}` : "no leader";
     const term = Math.max(0, ...scene.nodes.map((n) => n.term));
-    const state = this.#ended ? " · ended" : !this.#playing ? " · paused" : "";
+    let state = !this.#playing && !this.#ended ? " · paused" : "";
+    if (this.#ended) {
+      const failed = this.#run.outcomes().filter((o) => !o.pass).length;
+      state = ` · ended, ${this.#shownOutcomes - failed}/${this.#shownOutcomes} expectations met`;
+    }
     this.#ui.status.textContent = `${formatTime(scene.now_ns)} · ${leader} · term ${term}${step}${state}`;
   }
 }
