@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -308,5 +309,81 @@ func TestEmbedScreenshots(t *testing.T) {
 		if errs := p.console.String(); errs != "" {
 			t.Fatalf("the page reported errors:\n%s", errs)
 		}
+	}
+}
+
+// TestEmbedReducedMotionInline: with prefers-reduced-motion an element
+// shows the cluster at step boundaries only (every virtual time it shows
+// is one at which a step acted), still runs an inline scenario to its end,
+// and shows a narration line holding markup as text.
+func TestEmbedReducedMotionInline(t *testing.T) {
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("setting the viewport: %v", err)
+	}
+	if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+	}); err != nil {
+		t.Fatalf("emulating reduced motion: %v", err)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url+"docs-example.html")); err != nil {
+		t.Fatalf("opening docs-example.html: %v", err)
+	}
+	p.eval("adding an inline scenario", `JSON.stringify((() => {
+		window.__times = new Set();
+		const e = document.createElement("raft-playground");
+		e.id = "inline";
+		e.setAttribute("speed", "1");
+		e.setAttribute("narration-pause", "off");
+		e.setAttribute("autoplay", "");
+		const s = document.createElement("script");
+		s.type = "text/plain";
+		s.textContent = "nodes 3\nseed 1\nwhen leader elected\n" +
+			"say <img src=x onerror=\"document.title='pwned'\"> a leader\nexpect no violation\n" +
+			"when index 1 committed on all\nexpect no violation\n";
+		e.append(s);
+		document.querySelector("main").prepend(e);
+		const sample = () => { window.__times.add(e.cluster ? e.time : 0); requestAnimationFrame(sample); };
+		requestAnimationFrame(sample);
+		return null;
+	})())`, new(any))
+	p.waitString("the end", `document.querySelector("#inline").ended ? "ok" : ""`)
+	var got struct {
+		Times     []float64
+		Boundary  []float64
+		Failed    int
+		Narration string
+		Images    int
+		Title     string
+	}
+	p.eval("reading it", `JSON.stringify((() => {
+		const e = document.querySelector("#inline"), o = e.outcomes();
+		return {
+			Times: [...window.__times], Boundary: [0, ...o.map((x) => x.at_ns / 1e6)],
+			Failed: o.length === 2 ? o.filter((x) => !x.pass).length : -1,
+			Narration: e.shadowRoot.querySelector(".narration").textContent,
+			Images: e.shadowRoot.querySelectorAll("img").length + document.querySelectorAll("img").length,
+			Title: document.title,
+		};
+	})())`, &got)
+	if got.Failed != 0 {
+		p.fatal("inline scenario: failed %d (-1: not two outcomes)", got.Failed)
+	}
+	boundary := map[float64]bool{}
+	for _, b := range got.Boundary {
+		boundary[b] = true
+	}
+	for _, tm := range got.Times {
+		if !boundary[tm] {
+			p.fatal("with reduced motion the element showed %v ms, between steps (steps at %v)", tm, got.Boundary)
+		}
+	}
+	if !strings.Contains(got.Narration, "<img src=x") || got.Images != 0 || got.Title == "pwned" {
+		p.fatal("the narration's markup was not shown as text: %q, %d img, title %q", got.Narration, got.Images, got.Title)
+	}
+	if errs := p.console.String(); errs != "" {
+		t.Fatalf("the page reported errors:\n%s", errs)
 	}
 }
