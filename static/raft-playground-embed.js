@@ -371,7 +371,13 @@ const reducedMotion = typeof matchMedia === "function" ? matchMedia("(prefers-re
  * <raft-playground>: one cluster, optionally running a scenario, drawn on
  * a canvas with its controls, status, narration and expectations.
  */
-export class RaftPlaygroundElement extends HTMLElement {
+/**
+ * What the element extends: HTMLElement in a browser; elsewhere (Node.js
+ * importing this module for its helpers) a stand-in, so the import works.
+ */
+const ElementBase = globalThis.HTMLElement ?? class {};
+
+export class RaftPlaygroundElement extends ElementBase {
   static observedAttributes = ["nodes", "seed", "src", "controls", "panels", "autoplay", "speed", "height", "theme", "narration-pause"];
 
   /** The shadow root's parts. */
