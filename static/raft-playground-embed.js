@@ -407,6 +407,8 @@ export class RaftPlaygroundElement extends ElementBase {
   /** Whether it plays, whether its scenario has ended. */
   #playing = false;
   #ended = false;
+  /** Whether play() was called while it loaded. */
+  #playWhenLoaded = false;
   /** Whether it is on-screen (IntersectionObserver says so). */
   #onScreen = false;
   /** The pending animation frame, and the time of the last. */
@@ -533,8 +535,12 @@ export class RaftPlaygroundElement extends ElementBase {
     return this.#run ? this.#run.outcomes() : [];
   }
 
-  /** Starts (or resumes) playing. */
+  /** Starts (or resumes) playing; called while it loads, it plays once loaded. */
   play() {
+    if (!this.#cluster) {
+      this.#playWhenLoaded = true;
+      return;
+    }
     if (this.#ended) return;
     this.#playing = true;
     this.#lastFrame = 0;
@@ -544,6 +550,7 @@ export class RaftPlaygroundElement extends ElementBase {
 
   /** Pauses. */
   pause() {
+    this.#playWhenLoaded = false;
     this.#playing = false;
     this.#updateControls();
     this.#schedule();
@@ -567,9 +574,12 @@ export class RaftPlaygroundElement extends ElementBase {
     this.#schedule();
   }
 
-  /** Starts again from the attributes: a new cluster, the scenario from its start. */
+  /** Starts again from the attributes: a new cluster, the scenario from its start (playing if it was, or with autoplay). */
   restart() {
+    // One that was playing goes on playing from the start.
+    const playing = this.#playing || this.#playWhenLoaded;
     this.#teardown();
+    this.#playWhenLoaded = playing;
     const generation = ++this.#generation;
     this.#setup(generation).catch((err) => {
       if (generation === this.#generation) this.#fail(err);
@@ -612,7 +622,8 @@ export class RaftPlaygroundElement extends ElementBase {
       };
       this.#cluster = pg.createCluster(opts);
     }
-    this.#playing = this.hasAttribute("autoplay");
+    this.#playing = this.hasAttribute("autoplay") || this.#playWhenLoaded;
+    this.#playWhenLoaded = false;
     this.#updateControls();
     this.#schedule();
   }
@@ -776,6 +787,10 @@ export class RaftPlaygroundElement extends ElementBase {
       return;
     }
     if (this.#still()) {
+      if (this.#view) {
+        this.#finishView(); // reduced motion was asked for mid-animation
+        return;
+      }
       // No motion: one still frame per step, a step every STILL_FRAME_MS (faster above the default speed).
       this.#stillWait += dt * tempo;
       if (this.#stillWait < STILL_FRAME_MS) return;

@@ -210,7 +210,7 @@ func TestEmbedFramePostMessage(t *testing.T) {
 		window.__got = [];
 		window.addEventListener("message", (e) => window.__got.push({ origin: e.origin, data: e.data }));
 		const f = document.createElement("iframe");
-		f.src = "embed.html?src=scenarios/leader-crash.txt&controls=play+step&panels=status+narration";
+		f.src = "embed.html?src=scenarios/leader-crash.txt&controls=play+step&panels=status+narration&speed=10";
 		document.querySelector("main").prepend(f);
 		window.__ask = (id, method, args) => f.contentWindow.postMessage({ "raft-playground": 1, id, method, args }, location.origin);
 		window.__answer = (id) => window.__got.find((m) => m.data && m.data["raft-playground"] === 1 && m.data.id === id);
@@ -269,6 +269,12 @@ func TestEmbedFramePostMessage(t *testing.T) {
 	// An unknown method is answered with an error.
 	p.eval("asking nonsense", `JSON.stringify(window.__ask(503, "eval", ["1"]) ?? null)`, new(any))
 	p.waitString("the error", `window.__answer(503)?.data.error?.includes("unknown method") ? "ok" : ""`)
+	// Played, it posts its element's events to its parent.
+	p.eval("restarting and playing", `JSON.stringify((window.__ask(504, "restart", []), window.__ask(505, "play", [])) ?? null)`, new(any))
+	p.waitString("a narration event from the frame", `(() => {
+		const m = window.__got.find((m) => m.data?.["raft-playground"] === 1 && m.data.event === "narration");
+		return m && m.origin === location.origin && m.data.detail.text.includes("n1 leads term 1") ? "ok" : "";
+	})()`)
 
 	if got := p.waitString("messages", `JSON.stringify(window.__got.filter((m) => m.data?.hostileGot || m.data?.id === 999))`); got != "[]" {
 		p.fatal("the frame answered another origin: %s", got)
