@@ -427,8 +427,6 @@ export class RaftPlaygroundElement extends ElementBase {
   #onMotion = () => this.#schedule();
   /** The last aria-label written. */
   #label = "";
-  /** The canvas size in device pixels it was last drawn at. */
-  #drawn = "";
 
   constructor() {
     super();
@@ -471,10 +469,7 @@ export class RaftPlaygroundElement extends ElementBase {
       this.#schedule();
     });
     this.#io.observe(this);
-    this.#ro = new ResizeObserver(() => {
-      this.#drawn = "";
-      this.#schedule();
-    });
+    this.#ro = new ResizeObserver(() => this.#schedule());
     this.#ro.observe(this.#ui.canvas);
     document.addEventListener("visibilitychange", this.#onVisibility);
     reducedMotion?.addEventListener("change", this.#onMotion);
@@ -500,7 +495,9 @@ export class RaftPlaygroundElement extends ElementBase {
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.#ui) return;
     if (["nodes", "seed", "src"].includes(name)) {
-      if (this.isConnected && this.#cluster) this.restart();
+      // Only once it has started: the attributes a parsed element is
+      // upgraded with are read by its first start.
+      if (this.isConnected && this.#generation > 0) this.restart();
       return;
     }
     this.#applyLayout();
@@ -716,7 +713,6 @@ export class RaftPlaygroundElement extends ElementBase {
     bar.replaceChildren(...shown);
     narration.hidden = !panels.includes("narration");
     outcomes.hidden = !panels.includes("outcomes");
-    this.#drawn = "";
   }
 
   #updateControls() {

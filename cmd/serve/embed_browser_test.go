@@ -304,13 +304,15 @@ func TestEmbedScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", name)
-		// And the dark one alone, at the size it is shown.
-		one, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS("#figure-8")))
-		if err != nil {
-			t.Fatalf("screenshot of #figure-8: %v", err)
-		}
-		if err := os.WriteFile(strings.TrimSuffix(name, ".png")+"-figure-8.png", one, 0o644); err != nil {
-			t.Fatal(err)
+		// And each embed alone, at the size it is shown.
+		for _, id := range embedIDs {
+			one, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS("#"+id)))
+			if err != nil {
+				t.Fatalf("screenshot of #%s: %v", id, err)
+			}
+			if err := os.WriteFile(strings.TrimSuffix(name, ".png")+"-"+id+".png", one, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if errs := p.console.String(); errs != "" {
 			t.Fatalf("the page reported errors:\n%s", errs)
