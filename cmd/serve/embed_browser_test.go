@@ -148,7 +148,8 @@ const framesJS = `(() => {
 })()`
 
 // TestEmbedOffscreen: an embed scrolled out of view does not advance while
-// one on screen does, and it goes on when scrolled back.
+// one on screen does, and it goes on when scrolled back; none advances
+// while the tab is hidden.
 func TestEmbedOffscreen(t *testing.T) {
 	p := openDocsExample(t, 1280, 900)
 	// Slow, so that figure 8 does not end while the test watches, and
@@ -190,6 +191,32 @@ func TestEmbedOffscreen(t *testing.T) {
 
 	p.eval("scrolling back", `JSON.stringify(document.querySelector("#figure-8").scrollIntoView({ block: "center" }) ?? null)`, new(any))
 	p.waitString("figure 8 going on", `document.querySelector("#figure-8").time > `+jsonNumber(after.Fig)+` ? "ok" : ""`)
+
+	// A hidden tab: document.hidden says so (headless Chromium's tab is
+	// never hidden, so the test overrides it) and the witness, on screen,
+	// stops; shown again, it goes on.
+	p.eval("scrolling to the top", `JSON.stringify(window.scrollTo(0, 0) ?? null)`, new(any))
+	p.eval("hiding the tab", `JSON.stringify((() => {
+		Object.defineProperty(document, "hidden", { get: () => true, configurable: true });
+		document.dispatchEvent(new Event("visibilitychange"));
+		return null;
+	})())`, new(any))
+	start = p.waitString("frames", `String(window.__frames)`)
+	p.waitString("two frames", `window.__frames >= `+start+` + 2 ? "ok" : ""`)
+	var hidden float64
+	p.eval("the witness's time", `JSON.stringify(document.querySelector("#witness").time)`, &hidden)
+	p.waitString("60 frames", `window.__frames >= `+start+` + 62 ? "ok" : ""`)
+	var still float64
+	p.eval("the witness's time again", `JSON.stringify(document.querySelector("#witness").time)`, &still)
+	if still != hidden {
+		p.fatal("the witness advanced in a hidden tab from %v ms to %v ms", hidden, still)
+	}
+	p.eval("showing the tab", `JSON.stringify((() => {
+		delete document.hidden;
+		document.dispatchEvent(new Event("visibilitychange"));
+		return null;
+	})())`, new(any))
+	p.waitString("the witness going on", `document.querySelector("#witness").time > `+jsonNumber(still)+` ? "ok" : ""`)
 	if errs := p.console.String(); errs != "" {
 		t.Fatalf("the page reported errors:\n%s", errs)
 	}
