@@ -150,5 +150,17 @@ func TestPageControlsScreenshots(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", name)
 	}
+	// At 400 px, each section of the controls panel on its own.
+	for _, tab := range []string{"network", "cluster", "reset"} {
+		p.click(fmt.Sprintf(`button[data-tab=%q]`, tab))
+		png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(".controls-panel")))
+		if err != nil {
+			p.fatal("screenshot of %s: %v", tab, err)
+		}
+		name := fmt.Sprintf("/tmp/controls-400-%s.png", tab)
+		if err := os.WriteFile(name, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	p.noErrors()
 }
