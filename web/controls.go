@@ -24,7 +24,7 @@ import (
 const BurstSize = 10
 
 // keepCalls is how many client calls by hand the page lists.
-const keepCalls = 4
+const keepCalls = 3
 
 // Steady client load that [Playground.SetLoad] turns on: a few clients at
 // a rate a person can follow at slow speeds.
