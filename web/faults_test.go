@@ -201,7 +201,7 @@ func TestResponseDelay(t *testing.T) {
 	p := newPlayground(t)
 	for id := 1; id <= 5; id++ {
 		ms, pressed := delayButtons(t, render(t, p), id)
-		if !slices.Equal(ms, []string{"0", "50", "200"}) || pressed != "0" {
+		if !slices.Equal(ms, []string{"0", "20", "50", "200"}) || pressed != "0" {
 			t.Errorf("node %d: delay buttons %v, pressed %q", id, ms, pressed)
 		}
 	}

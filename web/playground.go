@@ -52,8 +52,10 @@ const (
 var Speeds = []float64{1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001}
 
 // Delays are the response delays a node card offers: the most extra
-// latency each response the node sends gets.
-var Delays = []time.Duration{0, 50 * time.Millisecond, 200 * time.Millisecond}
+// latency each response the node sends gets. With the default 150 ms RPC
+// timeout, 20 and 50 ms reorder responses (they wait for their seq) and
+// 200 ms makes some requests time out (see DelayOption.Title).
+var Delays = []time.Duration{0, 20 * time.Millisecond, 50 * time.Millisecond, 200 * time.Millisecond}
 
 // Playground is a simulated cluster as the page shows it.
 //
@@ -83,6 +85,9 @@ type Playground struct {
 
 	// allEvents shows every trace event, not only the notable ones.
 	allEvents bool
+	// controlsTab is the open section of the controls panel ("" for
+	// none; see ControlTabs).
+	controlsTab string
 
 	// status is the world's status as of the last View, kept so that the
 	// next one reuses its slices.

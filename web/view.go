@@ -66,6 +66,9 @@ type View struct {
 	AllEvents bool
 	// RecentEvents are the latest events, newest first.
 	RecentEvents []EventView
+
+	// Controls is what the controls panel shows.
+	Controls ControlsView
 }
 
 // LeaderText is the leader as the header shows it.
@@ -101,13 +104,16 @@ type NodeView struct {
 	AppliedIndex uint64
 	// Delay is the most extra latency the page gave this node's responses.
 	Delay time.Duration
+	// RPCTimeout is the world's: a response later than that fails its
+	// request.
+	RPCTimeout time.Duration
 }
 
 // DelayOptions are the response delays a node card offers.
 func (n *NodeView) DelayOptions() []DelayOption {
 	out := make([]DelayOption, len(Delays))
 	for i, d := range Delays {
-		out[i] = DelayOption{Node: n.ID, Delay: d, Selected: d == n.Delay}
+		out[i] = DelayOption{Node: n.ID, Delay: d, Selected: d == n.Delay, RPCTimeout: n.RPCTimeout}
 	}
 	return out
 }
@@ -120,6 +126,19 @@ type DelayOption struct {
 	Node     int
 	Delay    time.Duration
 	Selected bool
+	// RPCTimeout is the world's, which Title compares the delay with.
+	RPCTimeout time.Duration
+}
+
+// Title says what the delay will show.
+func (o DelayOption) Title() string {
+	switch {
+	case o.Delay == 0:
+		return "no extra delay on responses"
+	case o.Delay < o.RPCTimeout:
+		return fmt.Sprintf("up to %s, below the %s RPC timeout: pipelined responses come back out of order and wait for their seq", formatMillis(o.Delay), formatMillis(o.RPCTimeout))
+	}
+	return fmt.Sprintf("up to %s, above the %s RPC timeout: some requests time out, the replicator blocks and probes again", formatMillis(o.Delay), formatMillis(o.RPCTimeout))
 }
 
 // Millis is the delay in whole milliseconds, for data-ms.
@@ -399,6 +418,7 @@ func (p *Playground) View() View {
 		Violation:    st.Violation,
 		AllEvents:    p.allEvents,
 		Nodes:        make([]NodeView, 0, len(st.Nodes)),
+		Controls:     p.controlsView(),
 	}
 	for i := range st.Nodes {
 		ns := &st.Nodes[i]
@@ -406,7 +426,7 @@ func (p *Playground) View() View {
 			ID: int(ns.ID), Up: ns.Up, Role: ns.Role.String(),
 			Term: ns.Term, Vote: int(ns.Vote), Leader: int(ns.Leader),
 			LastIndex: ns.LastIndex, CommitIndex: ns.CommitIndex, AppliedIndex: ns.AppliedIndex,
-			Delay: ns.ResponseDelay,
+			Delay: ns.ResponseDelay, RPCTimeout: v.Controls.Options.RPCTimeout,
 		}
 		if !ns.Up {
 			nv.Role = "down"
