@@ -26,15 +26,16 @@ const clusterCanvasID = "cluster-canvas"
 const clickTolerance = 0.03
 
 // startClusterView starts painting the playground into the page's cluster
-// canvas, if the page has one. Every frame and every click takes env's
-// lock, as every other use of the playground does.
-func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv) error {
+// canvas, if the page has one, and views in the same animation frame.
+// Every frame and every click takes env's lock, as every other use of the
+// playground does.
+func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, views []*canvasView) error {
 	canvas, err := doc.Call("getElementById", clusterCanvasID)
 	if err != nil {
 		return fmt.Errorf("cluster view: %w", err)
 	}
 	if canvas.IsNull() || canvas.IsUndefined() {
-		return nil // a page without the view
+		return nil // a page without the views
 	}
 	ctx, err := canvas.Call("getContext", "2d")
 	if err != nil || ctx.IsNull() {
@@ -52,7 +53,7 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv) e
 			_ = canvas.Set("width", px)
 			_ = canvas.Set("height", px)
 			_, _ = ctx.Call("setTransform", ratio, 0, 0, ratio, 0, 0)
-			cv.size = size
+			cv.w, cv.h = size, size
 			env.Lock()
 			pg.ResizeCluster()
 			env.UnlockOnly()
@@ -62,6 +63,7 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv) e
 			pg.PaintCluster(cv, size)
 			env.UnlockOnly()
 		}
+		paintViews(views, pg, env, win)
 		_, _ = win.Call("requestAnimationFrame", frame.Value())
 		return nil
 	})
@@ -121,8 +123,9 @@ func floatProp(v safejs.Value, name string) (float64, error) {
 // canvas2D paints on a canvas's 2D context; it is the scene.Canvas of the
 // page. A failing call draws nothing, and the next frame tries again.
 type canvas2D struct {
-	ctx  safejs.Value
-	size float64 // CSS pixels
+	ctx safejs.Value
+	// w and h are the canvas's size in CSS pixels.
+	w, h float64
 	// fonts are the font strings made so far, by size and weight.
 	fonts map[fontKey]string
 }
@@ -134,7 +137,19 @@ type fontKey struct {
 
 func (c *canvas2D) call(m string, args ...any) { _, _ = c.ctx.Call(m, args...) }
 
-func (c *canvas2D) Clear() { c.call("clearRect", 0, 0, c.size, c.size) }
+func (c *canvas2D) Clear() { c.call("clearRect", 0, 0, c.w, c.h) }
+
+func (c *canvas2D) Rect(x, y, w, h float64, fill, stroke string, width float64) {
+	if fill != "" {
+		_ = c.ctx.Set("fillStyle", fill)
+		c.call("fillRect", x, y, w, h)
+	}
+	if stroke != "" {
+		_ = c.ctx.Set("lineWidth", width)
+		_ = c.ctx.Set("strokeStyle", stroke)
+		c.call("strokeRect", x, y, w, h)
+	}
+}
 
 func (c *canvas2D) Line(x1, y1, x2, y2, width float64, color string, dash float64) {
 	c.call("beginPath")

@@ -93,7 +93,11 @@ func runUI() error {
 	defer stop()
 	go pg.Run(ctx, env)
 	if doc, err := safejs.Global().Get("document"); err == nil {
-		if err := startClusterView(doc, pg, env); err != nil {
+		views, err := startViews(doc, pg, env)
+		if err != nil {
+			return err
+		}
+		if err := startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
 	}

@@ -2298,7 +2298,7 @@ func (c *StorePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
 		vgparent.AppendChild(vgn)
 		if len(c.KV.Pairs) > 0 {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dl", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "kv-pairs"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "kv-pairs"}}}
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dl", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "kv-pairs"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "kv-pairs"}, vugu.VGAttribute{Namespace: "", Key: "tabindex", Val: "0"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Keys and values"}}}
 			vgparent.AppendChild(vgn)
 			{
 				vgparent := vgn

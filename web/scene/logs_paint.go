@@ -115,11 +115,13 @@ func (p *Painter) paintRow(c Canvas, l *Logs, r *LogRow, lay LogsLayout, y float
 		}
 	}
 
-	// Boundaries, each a line after its last index: stable (dashed),
-	// applied and commit (solid, commit the thicker, drawn last).
-	p.boundary(c, l, lay, r.Stable, y, h, 2, colorStable, 3)
-	p.boundary(c, l, lay, r.Applied, y, h, 2, colorApplied, 0)
-	p.boundary(c, l, lay, r.Commit, y, h, 3, colorCommit, 0)
+	// Boundaries, each a line after its last index: applied over the
+	// row's top half and stable (dashed) over its bottom half, each with
+	// a cap, then commit across the row: where all three coincide the
+	// caps still show.
+	p.boundary(c, l, lay, r.Applied, y+1, y+h/2, y+1, 2, colorApplied, 0)
+	p.boundary(c, l, lay, r.Stable, y+h/2, y+h-1, y+h-1, 2, colorStable, 2)
+	p.boundary(c, l, lay, r.Commit, y+1, y+h-1, 0, 3, colorCommit, 0)
 
 	if r.Last > l.Hi && l.Lo <= l.Hi {
 		// Entries past the window: "+k".
@@ -127,11 +129,15 @@ func (p *Painter) paintRow(c Canvas, l *Logs, r *LogRow, lay LogsLayout, y float
 	}
 }
 
-// boundary draws the line after index i, when it falls in the window.
-func (p *Painter) boundary(c Canvas, l *Logs, lay LogsLayout, i uint64, y, h, width float64, color string, dash float64) {
+// boundary draws the line after index i from y1 to y2, with a short
+// horizontal cap at cap (0 for none), when it falls in the window.
+func (p *Painter) boundary(c Canvas, l *Logs, lay LogsLayout, i uint64, y1, y2, cap, width float64, color string, dash float64) {
 	if i == 0 || i+1 < l.Lo || i > l.Hi {
 		return
 	}
 	x := lay.x(l.Lo, i+1)
-	c.Line(x, y+1, x, y+h-1, width, color, dash)
+	c.Line(x, y1, x, y2, width, color, dash)
+	if cap != 0 {
+		c.Line(x-4, cap, x+4, cap, 2, color, 0)
+	}
 }

@@ -141,7 +141,7 @@ func TestPaintSpaceTime(t *testing.T) {
 	}
 }
 
-// TestTickStep: the axis has four to ten ticks over any window.
+// TestTickStep: the axis has two to eleven ticks over any window.
 func TestTickStep(t *testing.T) {
 	for _, span := range []time.Duration{2 * time.Millisecond, 20 * time.Millisecond, 300 * time.Millisecond, 2 * time.Second, 7 * time.Second} {
 		n := int(span/tickStep(span)) + 1
