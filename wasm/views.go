@@ -139,10 +139,12 @@ func (v *canvasView) frame(pg *web.Playground, win safejs.Value) {
 		_ = v.canvas.Set("width", math.Round(w*ratio))
 		_ = v.canvas.Set("height", math.Round(h*ratio))
 		_, _ = v.cv.ctx.Call("setTransform", ratio, 0, 0, ratio, 0, 0)
-		v.cv.w, v.cv.h = w, h
+		v.cv.resize(w, h)
 		pg.RepaintViews()
 	}
-	if v.paint(v.cv, v.width) && v.painted != nil {
+	painted := v.paint(v.cv, v.width)
+	v.cv.flush()
+	if painted && v.painted != nil {
 		v.painted()
 	}
 }

@@ -1,7 +1,6 @@
 package scene
 
 import (
-	"math"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -105,8 +104,14 @@ func (p *Painter) PaintSpaceTime(c Canvas, st *SpaceTime, lay SpaceTimeLayout, s
 	for i := range st.Spans {
 		p.paintSpan(c, st, lay, &st.Spans[i])
 	}
-	for i := range st.Arrows {
-		p.paintArrow(c, st, lay, &st.Arrows[i], selected)
+	// Ended arrows first, then those on the wire (dashed) over them:
+	// runs of one style make fewer strokes on the page's canvas.
+	for _, flying := range [2]bool{false, true} {
+		for i := range st.Arrows {
+			if a := &st.Arrows[i]; a.Ended != flying {
+				p.paintArrow(c, st, lay, a, selected)
+			}
+		}
 	}
 	p.paintLaneLabels(c, st, lay)
 	p.paintAxis(c, st, lay)
@@ -151,9 +156,10 @@ func (p *Painter) paintLaneLabels(c Canvas, st *SpaceTime, lay SpaceTimeLayout) 
 	}
 }
 
-// paintArrow draws one message: a line in its kind's colour with a head
-// where it arrived, dashed while on the wire, ending in a red cross where
-// it was lost; a refusing response is thinner.
+// paintArrow draws one message: a line in its kind's colour, dashed while
+// on the wire, ending in a red cross where it was lost; a refusing
+// response is thinner. It needs no head: time runs to the right, so the
+// sender is always at its left end.
 func (p *Painter) paintArrow(c Canvas, st *SpaceTime, lay SpaceTimeLayout, a *Arrow, selected sim.MsgID) {
 	x1, y1, x2, y2 := lay.Ends(st, a)
 	color := KindColor(a.Kind)
@@ -175,24 +181,9 @@ func (p *Painter) paintArrow(c Canvas, st *SpaceTime, lay SpaceTimeLayout, a *Ar
 		d := 4.0
 		c.Line(x2-d, y2-d, x2+d, y2+d, 2, colorCut, 0)
 		c.Line(x2-d, y2+d, x2+d, y2-d, 2, colorCut, 0)
-	case a.Ended:
-		arrowHead(c, x1, y1, x2, y2, color, width)
 	case a.Held:
 		c.Circle(x2, y2, 4, "", colorHeld, 2)
 	}
-}
-
-// arrowHead draws a head at (x2, y2) on a line from (x1, y1).
-func arrowHead(c Canvas, x1, y1, x2, y2 float64, color string, width float64) {
-	d := math.Hypot(x2-x1, y2-y1)
-	if d == 0 {
-		return
-	}
-	ux, uy := (x2-x1)/d, (y2-y1)/d
-	const l, w = 6.0, 3.5
-	bx, by := x2-ux*l, y2-uy*l
-	c.Line(x2, y2, bx-uy*w, by+ux*w, width, color, 0)
-	c.Line(x2, y2, bx+uy*w, by-ux*w, width, color, 0)
 }
 
 // paintAxis draws the time axis: a tick at now and at round steps back
@@ -207,9 +198,12 @@ func (p *Painter) paintAxis(c Canvas, st *SpaceTime, lay SpaceTimeLayout) {
 	for back := time.Duration(0); back <= span; back += step {
 		x := lay.X(st.From, st.To, st.To-back)
 		c.Line(x, y, x, y+4, 1, colorMuted, 0)
-		if back == 0 {
+		switch {
+		case back == 0:
 			c.Text(x-10, y+11, "now", 10, colorMuted, false)
-		} else {
+		case x-lay.Left < 16:
+			// Too near the "ms" under the labels: unlabelled.
+		default:
 			c.Text(x, y+11, p.label('-', uint64(back/time.Millisecond)), 10, colorMuted, false)
 		}
 	}
