@@ -28,7 +28,7 @@ type canvas2D struct {
 	// not known (a new or resized canvas resets them).
 	known           bool
 	stroke, fill    string
-	font, align     string
+	font            string
 	lineWidth, dash float64
 	// open: a path of lines in style (pathWidth, pathColor, pathDash) is
 	// begun and not yet stroked.
