@@ -53,7 +53,7 @@ test-wasm: ## Go tests of the core and the JS API under Node.js (GOOS=js GOARCH=
 
 test-node: build ## the JavaScript API in Node.js, on the built wasm
 	@command -v node >/dev/null || { echo "test-node: node is missing; install Node.js 20 or later"; exit 1; }
-	node --test wasm/jstest/
+	node --test wasm/jstest/ cmd/serve/
 
 test-browser: build ## the page in headless Chromium (installs chromium when root)
 	.ci/ensure-chromium.sh

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/hack-pad/safejs"
 	"github.com/vugu/vugu"
@@ -26,27 +27,37 @@ const clusterCanvasID = "cluster-canvas"
 const clickTolerance = 0.03
 
 // startClusterView starts painting the playground into the page's cluster
-// canvas, if the page has one, and views in the same animation frame.
-// Every frame and every click takes env's lock, as every other use of the
-// playground does.
-func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, views []*canvasView) error {
+// canvas, if the page has one, and views in the same animation frame; it
+// reports whether it did. Every frame and every click takes env's lock, as
+// every other use of the playground does.
+//
+// The animation frames also drive the playground's clock: each advances
+// virtual time by the wall-clock time since the last one. A hidden tab
+// gets no frames, so its clock stops (and costs nothing); a paused one
+// advances nothing and repaints only what an action changed.
+func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, views []*canvasView) (bool, error) {
 	canvas, err := doc.Call("getElementById", clusterCanvasID)
 	if err != nil {
-		return fmt.Errorf("cluster view: %w", err)
+		return false, fmt.Errorf("cluster view: %w", err)
 	}
 	if canvas.IsNull() || canvas.IsUndefined() {
-		return nil // a page without the views
+		return false, nil // a page without the views
 	}
 	ctx, err := canvas.Call("getContext", "2d")
 	if err != nil || ctx.IsNull() {
-		return fmt.Errorf("cluster view: no 2D context: %v", err)
+		return false, fmt.Errorf("cluster view: no 2D context: %v", err)
 	}
 	cv := &canvas2D{ctx: ctx}
 	win := safejs.Global()
 	size, ratio := 0.0, 0.0
 
 	var frame safejs.Func
-	frame, err = safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+	last := -1.0 // the previous frame's time, in ms
+	frame, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		now := -1.0
+		if len(args) > 0 && args[0].Type() == safejs.TypeNumber {
+			now, _ = args[0].Float()
+		}
 		if s, r, err := measure(canvas, win); err == nil && (s != size || r != ratio) {
 			size, ratio = s, r
 			px := math.Round(size * ratio)
@@ -58,18 +69,27 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, v
 			pg.ResizeCluster()
 			env.UnlockOnly()
 		}
+		env.Lock()
+		render := false
+		if now >= 0 && last >= 0 && now > last {
+			render = pg.Advance(time.Duration((now - last) * float64(time.Millisecond)))
+		}
+		last = now
 		if size > 0 {
-			env.Lock()
 			pg.PaintCluster(cv, size)
 			cv.flush()
+		}
+		paintViews(views, pg, win)
+		if render {
+			env.UnlockRender()
+		} else {
 			env.UnlockOnly()
 		}
-		paintViews(views, pg, env, win)
 		_, _ = win.Call("requestAnimationFrame", frame.Value())
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("cluster view: %w", err)
+		return false, fmt.Errorf("cluster view: %w", err)
 	}
 
 	click, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
@@ -87,13 +107,15 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, v
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("cluster view: %w", err)
+		return false, fmt.Errorf("cluster view: %w", err)
 	}
 	if _, err := canvas.Call("addEventListener", "click", click.Value()); err != nil {
-		return fmt.Errorf("cluster view: %w", err)
+		return false, fmt.Errorf("cluster view: %w", err)
 	}
-	_, err = win.Call("requestAnimationFrame", frame.Value())
-	return err
+	if _, err = win.Call("requestAnimationFrame", frame.Value()); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // measure returns the canvas's size on the page in CSS pixels (its width:

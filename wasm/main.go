@@ -68,10 +68,12 @@ func mountPoint() (doc safejs.Value, found bool, err error) {
 }
 
 // runUI renders the playground into the mount point until the page goes
-// away (or rendering fails), while a goroutine advances the world in wall-clock time.
+// away (or rendering fails), while the cluster view's animation frames (or,
+// without the view, a ticker goroutine) advance the world in wall-clock
+// time.
 //
 // Builds run under the event environment's read lock, so neither the clock
-// goroutine nor a DOM event changes the playground halfway through one
+// nor a DOM event changes the playground halfway through one
 // (Render takes the read lock again for itself).
 func runUI() error {
 	pg, err := playgroundFromURL()
@@ -91,15 +93,18 @@ func runUI() error {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	go pg.Run(ctx, env)
+	framesDriveClock := false
 	if doc, err := safejs.Global().Get("document"); err == nil {
 		views, err := startViews(doc, pg, env)
 		if err != nil {
 			return err
 		}
-		if err := startClusterView(doc, pg, env, views); err != nil {
+		if framesDriveClock, err = startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
+	}
+	if !framesDriveClock {
+		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it
 	}
 
 	root := &web.Root{Playground: pg}

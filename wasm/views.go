@@ -113,14 +113,8 @@ func (v *canvasView) onClick(env vugu.EventEnv, act func(x, y float64)) error {
 	return err
 }
 
-// paintViews paints each view that changed; the caller does not hold
-// env's lock.
-func paintViews(views []*canvasView, pg *web.Playground, env vugu.EventEnv, win safejs.Value) {
-	if len(views) == 0 {
-		return
-	}
-	env.Lock()
-	defer env.UnlockOnly()
+// paintViews paints each view that changed; the caller holds env's lock.
+func paintViews(views []*canvasView, pg *web.Playground, win safejs.Value) {
 	for _, v := range views {
 		v.frame(pg, win)
 	}

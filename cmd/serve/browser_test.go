@@ -379,3 +379,26 @@ func TestPageSharedRun(t *testing.T) {
 	}
 	r.waitString("a leader in the default cluster", leaderExcept(""))
 }
+
+// TestPageClockFollowsFrames: the clock is driven by animation frames: it
+// runs while the page shows, and paused it stays put.
+func TestPageClockFollowsFrames(t *testing.T) {
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	clock := `parseFloat(document.querySelector("#virtual-time")?.textContent ?? "0")`
+	p.waitString("the clock past 0.5 s", `(`+clock+` > 0.5) ? "yes" : ""`)
+	p.click("#pause")
+	time.Sleep(200 * time.Millisecond) // the pause renders
+	before, _ := chromedp.Run(p.ctx, chromedp.Evaluate[float64](clock))
+	time.Sleep(700 * time.Millisecond)
+	after, _ := chromedp.Run(p.ctx, chromedp.Evaluate[float64](clock))
+	if after != before {
+		t.Errorf("paused, the clock moved from %v to %v", before, after)
+	}
+	p.click("#pause")
+	p.waitString("the clock running again", fmt.Sprintf(`(%s > %v) ? "yes" : ""`, clock, after))
+}

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,7 +35,20 @@ var replicatorFields = []string{"state", "blocked", "next-index", "match-index",
 var keywords = []string{"at", "after", "when", "within", "expect", "leader", "index", "replicator", "no", "not",
 	"linearizable", "msg", "all", "first", "last", "via", "to", "as", "is", "returned", "pending", "say", "note"}
 
-var callName = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+// isCallName reports whether s names a client call: a lower-case letter,
+// then lower-case letters, digits, '_' and '-'. (Written out rather than
+// as a regexp: package regexp would add some 40 KB to the page.)
+func isCallName(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func (p *parser) parseAction() (*Action, error) {
 	t, err := p.next()
@@ -319,7 +331,7 @@ func (p *parser) parseCall(a *Action) error {
 		if err != nil {
 			return err
 		}
-		if t.quoted || !callName.MatchString(t.text) || nodeName.MatchString(t.text) {
+		if t.quoted || !isCallName(t.text) || isNodeName(t.text) {
 			return p.expected(t, "a name for the call, like r1 (a lower-case letter, then letters, digits, - or _)")
 		}
 		if slices.Contains(keywords, t.text) || slices.Contains(msgTypes, t.text) {
@@ -425,7 +437,7 @@ func (p *parser) parsePredicate() (*Predicate, error) {
 			pr.Value, pr.HasValue = v.text, true
 		}
 		return pr, nil
-	case callName.MatchString(t.text) && !slices.Contains(keywords, t.text):
+	case isCallName(t.text) && !slices.Contains(keywords, t.text):
 		return nil, p.errAt(t.off, "no call is named %s yet (name one with: get KEY as %s)", t.text, t.text)
 	}
 	return nil, p.expected(t, "a condition: leader is n1, n1 is leader, n1 term is 2, n1 voters are n1 n2 n3, index 3 committed on all, replicator n1->n2 state is probe, r1 returned, append n1->n2 in flight, no violation or linearizable")

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -335,9 +334,21 @@ func (p *parser) probability(what string) (float64, error) {
 	return f.f, nil
 }
 
-var nodeName = regexp.MustCompile(`^n[1-9][0-9]*$`)
+// isNodeName reports whether s names a node: 'n', then a number without
+// leading zeros (n1, n12).
+func isNodeName(s string) bool {
+	if len(s) < 2 || s[0] != 'n' || s[1] < '1' || s[1] > '9' {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
-func isNode(t token) bool { return !t.quoted && nodeName.MatchString(t.text) }
+func isNode(t token) bool { return !t.quoted && isNodeName(t.text) }
 
 // node reads a node name such as n3.
 func (p *parser) node() (raft.NodeID, error) {
@@ -394,7 +405,7 @@ func (p *parser) link(both bool) (*LinkRef, error) {
 	} else {
 		a, b, ok = strings.Cut(t.text, "->")
 	}
-	if t.quoted || !ok || (sep == "<->" && !both) || !nodeName.MatchString(a) || !nodeName.MatchString(b) {
+	if t.quoted || !ok || (sep == "<->" && !both) || !isNodeName(a) || !isNodeName(b) {
 		return nil, p.expected(t, what)
 	}
 	from, err := p.nodeOf(token{text: a, off: t.off})

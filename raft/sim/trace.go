@@ -114,7 +114,7 @@ type lazyEvent struct {
 	nargs uint8
 	// hasMsg: the event is about message msg, formatted after the args.
 	hasMsg bool
-	msg    raft.Message
+	msg    msgFields
 	// boxed holds the arguments of a rare event recorded with recordf.
 	boxed []any
 }
@@ -190,7 +190,7 @@ func (e *lazyEvent) event() TraceEvent {
 			}
 		}
 		if e.hasMsg {
-			args = append(args, e.msg)
+			args = append(args, e.msg.message())
 		}
 	}
 	ev.Text = fmt.Sprintf(e.format, args...)
@@ -228,7 +228,7 @@ func (t *Trace) addMsg(at time.Duration, kind EventKind, node raft.NodeID, forma
 	le := t.next(at, kind, node)
 	le.format = format
 	le.setArgs(args)
-	le.msg, le.hasMsg = *m, true
+	le.msg, le.hasMsg = fieldsOf(m), true
 	t.written(le)
 }
 
@@ -295,4 +295,29 @@ func (t *Trace) Recent(max int) []TraceEvent {
 		out = append(out, t.recent[i%traceKeep].event())
 	}
 	return out
+}
+
+// msgFields is what a trace keeps of a message: the fields its text shows
+// (raft.Message.String), without its entries, so a trace event holds no
+// pointer into a log and half the bytes.
+type msgFields struct {
+	from, to, transferFrom                     raft.NodeID
+	term, index, logTerm, commit, seq, lastLog uint64
+	entries                                    int
+	typ                                        raft.MsgType
+	heartbeat, success                         bool
+}
+
+func fieldsOf(m *raft.Message) msgFields {
+	return msgFields{from: m.From, to: m.To, transferFrom: m.TransferFrom, term: m.Term, index: m.Index,
+		logTerm: m.LogTerm, commit: m.Commit, seq: m.Seq, lastLog: m.LastLogIndex, entries: len(m.Entries),
+		typ: m.Type, heartbeat: m.Heartbeat, success: m.Success}
+}
+
+// message rebuilds the message as far as its text goes (its entries are
+// empty ones: only their number shows).
+func (f *msgFields) message() raft.Message {
+	return raft.Message{From: f.from, To: f.to, TransferFrom: f.transferFrom, Term: f.term, Index: f.index,
+		LogTerm: f.logTerm, Commit: f.commit, Seq: f.seq, LastLogIndex: f.lastLog,
+		Entries: make([]raft.Entry, f.entries), Type: f.typ, Heartbeat: f.heartbeat, Success: f.success}
 }
