@@ -27,20 +27,21 @@ const clusterCanvasID = "cluster-canvas"
 const clickTolerance = 0.03
 
 // startClusterView starts painting the playground into the page's cluster
-// canvas, if the page has one, and reports whether it did. Every frame and
-// every click takes env's lock, as every other use of the playground does.
+// canvas, if the page has one, and views in the same animation frame; it
+// reports whether it did. Every frame and every click takes env's lock, as
+// every other use of the playground does.
 //
 // The animation frames also drive the playground's clock: each advances
 // virtual time by the wall-clock time since the last one. A hidden tab
 // gets no frames, so its clock stops (and costs nothing); a paused one
 // advances nothing and repaints only what an action changed.
-func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv) (bool, error) {
+func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, views []*canvasView) (bool, error) {
 	canvas, err := doc.Call("getElementById", clusterCanvasID)
 	if err != nil {
 		return false, fmt.Errorf("cluster view: %w", err)
 	}
 	if canvas.IsNull() || canvas.IsUndefined() {
-		return false, nil // a page without the view
+		return false, nil // a page without the views
 	}
 	ctx, err := canvas.Call("getContext", "2d")
 	if err != nil || ctx.IsNull() {
@@ -63,7 +64,7 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv) (
 			_ = canvas.Set("width", px)
 			_ = canvas.Set("height", px)
 			_, _ = ctx.Call("setTransform", ratio, 0, 0, ratio, 0, 0)
-			cv.size = size
+			cv.resize(size, size)
 			env.Lock()
 			pg.ResizeCluster()
 			env.UnlockOnly()
@@ -76,7 +77,9 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv) (
 		last = now
 		if size > 0 {
 			pg.PaintCluster(cv, size)
+			cv.flush()
 		}
+		paintViews(views, pg, win)
 		if render {
 			env.UnlockRender()
 		} else {
@@ -138,80 +141,4 @@ func floatProp(v safejs.Value, name string) (float64, error) {
 		return 0, errors.New(name + " is not a number")
 	}
 	return p.Float()
-}
-
-// canvas2D paints on a canvas's 2D context; it is the scene.Canvas of the
-// page. A failing call draws nothing, and the next frame tries again.
-type canvas2D struct {
-	ctx  safejs.Value
-	size float64 // CSS pixels
-	// fonts are the font strings made so far, by size and weight.
-	fonts map[fontKey]string
-}
-
-type fontKey struct {
-	px   int
-	bold bool
-}
-
-func (c *canvas2D) call(m string, args ...any) { _, _ = c.ctx.Call(m, args...) }
-
-func (c *canvas2D) Clear() { c.call("clearRect", 0, 0, c.size, c.size) }
-
-func (c *canvas2D) Line(x1, y1, x2, y2, width float64, color string, dash float64) {
-	c.call("beginPath")
-	if dash > 0 {
-		c.call("setLineDash", []any{dash, dash})
-	}
-	_ = c.ctx.Set("lineWidth", width)
-	_ = c.ctx.Set("strokeStyle", color)
-	c.call("moveTo", x1, y1)
-	c.call("lineTo", x2, y2)
-	c.call("stroke")
-	if dash > 0 {
-		c.call("setLineDash", []any{})
-	}
-}
-
-func (c *canvas2D) Circle(x, y, r float64, fill, stroke string, width float64) {
-	c.call("beginPath")
-	c.call("arc", x, y, r, 0, 2*math.Pi)
-	if fill != "" {
-		_ = c.ctx.Set("fillStyle", fill)
-		c.call("fill")
-	}
-	if stroke != "" {
-		_ = c.ctx.Set("lineWidth", width)
-		_ = c.ctx.Set("strokeStyle", stroke)
-		c.call("stroke")
-	}
-}
-
-func (c *canvas2D) Arc(x, y, r, a1, a2, width float64, color string) {
-	c.call("beginPath")
-	c.call("arc", x, y, r, a1, a2)
-	_ = c.ctx.Set("lineWidth", width)
-	_ = c.ctx.Set("strokeStyle", color)
-	c.call("stroke")
-}
-
-func (c *canvas2D) Text(x, y float64, text string, size float64, color string, bold bool) {
-	k := fontKey{int(math.Round(size)), bold}
-	font, ok := c.fonts[k]
-	if !ok {
-		weight := "400 "
-		if bold {
-			weight = "600 "
-		}
-		font = fmt.Sprintf("%s%dpx system-ui, sans-serif", weight, k.px)
-		if c.fonts == nil {
-			c.fonts = map[fontKey]string{}
-		}
-		c.fonts[k] = font
-	}
-	_ = c.ctx.Set("font", font)
-	_ = c.ctx.Set("fillStyle", color)
-	_ = c.ctx.Set("textAlign", "center")
-	_ = c.ctx.Set("textBaseline", "middle")
-	c.call("fillText", text, x, y)
 }

@@ -95,7 +95,11 @@ func runUI() error {
 	defer stop()
 	framesDriveClock := false
 	if doc, err := safejs.Global().Get("document"); err == nil {
-		if framesDriveClock, err = startClusterView(doc, pg, env); err != nil {
+		views, err := startViews(doc, pg, env)
+		if err != nil {
+			return err
+		}
+		if framesDriveClock, err = startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
 	}

@@ -434,7 +434,7 @@ func TestSharedRunAfterReset(t *testing.T) {
 }
 
 // TestElementCountWithControlsOpen: with any section of the controls open
-// on a busy page, the page stays under the 450 elements TestElementCount
+// on a busy page, the page stays under the maxElements TestElementCount
 // keeps it to.
 func TestElementCountWithControlsOpen(t *testing.T) {
 	p := newPlayground(t)
@@ -458,8 +458,8 @@ func TestElementCountWithControlsOpen(t *testing.T) {
 		}
 		n := len(pg.all(func(*html.Node) bool { return true })) - 3
 		t.Logf("%s open: %d elements", tab.ID, n)
-		if n > 450 {
-			t.Errorf("%s open: %d elements; keep the page under 450", tab.ID, n)
+		if n > maxElements {
+			t.Errorf("%s open: %d elements; keep the page under %d", tab.ID, n, maxElements)
 		}
 	}
 	p.OpenControls("reset")

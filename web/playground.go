@@ -94,6 +94,10 @@ type Playground struct {
 	status sim.Status
 	// cluster is the cluster view's state between frames.
 	cluster clusterView
+	// logs and spaceTime are the logs view's and the space-time
+	// diagram's (views.go).
+	logs      logsView
+	spaceTime spaceTimeView
 }
 
 // New makes a playground around a new world with opts, running at 1x.

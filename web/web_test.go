@@ -266,7 +266,8 @@ func TestEvents(t *testing.T) {
 // TestElementCount keeps the page small enough to re-render often (see
 // shared/notes/vugu-performance.md: about 500 elements at most per pass).
 // What moves is drawn on the cluster view's canvas, outside Vugu, and the
-// Vugu pass runs at most every RenderInterval; 450 leaves room below 500.
+// Vugu pass runs at most every RenderInterval: the page stays within the
+// notes' 500 (maxElements).
 func TestElementCount(t *testing.T) {
 	p := newPlayground(t)
 	leaderAfter(t, p, 2*time.Second)
@@ -279,8 +280,8 @@ func TestElementCount(t *testing.T) {
 		t.Helper()
 		n := len(render(t, p).all(func(n *html.Node) bool { return true })) - 3 // html, head, body
 		t.Logf("%s: %d elements", what, n)
-		if n > 450 {
-			t.Errorf("%s: %d elements; keep the page under 450", what, n)
+		if n > maxElements {
+			t.Errorf("%s: %d elements; keep the page under %d", what, n, maxElements)
 		}
 	}
 	count("steady")
@@ -311,3 +312,7 @@ func TestElementCount(t *testing.T) {
 	}
 	count("busy")
 }
+
+// maxElements bounds the elements Vugu re-syncs in one pass: the notes'
+// rule of thumb for keeping 60 fps (shared/notes/vugu-performance.md).
+const maxElements = 500

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -23,25 +24,33 @@ type LogEntry struct {
 // Log returns node id's log after its snapshot: the running node's log
 // when it is up, its disk when it is down.
 func (w *World) Log(id raft.NodeID) ([]LogEntry, error) {
+	return w.LogRange(id, 0, math.MaxUint64, nil)
+}
+
+// LogRange appends to buf the entries of node id's log (as Log reads it)
+// whose index is in [lo, hi], and returns it. It allocates nothing when
+// buf has room: the page reads a window of every log at each frame.
+func (w *World) LogRange(id raft.NodeID, lo, hi uint64, buf []LogEntry) ([]LogEntry, error) {
 	sn, err := w.node(id)
 	if err != nil {
-		return nil, err
+		return buf, err
 	}
-	var out []LogEntry
 	if n := sn.node; n != nil {
-		st := n.Status()
-		for i := st.FirstIndex; i <= st.LastIndex; i++ {
+		lo = max(lo, n.FirstIndex())
+		for i := lo; i <= min(hi, n.LastIndex()); i++ {
 			if e, ok := n.Entry(i); ok {
-				out = append(out, LogEntry{Index: e.Index, Term: e.Term, Type: e.Type})
+				buf = append(buf, LogEntry{Index: e.Index, Term: e.Term, Type: e.Type})
 			}
 		}
-		return out, nil
+		return buf, nil
 	}
-	for i := range sn.disk.entries.len() {
-		e := sn.disk.entries.at(i)
-		out = append(out, LogEntry{Index: e.Index, Term: e.Term, Type: e.Type})
+	d := &sn.disk
+	first := d.firstIndex()
+	for i := max(lo, first); i <= min(hi, d.lastIndex()); i++ {
+		e := d.entries.at(int(i - first))
+		buf = append(buf, LogEntry{Index: e.Index, Term: e.Term, Type: e.Type})
 	}
-	return out, nil
+	return buf, nil
 }
 
 // EntryAt says what node id holds at index: the entry's term (0 when the

@@ -21,6 +21,9 @@ type Canvas interface {
 	// Arc strokes part of a circle, from angle a1 to a2 (radians,
 	// clockwise from three o'clock).
 	Arc(x, y, r, a1, a2, width float64, color string)
+	// Rect fills (fill != "") and strokes (stroke != "") a rectangle
+	// whose top left corner is (x, y).
+	Rect(x, y, w, h float64, fill, stroke string, width float64)
 	// Text writes text centred on (x, y).
 	Text(x, y float64, text string, size float64, color string, bold bool)
 }
@@ -87,7 +90,8 @@ type labelKey struct {
 	n      uint64
 }
 
-// label returns prefix followed by n, e.g. "t3", made once.
+// label returns prefix followed by n, e.g. "t3", made once; prefix 0
+// gives the number alone.
 func (p *Painter) label(prefix byte, n uint64) string {
 	k := labelKey{prefix, n}
 	if s, ok := p.labels[k]; ok {
@@ -96,7 +100,10 @@ func (p *Painter) label(prefix byte, n uint64) string {
 	if p.labels == nil || len(p.labels) > 4096 {
 		p.labels = map[labelKey]string{}
 	}
-	s := string(prefix) + strconv.FormatUint(n, 10)
+	s := strconv.FormatUint(n, 10)
+	if prefix != 0 {
+		s = string(prefix) + s
+	}
 	p.labels[k] = s
 	return s
 }

@@ -23,6 +23,9 @@ func (r *recorder) Circle(x, y, rad float64, fill, stroke string, w float64) {
 func (r *recorder) Arc(x, y, rad, a1, a2, w float64, color string) {
 	r.calls = append(r.calls, fmt.Sprintf("arc %.0f,%.0f r=%.0f %.2f..%.2f %s", x, y, rad, a1, a2, color))
 }
+func (r *recorder) Rect(x, y, w, h float64, fill, stroke string, width float64) {
+	r.calls = append(r.calls, fmt.Sprintf("rect %.0f,%.0f %.0fx%.0f fill=%s stroke=%s", x, y, w, h, fill, stroke))
+}
 func (r *recorder) Text(x, y float64, text string, size float64, color string, bold bool) {
 	r.calls = append(r.calls, fmt.Sprintf("text %.0f,%.0f %q %s", x, y, text, color))
 }
