@@ -31,13 +31,16 @@ func (n *Node) Tick(now time.Duration) {
 		n.advanceConfChange(now)
 	}
 	n.expireRequests(now)
+	hold := n.timeoutNowOut()
 	for _, r := range n.replicators {
-		if r.blockedUntil != 0 && now >= r.blockedUntil {
+		if r.blockedUntil != 0 && now >= r.blockedUntil && !hold {
 			r.blockedUntil = 0
 			n.sendProbe(now, r)
 		}
 		if now >= r.heartbeatDue {
-			n.sendHeartbeat(now, r)
+			if !hold {
+				n.sendHeartbeat(now, r)
+			}
 			r.heartbeatDue = now + n.cfg.HeartbeatInterval
 		}
 	}
@@ -56,9 +59,10 @@ func (n *Node) Deadline() time.Duration {
 		d = min(d, n.confCtx.deadline)
 	}
 	timeout := n.cfg.rpcTimeout()
+	hold := n.timeoutNowOut() // a blocked replicator waits for the transfer's end (transferDue)
 	for _, r := range n.replicators {
 		d = min(d, r.heartbeatDue)
-		if r.blockedUntil != 0 {
+		if r.blockedUntil != 0 && !hold {
 			d = min(d, r.blockedUntil)
 		}
 		if e := r.expiry(timeout); e != 0 {

@@ -55,6 +55,20 @@ func (n *Node) sendTimeoutNow(now time.Duration, r *replicator) {
 	n.send(Message{Type: MsgTimeoutNow, To: r.peer, SentAt: now})
 }
 
+// timeoutNowOut reports whether this transfer's TimeoutNow has gone out.
+// Until the transfer ends the leader then sends no heartbeat and no probe:
+// a follower that handled one would refuse the target's vote, to keep its
+// promise to this leader (lease.go, transferAllowed), and one heartbeat
+// overtaking the vote request would sink the transfer. The leader takes no
+// proposals meanwhile, so nothing waits for those messages; if the target
+// never wins, the transfer gives up at transferDue and heartbeats resume
+// (or check-quorum, counting only answers to requests sent after the
+// TimeoutNow, steps this leader down first and an election follows).
+func (n *Node) timeoutNowOut() bool {
+	return n.transferee != None && n.timeoutNowSent > 0 &&
+		n.timeoutNowSent >= n.transferDue-n.cfg.ElectionTimeout
+}
+
 // stopTransfer gives up a transfer that did not finish in time.
 func (n *Node) stopTransfer() {
 	if r := n.replicator(n.transferee); r != nil {
