@@ -30,8 +30,8 @@ func openPage(t *testing.T) *page {
 	return p
 }
 
-// eval runs JavaScript that returns nothing the test needs.
-func (p *page) eval(what, js string) {
+// run runs JavaScript that returns nothing the test needs.
+func (p *page) run(what, js string) {
 	p.t.Helper()
 	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool]("(() => {"+js+"; return true; })()")); err != nil {
 		p.fatal("%s: %v", what, err)
@@ -41,7 +41,7 @@ func (p *page) eval(what, js string) {
 // typeInto sets an input's value as typing does (an input event).
 func (p *page) typeInto(sel, value string) {
 	p.t.Helper()
-	p.eval("typing into "+sel, fmt.Sprintf(`const e = document.querySelector(%q);
+	p.run("typing into "+sel, fmt.Sprintf(`const e = document.querySelector(%q);
 		e.value = %q; e.dispatchEvent(new Event("input", { bubbles: true }))`, sel, value))
 }
 
@@ -63,8 +63,8 @@ func TestPageControlsBurst(t *testing.T) {
 		const e = document.querySelector("#virtual-time");
 		return e && parseFloat(e.textContent) >= 1.5 ? e.textContent : "";
 	})()`)
-	p.eval("slowing down", `[...document.querySelectorAll(".speed button")].find((b) => b.textContent === "0.01×").click()`)
-	p.eval("setting response delays", `for (const card of document.querySelectorAll('[data-node-id]')) {
+	p.run("slowing down", `[...document.querySelectorAll(".speed button")].find((b) => b.textContent === "0.01×").click()`)
+	p.run("setting response delays", `for (const card of document.querySelectorAll('[data-node-id]')) {
 		if (card.dataset.role !== "leader") card.querySelector('button[data-action="delay"][data-ms="50"]').click();
 	}`)
 	p.waitString("four delays pressed", `document.querySelectorAll('button[data-action="delay"][data-ms="50"][aria-pressed="true"]').length === 4 ? "yes" : ""`)
