@@ -193,6 +193,27 @@ func (p *page) screenshot() {
 	p.t.Logf("screenshot: %s", name)
 }
 
+// openPage opens the page in a fresh browser and waits for a leader.
+func openPage(t *testing.T) *page {
+	t.Helper()
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	p.waitString("a leader", leaderExcept(""))
+	return p
+}
+
+// noErrors stops the test if the page reported any error.
+func (p *page) noErrors() {
+	p.t.Helper()
+	if errs := p.console.String(); errs != "" {
+		p.t.Fatalf("the page reported errors:\n%s", errs)
+	}
+}
+
 // leaderExcept is JavaScript giving the node id of a card shown as leader
 // whose id is not except, or "".
 func leaderExcept(except string) string {
@@ -239,13 +260,7 @@ func TestPageCrashLeaderAndPropose(t *testing.T) {
 // is on the canvas), and a click on a link near its sender cuts that
 // direction and a second click heals it, as the link buttons show.
 func TestPageClusterView(t *testing.T) {
-	url := startServer(t)
-	console := &consoleLog{}
-	p := &page{t: t, ctx: newBrowser(t, console), console: console}
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("opening %s: %v", url, err)
-	}
-	p.waitString("a leader", leaderExcept(""))
+	p := openPage(t)
 	// The leader is drawn in its colour, #1b7f3b.
 	p.waitString("the leader's colour on the canvas", `(() => {
 		const c = document.querySelector("#cluster-canvas");
@@ -287,22 +302,14 @@ func TestPageClusterView(t *testing.T) {
 	}
 	clickLink()
 	p.waitString("link 1→2 healed", `(`+pressed+` === "false") ? "healed" : ""`)
-	if errs := console.String(); errs != "" {
-		t.Fatalf("the page reported errors:\n%s", errs)
-	}
+	p.noErrors()
 }
 
 // TestPageScrubber: dragging the time scrubber back shows the cluster at
 // that moment (the page's clock says so) with a way back to the end, and
 // going back to the end shows the run's end again.
 func TestPageScrubber(t *testing.T) {
-	url := startServer(t)
-	console := &consoleLog{}
-	p := &page{t: t, ctx: newBrowser(t, console), console: console}
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("opening %s: %v", url, err)
-	}
-	p.waitString("a leader", leaderExcept(""))
+	p := openPage(t)
 	p.waitString("a second of virtual time", `(() => {
 		const e = document.querySelector("#virtual-time");
 		return e && parseFloat(e.textContent) >= 1 ? e.textContent : "";
@@ -325,9 +332,7 @@ func TestPageScrubber(t *testing.T) {
 		const e = document.querySelector("#virtual-time");
 		return e && parseFloat(e.textContent) >= 1 && !document.querySelector("#to-end") ? e.textContent : "";
 	})()`)
-	if errs := console.String(); errs != "" {
-		t.Fatalf("the page reported errors:\n%s", errs)
-	}
+	p.noErrors()
 }
 
 // TestPageSharedRun: the address bar holds the run; opening that address
@@ -383,12 +388,7 @@ func TestPageSharedRun(t *testing.T) {
 // TestPageClockFollowsFrames: the clock is driven by animation frames: it
 // runs while the page shows, and paused it stays put.
 func TestPageClockFollowsFrames(t *testing.T) {
-	url := startServer(t)
-	console := &consoleLog{}
-	p := &page{t: t, ctx: newBrowser(t, console), console: console}
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("opening %s: %v", url, err)
-	}
+	p := openPage(t)
 	clock := `parseFloat(document.querySelector("#virtual-time")?.textContent ?? "0")`
 	p.waitString("the clock past 0.5 s", `(`+clock+` > 0.5) ? "yes" : ""`)
 	p.click("#pause")
@@ -401,4 +401,5 @@ func TestPageClockFollowsFrames(t *testing.T) {
 	}
 	p.click("#pause")
 	p.waitString("the clock running again", fmt.Sprintf(`(%s > %v) ? "yes" : ""`, clock, after))
+	p.noErrors()
 }

@@ -17,19 +17,6 @@ import (
 //
 //	go test -tags browser -count=1 -run Controls ./cmd/serve/
 
-// openPage opens the page in a fresh browser and waits for a leader.
-func openPage(t *testing.T) *page {
-	t.Helper()
-	url := startServer(t)
-	console := &consoleLog{}
-	p := &page{t: t, ctx: newBrowser(t, console), console: console}
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("opening %s: %v", url, err)
-	}
-	p.waitString("a leader", leaderExcept(""))
-	return p
-}
-
 // run runs JavaScript that returns nothing the test needs.
 func (p *page) run(what, js string) {
 	p.t.Helper()
@@ -43,13 +30,6 @@ func (p *page) typeInto(sel, value string) {
 	p.t.Helper()
 	p.run("typing into "+sel, fmt.Sprintf(`const e = document.querySelector(%q);
 		e.value = %q; e.dispatchEvent(new Event("input", { bubbles: true }))`, sel, value))
-}
-
-func (p *page) noErrors() {
-	p.t.Helper()
-	if errs := p.console.String(); errs != "" {
-		p.t.Fatalf("the page reported errors:\n%s", errs)
-	}
 }
 
 // TestPageControlsBurst: at 1/100 speed, with up to 50 ms of extra

@@ -248,9 +248,8 @@ func (h *history) addRole(rc RoleChange) {
 // recordSend records message m leaving now. A message that gets on the
 // wire (id != 0) arrives at arrive; one that does not ends now with out.
 func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out MsgOutcome) uint64 {
-	r := MsgRecord{ID: id, Type: m.Type, Kind: kindOf(m), From: m.From, To: m.To, Term: m.Term,
-		Entries: len(m.Entries), Response: !m.Type.IsRequest(), Success: m.Success,
-		Sent: w.now, Arrive: arrive, Outcome: out}
+	r := recordOf(m, id, w.now, arrive)
+	r.Outcome = out
 	if r.Response && m.Type == raft.MsgAppResp {
 		// A response's kind is its request's: the call still waits for it.
 		if c := w.calls.get(m.Call); c != nil {
@@ -309,11 +308,19 @@ func (w *World) InFlight(id MsgID) (raft.Message, MsgRecord, bool) {
 	if wm == nil {
 		return raft.Message{}, MsgRecord{}, false
 	}
-	rec := MsgRecord{ID: id, Type: wm.msg.Type, Kind: kindOf(&wm.msg), From: wm.msg.From, To: wm.msg.To,
-		Term: wm.msg.Term, Entries: len(wm.msg.Entries), Response: !wm.msg.Type.IsRequest(),
-		Success: wm.msg.Success, Held: wm.held, Sent: wm.sent, Arrive: wm.arrive}
 	if r := w.hist.find(wm.rec, id); r != nil {
-		rec = *r
+		return wm.msg, *r, true
 	}
+	// The ring has moved on past its record: what the wire still knows.
+	rec := recordOf(&wm.msg, id, wm.sent, wm.arrive)
+	rec.Held = wm.held
 	return wm.msg, rec, true
+}
+
+// recordOf is the record of message m (id) sent at sent, due at arrive,
+// still in flight.
+func recordOf(m *raft.Message, id MsgID, sent, arrive time.Duration) MsgRecord {
+	return MsgRecord{ID: id, Type: m.Type, Kind: kindOf(m), From: m.From, To: m.To, Term: m.Term,
+		Entries: len(m.Entries), Response: !m.Type.IsRequest(), Success: m.Success,
+		Sent: sent, Arrive: arrive}
 }

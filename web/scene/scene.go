@@ -153,7 +153,6 @@ func (b *Builder) Build(w *sim.World) *Scene {
 		end := st.Now
 		if r.Outcome != sim.InFlight {
 			end = r.End
-			m.Fade = 1
 			if b.Fade > 0 {
 				m.Fade = 1 - float64(st.Now-r.End)/float64(b.Fade)
 			}
