@@ -103,17 +103,39 @@ type Action struct {
 	Value string `json:"value,omitempty"`
 	// Name is the name a client call is given ("as r1").
 	Name string `json:"name,omitempty"`
-	// Text of say and note.
+	// Text of say and note; the title of step.
 	Text string `json:"text,omitempty"`
 	// Expect is the predicate of expect.
 	Expect *Predicate `json:"expect,omitempty"`
+	// Highlight is the field a tour step points at ("highlight n1 term").
+	Highlight *Highlight `json:"highlight,omitempty"`
+}
+
+// Highlight names one field the page can outline: a node's
+// ("highlight n2 term") or a leader's replicator's
+// ("highlight replicator n1->n2 next-index"). Fields are those of
+// predicates (nodeFields, replicatorFields).
+type Highlight struct {
+	// Node is the node, or the leader of a replicator.
+	Node raft.NodeID `json:"node"`
+	// Peer is the replicator's follower; 0 for a node's field.
+	Peer raft.NodeID `json:"peer,omitempty"`
+	// Field is the field's name as predicates write it ("next-index").
+	Field string `json:"field"`
+}
+
+func (h Highlight) String() string {
+	if h.Peer != raft.None {
+		return fmt.Sprintf("replicator %s->%s %s", fmtNode(h.Node), fmtNode(h.Peer), h.Field)
+	}
+	return fmtNode(h.Node) + " " + h.Field
 }
 
 // Verbs lists every Action.Verb. Two are written as two words: heal-all
 // is "heal all" and add-learner is "add learner".
 var Verbs = []string{"crash", "restart", "cut", "heal", "heal-all", "partition", "isolate", "link", "response-delay",
 	"hold", "release", "drop", "duplicate", "put", "append", "get", "propose", "transfer",
-	"add", "add-learner", "promote", "remove", "change-peers", "snapshot", "say", "note", "expect"}
+	"add", "add-learner", "promote", "remove", "change-peers", "snapshot", "say", "note", "expect", "step", "highlight"}
 
 // LinkRef names a directed link, or both directions between two nodes.
 type LinkRef struct {
@@ -283,6 +305,10 @@ func (a *Action) String() string {
 		return fmt.Sprintf("note %s %s", fmtNode(a.Nodes[0]), fmtText(a.Text))
 	case "expect":
 		return "expect " + a.Expect.String()
+	case "step":
+		return "step " + fmtText(a.Text)
+	case "highlight":
+		return "highlight " + a.Highlight.String()
 	}
 	return "?" + a.Verb
 }

@@ -33,7 +33,7 @@ var replicatorFields = []string{"state", "blocked", "next-index", "match-index",
 
 // keywords cannot name a client call.
 var keywords = []string{"at", "after", "when", "within", "expect", "leader", "index", "replicator", "no", "not",
-	"linearizable", "msg", "all", "first", "last", "via", "to", "as", "is", "returned", "pending", "say", "note"}
+	"linearizable", "msg", "all", "first", "last", "via", "to", "as", "is", "returned", "pending", "say", "note", "step", "highlight"}
 
 // isCallName reports whether s names a client call: a lower-case letter,
 // then lower-case letters, digits, '_' and '-'. (Written out rather than
@@ -148,10 +148,38 @@ func (p *parser) parseAction() (*Action, error) {
 		a.Nodes = []raft.NodeID{id}
 		a.Text, err = p.rest()
 		return a, err
+	case "step":
+		a.Text, err = p.rest()
+		return a, err
+	case "highlight":
+		a.Highlight, err = p.parseHighlight()
+		return a, err
 	}
 	// expect
 	a.Expect, err = p.parsePredicate()
 	return a, err
+}
+
+// parseHighlight reads what a highlight line points at: "n2 FIELD" or
+// "replicator n1->n2 FIELD".
+func (p *parser) parseHighlight() (*Highlight, error) {
+	if p.keyword("replicator") {
+		l, err := p.link(false)
+		if err != nil {
+			return nil, err
+		}
+		f, err := p.oneOf("a replicator field ("+strings.Join(replicatorFields, ", ")+")", replicatorFields...)
+		return &Highlight{Node: l.From, Peer: l.To, Field: f}, err
+	}
+	if !isNode(p.peek()) {
+		return nil, p.expected(p.peek(), "what to highlight: a node field like n2 term, or a replicator field like replicator n1->n2 next-index")
+	}
+	id, err := p.node()
+	if err != nil {
+		return nil, err
+	}
+	f, err := p.oneOf("a node field ("+strings.Join(nodeFields, ", ")+")", nodeFields...)
+	return &Highlight{Node: id, Field: f}, err
 }
 
 // maxDelay bounds delays and latencies (the world's own limit).

@@ -222,6 +222,9 @@ func (p *parser) parseLine() error {
 	if err := p.parseTiming(&step.Timing); err != nil {
 		return err
 	}
+	if t := p.peek(); step.Timing.Kind != Now && !t.quoted && t.text == "step" {
+		return p.errAt(t.off, "a tour's step line takes no timing: write the timing on a line of its own after it")
+	}
 	if p.peek().eol && step.Timing.Kind != Now {
 		p.sc.Steps = append(p.sc.Steps, step)
 		return p.endOfLine()
@@ -231,7 +234,7 @@ func (p *parser) parseLine() error {
 		return err
 	}
 	step.Action = a
-	if a.Verb != "say" && a.Verb != "note" {
+	if a.Verb != "say" && a.Verb != "note" && a.Verb != "step" {
 		if err := p.endOfLine(); err != nil {
 			return err
 		}
@@ -277,6 +280,9 @@ func (p *parser) parseTiming(tm *Timing) error {
 	case p.keyword("at"):
 		tm.Kind = At
 		if tm.Time, err = p.duration("a time like 1.5s after \"at\""); err == nil && p.keyword("step") {
+			if t := p.peek(); t.quoted || !isUint(t.text) {
+				return p.errAt(t.off, "expected the number of events handled, after \"step\", got %s (a tour's step line takes no timing: write the timing on a line of its own after it)", t)
+			}
 			n, serr := p.uint("the number of events handled, after \"step\"")
 			tm.Step, err = &n, serr
 		}
@@ -296,6 +302,11 @@ func (p *parser) parseTiming(tm *Timing) error {
 		}
 	}
 	return err
+}
+
+func isUint(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
 }
 
 func (p *parser) duration(what string) (time.Duration, error) {

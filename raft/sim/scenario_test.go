@@ -118,6 +118,10 @@ expect index 3 committed on n1 n2 n3
 expect r1 returned
 expect r1 returned ""
 expect not r2 is pending
+step A tour's step # with its title
+step "5"
+highlight n2 term
+highlight replicator n1->n3 next-index
 expect append n1->n2 in flight
 expect msg 3 in flight
 expect no violation
@@ -195,7 +199,14 @@ func TestScenarioParseErrors(t *testing.T) {
 		{"seed 1 2", `line 1, column 8: expected the end of the line, got "2"`},
 		{"explode n1", `line 1, column 1: expected an instruction (a setting such as nodes, a timing such as at 1s, or an action such as crash n1), got "explode"`},
 		{"crash n1\nexplode", `line 2, column 1: expected an action such as crash n1, expect leader is n1 or say some text, got "explode"`},
-		{"at 1s step x crash n1", `line 1, column 12: expected the number of events handled, after "step", got "x"`},
+		{"at 1s step x crash n1", `line 1, column 12: expected the number of events handled, after "step", got "x" (a tour's step line takes no timing: write the timing on a line of its own after it)`},
+		{"when leader elected step Elected", `line 1, column 21: a tour's step line takes no timing: write the timing on a line of its own after it`},
+		{"step", `line 1, column 5: expected the text to show, got the end of the line`},
+		{"highlight", `line 1, column 10: expected what to highlight: a node field like n2 term, or a replicator field like replicator n1->n2 next-index, got the end of the line`},
+		{"highlight n1 mood", `line 1, column 14: expected a node field (role, state, vote, leader, term, commit-index, applied-index, first-index, last-index, last-log-term, snapshot-index), got "mood"`},
+		{"highlight replicator n1<->n2 seq", `line 1, column 22: expected a link like n1->n2, got "n1<->n2"`},
+		{"highlight replicator n1->n2 speed", `line 1, column 29: expected a replicator field (state, blocked, next-index, match-index, inflights, seq, required-next-seq, pending-responses, errors, timeout-now-index, version), got "speed"`},
+		{"highlight n1 term n2", `line 1, column 19: expected the end of the line, got "n2"`},
 		{"at soon crash n1", `line 1, column 4: expected a time like 1.5s after "at", got "soon"`},
 		{"after -1s crash n1", `line 1, column 7: expected a duration like 200ms after "after", got "-1s"`},
 		{"crash", `line 1, column 6: expected a node like n1, got the end of the line`},
