@@ -109,12 +109,16 @@ func runUI() error {
 
 	root := &web.Root{Playground: pg}
 	shared := pg.RunVersion() // a run opened from a link is in the address already
+	tourLink := pg.TourLink() // and so is a tour's step
 	for ok := true; ok; ok = renderer.EventWait() {
 		env.RLock()
 		results := buildEnv.RunBuild(root)
 		var text string
 		var textErr error
-		if v := pg.RunVersion(); v != shared {
+		link := pg.TourLink()
+		if v := pg.RunVersion(); link == "" && (v != shared || tourLink != "") {
+			// Outside a tour the address holds the run (also once a tour
+			// was left, even where the run did not change).
 			shared = v
 			text, textErr = pg.RunText()
 		}
@@ -122,9 +126,14 @@ func runUI() error {
 		if err := renderer.Render(results); err != nil {
 			return err
 		}
-		if text != "" && textErr == nil {
-			_ = writeRunToURL(text) // a page whose address cannot change still works
+		// A page whose address cannot change still works.
+		switch {
+		case link != "" && link != tourLink:
+			_ = writeFragment(link) // the address follows the tour's step
+		case text != "" && textErr == nil:
+			_ = writeRunToURL(text)
 		}
+		tourLink = link
 	}
 	return nil // the page went away
 }

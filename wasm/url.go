@@ -29,6 +29,20 @@ var maxRunFragment = len(runPrefix) + base64.RawURLEncoding.EncodedLen(web.MaxRu
 // fragment when there is one, else a new default cluster. A fragment that
 // cannot be read or run gives the default cluster and a notice saying why.
 func playgroundFromURL() (*web.Playground, error) {
+	if name, step, isTour, err := tourFromURL(); isTour {
+		if err == nil {
+			var pg *web.Playground
+			if pg, err = web.NewFromTour(name, step); err == nil {
+				return pg, nil
+			}
+		}
+		pg, perr := web.New(sim.DefaultOptions())
+		if perr != nil {
+			return nil, perr
+		}
+		pg.SetNotice("The tour in this link could not be opened, so this is a new cluster: " + err.Error())
+		return pg, nil
+	}
 	text, present, err := runFromURL()
 	if present && err == nil {
 		var pg *web.Playground
@@ -44,6 +58,47 @@ func playgroundFromURL() (*web.Playground, error) {
 		pg.SetNotice("The run in this link could not be loaded, so this is a new cluster: " + err.Error())
 	}
 	return pg, nil
+}
+
+// maxTourFragment bounds the fragment read for a tour link: a name and a
+// step are short.
+const maxTourFragment = 200
+
+// tourFromURL reads a "#tour=NAME&step=K" fragment: isTour is false for
+// any other fragment, err says what is wrong with a tour link.
+func tourFromURL() (name string, step int, isTour bool, err error) {
+	loc, err := safejs.Global().Get("location")
+	if err != nil {
+		return "", 0, false, err
+	}
+	hash, err := loc.Get("hash")
+	if err != nil || hash.Type() != safejs.TypeString {
+		return "", 0, false, err
+	}
+	head, err := stringSlice(hash, maxTourFragment+1)
+	if err != nil {
+		return "", 0, false, err
+	}
+	s, err := head.String()
+	if err != nil {
+		return "", 0, false, err
+	}
+	name, step, isTour, err = web.ParseTourFragment(s)
+	if isTour && err == nil && len(s) > maxTourFragment {
+		err = fmt.Errorf("the link's tour is longer than the %d characters read", maxTourFragment)
+	}
+	return name, step, isTour, err
+}
+
+// writeFragment puts frag (such as a tour link) in the address without
+// adding to the history.
+func writeFragment(frag string) error {
+	history, err := safejs.Global().Get("history")
+	if err != nil {
+		return err
+	}
+	_, err = history.Call("replaceState", nil, "", frag)
+	return err
 }
 
 // runFromURL returns the scenario text in the address's fragment; present

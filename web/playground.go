@@ -89,6 +89,9 @@ type Playground struct {
 	// none; see ControlTabs).
 	controlsTab string
 
+	// tour is the guided tour the page follows, nil for none (tour.go).
+	tour *tourState
+
 	// status is the world's status as of the last View, kept so that the
 	// next one reuses its slices.
 	status sim.Status
@@ -193,6 +196,7 @@ func (p *Playground) fork() {
 	if p.world != p.head {
 		p.head = p.world
 	}
+	p.tour = nil // acting leaves a tour: the run is no longer the tour's
 }
 
 // Propose hands the next command ("set k<n>=<n>") to the current leader.

@@ -68,6 +68,8 @@ type View struct {
 	RecentEvents []EventView
 
 	// Controls is what the controls panel shows.
+	// Tour is the guided tour's step shown, nil outside a tour.
+	Tour *TourView
 	Controls ControlsView
 }
 
@@ -107,6 +109,9 @@ type NodeView struct {
 	// RPCTimeout is the world's: a response later than that fails its
 	// request.
 	RPCTimeout time.Duration
+	// Highlight lists the classes of the cells a tour step points at
+	// (tour.go), "" for none.
+	Highlight string
 }
 
 // DelayOptions are the response delays a node card offers.
@@ -309,6 +314,9 @@ type ReplicatorView struct {
 	// describes the latest ("" before any).
 	Repairs int
 	Repair  string
+	// Highlight lists the classes of the cells a tour step points at
+	// (tour.go), "" for none.
+	Highlight string
 }
 
 // MoreText is "+N" for N more requests in flight than listed.
@@ -445,6 +453,7 @@ func (p *Playground) View() View {
 	v.Proposals = p.proposalViews(st.Nodes)
 	v.RecentEvents = p.eventViews()
 	v.Message = p.messageView()
+	p.tourView(&v)
 	if v.Result == "" {
 		if last := p.world.Proposals(1); len(last) == 1 {
 			pr := last[0]
