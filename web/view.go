@@ -69,7 +69,7 @@ type View struct {
 
 	// Controls is what the controls panel shows.
 	// Tour is the guided tour's step shown, nil outside a tour.
-	Tour *TourView
+	Tour     *TourView
 	Controls ControlsView
 }
 
