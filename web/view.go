@@ -68,9 +68,9 @@ type View struct {
 	RecentEvents []EventView
 
 	// Controls is what the controls panel shows.
-	// Tour is the guided tour's step shown, nil outside a tour.
-	Tour     *TourView
 	Controls ControlsView
+	// Tour is the guided tour's step shown, nil outside a tour.
+	Tour *TourView
 }
 
 // LeaderText is the leader as the header shows it.
