@@ -2,6 +2,7 @@
 //
 //   <script type="module" src="raft-playground-embed.js"></script>
 //   <raft-playground src="scenarios/leader-crash.txt" autoplay></raft-playground>
+//   <raft-playground tour="election" step="3"></raft-playground>
 //
 // Each element runs its own cluster; every element on a page shares one
 // WebAssembly instance (the loader's load() is called once per page). The
@@ -127,6 +128,8 @@ button:disabled { opacity: 0.5; cursor: default; }
 .pass .mark { color: var(--rp-pass); }
 .fail .mark, .fail { color: var(--rp-fail); }
 .observed { color: var(--rp-muted); }
+.narration.tour li { font-weight: 400; }
+.narration.tour li.title { font-weight: 600; }
 .error { margin: 0; padding: 8px 12px; border-top: 1px solid var(--rp-border); color: var(--rp-fail); white-space: pre-wrap; }
 .error:empty { display: none; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
@@ -378,7 +381,7 @@ const reducedMotion = typeof matchMedia === "function" ? matchMedia("(prefers-re
 const ElementBase = globalThis.HTMLElement ?? class {};
 
 export class RaftPlaygroundElement extends ElementBase {
-  static observedAttributes = ["nodes", "seed", "src", "controls", "panels", "autoplay", "speed", "height", "theme", "narration-pause"];
+  static observedAttributes = ["nodes", "seed", "src", "tour", "step", "controls", "panels", "autoplay", "speed", "height", "theme", "narration-pause"];
 
   /** The shadow root's parts. */
   #ui = null;
@@ -388,6 +391,12 @@ export class RaftPlaygroundElement extends ElementBase {
   #pg = null;
   /** The scenario run, or null for a plain cluster. */
   #run = null;
+  /**
+   * A tour (the tour attribute): head is the tour's run at its end, steps
+   * its steps (loadTour), k the step shown; the cluster shown is head
+   * sought to that step's moment.
+   */
+  #tour = null;
   /** The cluster: the scenario's, or a plain one. */
   #cluster = null;
   /**
@@ -442,6 +451,8 @@ export class RaftPlaygroundElement extends ElementBase {
       play: el("button", "play", "Play"),
       step: el("button", "step", "Step"),
       restart: el("button", "restart", "Restart"),
+      back: el("button", "back", "Back"),
+      next: el("button", "play next", "Next"),
     };
     for (const [name, b] of Object.entries(buttons)) {
       b.type = "button";
@@ -450,6 +461,8 @@ export class RaftPlaygroundElement extends ElementBase {
     buttons.play.addEventListener("click", () => (this.#playing ? this.pause() : this.play()));
     buttons.step.addEventListener("click", () => this.#guard(() => this.step()));
     buttons.restart.addEventListener("click", () => this.restart());
+    buttons.back.addEventListener("click", () => this.#guard(() => this.back()));
+    buttons.next.addEventListener("click", () => this.#guard(() => this.next()));
     const status = el("span", "status");
     const narration = el("ol", "panel narration");
     narration.setAttribute("aria-live", "polite");
@@ -494,7 +507,11 @@ export class RaftPlaygroundElement extends ElementBase {
 
   attributeChangedCallback(name, old, value) {
     if (old === value || !this.#ui) return;
-    if (["nodes", "seed", "src"].includes(name)) {
+    if (name === "step" && this.#tour) {
+      this.#guard(() => this.#showStep(Math.round(parseNumber(value, 1, this.#tour.steps.length, 1)) - 1));
+      return;
+    }
+    if (["nodes", "seed", "src", "tour"].includes(name)) {
       // Only once it has started: the attributes a parsed element is
       // upgraded with are read by its first start.
       if (this.isConnected && this.#generation > 0) this.restart();
@@ -530,6 +547,23 @@ export class RaftPlaygroundElement extends ElementBase {
   /** The scenario's expectations checked so far (empty for a plain cluster). */
   outcomes() {
     return this.#run ? this.#run.outcomes() : [];
+  }
+
+  /** The tour's step shown, from 1 (0 outside a tour). */
+  get tourStep() {
+    return this.#tour ? this.#tour.k + 1 : 0;
+  }
+
+  /** Shows the tour's next step (the run sought to its moment). */
+  next() {
+    if (!this.#tour) throw new Error("next: this element shows no tour");
+    this.#showStep(this.#tour.k + 1);
+  }
+
+  /** Shows the tour's previous step: exactly the state it showed there. */
+  back() {
+    if (!this.#tour) throw new Error("back: this element shows no tour");
+    this.#showStep(this.#tour.k - 1);
   }
 
   /** Starts (or resumes) playing; called while it loads, it plays once loaded. */
@@ -606,9 +640,17 @@ export class RaftPlaygroundElement extends ElementBase {
     this.#ui.error.textContent = "";
     this.#ui.narration.replaceChildren();
     this.#ui.outcomes.replaceChildren();
-    const text = await this.#scenarioText();
+    const tour = this.#tourName();
+    const text = tour !== null ? await this.#tourText(tour) : await this.#scenarioText();
     const pg = this.#pg ?? (this.#pg = await load());
     if (generation !== this.#generation) return;
+    if (tour !== null) {
+      const { cluster, steps } = pg.loadTour(text);
+      this.#tour = { head: cluster, steps, k: 0 };
+      this.#applyLayout();
+      this.#showStep(Math.round(parseNumber(this.getAttribute("step"), 1, steps.length, 1)) - 1);
+      return;
+    }
     if (text !== null) {
       this.#run = pg.loadScenario(text);
       this.#cluster = this.#run.cluster;
@@ -650,11 +692,69 @@ export class RaftPlaygroundElement extends ElementBase {
     return script ? script.textContent : null;
   }
 
+  /** The tour attribute's name when it names one (src comes first), else null. */
+  #tourName() {
+    const tour = this.getAttribute("tour");
+    const src = this.getAttribute("src");
+    if (tour === null || tour.trim() === "" || (src !== null && src.trim() !== "")) return null;
+    return tour.trim();
+  }
+
+  /** A tour's text: tours/NAME.txt beside this module, as the site and the package ship them. */
+  async #tourText(name) {
+    if (!/^[a-z0-9-]{1,40}$/.test(name)) {
+      throw new Error(`tour: ${JSON.stringify(name.slice(0, 40))} is not a tour's name (lower-case letters, digits and -)`);
+    }
+    const url = new URL(`tours/${name}.txt`, import.meta.url);
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) {
+      throw new Error(`tour: there is no tour called ${name} (${url.pathname}: HTTP ${response.status})`);
+    }
+    const body = await response.text();
+    if (body.length > MAX_SCENARIO_BYTES) {
+      throw new Error(`tour: the tour is longer than ${MAX_SCENARIO_BYTES} bytes`);
+    }
+    return body;
+  }
+
+  /**
+   * Shows the tour's step k (from 0, clamped): the run sought to the
+   * step's moment, with its title and narration.
+   */
+  #showStep(k) {
+    const t = this.#tour;
+    k = Math.max(0, Math.min(k, t.steps.length - 1));
+    const shown = t.head.seek(t.steps[k].at_ns / 1e6);
+    if (this.#cluster && this.#cluster !== t.head) this.#cluster.destroy();
+    this.#cluster = shown;
+    t.k = k;
+    const step = t.steps[k];
+    const { narration } = this.#ui;
+    narration.classList.add("tour");
+    const items = [el("li", "title", `Step ${k + 1} of ${t.steps.length}: ${step.title}`)];
+    for (const line of step.narration) items.push(el("li", "", line));
+    if (step.highlights.length > 0) items.push(el("li", "look", `Look at: ${step.highlights.join(", ")}`));
+    narration.replaceChildren(...items);
+    narration.scrollTop = 0;
+    this.#updateControls();
+    this.#schedule();
+    this.#emit("tourstep", { step: k + 1, steps: t.steps.length, title: step.title, narration: step.narration, at_ns: step.at_ns });
+  }
+
   /** Destroys the clusters and forgets the run. */
   #teardown() {
     this.#generation++;
     this.#hold = 0;
     this.#stillWait = 0;
+    if (this.#tour && this.#cluster !== this.#tour.head) {
+      try {
+        this.#tour.head.destroy();
+      } catch {
+        // already gone
+      }
+    }
+    this.#tour = null;
+    this.#ui.narration.classList.remove("tour");
     for (const c of [this.#view, this.#cluster]) {
       try {
         c?.destroy();
@@ -708,7 +808,8 @@ export class RaftPlaygroundElement extends ElementBase {
     const { bar, buttons, status, narration, outcomes } = this.#ui;
     const controls = parseList(this.getAttribute("controls"), CONTROLS, DEFAULT_CONTROLS);
     const panels = parseList(this.getAttribute("panels"), PANELS, DEFAULT_PANELS);
-    const shown = controls.map((c) => buttons[c]);
+    // A tour steps with Back and Next, whatever the controls attribute says.
+    const shown = this.#tourName() !== null ? [buttons.back, buttons.next] : controls.map((c) => buttons[c]);
     if (panels.includes("status")) shown.push(status);
     bar.replaceChildren(...shown);
     narration.hidden = !panels.includes("narration");
@@ -716,7 +817,13 @@ export class RaftPlaygroundElement extends ElementBase {
   }
 
   #updateControls() {
-    const { play, step } = this.#ui.buttons;
+    const { play, step, back, next } = this.#ui.buttons;
+    if (this.#tour) {
+      back.disabled = this.#tour.k === 0;
+      next.disabled = this.#tour.k === this.#tour.steps.length - 1;
+      back.setAttribute("aria-label", "Back to the tour's previous step");
+      next.setAttribute("aria-label", "On to the tour's next step");
+    }
     play.textContent = this.#ended ? "Ended" : this.#playing ? "Pause" : "Play";
     play.setAttribute("aria-label", this.#ended ? "The scenario has ended" : this.#playing ? "Pause the simulation" : "Play the simulation");
     play.disabled = this.#ended || !this.#cluster;
@@ -924,7 +1031,8 @@ export class RaftPlaygroundElement extends ElementBase {
       this.#label = label;
       canvas.setAttribute("aria-label", label);
     }
-    const step = this.#run && this.#progress ? ` · step ${this.#progress.next}/${this.#progress.steps}` : "";
+    let step = this.#run && this.#progress ? ` · step ${this.#progress.next}/${this.#progress.steps}` : "";
+    if (this.#tour) step = ` · tour step ${this.#tour.k + 1}/${this.#tour.steps.length}`;
     const leader = scene.leader ? `leader n${scene.leader}` : "no leader";
     const term = Math.max(0, ...scene.nodes.map((n) => n.term));
     let state = !this.#playing && !this.#ended ? " · paused" : "";
@@ -948,6 +1056,8 @@ const FRAME_METHODS = {
   play: (e) => e.play(),
   pause: (e) => e.pause(),
   step: (e) => e.step(),
+  next: (e) => e.next(),
+  back: (e) => e.back(),
   restart: (e) => e.restart(),
   crash: (e, node) => e.crash(node),
   restartNode: (e, node) => e.restartNode(node),
@@ -961,7 +1071,7 @@ const FRAME_METHODS = {
 };
 
 /** The attributes embed.html passes on from its query string. */
-const FRAME_ATTRIBUTES = ["nodes", "seed", "src", "controls", "panels", "autoplay", "speed", "height", "theme"];
+const FRAME_ATTRIBUTES = ["nodes", "seed", "src", "tour", "step", "controls", "panels", "autoplay", "speed", "height", "theme"];
 
 /**
  * The origins the iframe answers: its parent's (from ancestorOrigins, or
@@ -1032,7 +1142,7 @@ export function startFrame() {
   } catch {
     parentTarget = null;
   }
-  for (const type of ["narration", "outcome", "end", "error"]) {
+  for (const type of ["narration", "outcome", "end", "error", "tourstep"]) {
     element.addEventListener(type, (ev) => {
       if (parent && parentTarget && parentTarget !== "null") {
         parent.postMessage({ [PROTOCOL]: 1, event: type, detail: ev.detail }, parentTarget);

@@ -368,6 +368,20 @@ export class Playground {
   createCluster(opts?: ClusterOptions | null): Cluster;
   /** Throws a {@link ScenarioError} when the text does not read. At most 65536 bytes and an hour of virtual time. */
   loadScenario(text: string): ScenarioRun;
+  /** Runs a tour to its end; seek the cluster to a step's at_ns to show it. Throws like loadScenario. */
+  loadTour(text: string): { cluster: Cluster; steps: TourStep[] };
+}
+
+/** One step of a tour (loadTour). */
+export interface TourStep {
+  line: number;
+  title: string;
+  /** Its say lines, and note lines as "n2: text". */
+  narration: string[];
+  /** The fields it points at, e.g. "replicator n1->n2 next-index". */
+  highlights: string[];
+  /** Its moment: seek there to show it. */
+  at_ns: number;
 }
 
 /** One simulated cluster; nodes are numbered 1 to nodes. */

@@ -287,6 +287,22 @@ export class Playground {
     });
     return new ScenarioRun(cluster, steps, invoke);
   }
+
+  /**
+   * Runs a tour (a scenario cut into steps by its step lines,
+   * docs/scenarios.md "Tours") to its end on a new cluster. Each step has
+   * its moment: the cluster sought there (cluster.seek(at_ns / 1e6))
+   * shows that step. Throws like loadScenario, and when the text is not a
+   * tour or a step's expectation fails.
+   *
+   * @param {string} text
+   * @returns {{cluster: Cluster, steps: TourStep[]}}
+   */
+  loadTour(...args) {
+    arity("loadTour", ["text"], args);
+    const { id, steps } = call(this.#core, "loadTour", args);
+    return { cluster: new Cluster(this.#core, id), steps };
+  }
 }
 
 /**

@@ -67,6 +67,7 @@ var Methods = []Method{
 	{"scenarioRun", []string{"id"}, reads(scenarioRunAll)},
 	{"scenarioOutcomes", []string{"id"}, reads(scenarioOutcomes)},
 	{"scenarioNarration", []string{"id"}, reads(scenarioNarration)},
+	{"loadTour", []string{"text"}, func(r *Registry, a []any) (any, error) { return r.loadTour(a[0]) }},
 }
 
 // reads makes a method of the cluster args[0] names that leaves its

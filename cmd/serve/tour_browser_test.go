@@ -147,3 +147,40 @@ func TestTourScreenshots(t *testing.T) {
 	}
 	p.noErrors()
 }
+
+// TestTourEmbed: embed.html?tour=election&step=3 shows step 3 in a
+// <raft-playground> element; its Next and Back buttons step the tour, and
+// Back shows exactly the cluster it showed before (its status, through
+// the element's cluster); a bad tour name is shown as an error.
+func TestTourEmbed(t *testing.T) {
+	p := openTour(t, "embed.html?tour=election&step=3")
+	const stateJS = `(() => {
+		const e = document.querySelector("raft-playground");
+		if (!e || !e.cluster || !e.tourStep) return "";
+		const n = e.shadowRoot.querySelector(".narration");
+		return e.tourStep + "|" + n.textContent + "|" + JSON.stringify(e.cluster.status());
+	})()`
+	wait := func(k int) string {
+		return p.waitString(fmt.Sprintf("embed step %d", k), fmt.Sprintf(`(() => { const s = %s; return s.startsWith("%d|") ? s : ""; })()`, stateJS, k))
+	}
+	third := wait(3)
+	if !strings.Contains(third, "Step 3 of 14: More timers run out") {
+		p.fatal("step 3 narration: %.200s", third)
+	}
+	p.run("clicking Next", `document.querySelector("raft-playground").shadowRoot.querySelector("button.next").click()`)
+	fourth := wait(4)
+	if fourth == third {
+		p.fatal("Next showed the same state")
+	}
+	p.run("clicking Back", `document.querySelector("raft-playground").shadowRoot.querySelector("button.back").click()`)
+	if again := wait(3); again != third {
+		p.fatal("Back shows\n%.300s\nnot\n%.300s", again, third)
+	}
+	p.noErrors()
+
+	q := openTour(t, "embed.html?tour=nope")
+	msg := q.waitString("the error", `document.querySelector("raft-playground")?.shadowRoot.querySelector(".error").textContent ?? ""`)
+	if !strings.Contains(msg, "there is no tour called nope") {
+		t.Errorf("bad tour: %q", msg)
+	}
+}

@@ -20,11 +20,13 @@ const SITE_FILES = ["static/raft-playground.js", "static/raft-playground.d.ts", 
   "static/raft-playground-embed.js", "static/embed.html"];
 /** The scenario library ships too (the embeds' src= files). */
 const SCENARIOS = readdirSync(new URL("../../static/scenarios/", import.meta.url)).filter((f) => f.endsWith(".txt")).map((f) => `static/scenarios/${f}`);
+/** And the guided tours (the embeds' tour= files), without their Go package. */
+const TOURS = readdirSync(new URL("../../static/tours/", import.meta.url)).filter((f) => f.endsWith(".txt")).map((f) => `static/tours/${f}`);
 
 /** npm puts these in every package, whatever "files" says. */
 const ALWAYS = ["package.json", "README.md"];
 
-test("npm pack would publish exactly the loader, the declarations, wasm_exec.js, the wasm, the embed and the scenario library", async () => {
+test("npm pack would publish exactly the loader, the declarations, wasm_exec.js, the wasm, the embed, the scenario library and the tours", async () => {
   const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--offline"], {
     cwd: root,
     env: { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" },
@@ -34,7 +36,7 @@ test("npm pack would publish exactly the loader, the declarations, wasm_exec.js,
   assert.equal(packed.name, pkg.name);
   assert.equal(packed.version, pkg.version);
   const paths = packed.files.map((f) => f.path).sort();
-  assert.deepEqual(paths, [...SITE_FILES, ...SCENARIOS, ...ALWAYS].sort());
+  assert.deepEqual(paths, [...SITE_FILES, ...SCENARIOS, ...TOURS, ...ALWAYS].sort());
   const wasm = packed.files.find((f) => f.path === "static/raft-playground.wasm");
   assert.ok(wasm.size > 1 << 20, `the packed wasm has ${wasm.size} bytes: not a build`);
 });
@@ -44,14 +46,15 @@ test("package.json describes a publishable ES module whose entry points are pack
   assert.match(pkg.name, /^(@[a-z0-9-]+\/)?[a-z0-9-]+$/);
   assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
   assert.equal(pkg.type, "module");
-  assert.deepEqual(pkg.files.sort(), [...SITE_FILES, "static/scenarios/*.txt"].sort());
+  assert.deepEqual(pkg.files.sort(), [...SITE_FILES, "static/scenarios/*.txt", "static/tours/*.txt"].sort());
   assert.deepEqual(pkg.exports["."], { types: "./static/raft-playground.d.ts", default: "./static/raft-playground.js" });
   assert.equal(pkg.types, "./static/raft-playground.d.ts");
   // Every file exports names is packed, so a site can resolve the wasm
   // by the package's name to copy it beside the loader.
   for (const target of Object.values(pkg.exports).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)))) {
     const path = target.replace(/^\.\//, "");
-    const packed = [...SITE_FILES, "package.json"].includes(path) || (path === "static/scenarios/*" && SCENARIOS.length > 0);
+    const packed = [...SITE_FILES, "package.json"].includes(path) || (path === "static/scenarios/*" && SCENARIOS.length > 0) ||
+      (path === "static/tours/*" && TOURS.length > 0);
     assert.ok(packed, `exports names ${target}, which is not packed`);
   }
   // The TypeScript check is a development tool, not something a site installs.
