@@ -28,6 +28,15 @@ type TourActions interface {
 
 var _ TourActions = (*Playground)(nil)
 
+// panelClass marks the panel active during a tour: it then moves up
+// beside the time controls (style.css).
+func (c *TourPanel) panelClass() string {
+	if c.View != nil {
+		return "panel tour-panel active"
+	}
+	return "panel tour-panel"
+}
+
 // first and last say whether Back and Next have nowhere to go.
 func (c *TourPanel) first() bool { return c.View.Step <= 1 && !c.View.Moved }
 func (c *TourPanel) last() bool  { return c.View.Step >= c.View.Steps && !c.View.Moved }
