@@ -461,6 +461,7 @@ export class RaftPlaygroundElement extends ElementBase {
     buttons.play.addEventListener("click", () => (this.#playing ? this.pause() : this.play()));
     buttons.step.addEventListener("click", () => this.#guard(() => this.step()));
     buttons.restart.addEventListener("click", () => this.restart());
+    buttons.back.disabled = buttons.next.disabled = true; // until a tour has loaded
     buttons.back.addEventListener("click", () => this.#guard(() => this.back()));
     buttons.next.addEventListener("click", () => this.#guard(() => this.next()));
     const status = el("span", "status");
@@ -818,12 +819,11 @@ export class RaftPlaygroundElement extends ElementBase {
 
   #updateControls() {
     const { play, step, back, next } = this.#ui.buttons;
-    if (this.#tour) {
-      back.disabled = this.#tour.k === 0;
-      next.disabled = this.#tour.k === this.#tour.steps.length - 1;
-      back.setAttribute("aria-label", "Back to the tour's previous step");
-      next.setAttribute("aria-label", "On to the tour's next step");
-    }
+    // Until a tour has loaded (or where it failed) Back and Next do nothing.
+    back.disabled = !this.#tour || this.#tour.k === 0;
+    next.disabled = !this.#tour || this.#tour.k === this.#tour.steps.length - 1;
+    back.setAttribute("aria-label", "Back to the tour's previous step");
+    next.setAttribute("aria-label", "On to the tour's next step");
     play.textContent = this.#ended ? "Ended" : this.#playing ? "Pause" : "Play";
     play.setAttribute("aria-label", this.#ended ? "The scenario has ended" : this.#playing ? "Pause the simulation" : "Play the simulation");
     play.disabled = this.#ended || !this.#cluster;
