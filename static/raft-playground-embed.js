@@ -1035,7 +1035,7 @@ export class RaftPlaygroundElement extends ElementBase {
     if (this.#tour) step = ` · tour step ${this.#tour.k + 1}/${this.#tour.steps.length}`;
     const leader = scene.leader ? `leader n${scene.leader}` : "no leader";
     const term = Math.max(0, ...scene.nodes.map((n) => n.term));
-    let state = !this.#playing && !this.#ended ? " · paused" : "";
+    let state = !this.#playing && !this.#ended && !this.#tour ? " · paused" : "";
     if (this.#ended) {
       const failed = this.#run.outcomes().filter((o) => !o.pass).length;
       state = ` · ended, ${this.#shownOutcomes - failed}/${this.#shownOutcomes} expectations met`;
