@@ -110,6 +110,11 @@ func (t *Tour) close(r *Runner) error {
 	cur := &t.Steps[n-1]
 	cur.At = r.w.Now()
 	cur.status = r.w.Status()
+	if next, ok := r.w.nextAt(); ok && next <= cur.At {
+		// Only "at … step N" stops inside an instant; a seek to a time
+		// shows the end of its instant.
+		return fmt.Errorf("step %d (%s) ends between two events of the instant %v: a tour's step must end at the end of an instant (no \"at … step\")", n, cur.Title, cur.At)
+	}
 	for _, o := range cur.Outcomes {
 		if !o.Pass {
 			return fmt.Errorf("step %d (%s): %s", n, cur.Title, o)

@@ -79,6 +79,9 @@ func TestTourRunErrors(t *testing.T) {
 			"step 2 (Two) ends at 0s, no later than step 1: a step must wait for something, or seeking to it would show the next step's actions too"},
 		{"nodes 3\nseed 3\nstep One\nwhen leader elected\nsay a\nexpect no violation\nstep Two\ncrash n2\nafter 1s\nsay b\nexpect no violation",
 			"step 2 (Two) acts (crash) at 368.046382ms, the moment step 1 ends: begin it with a wait (after 100ms, when …), or going back to step 1 would show this step's action too"},
+		// Fixed latencies: two events fall in the instant 339.961525ms, and the step stops between them.
+		{"nodes 3\nseed 3\nlink-latency 20ms..20ms\nstep One\nat 339.961525ms step 2\nsay a\nexpect no violation",
+			"step 1 (One) ends between two events of the instant 339.961525ms: a tour's step must end at the end of an instant (no \"at … step\")"},
 		{"nodes 3\nstep One\nsay a\nexpect no violation\nstep Two\nwhen n1 is leader within 10ms\nsay b\nexpect no violation",
 			"step 2 (Two): line 6: n1 is leader did not happen within 10ms (at 10ms: n1 role is follower)"},
 	} {
