@@ -1,0 +1,499 @@
+package scene
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Plot is one chart of the experiments panel: lines of (x, y) points
+// against a horizontal and a vertical axis, one colour per series, with a
+// legend under the axes.
+type Plot struct {
+	// Title is written above the axes; XLabel under them; YLabel above
+	// the vertical axis (a canvas writes no rotated text here).
+	Title, XLabel, YLabel string
+	// Series are the lines, drawn in order.
+	Series []PlotSeries
+	// LogX draws x on a log scale; points with x <= 0 are left out.
+	LogX bool
+	// YMin and YMax fix the vertical axis when YMax > YMin (a cumulative
+	// distribution runs from 0 to 1); otherwise it runs from 0 (or the
+	// lowest y, if negative) to a nice value above the highest y.
+	YMin, YMax float64
+}
+
+// PlotSeries is one line of a plot: the points (X[i], Y[i]), joined in
+// order. Invariant: len(X) == len(Y).
+type PlotSeries struct {
+	// Label names it in the legend.
+	Label string
+	X, Y  []float64
+}
+
+// Tick is a labelled mark on an axis.
+type Tick struct {
+	// Value is where it is in data units; Pos in pixels.
+	Value, Pos float64
+	// Label is its text.
+	Label string
+}
+
+// LegendItem places one series' key: a line sample at (X, Y) then its
+// label.
+type LegendItem struct {
+	X, Y  float64
+	Label string
+	Color string
+	Dash  float64
+}
+
+// PlotFrame places one plot in pixels.
+type PlotFrame struct {
+	// Left, Top, Width, Height bound the whole plot.
+	Left, Top, Width, Height float64
+	// AreaLeft, AreaTop, AreaRight, AreaBottom bound the axes' area,
+	// where the lines are drawn. Invariant: AreaLeft < AreaRight,
+	// AreaTop < AreaBottom.
+	AreaLeft, AreaTop, AreaRight, AreaBottom float64
+	// XLo, XHi, YLo, YHi are the data ranges the area shows.
+	XLo, XHi, YLo, YHi float64
+	// LogX: x is on a log scale (XLo > 0).
+	LogX bool
+	// XTicks and YTicks are the axes' marks, inside the ranges.
+	XTicks, YTicks []Tick
+	// Legend keys every series, in rows under the x axis's label.
+	Legend []LegendItem
+}
+
+// PlotLayout places a column (or, on a wide view, rows of two) of plots.
+type PlotLayout struct {
+	// Width and Height are the whole view's size.
+	Width, Height float64
+	// Frames are the plots', in order.
+	Frames []PlotFrame
+}
+
+// Sizes of a plot view, in CSS pixels. The text is as large as the page's
+// small print, so it reads on a phone.
+const (
+	plotFont       = 12.0
+	plotTitleFont  = 13.0
+	plotGap        = 20.0 // between plots side by side or stacked
+	plotTwoColumns = 720.0
+	plotLeft       = 48.0 // room for the y ticks' labels
+	plotRight      = 14.0
+	plotTitleH     = 22.0
+	plotYLabelH    = 18.0
+	plotTickH      = 18.0
+	plotXLabelH    = 20.0
+	plotLegendRow  = 20.0
+	plotLegendLine = 18.0 // a legend key's line sample
+	plotMinArea    = 150.0
+	plotMaxArea    = 300.0
+	plotStep       = 1.5 // the least length of a drawn segment, in pixels
+)
+
+// plotColors are the series' colours: the Okabe–Ito palette without its
+// yellow (too faint on white), apart for colour-blind readers too. Past
+// them the colours repeat dashed.
+var plotColors = [...]string{"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"}
+
+// SeriesStyle is the colour and dash (0: solid) of series i.
+func SeriesStyle(i int) (color string, dash float64) {
+	n := len(plotColors)
+	return plotColors[i%n], float64(i/n%2) * 5
+}
+
+// textWidth estimates how wide text is at size px (the canvas interface
+// does not measure text; system-ui averages about 0.56 em a character).
+func textWidth(text string, size float64) float64 {
+	return 0.56 * size * float64(len([]rune(text)))
+}
+
+// LayoutPlots places plots in a view width pixels wide: two side by side
+// when the view is wide enough, else one under the other.
+func LayoutPlots(plots []Plot, width float64) PlotLayout {
+	lay := PlotLayout{Width: width}
+	cols := 1
+	if width >= plotTwoColumns && len(plots) > 1 {
+		cols = 2
+	}
+	w := (width - plotGap*float64(cols-1)) / float64(cols)
+	top := 0.0
+	for i := 0; i < len(plots); i += cols {
+		rowH := 0.0
+		for j := 0; j < cols && i+j < len(plots); j++ {
+			f := layoutPlot(&plots[i+j], float64(j)*(w+plotGap), top, w)
+			rowH = max(rowH, f.Height)
+			lay.Frames = append(lay.Frames, f)
+		}
+		top += rowH + plotGap
+	}
+	lay.Height = max(top-plotGap, 0)
+	return lay
+}
+
+// layoutPlot places p in the box of width w whose top left is (left, top).
+func layoutPlot(p *Plot, left, top, w float64) PlotFrame {
+	f := PlotFrame{Left: left, Top: top, Width: w, LogX: p.LogX}
+	f.AreaLeft = left + plotLeft
+	f.AreaRight = max(left+w-plotRight, f.AreaLeft+1)
+	f.AreaTop = top + plotTitleH + plotYLabelH
+	f.AreaBottom = f.AreaTop + min(max((f.AreaRight-f.AreaLeft)*0.6, plotMinArea), plotMaxArea)
+	f.XLo, f.XHi, f.YLo, f.YHi = p.ranges()
+	f.XTicks = xTicks(f.XLo, f.XHi, p.LogX, f.AreaRight-f.AreaLeft)
+	f.YTicks = LinearTicks(f.YLo, f.YHi, 6)
+	for i := range f.XTicks {
+		f.XTicks[i].Pos = f.X(f.XTicks[i].Value)
+	}
+	for i := range f.YTicks {
+		f.YTicks[i].Pos = f.Y(f.YTicks[i].Value)
+	}
+	legendTop := f.AreaBottom + plotTickH + plotXLabelH
+	f.Legend, f.Height = legend(p.Series, left, legendTop, w)
+	f.Height -= top
+	return f
+}
+
+// legend lays the series' keys out in rows from (left, top) within width
+// w, and returns them with the bottom of the last row.
+func legend(series []PlotSeries, left, top, w float64) ([]LegendItem, float64) {
+	items := make([]LegendItem, 0, len(series))
+	x, y := left+plotLeft/2, top+plotLegendRow/2
+	for i, s := range series {
+		color, dash := SeriesStyle(i)
+		itemW := plotLegendLine + 6 + textWidth(s.Label, plotFont) + 16
+		if x > left+plotLeft/2 && x+itemW > left+w {
+			x, y = left+plotLeft/2, y+plotLegendRow
+		}
+		items = append(items, LegendItem{X: x, Y: y, Label: s.Label, Color: color, Dash: dash})
+		x += itemW
+	}
+	if len(series) == 0 {
+		return items, top
+	}
+	return items, y + plotLegendRow/2
+}
+
+// ranges returns the data ranges p's axes show: the points' extent
+// rounded out to nice values (see Plot.YMin and Plot.LogX).
+func (p *Plot) ranges() (xlo, xhi, ylo, yhi float64) {
+	xlo, xhi = math.Inf(1), math.Inf(-1)
+	ylo, yhi = 0.0, math.Inf(-1)
+	for _, s := range p.Series {
+		for i, x := range s.X {
+			if i >= len(s.Y) || (p.LogX && x <= 0) || math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(s.Y[i]) || math.IsInf(s.Y[i], 0) {
+				continue
+			}
+			xlo, xhi = min(xlo, x), max(xhi, x)
+			ylo, yhi = min(ylo, s.Y[i]), max(yhi, s.Y[i])
+		}
+	}
+	if p.YMax > p.YMin {
+		ylo, yhi = p.YMin, p.YMax
+	} else {
+		if math.IsInf(yhi, -1) || yhi <= ylo {
+			yhi = ylo + 1
+		}
+		ylo, yhi = niceOut(ylo, yhi, 6)
+	}
+	switch {
+	case math.IsInf(xlo, 1) && p.LogX:
+		return 1, 1000, ylo, yhi
+	case math.IsInf(xlo, 1):
+		return 0, 1, ylo, yhi
+	case p.LogX:
+		return logFloor(xlo), logCeil(xhi), ylo, yhi
+	}
+	if xhi <= xlo {
+		xlo, xhi = xlo-1, xhi+1
+	}
+	xlo, xhi = niceOut(xlo, xhi, 6)
+	return xlo, xhi, ylo, yhi
+}
+
+// X is where data value x is drawn across the area.
+func (f *PlotFrame) X(x float64) float64 {
+	var t float64
+	if f.LogX {
+		t = (math.Log10(x) - math.Log10(f.XLo)) / (math.Log10(f.XHi) - math.Log10(f.XLo))
+	} else {
+		t = (x - f.XLo) / (f.XHi - f.XLo)
+	}
+	return f.AreaLeft + t*(f.AreaRight-f.AreaLeft)
+}
+
+// Y is where data value y is drawn up the area.
+func (f *PlotFrame) Y(y float64) float64 {
+	return f.AreaBottom - (y-f.YLo)/(f.YHi-f.YLo)*(f.AreaBottom-f.AreaTop)
+}
+
+// niceStep is the 1, 2 or 5 times a power of ten nearest above span/n:
+// the step of at most about n ticks over span.
+func niceStep(span float64, n int) float64 {
+	raw := span / float64(max(n, 1))
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= raw*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// niceOut widens [lo, hi] to multiples of its nice step.
+func niceOut(lo, hi float64, n int) (float64, float64) {
+	step := niceStep(hi-lo, n)
+	return math.Floor(lo/step+1e-9) * step, math.Ceil(hi/step-1e-9) * step
+}
+
+// LinearTicks are the multiples of a nice step (1, 2 or 5 times a power
+// of ten) in [lo, hi], at most about n+1 of them, labelled with as few
+// decimals as the step needs.
+func LinearTicks(lo, hi float64, n int) []Tick {
+	if !(hi > lo) {
+		return nil
+	}
+	step := niceStep(hi-lo, n)
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	var ticks []Tick
+	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0 // not -0
+		}
+		ticks = append(ticks, Tick{Value: v, Label: tickLabel(v, decimals)})
+	}
+	return ticks
+}
+
+// LogTicks are the powers of ten in [lo, hi]; when that makes fewer than
+// three, also their 2 and 5 multiples (lo > 0).
+func LogTicks(lo, hi float64) []Tick {
+	if !(lo > 0 && hi > lo) {
+		return nil
+	}
+	mantissas := []float64{1}
+	if math.Floor(math.Log10(hi)+1e-9)-math.Ceil(math.Log10(lo)-1e-9) < 2 {
+		mantissas = []float64{1, 2, 5}
+	}
+	var ticks []Tick
+	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi*(1+1e-9); e++ {
+		for _, m := range mantissas {
+			v := m * math.Pow(10, e)
+			if v >= lo*(1-1e-9) && v <= hi*(1+1e-9) {
+				ticks = append(ticks, Tick{Value: v, Label: tickLabel(v, max(0, -int(e)))})
+			}
+		}
+	}
+	return ticks
+}
+
+// xTicks are the x axis's ticks, thinned to every other (and so on) until
+// their labels fit the area's width side by side.
+func xTicks(lo, hi float64, logX bool, width float64) []Tick {
+	n := 8
+	for {
+		var ticks []Tick
+		if logX {
+			ticks = thin(LogTicks(lo, hi), n)
+		} else {
+			ticks = LinearTicks(lo, hi, n)
+		}
+		need := 0.0
+		for _, t := range ticks {
+			need += textWidth(t.Label, plotFont) + 10
+		}
+		if need <= width || n <= 2 {
+			return ticks
+		}
+		n--
+	}
+}
+
+// thin keeps every k-th tick (always the first) so that at most n+1
+// remain.
+func thin(ticks []Tick, n int) []Tick {
+	k := (len(ticks) + n - 1) / max(n, 1)
+	if k <= 1 {
+		return ticks
+	}
+	var out []Tick
+	for i := 0; i < len(ticks); i += k {
+		out = append(out, ticks[i])
+	}
+	return out
+}
+
+// logFloor is the largest 1, 2 or 5 times a power of ten at most x > 0.
+func logFloor(x float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(x)+1e-9))
+	for _, m := range []float64{5, 2, 1} {
+		if m*p <= x*(1+1e-9) {
+			return m * p
+		}
+	}
+	return p
+}
+
+// logCeil is the smallest 1, 2 or 5 times a power of ten at least x > 0.
+func logCeil(x float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(x)+1e-9))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= x*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// tickLabel writes v with the given decimals; whole thousands from 10000
+// on are written with a k ("20k"), so labels stay short.
+func tickLabel(v float64, decimals int) string {
+	if a := math.Abs(v); a >= 10000 && math.Mod(a, 1000) == 0 {
+		return strconv.FormatFloat(v/1000, 'f', -1, 64) + "k"
+	}
+	return strconv.FormatFloat(v, 'f', decimals, 64)
+}
+
+// Colours of the plots.
+const (
+	colorGrid = "#e3e7ec"
+	colorAxis = "#56606c"
+)
+
+// PaintPlots draws plots on c as lay places them (lay from LayoutPlots of
+// the same plots); a plot without points says so.
+func PaintPlots(c Canvas, plots []Plot, lay PlotLayout) {
+	c.Clear()
+	for i := range lay.Frames {
+		if i < len(plots) {
+			paintPlot(c, &plots[i], &lay.Frames[i])
+		}
+	}
+}
+
+func paintPlot(c Canvas, p *Plot, f *PlotFrame) {
+	c.Text(f.Left+f.Width/2, f.Top+plotTitleH/2, p.Title, plotTitleFont, colorText, true)
+	c.Text(f.Left+4+textWidth(p.YLabel, plotFont)/2, f.Top+plotTitleH+plotYLabelH/2, p.YLabel, plotFont, colorMuted, false)
+	for _, t := range f.YTicks {
+		c.Line(f.AreaLeft, t.Pos, f.AreaRight, t.Pos, 1, colorGrid, 0)
+		c.Text(f.AreaLeft-6-textWidth(t.Label, plotFont)/2, t.Pos, t.Label, plotFont, colorMuted, false)
+	}
+	for _, t := range f.XTicks {
+		c.Line(t.Pos, f.AreaTop, t.Pos, f.AreaBottom, 1, colorGrid, 0)
+		c.Text(t.Pos, f.AreaBottom+plotTickH/2+2, t.Label, plotFont, colorMuted, false)
+	}
+	c.Line(f.AreaLeft, f.AreaBottom, f.AreaRight, f.AreaBottom, 1, colorAxis, 0)
+	c.Line(f.AreaLeft, f.AreaTop, f.AreaLeft, f.AreaBottom, 1, colorAxis, 0)
+	c.Text((f.AreaLeft+f.AreaRight)/2, f.AreaBottom+plotTickH+plotXLabelH/2, p.XLabel, plotFont, colorMuted, false)
+
+	points := 0
+	for i, s := range p.Series {
+		color, dash := SeriesStyle(i)
+		points += paintSeries(c, &s, f, color, dash)
+	}
+	if points == 0 {
+		c.Text((f.AreaLeft+f.AreaRight)/2, (f.AreaTop+f.AreaBottom)/2, "no trials yet", plotFont, colorMuted, false)
+	}
+	for _, it := range f.Legend {
+		c.Line(it.X, it.Y, it.X+plotLegendLine, it.Y, 3, it.Color, it.Dash)
+		c.Text(it.X+plotLegendLine+6+textWidth(it.Label, plotFont)/2, it.Y, it.Label, plotFont, colorText, false)
+	}
+}
+
+// paintSeries joins s's points inside f's ranges and returns how many it
+// drew. A segment leaving the area is cut at its edge. Points closer than
+// plotStep pixels to the last one drawn are passed over (the line goes
+// straight to the next one further away), so a thousand-point curve costs
+// a few hundred canvas calls, not thousands, and looks the same.
+func paintSeries(c Canvas, s *PlotSeries, f *PlotFrame, color string, dash float64) int {
+	drawn := 0
+	havePrev := false
+	var px, py float64
+	last := len(s.X) - 1
+	for i, x := range s.X {
+		if i >= len(s.Y) || (f.LogX && x <= 0) || math.IsNaN(x) || math.IsNaN(s.Y[i]) {
+			havePrev = false
+			continue
+		}
+		cx, cy := f.X(x), f.Y(s.Y[i])
+		drawn++
+		switch {
+		case !havePrev:
+			if len(s.X) == 1 && f.inside(cx, cy) {
+				c.Circle(cx, cy, 3, color, "", 0)
+			}
+		case i < last && math.Abs(cx-px) < plotStep && math.Abs(cy-py) < plotStep:
+			continue // too close to show: keep (px, py)
+		default:
+			if x1, y1, x2, y2, ok := f.clip(px, py, cx, cy); ok {
+				c.Line(x1, y1, x2, y2, 2, color, dash)
+			}
+		}
+		px, py, havePrev = cx, cy, true
+	}
+	return drawn
+}
+
+// inside reports whether (x, y) is in the area.
+func (f *PlotFrame) inside(x, y float64) bool {
+	return x >= f.AreaLeft && x <= f.AreaRight && y >= f.AreaTop && y <= f.AreaBottom
+}
+
+// clip cuts the segment (x1, y1)–(x2, y2) to the area (Liang–Barsky); ok
+// is false when nothing of it is inside.
+func (f *PlotFrame) clip(x1, y1, x2, y2 float64) (float64, float64, float64, float64, bool) {
+	t0, t1 := 0.0, 1.0
+	dx, dy := x2-x1, y2-y1
+	edges := [4][2]float64{
+		{-dx, x1 - f.AreaLeft}, {dx, f.AreaRight - x1},
+		{-dy, y1 - f.AreaTop}, {dy, f.AreaBottom - y1},
+	}
+	for _, e := range edges {
+		p, q := e[0], e[1]
+		if p == 0 {
+			if q < 0 {
+				return 0, 0, 0, 0, false
+			}
+			continue
+		}
+		r := q / p
+		if p < 0 {
+			t0 = max(t0, r)
+		} else {
+			t1 = min(t1, r)
+		}
+	}
+	if t0 > t1 {
+		return 0, 0, 0, 0, false
+	}
+	return x1 + t0*dx, y1 + t0*dy, x1 + t1*dx, y1 + t1*dy, true
+}
+
+// PlotsSummary describes plots in a sentence per plot, for the canvas's
+// accessible name (the page's tables give the numbers).
+func PlotsSummary(plots []Plot) string {
+	var b strings.Builder
+	for i, p := range plots {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(p.Title)
+		b.WriteString(": ")
+		b.WriteString(p.YLabel)
+		b.WriteString(" against ")
+		b.WriteString(p.XLabel)
+		if p.LogX {
+			b.WriteString(" (log scale)")
+		}
+		b.WriteString(", one line per ")
+		labels := make([]string, len(p.Series))
+		for j, s := range p.Series {
+			labels[j] = s.Label
+		}
+		b.WriteString("series: " + strings.Join(labels, ", ") + ".")
+	}
+	return b.String()
+}
