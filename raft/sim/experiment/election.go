@@ -169,17 +169,9 @@ func crashStableLeader(w *sim.World, r *rand.Rand) (crashPoint, uint64, error) {
 	deadline := w.Now() + setupLimit
 	hb := w.Options().HeartbeatInterval
 	for {
-		if !w.RunUntilCond(func() bool { return w.Leader() != raft.None }, deadline) {
+		leader, ok := stableLeader(w, deadline)
+		if !ok {
 			return crashPoint{}, 0, errNoLeader
-		}
-		leader := w.Leader()
-		first := w.Status().Nodes[leader-1].LastIndex
-		settled := func() bool { return w.Leader() != leader || committedEverywhere(w, first) }
-		if !w.RunUntilCond(settled, deadline) {
-			return crashPoint{}, 0, errNoLeader
-		}
-		if w.Leader() != leader {
-			continue
 		}
 		st := w.Status().Nodes[leader-1]
 		// Every replicator keeps the heartbeat schedule the leader started
@@ -199,6 +191,26 @@ func crashStableLeader(w *sim.World, r *rand.Rand) (crashPoint, uint64, error) {
 			return crashPoint{}, 0, err
 		}
 		return crashPoint{at: w.Now(), offset: offset}, term, nil
+	}
+}
+
+// stableLeader runs w until a leader has committed its first entry on
+// every node (so every node has heard it) and returns it; ok is false if
+// none has by deadline.
+func stableLeader(w *sim.World, deadline time.Duration) (leader raft.NodeID, ok bool) {
+	for {
+		if !w.RunUntilCond(func() bool { return w.Leader() != raft.None }, deadline) {
+			return raft.None, false
+		}
+		leader = w.Leader()
+		first := w.Status().Nodes[leader-1].LastIndex
+		settled := func() bool { return w.Leader() != leader || committedEverywhere(w, first) }
+		if !w.RunUntilCond(settled, deadline) {
+			return raft.None, false
+		}
+		if w.Leader() == leader {
+			return leader, true
+		}
 	}
 }
 

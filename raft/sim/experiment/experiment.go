@@ -66,7 +66,8 @@ type config struct {
 
 // registry lists the experiments by name.
 var registry = map[string]func(o Options) (experiment, error){
-	"election": newElection,
+	"election":   newElection,
+	"pipelining": newPipelining,
 }
 
 // Names lists the experiments, sorted.
