@@ -43,7 +43,7 @@ func (r *Result) config(t *testing.T, label string) *ConfigResult {
 // heartbeat intervals, pass a Kolmogorov-Smirnov test against the uniform
 // distribution on [0, 1) at the 1% level (critical D = 1.63/sqrt(n)).
 func TestElectionCrashUniformInHeartbeat(t *testing.T) {
-	res := runAll(t, "election", Options{Seed: 11, Trials: 100})
+	res := runAll(t, "election", Options{Seed: 11, Trials: 100, Cap: time.Second})
 	var u []float64
 	for _, c := range res.Configs {
 		for _, tr := range c.Trials {

@@ -33,6 +33,9 @@ type Options struct {
 	// Cap bounds each election trial: a trial without a new leader this
 	// long after the crash counts as never elected (0: 10 s, at most 10 min).
 	Cap time.Duration `json:"cap_ns,omitempty"`
+	// Measure is how long a pipelining trial counts commits once its load
+	// is steady (0: 2 s, at most 1 min).
+	Measure time.Duration `json:"measure_ns,omitempty"`
 }
 
 // experiment is what each experiment provides to a Run.
@@ -128,6 +131,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("experiment: trials must be between 0 (the default) and %d, got %d", MaxTrials, o.Trials)
 	case o.Cap < 0 || (o.Cap > 0 && o.Cap < 100*time.Millisecond) || o.Cap > 10*time.Minute:
 		return fmt.Errorf("experiment: cap must be 0 (the default) or between 100ms and 10m, got %v", o.Cap)
+	case o.Measure < 0 || (o.Measure > 0 && o.Measure < 100*time.Millisecond) || o.Measure > time.Minute:
+		return fmt.Errorf("experiment: measure must be 0 (the default) or between 100ms and 1m, got %v", o.Measure)
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
 func TestStepSlicingDoesNotChangeNumbers(t *testing.T) {
 	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
-			o := Options{Seed: 5, Trials: 3}
+			o := Options{Seed: 5, Trials: 2, Measure: 200 * time.Millisecond}
 			whole, err := New(name, o)
 			if err != nil {
 				t.Fatal(err)
@@ -133,6 +133,8 @@ func TestNewRejects(t *testing.T) {
 		{"election", Options{Trials: MaxTrials + 1}, "trials must be"},
 		{"election", Options{Cap: time.Millisecond}, "cap must be"},
 		{"election", Options{Cap: time.Hour}, "cap must be"},
+		{"pipelining", Options{Measure: time.Millisecond}, "measure must be"},
+		{"pipelining", Options{Measure: -time.Second}, "measure must be"},
 	}
 	for _, tt := range tests {
 		if _, err := New(tt.name, tt.o); err == nil || !strings.Contains(err.Error(), tt.want) {

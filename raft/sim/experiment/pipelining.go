@@ -23,7 +23,8 @@ import (
 // entries in flight. A closed-loop load proposes at the leader whenever
 // fewer than pipeOutstanding of its entries wait for commit, like that
 // many clients each waiting for its answer. Once the leader is stable
-// and the load steady (drivePipe), commits are counted for pipeMeasure:
+// and the load steady (drivePipe), commits are counted for
+// Options.Measure (2 s by default):
 //
 //   - throughput: entries committed at the leader per second;
 //   - commit latency: from the proposal at the leader to its commit there.
@@ -44,13 +45,22 @@ var (
 const (
 	pipeOutstanding = 16
 	pipeWarmup      = 500 * time.Millisecond
-	pipeMeasure     = 2 * time.Second
+	defaultMeasure  = 2 * time.Second
 )
 
 // pipelining is the pipelining experiment.
-type pipelining struct{}
+type pipelining struct {
+	// measure is how long commits are counted.
+	measure time.Duration
+}
 
-func newPipelining(Options) (experiment, error) { return pipelining{}, nil }
+func newPipelining(o Options) (experiment, error) {
+	p := pipelining{measure: o.Measure}
+	if p.measure == 0 {
+		p.measure = defaultMeasure
+	}
+	return p, nil
+}
 
 func (pipelining) title() string {
 	return "Commit throughput and latency by in-flight window and link latency (pipelined replication)"
@@ -114,7 +124,7 @@ func (p pipelining) trial(c *config, seed uint64) (Trial, error) {
 	if !ok {
 		return Trial{}, errNoLeader
 	}
-	lats, err := drivePipe(w, leader)
+	lats, err := drivePipe(w, leader, p.measure)
 	if err != nil {
 		return Trial{}, err
 	}
@@ -123,7 +133,7 @@ func (p pipelining) trial(c *config, seed uint64) (Trial, error) {
 	}
 	var s Summary
 	summarize(&s, lats)
-	v := []float64{float64(len(lats)), float64(len(lats)) / pipeMeasure.Seconds(), s.Median, s.P90, s.P99, s.Max, s.Mean}
+	v := []float64{float64(len(lats)), float64(len(lats)) / p.measure.Seconds(), s.Median, s.P90, s.P99, s.Max, s.Mean}
 	return Trial{Seed: seed, Values: v}, nil
 }
 
@@ -133,8 +143,8 @@ func (p pipelining) trial(c *config, seed uint64) (Trial, error) {
 // is steady: after pipeWarmup, and after the first pipeOutstanding
 // proposals, all made at once, have committed (from then on every
 // proposal waiting was made when an earlier one committed); it lasts
-// pipeMeasure.
-func drivePipe(w *sim.World, leader raft.NodeID) ([]float64, error) {
+// measure.
+func drivePipe(w *sim.World, leader raft.NodeID, measure time.Duration) ([]float64, error) {
 	warm, limit := w.Now()+pipeWarmup, w.Now()+setupLimit
 	var (
 		proposed   []time.Duration // proposed[i]: when entry first+i was proposed
@@ -175,7 +185,7 @@ func drivePipe(w *sim.World, leader raft.NodeID) ([]float64, error) {
 			return nil, fmt.Errorf("node %d lost its leadership at %v", leader, w.Now())
 		}
 		if start == 0 && done >= pipeOutstanding && w.Now() >= warm {
-			start, end = w.Now(), w.Now()+pipeMeasure
+			start, end = w.Now(), w.Now()+measure
 		}
 	}
 	if start == 0 {

@@ -3,18 +3,20 @@ package experiment
 import (
 	"math"
 	"testing"
+	"time"
 )
 
 // SOFAJRaft's pipeline (seed README, "pipelined appends"): a replicator
 // keeps up to MaxInflight appends unanswered, so with one entry per
 // request the leader commits min(window, load) entries per round trip.
-// On a fixed seed each configuration's throughput is within 8% of
-// min(W, 16)/2L and its median commit latency within 8% of
+// On a fixed seed each configuration's throughput is within 8% (or one
+// commit in the 1 s measured) of min(W, 16)/2L and its median commit
+// latency within 8% of
 // 2L*16/min(W, 16) (Little's law with 16 proposals outstanding): window 1
 // is one request per round trip, and a window wider than the load gains
 // nothing.
 func TestPipeliningFollowsWindowOverRoundTrip(t *testing.T) {
-	res := runAll(t, "pipelining", Options{Seed: 4, Trials: 2})
+	res := runAll(t, "pipelining", Options{Seed: 4, Trials: 2, Measure: time.Second})
 	if len(res.Configs) != len(pipeWindows)*len(pipeLatencies) {
 		t.Fatalf("%d configurations, want %d", len(res.Configs), len(pipeWindows)*len(pipeLatencies))
 	}
@@ -22,7 +24,7 @@ func TestPipeliningFollowsWindowOverRoundTrip(t *testing.T) {
 	for _, c := range res.Configs {
 		win, rtt := min(c.Params[0], pipeOutstanding), 2*c.Params[1]
 		s := c.Summary
-		if want := win / rtt * 1000; !near(s.Rate, want) {
+		if want := win / rtt * 1000; !near(s.Rate, want) && math.Abs(s.Rate-want) > 1 {
 			t.Errorf("%s: %.1f commits/s, want about %.1f", c.Label, s.Rate, want)
 		}
 		if want := rtt * pipeOutstanding / win; !near(s.Median, want) {
