@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
 func TestStepSlicingDoesNotChangeNumbers(t *testing.T) {
 	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
-			o := Options{Seed: 5, Trials: 2, Measure: 200 * time.Millisecond}
+			o := Options{Seed: 5, Trials: 1, Measure: 100 * time.Millisecond}
 			whole, err := New(name, o)
 			if err != nil {
 				t.Fatal(err)
@@ -33,7 +33,7 @@ func TestStepSlicingDoesNotChangeNumbers(t *testing.T) {
 			for size := 1; !sliced.Step(size); size = size%3 + 1 {
 				steps++
 			}
-			if done, total := sliced.Progress(); done != total || steps < 5 {
+			if done, total := sliced.Progress(); done != total || steps < 4 {
 				t.Fatalf("progress %d/%d after %d steps", done, total, steps)
 			}
 			a, _ := whole.Result().JSON()
@@ -143,33 +143,41 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
-// goldenOptions are the options of testdata/election.golden.json, which
-// the Node.js test (wasm/jstest/experiment.test.mjs) also runs through the
+// goldenOptions are the options of testdata/NAME.golden.json, which the
+// Node.js test (wasm/jstest/experiment.test.mjs) also runs through the
 // WebAssembly build and compares number for number.
-var goldenOptions = Options{Seed: 7, Trials: 8, PreVote: true, Cap: 2 * time.Second}
+var goldenOptions = map[string]Options{
+	"election":   {Seed: 7, Trials: 8, PreVote: true, Cap: 2 * time.Second},
+	"pipelining": {Seed: 7, Trials: 1, Measure: 100 * time.Millisecond},
+}
 
 // The result of a fixed seed does not change unnoticed: the summaries and
-// every trial of testdata/election.golden.json (regenerate with -update
-// and read the diff: a change must be explained by a change to the core
-// or the simulator).
-func TestElectionGolden(t *testing.T) {
-	res := runAll(t, "election", goldenOptions)
-	got, err := json.MarshalIndent(res, "", " ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := "testdata/election.golden.json"
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("the result of %+v differs from %s (rerun with -update and read the diff)", goldenOptions, path)
+// every trial of testdata/NAME.golden.json (regenerate with -update and
+// read the diff: a change must be explained by a change to the core or the
+// simulator). Under GOOS=js (make test-wasm) this is also the check that
+// WebAssembly computes the same numbers.
+func TestGolden(t *testing.T) {
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			res := runAll(t, name, goldenOptions[name])
+			got, err := json.MarshalIndent(res, "", " ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := "testdata/" + name + ".golden.json"
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("the result of %+v differs from %s (rerun with -update and read the diff)", goldenOptions[name], path)
+			}
+		})
 	}
 }
