@@ -67,6 +67,13 @@ var Methods = []Method{
 	{"scenarioRun", []string{"id"}, reads(scenarioRunAll)},
 	{"scenarioOutcomes", []string{"id"}, reads(scenarioOutcomes)},
 	{"scenarioNarration", []string{"id"}, reads(scenarioNarration)},
+	{"experimentNames", nil, experimentNames},
+	{"createExperiment", []string{"name", "opts"}, createExperiment},
+	{"experimentStep", []string{"id", "maxTrials"}, experimentStep},
+	{"experimentProgress", []string{"id"}, experimentProgress},
+	{"experimentResult", []string{"id", "trials"}, experimentResult},
+	{"experimentCSV", []string{"id"}, experimentCSV},
+	{"destroyExperiment", []string{"id"}, destroyExperiment},
 }
 
 // reads makes a method of the cluster args[0] names that leaves its

@@ -93,6 +93,10 @@ type Options struct {
 
 	// DisableCheckers turns the safety checkers off (for benchmarks).
 	DisableCheckers bool `json:"disable_checkers"`
+	// NoCheckpoints: the world takes no checkpoints, so a Seek replays
+	// from time zero. For short runs made many times over (raft/sim/experiment
+	// runs thousands of trials) that never seek.
+	NoCheckpoints bool `json:"no_checkpoints,omitempty"`
 }
 
 // DefaultOptions returns a 5-node world with 10–15 ms links and no workload.

@@ -1,0 +1,107 @@
+// Command experiment runs one of raft/sim/experiment's experiments and
+// prints a summary table; -csv and -json write every trial.
+//
+//	go run ./cmd/experiment election [-seed N] [-trials N] [-prevote] [-cap 10s] [-csv FILE] [-json FILE]
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft/sim/experiment"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "experiment:", err)
+		os.Exit(2)
+	}
+}
+
+// run parses args, runs the experiment and writes the table to out and
+// progress to progress.
+func run(args []string, out, progress io.Writer) error {
+	fs := flag.NewFlagSet("experiment", flag.ContinueOnError)
+	fs.SetOutput(progress)
+	fs.Usage = func() {
+		fmt.Fprintf(progress, "usage: experiment NAME [flags]   (NAME: %s)\n", strings.Join(experiment.Names(), ", "))
+		fs.PrintDefaults()
+	}
+	var o experiment.Options
+	fs.Uint64Var(&o.Seed, "seed", 1, "the seed that makes the run")
+	fs.IntVar(&o.Trials, "trials", 0, "trials per configuration (0: the experiment's default)")
+	fs.BoolVar(&o.PreVote, "prevote", false, "run the nodes with pre-vote (the paper's setup has none)")
+	fs.DurationVar(&o.Cap, "cap", 0, "an election trial's limit after the crash (0: 10s)")
+	csvFile := fs.String("csv", "", "write one row per trial to this file")
+	jsonFile := fs.String("json", "", "write the whole result as JSON to this file")
+	quiet := fs.Bool("q", false, "print no progress")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fs.Usage()
+		return errors.New("name an experiment first")
+	}
+	name := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	r, err := experiment.New(name, o)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	for !r.Step(100) {
+		if !*quiet {
+			done, total := r.Progress()
+			fmt.Fprintf(progress, "\r%d/%d trials", done, total)
+		}
+	}
+	if !*quiet {
+		done, total := r.Progress()
+		fmt.Fprintf(progress, "\r%d/%d trials in %v\n", done, total, time.Since(start).Round(time.Millisecond))
+	}
+	if err := r.Err(); err != nil {
+		return err
+	}
+	res := r.Result()
+	printTable(out, res)
+	if *csvFile != "" {
+		if err := os.WriteFile(*csvFile, res.CSV(), 0o644); err != nil {
+			return err
+		}
+	}
+	if *jsonFile != "" {
+		b, err := res.JSON()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*jsonFile, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printTable writes one line per configuration: its summary.
+func printTable(out io.Writer, res *experiment.Result) {
+	fmt.Fprintf(out, "%s\nseed %d, pre-vote %v, %d trials per configuration\n\n", res.Title, res.Seed, res.PreVote, res.Trials)
+	tw := tabwriter.NewWriter(out, 0, 8, 2, ' ', tabwriter.AlignRight)
+	metric := ""
+	if len(res.Configs) > 0 {
+		metric = res.Configs[0].Summary.Metric
+	}
+	fmt.Fprintf(tw, "config\ttrials\tcapped\tmedian\tp90\tp99\tmax\tmean\trate/s\t\n")
+	for _, c := range res.Configs {
+		s := c.Summary
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t\n", c.Label, s.Count, s.Capped, s.Median, s.P90, s.P99, s.Max, s.Mean, s.Rate)
+	}
+	tw.Flush()
+	fmt.Fprintf(out, "\nquantiles: %s\n", metric)
+}
