@@ -15,8 +15,9 @@ type Plot struct {
 	Title, XLabel, YLabel string
 	// Series are the lines, drawn in order.
 	Series []PlotSeries
-	// LogX draws x on a log scale; points with x <= 0 are left out.
-	LogX bool
+	// LogX and LogY draw x and y on a log scale; points with a value
+	// <= 0 on a log axis are left out.
+	LogX, LogY bool
 	// YMin and YMax fix the vertical axis when YMax > YMin (a cumulative
 	// distribution runs from 0 to 1); otherwise it runs from 0 (or the
 	// lowest y, if negative) to a nice value above the highest y.
@@ -58,8 +59,10 @@ type PlotFrame struct {
 	AreaLeft, AreaTop, AreaRight, AreaBottom float64
 	// XLo, XHi, YLo, YHi are the data ranges the area shows.
 	XLo, XHi, YLo, YHi float64
-	// LogX: x is on a log scale (XLo > 0).
-	LogX bool
+	// LogX, LogY: x, y is on a log scale (XLo > 0, YLo > 0).
+	LogX, LogY bool
+	// Title is the plot's title in lines that fit its width.
+	Title []string
 	// XTicks and YTicks are the axes' marks, inside the ranges.
 	XTicks, YTicks []Tick
 	// Legend keys every series, in rows under the x axis's label.
@@ -83,8 +86,9 @@ const (
 	plotTwoColumns = 720.0
 	plotLeft       = 48.0 // room for the y ticks' labels
 	plotRight      = 14.0
-	plotTitleH     = 22.0
-	plotYLabelH    = 18.0
+	plotTitleLine  = 17.0 // a line of a title; a title wraps to fit
+	plotTitleH     = 5.0  // under the title's lines
+	plotYLabelH    = 26.0 // the y label, clear of the top tick's label
 	plotTickH      = 18.0
 	plotXLabelH    = 20.0
 	plotLegendRow  = 20.0
@@ -136,14 +140,19 @@ func LayoutPlots(plots []Plot, width float64) PlotLayout {
 
 // layoutPlot places p in the box of width w whose top left is (left, top).
 func layoutPlot(p *Plot, left, top, w float64) PlotFrame {
-	f := PlotFrame{Left: left, Top: top, Width: w, LogX: p.LogX}
+	f := PlotFrame{Left: left, Top: top, Width: w, LogX: p.LogX, LogY: p.LogY}
 	f.AreaLeft = left + plotLeft
 	f.AreaRight = max(left+w-plotRight, f.AreaLeft+1)
-	f.AreaTop = top + plotTitleH + plotYLabelH
+	f.Title = wrapText(p.Title, plotTitleFont, w)
+	f.AreaTop = f.yLabelTop() + plotYLabelH
 	f.AreaBottom = f.AreaTop + min(max((f.AreaRight-f.AreaLeft)*0.6, plotMinArea), plotMaxArea)
 	f.XLo, f.XHi, f.YLo, f.YHi = p.ranges()
 	f.XTicks = xTicks(f.XLo, f.XHi, p.LogX, f.AreaRight-f.AreaLeft)
-	f.YTicks = LinearTicks(f.YLo, f.YHi, 6)
+	if p.LogY {
+		f.YTicks = thin(LogTicks(f.YLo, f.YHi), 6)
+	} else {
+		f.YTicks = LinearTicks(f.YLo, f.YHi, 6)
+	}
 	for i := range f.XTicks {
 		f.XTicks[i].Pos = f.X(f.XTicks[i].Value)
 	}
@@ -154,6 +163,33 @@ func layoutPlot(p *Plot, left, top, w float64) PlotFrame {
 	f.Legend, f.Height = legend(p.Series, left, legendTop, w)
 	f.Height -= top
 	return f
+}
+
+// yLabelTop is where the y axis's label's line begins, under the title.
+func (f *PlotFrame) yLabelTop() float64 {
+	return f.Top + float64(len(f.Title))*plotTitleLine + plotTitleH
+}
+
+// wrapText breaks text at spaces into lines that fit width at size px (a
+// word longer than width gets a line of its own).
+func wrapText(text string, size, width float64) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case textWidth(line+" "+word, size) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // legend lays the series' keys out in rows from (left, top) within width
@@ -176,57 +212,74 @@ func legend(series []PlotSeries, left, top, w float64) ([]LegendItem, float64) {
 	return items, y + plotLegendRow/2
 }
 
+// usable reports whether the point (x, y) can be drawn on p's axes: both
+// finite, and positive on a log axis.
+func (p *Plot) usable(x, y float64) bool {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	return finite(x) && finite(y) && (!p.LogX || x > 0) && (!p.LogY || y > 0)
+}
+
 // ranges returns the data ranges p's axes show: the points' extent
-// rounded out to nice values (see Plot.YMin and Plot.LogX).
+// rounded out to nice values (see Plot.YMin, Plot.LogX and Plot.LogY).
 func (p *Plot) ranges() (xlo, xhi, ylo, yhi float64) {
-	xlo, xhi = math.Inf(1), math.Inf(-1)
-	ylo, yhi = 0.0, math.Inf(-1)
+	xlo, xhi, ylo, yhi = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	if !p.LogY {
+		ylo = 0 // a linear y axis starts at 0 (or below)
+	}
 	for _, s := range p.Series {
 		for i, x := range s.X {
-			if i >= len(s.Y) || (p.LogX && x <= 0) || math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(s.Y[i]) || math.IsInf(s.Y[i], 0) {
-				continue
+			if i < len(s.Y) && p.usable(x, s.Y[i]) {
+				xlo, xhi = min(xlo, x), max(xhi, x)
+				ylo, yhi = min(ylo, s.Y[i]), max(yhi, s.Y[i])
 			}
-			xlo, xhi = min(xlo, x), max(xhi, x)
-			ylo, yhi = min(ylo, s.Y[i]), max(yhi, s.Y[i])
 		}
 	}
+	xlo, xhi = axisRange(xlo, xhi, p.LogX)
 	if p.YMax > p.YMin {
-		ylo, yhi = p.YMin, p.YMax
-	} else {
-		if math.IsInf(yhi, -1) || yhi <= ylo {
-			yhi = ylo + 1
-		}
-		ylo, yhi = niceOut(ylo, yhi, 6)
+		return xlo, xhi, p.YMin, p.YMax
 	}
-	switch {
-	case math.IsInf(xlo, 1) && p.LogX:
-		return 1, 1000, ylo, yhi
-	case math.IsInf(xlo, 1):
-		return 0, 1, ylo, yhi
-	case p.LogX:
-		return logFloor(xlo), logCeil(xhi), ylo, yhi
-	}
-	if xhi <= xlo {
-		xlo, xhi = xlo-1, xhi+1
-	}
-	xlo, xhi = niceOut(xlo, xhi, 6)
+	ylo, yhi = axisRange(ylo, yhi, p.LogY)
 	return xlo, xhi, ylo, yhi
+}
+
+// axisRange rounds the data range [lo, hi] out to nice values: 1, 2 or 5
+// times powers of ten on a log axis, multiples of a nice step on a linear
+// one. Without data it is 1..1000 (log) or 0..1.
+func axisRange(lo, hi float64, log bool) (float64, float64) {
+	switch {
+	case math.IsInf(lo, 1) && log:
+		return 1, 1000
+	case math.IsInf(lo, 1) || math.IsInf(hi, -1):
+		return 0, 1
+	case log:
+		lo, hi = logFloor(lo), logCeil(hi)
+		if hi <= lo {
+			hi = logCeil(lo * 1.5)
+		}
+		return lo, hi
+	}
+	if hi <= lo {
+		lo, hi = lo-1, hi+1
+	}
+	return niceOut(lo, hi, 6)
 }
 
 // X is where data value x is drawn across the area.
 func (f *PlotFrame) X(x float64) float64 {
-	var t float64
-	if f.LogX {
-		t = (math.Log10(x) - math.Log10(f.XLo)) / (math.Log10(f.XHi) - math.Log10(f.XLo))
-	} else {
-		t = (x - f.XLo) / (f.XHi - f.XLo)
-	}
-	return f.AreaLeft + t*(f.AreaRight-f.AreaLeft)
+	return f.AreaLeft + scaled(x, f.XLo, f.XHi, f.LogX)*(f.AreaRight-f.AreaLeft)
 }
 
 // Y is where data value y is drawn up the area.
 func (f *PlotFrame) Y(y float64) float64 {
-	return f.AreaBottom - (y-f.YLo)/(f.YHi-f.YLo)*(f.AreaBottom-f.AreaTop)
+	return f.AreaBottom - scaled(y, f.YLo, f.YHi, f.LogY)*(f.AreaBottom-f.AreaTop)
+}
+
+// scaled is where v lies between lo (0) and hi (1), on a log scale or not.
+func scaled(v, lo, hi float64, log bool) float64 {
+	if log {
+		return (math.Log10(v) - math.Log10(lo)) / (math.Log10(hi) - math.Log10(lo))
+	}
+	return (v - lo) / (hi - lo)
 }
 
 // niceStep is the 1, 2 or 5 times a power of ten nearest above span/n:
@@ -375,8 +428,10 @@ func PaintPlots(c Canvas, plots []Plot, lay PlotLayout) {
 }
 
 func paintPlot(c Canvas, p *Plot, f *PlotFrame) {
-	c.Text(f.Left+f.Width/2, f.Top+plotTitleH/2, p.Title, plotTitleFont, colorText, true)
-	c.Text(f.Left+4+textWidth(p.YLabel, plotFont)/2, f.Top+plotTitleH+plotYLabelH/2, p.YLabel, plotFont, colorMuted, false)
+	for i, line := range f.Title {
+		c.Text(f.Left+f.Width/2, f.Top+(float64(i)+0.5)*plotTitleLine, line, plotTitleFont, colorText, true)
+	}
+	c.Text(f.Left+4+textWidth(p.YLabel, plotFont)/2, f.yLabelTop()+plotFont/2, p.YLabel, plotFont, colorMuted, false)
 	for _, t := range f.YTicks {
 		c.Line(f.AreaLeft, t.Pos, f.AreaRight, t.Pos, 1, colorGrid, 0)
 		c.Text(f.AreaLeft-6-textWidth(t.Label, plotFont)/2, t.Pos, t.Label, plotFont, colorMuted, false)
@@ -392,7 +447,7 @@ func paintPlot(c Canvas, p *Plot, f *PlotFrame) {
 	points := 0
 	for i, s := range p.Series {
 		color, dash := SeriesStyle(i)
-		points += paintSeries(c, &s, f, color, dash)
+		points += paintSeries(c, p, &s, f, color, dash)
 	}
 	if points == 0 {
 		c.Text((f.AreaLeft+f.AreaRight)/2, (f.AreaTop+f.AreaBottom)/2, "no trials yet", plotFont, colorMuted, false)
@@ -408,13 +463,13 @@ func paintPlot(c Canvas, p *Plot, f *PlotFrame) {
 // plotStep pixels to the last one drawn are passed over (the line goes
 // straight to the next one further away), so a thousand-point curve costs
 // a few hundred canvas calls, not thousands, and looks the same.
-func paintSeries(c Canvas, s *PlotSeries, f *PlotFrame, color string, dash float64) int {
+func paintSeries(c Canvas, p *Plot, s *PlotSeries, f *PlotFrame, color string, dash float64) int {
 	drawn := 0
 	havePrev := false
 	var px, py float64
 	last := len(s.X) - 1
 	for i, x := range s.X {
-		if i >= len(s.Y) || (f.LogX && x <= 0) || math.IsNaN(x) || math.IsNaN(s.Y[i]) {
+		if i >= len(s.Y) || !p.usable(x, s.Y[i]) {
 			havePrev = false
 			continue
 		}
@@ -485,8 +540,13 @@ func PlotsSummary(plots []Plot) string {
 		b.WriteString(p.YLabel)
 		b.WriteString(" against ")
 		b.WriteString(p.XLabel)
-		if p.LogX {
+		switch {
+		case p.LogX && p.LogY:
+			b.WriteString(" (both on log scales)")
+		case p.LogX:
 			b.WriteString(" (log scale)")
+		case p.LogY:
+			b.WriteString(" (" + p.YLabel + " on a log scale)")
 		}
 		b.WriteString(", one line per ")
 		labels := make([]string, len(p.Series))

@@ -3,6 +3,7 @@ package scene
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -201,6 +202,10 @@ func TestPlotRanges(t *testing.T) {
 	if xlo, xhi, ylo, yhi := p.ranges(); xlo != 100 || xhi != 20000 || ylo != 0 || yhi != 1 {
 		t.Errorf("log ranges = x %v..%v y %v..%v, want x 100..20000 (x=0 left out), y 0..1", xlo, xhi, ylo, yhi)
 	}
+	p = Plot{LogX: true, LogY: true, Series: []PlotSeries{{X: []float64{1, 2, 32}, Y: []float64{10, 0, 7886}}}}
+	if xlo, xhi, ylo, yhi := p.ranges(); xlo != 1 || xhi != 50 || ylo != 10 || yhi != 10000 {
+		t.Errorf("log-log ranges = x %v..%v y %v..%v, want x 1..50, y 10..10000 (y=0 left out)", xlo, xhi, ylo, yhi)
+	}
 	p = Plot{Series: []PlotSeries{{X: []float64{1, 2, 4, 8}, Y: []float64{130, 260, 480, 730}}}}
 	if xlo, xhi, ylo, yhi := p.ranges(); xlo != 0 || xhi != 8 || ylo != 0 || yhi != 800 {
 		t.Errorf("linear ranges = x %v..%v y %v..%v, want x 0..8, y 0..800", xlo, xhi, ylo, yhi)
@@ -261,6 +266,33 @@ func TestPaintPlots(t *testing.T) {
 	PaintPlots(&c, empty, LayoutPlots(empty, 343))
 	if !c.hasText("no trials yet") {
 		t.Errorf("an empty plot does not say so: %+v", c.texts)
+	}
+}
+
+// TestPlotTitleWraps: a title too long for a phone's plot is broken into
+// lines that fit, and the axes move down to make room.
+func TestPlotTitleWraps(t *testing.T) {
+	long := "Randomness of the election timeout (150 ms minimum)"
+	plots := []Plot{{Title: long, XLabel: "x", YLabel: "y"}, {Title: "Short", XLabel: "x", YLabel: "y"}}
+	lay := LayoutPlots(plots, 343)
+	a, b := lay.Frames[0], lay.Frames[1]
+	if len(a.Title) < 2 || strings.Join(a.Title, " ") != long {
+		t.Errorf("title lines %q, want %q in two or more lines", a.Title, long)
+	}
+	for _, line := range a.Title {
+		if textWidth(line, plotTitleFont) > a.Width {
+			t.Errorf("title line %q is wider than the plot (%v)", line, a.Width)
+		}
+	}
+	if len(b.Title) != 1 || a.AreaTop-a.Top <= b.AreaTop-b.Top {
+		t.Errorf("a two-line title's axes start %v below the plot's top, a one-line title's %v", a.AreaTop-a.Top, b.AreaTop-b.Top)
+	}
+	var c plotCanvas
+	PaintPlots(&c, plots, lay)
+	for _, line := range a.Title {
+		if !c.hasText(line) {
+			t.Errorf("title line %q not written; texts %+v", line, c.texts)
+		}
 	}
 }
 

@@ -1,0 +1,465 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft/sim/experiment"
+	"github.com/raftplayground/raftplayground/web/scene"
+)
+
+// The experiments panel runs raft/sim/experiment's experiments on the
+// page, in the background: the page's animation frames each give it a
+// slice of time ([Experiments.Work]), so the cluster keeps animating. An
+// experiment's worlds are its own: nothing here touches the playground's
+// world or its recorded run. The numbers are the package's, so a seed
+// gives on the page what it gives `go run ./cmd/experiment` and the
+// JavaScript API.
+
+const (
+	// ExperimentRefresh is the least wall-clock time between two
+	// refreshes of the result while trials run: the plots and tables are
+	// rebuilt from every trial so far, which costs more as trials add up.
+	ExperimentRefresh = 500 * time.Millisecond
+	// experimentRender is the least wall-clock time between two renders
+	// the running trials ask for (the progress bar moves at 4 Hz).
+	experimentRender = 250 * time.Millisecond
+)
+
+// ExperimentTitles name the experiments on the panel's buttons; an
+// experiment without one shows its name.
+var ExperimentTitles = map[string]string{
+	"election":   "Election time (paper's Figure 16)",
+	"pipelining": "Pipelining",
+}
+
+// Experiments is the page's experiments panel's state: whether it is
+// open, and the run under way or last made, with its result as of the
+// last refresh. Like a Playground it is not safe for concurrent use: on
+// the page every call holds the Vugu event environment's lock.
+type Experiments struct {
+	// open is whether the panel shows more than its heading.
+	open bool
+	// run is the run under way or last made (nil before the first);
+	// running is set while it has trials left and was not stopped.
+	run     *experiment.Run
+	running bool
+	// opts and name are run's.
+	opts experiment.Options
+	name string
+	// result is run's result as of the last refresh; plots are its
+	// plots as the page draws them. version counts refreshes, so the
+	// canvas knows when to repaint.
+	result  *experiment.Result
+	plots   []scene.Plot
+	version int
+	// wall is the wall-clock time the run has worked; lastRefresh and
+	// lastRender are when it last refreshed the result and last asked for
+	// a render (zero before its first slice).
+	wall                    time.Duration
+	lastRefresh, lastRender time.Time
+	// perTrial estimates a trial's wall-clock time (a moving average), so
+	// that a slice does not start a trial it has no time left for.
+	perTrial time.Duration
+	// err is the last error: a form that does not parse, a failed trial,
+	// a download that could not be made.
+	err string
+	// save hands a file to the person (the page makes a download of it);
+	// nil where there is none (tests set their own).
+	save func(name, mime string, data []byte) error
+}
+
+// NewExperiments returns a closed panel with no run; save makes a file's
+// download on the page.
+func NewExperiments(save func(name, mime string, data []byte) error) *Experiments {
+	return &Experiments{save: save}
+}
+
+// ExperimentForm is what a person typed into the panel's form.
+type ExperimentForm struct {
+	// Name is the experiment (experiment.Names).
+	Name string
+	// Seed and Trials are the inputs' texts: a whole number, and trials
+	// per configuration (empty: the experiment's default).
+	Seed, Trials string
+	// PreVote runs the nodes with pre-vote.
+	PreVote bool
+}
+
+// DefaultExperimentForm is the form as the panel first shows it: the
+// election experiment (or the first there is) with seed 1 and its default
+// number of trials, in the paper's setup (no pre-vote).
+func DefaultExperimentForm() ExperimentForm {
+	f := ExperimentForm{Seed: "1"}
+	names := experiment.Names()
+	switch {
+	case slices.Contains(names, "election"):
+		f.Name = "election"
+	case len(names) > 0:
+		f.Name = names[0]
+	}
+	if n := defaultTrials(f.Name); n > 0 {
+		f.Trials = strconv.Itoa(n)
+	}
+	return f
+}
+
+// defaultTrials is experiment name's default number of trials per
+// configuration (0 for an unknown one).
+func defaultTrials(name string) int {
+	r, err := experiment.New(name, experiment.Options{})
+	if err != nil {
+		return 0
+	}
+	return r.Result().Trials
+}
+
+// options parses f into a run's options.
+func (f ExperimentForm) options() (experiment.Options, error) {
+	var o experiment.Options
+	seed, err := strconv.ParseUint(strings.TrimSpace(f.Seed), 10, 64)
+	if err != nil {
+		return o, fmt.Errorf("the seed must be a whole number from 0 to %d", uint64(math.MaxUint64))
+	}
+	o.Seed, o.PreVote = seed, f.PreVote
+	if t := strings.TrimSpace(f.Trials); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 || n > experiment.MaxTrials {
+			return o, fmt.Errorf("trials must be a whole number from 1 to %d", experiment.MaxTrials)
+		}
+		o.Trials = n
+	}
+	return o, nil
+}
+
+// ToggleExperiments opens or closes the panel. A run goes on while it is
+// closed.
+func (e *Experiments) ToggleExperiments() { e.open = !e.open }
+
+// StartExperiment starts a new run with f, dropping the last one.
+func (e *Experiments) StartExperiment(f ExperimentForm) {
+	e.err = ""
+	o, err := f.options()
+	if err != nil {
+		e.err = err.Error()
+		return
+	}
+	r, err := experiment.New(f.Name, o)
+	if err != nil {
+		e.err = strings.TrimPrefix(err.Error(), "experiment: ")
+		return
+	}
+	e.run, e.running, e.opts, e.name = r, true, o, f.Name
+	e.wall, e.perTrial = 0, 0
+	e.lastRefresh, e.lastRender = time.Time{}, time.Time{}
+	e.refresh()
+}
+
+// StopExperiment stops the run; what it did so far stays shown.
+func (e *Experiments) StopExperiment() {
+	if e.running {
+		e.running = false
+		e.refresh()
+	}
+}
+
+// Running reports whether a run has trials left to make.
+func (e *Experiments) Running() bool { return e.running }
+
+// Open reports whether the panel is open.
+func (e *Experiments) Open() bool { return e.open }
+
+// Work runs trials for about budget of wall-clock time, as now tells it:
+// at least one trial, and no new one that the estimate of a trial's time
+// says would overrun. It refreshes the result at most every
+// [ExperimentRefresh] and when the run ends, and reports whether the
+// page should be re-rendered (at most every [experimentRender], and when
+// the run ends). How the trials are cut into slices does not change the
+// numbers: every trial is seeded on its own.
+func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render bool) {
+	if !e.running {
+		return false
+	}
+	start := now()
+	if e.lastRefresh.IsZero() {
+		e.lastRefresh, e.lastRender = start, start
+	}
+	t, done := start, false
+	for trials := 0; !done && (trials == 0 || t.Sub(start)+e.perTrial <= budget); trials++ {
+		done = e.run.Step(1)
+		prev := t
+		t = now()
+		if d := t.Sub(prev); e.perTrial == 0 {
+			e.perTrial = d
+		} else {
+			e.perTrial = (7*e.perTrial + d) / 8
+		}
+	}
+	e.wall += t.Sub(start)
+	switch {
+	case done:
+		e.running = false
+		e.refresh()
+		return true
+	case t.Sub(e.lastRefresh) >= ExperimentRefresh:
+		e.refresh()
+		e.lastRefresh = t
+	}
+	if t.Sub(e.lastRender) >= experimentRender {
+		e.lastRender = t
+		return true
+	}
+	return false
+}
+
+// refresh takes the run's result as it stands.
+func (e *Experiments) refresh() {
+	e.result = e.run.Result()
+	e.plots = pagePlots(e.result.Plots)
+	e.version++
+	if err := e.run.Err(); err != nil {
+		e.err = err.Error()
+	}
+}
+
+// Version changes whenever the plots do.
+func (e *Experiments) Version() int { return e.version }
+
+// pagePlots turns an experiment's plots into the page's. An axis whose
+// values are all positive and span a wide range is drawn on a log scale:
+// x from a ratio of 10 (election times run from tens of milliseconds to
+// seconds, as the paper draws them; windows from 1 to 32), y from 50
+// (throughputs from 10 to 8000 commits per second). A cumulative
+// distribution's y (non-decreasing, within 0..1) runs from 0 to 1.
+func pagePlots(plots []experiment.Plot) []scene.Plot {
+	out := make([]scene.Plot, len(plots))
+	for i, p := range plots {
+		sp := scene.Plot{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, Series: make([]scene.PlotSeries, len(p.Series))}
+		xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		cumulative := true
+		for j, s := range p.Series {
+			sp.Series[j] = scene.PlotSeries{Label: s.Label, X: s.X, Y: s.Y}
+			for k, x := range s.X {
+				y := s.Y[k]
+				xlo, xhi, ylo, yhi = min(xlo, x), max(xhi, x), min(ylo, y), max(yhi, y)
+				if y < 0 || y > 1 || (k > 0 && y < s.Y[k-1]) {
+					cumulative = false
+				}
+			}
+		}
+		sp.LogX = xlo > 0 && xhi >= 10*xlo
+		if cumulative {
+			sp.YMin, sp.YMax = 0, 1
+		} else {
+			sp.LogY = ylo > 0 && yhi >= 50*ylo
+		}
+		out[i] = sp
+	}
+	return out
+}
+
+// PlotsHeight is the height the plots need at width CSS pixels (0 with
+// nothing to draw).
+func (e *Experiments) PlotsHeight(width float64) float64 {
+	if len(e.plots) == 0 {
+		return 0
+	}
+	return scene.LayoutPlots(e.plots, width).Height
+}
+
+// PaintPlots draws the plots at width CSS pixels.
+func (e *Experiments) PaintPlots(c scene.Canvas, width float64) {
+	scene.PaintPlots(c, e.plots, scene.LayoutPlots(e.plots, width))
+}
+
+// PlotsSummary describes the plots for the canvas's accessible name.
+func (e *Experiments) PlotsSummary() string {
+	if len(e.plots) == 0 {
+		return "No experiment run yet."
+	}
+	return scene.PlotsSummary(e.plots) + " The table after the plots gives each curve's numbers."
+}
+
+// DownloadExperiment hands the result to the person as a file: format is
+// "csv" (a row per trial) or "json" (everything).
+func (e *Experiments) DownloadExperiment(format string) {
+	e.err = ""
+	if e.result == nil || e.result.Done == 0 {
+		e.err = "no trials to download yet"
+		return
+	}
+	var data []byte
+	var mime string
+	switch format {
+	case "csv":
+		data, mime = e.run.Result().CSV(), "text/csv"
+	case "json":
+		var err error
+		if data, err = e.run.Result().JSON(); err != nil {
+			e.err = "cannot encode the result: " + err.Error()
+			return
+		}
+		mime = "application/json"
+	default:
+		e.err = "unknown format " + strconv.Quote(format)
+		return
+	}
+	if e.save == nil {
+		e.err = "downloads are not available here"
+		return
+	}
+	if err := e.save(e.FileName(format), mime, data); err != nil {
+		e.err = "the download failed: " + err.Error()
+	}
+}
+
+// FileName names the run's download in format, e.g. election-seed1.csv:
+// the experiment, "prevote" with pre-vote, the seed, the trials per
+// configuration when not the experiment's default, and "partial" for a run stopped
+// before its end.
+func (e *Experiments) FileName(format string) string {
+	if e.result == nil {
+		return ""
+	}
+	parts := []string{e.name}
+	if e.opts.PreVote {
+		parts = append(parts, "prevote")
+	}
+	parts = append(parts, "seed"+strconv.FormatUint(e.opts.Seed, 10))
+	if e.opts.Trials != 0 && e.opts.Trials != defaultTrials(e.name) {
+		parts = append(parts, strconv.Itoa(e.opts.Trials)+"trials")
+	}
+	if done, total := e.run.Progress(); done < total {
+		parts = append(parts, "partial")
+	}
+	return strings.Join(parts, "-") + "." + format
+}
+
+// ExperimentsView is what the experiments panel shows.
+type ExperimentsView struct {
+	// Open: the panel shows its form, progress, plots and table.
+	Open bool
+	// Choices are the experiments to pick from.
+	Choices []ExperimentChoice
+	// Running: a run has trials left. HasRun: there was a run.
+	Running, HasRun bool
+	// Done of Total trials are made; Percent is Done/Total in whole per
+	// cent, rounded down (100 only once every trial is made).
+	Done, Total, Percent int
+	// Status says where the run is, in a sentence.
+	Status string
+	// Error is the last error, or "".
+	Error string
+	// Version changes whenever the plots and the table do.
+	Version int
+	// CanDownload: there are trials to download; CSVName and JSONName
+	// are the files' names.
+	CanDownload       bool
+	CSVName, JSONName string
+}
+
+// ExperimentChoice is an experiment the panel offers.
+type ExperimentChoice struct {
+	// Name is the experiment's (experiment.Names); Title names it for
+	// people.
+	Name, Title string
+}
+
+// ExperimentTable is the numbers behind the plots: a row per
+// configuration, the screen reader's way to the result and the reader's
+// way to compare it with the paper.
+type ExperimentTable struct {
+	// Caption says what the quantiles measure.
+	Caption string
+	// Head names the columns; each row has as many cells.
+	Head []string
+	Rows [][]string
+}
+
+// View is the panel's state for one build.
+func (e *Experiments) View() ExperimentsView {
+	v := ExperimentsView{Open: e.open, Running: e.running, HasRun: e.run != nil, Error: e.err}
+	for _, n := range experiment.Names() {
+		title := ExperimentTitles[n]
+		if title == "" {
+			title = n
+		}
+		v.Choices = append(v.Choices, ExperimentChoice{Name: n, Title: title})
+	}
+	if e.run == nil {
+		v.Status = "Pick an experiment and press Start: its trials run in the background while the cluster goes on."
+		return v
+	}
+	v.Done, v.Total = e.run.Progress()
+	if v.Total > 0 {
+		v.Percent = v.Done * 100 / v.Total
+	}
+	v.Status = e.status(v.Done, v.Total, v.Percent)
+	v.Version = e.version
+	v.CanDownload = e.result != nil && e.result.Done > 0 && !e.running
+	v.CSVName, v.JSONName = e.FileName("csv"), e.FileName("json")
+	return v
+}
+
+// Table sums up each configuration's trials as of the last refresh (nil
+// before a run).
+func (e *Experiments) Table() *ExperimentTable { return experimentTable(e.result) }
+
+// status says where the run is.
+func (e *Experiments) status(done, total, percent int) string {
+	what := fmt.Sprintf("%d of %d trials (%d%%)", done, total, percent)
+	took := e.wall.Round(100 * time.Millisecond).String()
+	switch {
+	case e.running:
+		return "Running: " + what + ", " + took + " so far."
+	case e.run.Err() != nil:
+		return "Stopped by an error after " + what + "."
+	case done < total:
+		return "Stopped at " + what + "."
+	}
+	return fmt.Sprintf("Done: %d trials in %s of background time.", total, took)
+}
+
+// experimentTable sums up r's configurations: trials made, those capped
+// (an election with no leader in time), the metric's quantiles, and a
+// rate where the experiment measures one.
+func experimentTable(r *experiment.Result) *ExperimentTable {
+	if r == nil || len(r.Configs) == 0 {
+		return nil
+	}
+	t := &ExperimentTable{
+		Caption: r.Configs[0].Summary.Metric + " per configuration: median, 90th and 99th percentile, maximum. Capped trials hit the trial's limit (no leader in time) and are left out of the quantiles.",
+		Head:    []string{"configuration", "trials", "capped", "median", "p90", "p99", "max"},
+	}
+	rate := false
+	for _, c := range r.Configs {
+		rate = rate || c.Summary.Rate != 0
+	}
+	if rate {
+		t.Head = append(t.Head, "rate/s")
+	}
+	for _, c := range r.Configs {
+		s := c.Summary
+		row := []string{c.Label, strconv.Itoa(len(c.Trials)), strconv.Itoa(s.Capped)}
+		for _, q := range []float64{s.Median, s.P90, s.P99, s.Max} {
+			row = append(row, tableNumber(q, s.Count-s.Capped > 0))
+		}
+		if rate {
+			row = append(row, tableNumber(s.Rate, s.Count > 0))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// tableNumber writes a quantile with one decimal, or a dash without data.
+func tableNumber(v float64, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
