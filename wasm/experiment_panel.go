@@ -40,8 +40,8 @@ type plotsView struct {
 	doc    safejs.Value
 	canvas safejs.Value
 	cv     *canvas2D
-	// table is the table's scrolling wrapper (undefined before the first
-	// result).
+	// table is the element holding the table and its caption (undefined
+	// before the first result).
 	table safejs.Value
 	// width, ratio and height are the CSS width, device pixel ratio and
 	// CSS height the canvas was sized for; version the plots' version
@@ -190,9 +190,12 @@ func (v *plotsView) showTable(host safejs.Value, t *web.ExperimentTable) {
 		}
 		return e
 	}
-	wrap := el(safejs.Undefined(), "div", "", "class", "table-scroll", "role", "region", "aria-labelledby", "experiment-table-caption", "tabindex", "0")
-	table := el(wrap, "table", "", "id", "experiment-table", "class", "experiment-table")
-	el(table, "caption", t.Caption, "id", "experiment-table-caption")
+	// The caption goes above the scrolling part, so that it wraps to the
+	// window's width on a phone, not to the table's.
+	wrap := el(safejs.Undefined(), "div", "", "class", "experiment-numbers")
+	el(wrap, "p", t.Caption, "id", "experiment-table-caption", "class", "muted")
+	scroll := el(wrap, "div", "", "class", "table-scroll", "role", "region", "aria-labelledby", "experiment-table-caption", "tabindex", "0")
+	table := el(scroll, "table", "", "id", "experiment-table", "class", "experiment-table", "aria-labelledby", "experiment-table-caption")
 	head := el(el(table, "thead", ""), "tr", "")
 	for _, h := range t.Head {
 		el(head, "th", h, "scope", "col")

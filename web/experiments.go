@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/raftplayground/raftplayground/raft/sim/experiment"
 	"github.com/raftplayground/raftplayground/web/scene"
@@ -219,7 +221,7 @@ func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render b
 // refresh takes the run's result as it stands.
 func (e *Experiments) refresh() {
 	e.result = e.run.Result()
-	e.plots = pagePlots(e.result.Plots)
+	e.plots = pagePlots(e.result)
 	e.version++
 	if err := e.run.Err(); err != nil {
 		e.err = err.Error()
@@ -234,15 +236,24 @@ func (e *Experiments) Version() int { return e.version }
 // x from a ratio of 10 (election times run from tens of milliseconds to
 // seconds, as the paper draws them; windows from 1 to 32), y from 50
 // (throughputs from 10 to 8000 commits per second). A cumulative
-// distribution's y (non-decreasing, within 0..1) runs from 0 to 1.
-func pagePlots(plots []experiment.Plot) []scene.Plot {
-	out := make([]scene.Plot, len(plots))
-	for i, p := range plots {
+// distribution's y (non-decreasing, within 0..1) runs from 0 to 1. A
+// configuration whose every trial hit its cap (no leader elected in time)
+// has no curve; its legend says so.
+func pagePlots(r *experiment.Result) []scene.Plot {
+	capped := map[string]bool{}
+	for _, c := range r.Configs {
+		capped[c.Label] = c.Summary.Count > 0 && c.Summary.Capped == c.Summary.Count
+	}
+	out := make([]scene.Plot, len(r.Plots))
+	for i, p := range r.Plots {
 		sp := scene.Plot{Title: p.Title, XLabel: p.XLabel, YLabel: p.YLabel, Series: make([]scene.PlotSeries, len(p.Series))}
 		xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 		cumulative := true
 		for j, s := range p.Series {
 			sp.Series[j] = scene.PlotSeries{Label: s.Label, X: s.X, Y: s.Y}
+			if len(s.X) == 0 && capped[s.Label] {
+				sp.Series[j].Label += " (none in time)"
+			}
 			for k, x := range s.X {
 				y := s.Y[k]
 				xlo, xhi, ylo, yhi = min(xlo, x), max(xhi, x), min(ylo, y), max(yhi, y)
@@ -432,7 +443,7 @@ func experimentTable(r *experiment.Result) *ExperimentTable {
 		return nil
 	}
 	t := &ExperimentTable{
-		Caption: r.Configs[0].Summary.Metric + " per configuration: median, 90th and 99th percentile, maximum. Capped trials hit the trial's limit (no leader in time) and are left out of the quantiles.",
+		Caption: capitalize(r.Configs[0].Summary.Metric) + " per configuration: median, 90th and 99th percentile, maximum. Capped trials hit the trial's limit (no leader in time) and are left out of the quantiles.",
 		Head:    []string{"configuration", "trials", "capped", "median", "p90", "p99", "max"},
 	}
 	rate := false
@@ -454,6 +465,15 @@ func experimentTable(r *experiment.Result) *ExperimentTable {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// capitalize puts s's first letter in upper case.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // tableNumber writes a quantile with one decimal, or a dash without data.

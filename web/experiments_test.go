@@ -216,7 +216,13 @@ func TestPagePlotsOfTheElectionExperiment(t *testing.T) {
 		p := e.plots[i]
 		var got []string
 		for _, s := range p.Series {
-			got = append(got, s.Label)
+			// A range whose every trial hit the cap has no curve, and
+			// its legend says so.
+			label, none := strings.CutSuffix(s.Label, " (none in time)")
+			if none != (len(s.X) == 0) {
+				t.Errorf("plot %d: series %q has %d points", i, s.Label, len(s.X))
+			}
+			got = append(got, label)
 		}
 		if strings.Join(got, " ") != strings.Join(want, " ") || !p.LogX || p.YMin != 0 || p.YMax != 1 {
 			t.Errorf("plot %d: series %q, log x %v, y %v..%v; want %q, log x, y 0..1", i, got, p.LogX, p.YMin, p.YMax, want)
