@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/raftplayground/raftplayground/raft/sim/experiment"
 	"github.com/raftplayground/raftplayground/web/scene"
@@ -37,6 +35,13 @@ const (
 var ExperimentTitles = map[string]string{
 	"election":   "Election time (paper's Figure 16)",
 	"pipelining": "Pipelining",
+}
+
+// ExperimentNotes say what a person should know before running an
+// experiment on the page.
+var ExperimentNotes = map[string]string{
+	"election": "The paper's setup: five servers, about 15 ms broadcast time, the leader crashed at a random moment of its heartbeat interval; 1000 trials per range take a few minutes here.",
+	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes about half a second in a browser: the page holds still while one runs, so the cluster stutters until the run ends.",
 }
 
 // Experiments is the page's experiments panel's state: whether it is
@@ -436,26 +441,37 @@ func (e *Experiments) status(done, total, percent int) string {
 }
 
 // experimentTable sums up r's configurations: trials made, those capped
-// (an election with no leader in time), the metric's quantiles, and a
-// rate where the experiment measures one.
+// (an election with no leader in time; the column only when there are
+// any), the metric's quantiles, and a rate where the experiment measures
+// one.
 func experimentTable(r *experiment.Result) *ExperimentTable {
 	if r == nil || len(r.Configs) == 0 {
 		return nil
 	}
-	t := &ExperimentTable{
-		Caption: capitalize(r.Configs[0].Summary.Metric) + " per configuration: median, 90th and 99th percentile, maximum. Capped trials hit the trial's limit (no leader in time) and are left out of the quantiles.",
-		Head:    []string{"configuration", "trials", "capped", "median", "p90", "p99", "max"},
-	}
-	rate := false
+	rate, capped := false, false
 	for _, c := range r.Configs {
 		rate = rate || c.Summary.Rate != 0
+		capped = capped || c.Summary.Capped != 0
 	}
+	t := &ExperimentTable{
+		Caption: "Per configuration, " + r.Configs[0].Summary.Metric + ": median, 90th and 99th percentile (p90, p99) and maximum.",
+		Head:    []string{"configuration", "trials"},
+	}
+	if capped {
+		t.Caption += " Capped trials hit the trial's limit (no leader in time) and are left out of the quantiles."
+		t.Head = append(t.Head, "capped")
+	}
+	t.Head = append(t.Head, "median", "p90", "p99", "max")
 	if rate {
+		t.Caption += " Rate: commits per second."
 		t.Head = append(t.Head, "rate/s")
 	}
 	for _, c := range r.Configs {
 		s := c.Summary
-		row := []string{c.Label, strconv.Itoa(len(c.Trials)), strconv.Itoa(s.Capped)}
+		row := []string{c.Label, strconv.Itoa(len(c.Trials))}
+		if capped {
+			row = append(row, strconv.Itoa(s.Capped))
+		}
 		for _, q := range []float64{s.Median, s.P90, s.P99, s.Max} {
 			row = append(row, tableNumber(q, s.Count-s.Capped > 0))
 		}
@@ -465,15 +481,6 @@ func experimentTable(r *experiment.Result) *ExperimentTable {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
-}
-
-// capitalize puts s's first letter in upper case.
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // tableNumber writes a quantile with one decimal, or a dash without data.
