@@ -400,7 +400,8 @@ export interface ExperimentSummary {
 /** One trial: values named by ExperimentResult.columns. */
 export interface ExperimentTrial {
   index: number;
-  seed: number;
+  /** The trial's seed, a 64-bit integer in decimal (too large for a number). */
+  seed: string;
   values: number[];
 }
 

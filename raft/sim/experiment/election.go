@@ -293,7 +293,7 @@ func (e *election) plots(res *Result) []Plot {
 			slices.Sort(xs)
 			return cdf(c.Label, xs, len(c.Trials))
 		}
-		return Series{Label: r.label()}
+		return Series{Label: r.label(), X: []float64{}, Y: []float64{}}
 	}
 	plot := func(title string, ranges []timeoutRange) Plot {
 		p := Plot{Title: title, XLabel: "time without leader (ms)", YLabel: "cumulative fraction of trials"}

@@ -73,7 +73,7 @@ func (pipelining) configs() []config {
 	for _, l := range pipeLatencies {
 		for _, win := range pipeWindows {
 			cs = append(cs, config{
-				label:  fmt.Sprintf("window %d, %v", win, l),
+				label:  fmt.Sprintf("latency %v window %d", l, win),
 				key:    uint64(win)<<32 | uint64(l/time.Microsecond),
 				params: []float64{float64(win), ms(l)},
 			})
@@ -223,7 +223,8 @@ func (pipelining) plots(res *Result) []Plot {
 	lat := Plot{Title: "Commit latency by in-flight window", XLabel: "max in-flight requests per follower", YLabel: "median commit latency (ms)"}
 	for _, l := range pipeLatencies {
 		label := fmt.Sprintf("latency %v (round trip %v)", l, 2*l)
-		a, b := Series{Label: label}, Series{Label: label}
+		a := Series{Label: label, X: []float64{}, Y: []float64{}}
+		b := Series{Label: label, X: []float64{}, Y: []float64{}}
 		for _, c := range res.Configs {
 			if c.Params[1] != ms(l) || c.Summary.Count == 0 {
 				continue
