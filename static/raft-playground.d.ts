@@ -386,8 +386,10 @@ export interface ExperimentSummary {
   /** What the quantiles measure, with its unit. */
   metric: string;
   count: number;
-  /** Trials that hit their cap (no leader in time); the quantiles leave them out. */
+  /** Trials that hit their cap (no leader in time). */
   capped: number;
+  /** election: the cap (ms); a capped trial counts as the cap, so a figure equal to it means "at least". */
+  cap?: number;
   median: number;
   p90: number;
   p99: number;

@@ -113,8 +113,18 @@ func printTable(out io.Writer, res *experiment.Result) {
 		if rate {
 			x = strconv.FormatFloat(s.Rate, 'f', 0, 64)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", c.Label, s.Count, x, s.Median, s.P90, s.P99, s.Max, s.Mean)
+		// A figure at the cap is a lower bound: some trials never ended.
+		f := func(v float64) string {
+			if s.Capped > 0 && v >= s.Cap {
+				return ">=" + strconv.FormatFloat(v, 'f', 0, 64)
+			}
+			return strconv.FormatFloat(v, 'f', 1, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label, s.Count, x, f(s.Median), f(s.P90), f(s.P99), f(s.Max), f(s.Mean))
 	}
 	tw.Flush()
 	fmt.Fprintf(out, "\nmedian to mean: %s\n", metric)
+	if res.Name == "election" {
+		fmt.Fprintln(out, "a trial without a new leader by the cap counts as the cap (>=)")
+	}
 }

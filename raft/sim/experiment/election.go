@@ -263,14 +263,13 @@ func lastLeaderChange(w *sim.World) sim.RoleChange {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func (e *election) summarize(c *ConfigResult) Summary {
-	s := Summary{Metric: "election time (ms)", Count: len(c.Trials)}
+	s := Summary{Metric: "election time (ms)", Count: len(c.Trials), Cap: ms(e.cap)}
 	var xs []float64
 	for _, t := range c.Trials {
 		if t.Values[colElected] == 0 {
 			s.Capped++
-			continue
 		}
-		xs = append(xs, t.Values[colElectionMs])
+		xs = append(xs, t.Values[colElectionMs]) // the cap when capped
 	}
 	summarize(&s, xs)
 	return s

@@ -60,18 +60,23 @@ type Summary struct {
 	// Metric names what the quantiles measure, with its unit.
 	Metric string `json:"metric"`
 	// Count is the number of trials summed up; Capped those that hit the
-	// trial's cap (an election trial that elected no leader in time),
-	// which the quantiles leave out.
+	// trial's cap (an election trial that elected no leader in time).
 	Count  int `json:"count"`
 	Capped int `json:"capped"`
-	// Median, P90, P99, Max and Mean of the metric; 0 without data.
+	// Cap is the trials' cap in the metric's unit, where the experiment
+	// has one (else 0). A capped trial counts as Cap in the quantiles and
+	// the mean: a figure equal to Cap means "at least Cap", and with capped
+	// trials the mean is a lower bound.
+	Cap float64 `json:"cap,omitempty"`
+	// Median, P90, P99, Max and Mean of the metric over all Count trials
+	// (quantiles by the nearest-rank method); 0 without trials.
 	Median float64 `json:"median"`
 	P90    float64 `json:"p90"`
 	P99    float64 `json:"p99"`
 	Max    float64 `json:"max"`
 	Mean   float64 `json:"mean"`
 	// Rate is a throughput where the experiment measures one (commits per
-	// second, the mean over trials), else 0.
+	// second, the median over trials), else 0.
 	Rate float64 `json:"rate,omitempty"`
 }
 
