@@ -370,6 +370,10 @@ export interface ExperimentOptions {
   capMs?: number;
   /** pipelining: how long a trial counts commits (100 to 10000, default 2000). */
   measureMs?: number;
+  /** election: the least one-way link latency, ms (default 6; with latencyMaxMs). */
+  latencyMinMs?: number;
+  /** election: the most one-way link latency, ms, at most 1000 (default 9). */
+  latencyMaxMs?: number;
 }
 
 /** An experiment's progress. */

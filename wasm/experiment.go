@@ -48,7 +48,7 @@ type experimentRun struct {
 }
 
 // experimentOptions are the keys createExperiment's opts may have.
-var experimentOptions = []string{"seed", "trials", "preVote", "capMs", "measureMs"}
+var experimentOptions = []string{"seed", "trials", "preVote", "capMs", "measureMs", "latencyMinMs", "latencyMaxMs"}
 
 // experimentNames lists the experiments createExperiment knows.
 func experimentNames(_ *Registry, _ []any) (any, error) { return experiment.Names(), nil }
@@ -86,6 +86,10 @@ func createExperiment(r *Registry, args []any) (any, error) {
 			if err == nil && o.Cap < 100*time.Millisecond {
 				err = fmt.Errorf("opts.capMs must be at least 100, got %s", describe(v))
 			}
+		case "latencyMinMs":
+			o.LatencyMin, err = msArg("opts.latencyMinMs", v, time.Second)
+		case "latencyMaxMs":
+			o.LatencyMax, err = msArg("opts.latencyMaxMs", v, time.Second)
 		case "measureMs":
 			o.Measure, err = msArg("opts.measureMs", v, MaxExperimentMeasure)
 			if err == nil && o.Measure < 100*time.Millisecond {
@@ -98,6 +102,9 @@ func createExperiment(r *Registry, args []any) (any, error) {
 	}
 	if len(r.experiments) >= MaxExperiments {
 		return nil, fmt.Errorf("too many experiments (%d); destroy one first", len(r.experiments))
+	}
+	if o.LatencyMin > o.LatencyMax {
+		return nil, fmt.Errorf("opts.latencyMinMs must be at most opts.latencyMaxMs, got %v and %v", millis(o.LatencyMin), millis(o.LatencyMax))
 	}
 	run, err := experiment.New(name, o)
 	if err != nil {

@@ -1,7 +1,7 @@
 // Command experiment runs one of raft/sim/experiment's experiments and
 // prints a summary table; -csv and -json write every trial.
 //
-//	go run ./cmd/experiment election [-seed N] [-trials N] [-prevote] [-cap 10s] [-csv FILE] [-json FILE]
+//	go run ./cmd/experiment election [-seed N] [-trials N] [-prevote] [-cap 10s] [-latency-min 6ms -latency-max 9ms] [-csv FILE] [-json FILE]
 //	go run ./cmd/experiment pipelining [-seed N] [-trials N] [-measure 2s] [-csv FILE] [-json FILE]
 //
 // See docs/experiments.md.
@@ -43,6 +43,8 @@ func run(args []string, out, progress io.Writer) error {
 	fs.BoolVar(&o.PreVote, "prevote", false, "run the nodes with pre-vote (the paper's setup has none)")
 	fs.DurationVar(&o.Cap, "cap", 0, "an election trial's limit after the crash (0: 10s)")
 	fs.DurationVar(&o.Measure, "measure", 0, "how long a pipelining trial counts commits (0: 2s)")
+	fs.DurationVar(&o.LatencyMin, "latency-min", 0, "election: the least one-way link latency (with -latency-max; 0: 6ms)")
+	fs.DurationVar(&o.LatencyMax, "latency-max", 0, "election: the most one-way link latency (0: 9ms)")
 	csvFile := fs.String("csv", "", "write one row per trial to this file")
 	jsonFile := fs.String("json", "", "write the whole result as JSON to this file")
 	quiet := fs.Bool("q", false, "print no progress")

@@ -99,7 +99,9 @@ export async function useEveryMethod(): Promise<void> {
 export async function useExperiments(): Promise<void> {
   const pg = await load();
   const names: string[] = pg.experimentNames();
-  const e: Experiment = pg.createExperiment("election", { seed: 1, trials: 100, preVote: true, capMs: 10000, measureMs: 2000 });
+  const e: Experiment = pg.createExperiment("election", {
+    seed: 1, trials: 100, preVote: true, capMs: 10000, measureMs: 2000, latencyMinMs: 6, latencyMaxMs: 9,
+  });
   pg.createExperiment("pipelining").destroy();
   pg.createExperiment("pipelining", null).destroy();
   let p: ExperimentProgress = e.progress();

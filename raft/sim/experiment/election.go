@@ -37,7 +37,8 @@ import (
 // them (about 0.5 ms natively), a trial that splits votes to its 10 s cap
 // about a fifth less (BenchmarkElectionTrial).
 
-// The one-way link latency of the election experiment (see above).
+// The one-way link latency of the election experiment by default (see
+// above; Options.LatencyMin and LatencyMax change it).
 const (
 	electionLatencyMin = 6 * time.Millisecond
 	electionLatencyMax = 9 * time.Millisecond
@@ -63,14 +64,19 @@ var (
 type election struct {
 	preVote bool
 	cap     time.Duration
+	// latencyMin and latencyMax bound every link's one-way latency.
+	latencyMin, latencyMax time.Duration
 	// ranges are the distinct ranges of both plots, in ms.
 	ranges []timeoutRange
 }
 
 func newElection(o Options) (experiment, error) {
-	e := &election{preVote: o.PreVote, cap: o.Cap}
+	e := &election{preVote: o.PreVote, cap: o.Cap, latencyMin: o.LatencyMin, latencyMax: o.LatencyMax}
 	if e.cap == 0 {
 		e.cap = defaultCap
+	}
+	if e.latencyMax == 0 {
+		e.latencyMin, e.latencyMax = electionLatencyMin, electionLatencyMax
 	}
 	for _, r := range slices.Concat(topRanges, bottomRanges) {
 		if !slices.Contains(e.ranges, r) {
@@ -114,7 +120,7 @@ func (e *election) columns() []string {
 func (e *election) options(r timeoutRange, seed uint64) sim.Options {
 	o := sim.DefaultOptions()
 	o.Nodes, o.Seed = 5, seed
-	o.LatencyMin, o.LatencyMax = electionLatencyMin, electionLatencyMax
+	o.LatencyMin, o.LatencyMax = e.latencyMin, e.latencyMax
 	o.ElectionTimeout, o.ElectionTimeoutMax = time.Duration(r.min)*time.Millisecond, time.Duration(r.max)*time.Millisecond
 	o.HeartbeatInterval = o.ElectionTimeout / 2
 	o.DisablePreVote = !e.preVote
