@@ -25,8 +25,10 @@ export interface ClusterOptions {
   preVote?: boolean;
   /** Applied entries a node keeps before it compacts its log (default 1000). */
   snapshotEvery?: number;
-  /** ms, at least 10 (default 300). */
+  /** ms, at least 10 (default 300): a follower times out at a random time in [electionTimeout, electionTimeoutMax). */
   electionTimeout?: number;
+  /** ms, at least electionTimeout (default twice it); equal to it fixes the timeout. */
+  electionTimeoutMax?: number;
   /** ms, less than electionTimeout (default 60). */
   heartbeatInterval?: number;
   /** Every link's one-way latency range, ms (default 10 to 15). */

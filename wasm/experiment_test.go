@@ -126,3 +126,35 @@ func TestExperimentStepBounded(t *testing.T) {
 		t.Fatalf("a step of 101: %q", msg)
 	}
 }
+
+// createCluster's electionTimeoutMax reaches every node: with it equal to
+// electionTimeout every timer runs exactly that long (the paper's 150-150
+// ms); by default timers spread over [electionTimeout, 2*electionTimeout).
+func TestCreateClusterElectionTimeoutMax(t *testing.T) {
+	r := NewRegistry()
+	for _, tt := range []struct {
+		opts     map[string]any
+		min, max int64 // ms; max excluded unless equal to min
+	}{
+		{map[string]any{"electionTimeout": 150.0, "electionTimeoutMax": 150.0, "heartbeatInterval": 75.0}, 150, 150},
+		{map[string]any{"electionTimeout": 150.0, "electionTimeoutMax": 155.0, "heartbeatInterval": 75.0}, 150, 155},
+		{map[string]any{"electionTimeout": 150.0, "heartbeatInterval": 75.0}, 150, 300},
+	} {
+		var id int
+		ok(t, r, &id, "createCluster", tt.opts)
+		var st struct {
+			Nodes []struct {
+				Due   int64 `json:"election_due_ns"`
+				Armed int64 `json:"election_armed_ns"`
+			}
+		}
+		ok(t, r, &st, "status", float64(id))
+		for i, n := range st.Nodes {
+			d := n.Due - n.Armed
+			lo, hi := tt.min*1e6, tt.max*1e6
+			if d < lo || d > hi || (d == hi && lo != hi) {
+				t.Fatalf("%v: node %d's timer runs %d ns, want in [%d, %d) ms", tt.opts, i+1, d, tt.min, tt.max)
+			}
+		}
+	}
+}

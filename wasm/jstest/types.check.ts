@@ -13,7 +13,7 @@ export async function useEveryMethod(): Promise<void> {
   const version: string = pg.version;
   const exited: boolean = pg.exited;
   const c: Cluster = pg.createCluster({
-    nodes: 5, seed: 1, preVote: true, snapshotEvery: 100, electionTimeout: 300, heartbeatInterval: 60,
+    nodes: 5, seed: 1, preVote: true, snapshotEvery: 100, electionTimeout: 300, electionTimeoutMax: 450, heartbeatInterval: 60,
     latencyMin: 10, latencyMax: 15, loss: 0, duplicate: 0, reorder: 0, diskLatency: 1,
   });
   pg.createCluster();
