@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
 	"github.com/raftplayground/raftplayground/raft/sim"
 )
 
@@ -104,9 +105,9 @@ func (pipelining) options(win int, l time.Duration, seed uint64) sim.Options {
 	o.Nodes, o.Seed = 3, seed
 	o.LatencyMin, o.LatencyMax = l*8/10, l*12/10
 	o.MaxInflight, o.MaxEntries = win, 1
-	// Timeouts far above the slowest round trip (100 ms), so that nothing
+	// Timeouts far above the slowest round trip (about 120 ms), so that nothing
 	// but the load happens.
-	o.ElectionTimeout, o.HeartbeatInterval, o.RPCTimeout = time.Second, 100*time.Millisecond, 2*time.Second
+	o.ElectionTimeout, o.HeartbeatInterval, o.RPCTimeout = time.Second, 100*time.Millisecond, 500*time.Millisecond
 	o.NoCheckpoints = true
 	return o
 }
@@ -146,6 +147,9 @@ func (p pipelining) trial(c *config, seed uint64) (Trial, error) {
 // measure.
 func drivePipe(w *sim.World, leader raft.NodeID, measure time.Duration) ([]float64, error) {
 	warm, limit := w.Now()+pipeWarmup, w.Now()+setupLimit
+	// One small put, the same each time: the state machine applies it
+	// like any client's (a session-less command always applies).
+	cmd := kv.Command{Op: kv.OpPut, Key: "k", Value: "v"}.Encode()
 	var (
 		proposed   []time.Duration // proposed[i]: when entry first+i was proposed
 		first      uint64          // the index of the first proposal
@@ -155,7 +159,7 @@ func drivePipe(w *sim.World, leader raft.NodeID, measure time.Duration) ([]float
 	)
 	for (start == 0 && w.Now() < limit) || w.Now() < end {
 		for len(proposed)-done < pipeOutstanding {
-			pr, err := w.ProposeTo(leader, []byte("x"))
+			pr, err := w.ProposeTo(leader, cmd)
 			if err != nil {
 				return nil, err
 			}
