@@ -368,9 +368,9 @@ export interface ExperimentOptions {
   trials?: number;
   /** Run the nodes with pre-vote (default false, as the Raft paper's Figure 16). */
   preVote?: boolean;
-  /** election: a trial without a new leader this long after the crash counts as capped (100 to 60000, default 10000). */
+  /** election: a trial without a new leader this long after the crash counts as capped (100 to 10000, default 10000). */
   capMs?: number;
-  /** pipelining: how long a trial counts commits (100 to 10000, default 2000). */
+  /** pipelining: how long a trial counts commits (100 to 2000, default 2000). */
   measureMs?: number;
   /** election: the least one-way link latency, ms (default 6; with latencyMaxMs). */
   latencyMinMs?: number;
@@ -458,7 +458,7 @@ export class Experiment {
   private constructor();
   readonly id: number;
   readonly name: string;
-  /** Runs up to maxTrials more trials (1 to 100 for election, 1 for pipelining). */
+  /** Runs up to maxTrials more trials (1 to 20 for election, 1 for pipelining). */
   step(maxTrials: number): ExperimentProgress;
   progress(): ExperimentProgress;
   result(trials?: boolean): ExperimentResult;

@@ -347,7 +347,7 @@ export class Experiment {
   }
 
   /**
-   * Runs up to maxTrials more trials: 1 to 100 for "election", 1 for
+   * Runs up to maxTrials more trials: 1 to 20 for "election", 1 for
    * "pipelining" (a trial of it can take a good part of a second).
    *
    * @param {number} maxTrials

@@ -106,7 +106,7 @@ export async function useExperiments(): Promise<void> {
   pg.createExperiment("pipelining", null).destroy();
   let p: ExperimentProgress = e.progress();
   while (!p.finished) {
-    p = e.step(100);
+    p = e.step(20);
   }
   const failed: string | undefined = p.error;
   const r: ExperimentResult = e.result();
