@@ -42,8 +42,10 @@ var maxStepTrials = map[string]int{"election": 20, "pipelining": 1}
 
 // experimentRun is an experiment made through the API.
 type experimentRun struct {
+	// name is the experiment's name, which sets its step bound.
 	name string
-	run  *experiment.Run
+	// run is the experiment under way.
+	run *experiment.Run
 }
 
 // experimentOptions are the keys createExperiment's opts may have.
@@ -137,6 +139,7 @@ type progressJSON struct {
 	Error    string `json:"error,omitempty"`
 }
 
+// progressOf is e's progress; a failed trial finishes the run.
 func progressOf(e *experimentRun) progressJSON {
 	p := progressJSON{}
 	p.Done, p.Total = e.run.Progress()

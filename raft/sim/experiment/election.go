@@ -62,8 +62,10 @@ var (
 
 // election is the election experiment.
 type election struct {
+	// preVote runs the nodes with pre-vote.
 	preVote bool
-	cap     time.Duration
+	// cap bounds each trial after the crash.
+	cap time.Duration
 	// latencyMin and latencyMax bound every link's one-way latency.
 	latencyMin, latencyMax time.Duration
 	// ranges are the distinct ranges of both plots, in ms.
@@ -109,7 +111,7 @@ const (
 	colElectionMs         // ms from the crash to the new leader (the cap if none)
 	colTerms              // terms the election took: new term - old term (0 if none)
 	colHeartbeat          // the heartbeat interval in ms
-	colStableAt           // ms from time zero to the crash
+	colCrashAt            // ms from time zero to the crash
 )
 
 func (e *election) columns() []string {
@@ -140,7 +142,7 @@ func (e *election) trial(c *config, seed uint64) (Trial, error) {
 	}
 	hb := w.Options().HeartbeatInterval
 	v := make([]float64, 6)
-	v[colCrashOffset], v[colHeartbeat], v[colStableAt] = ms(crashAt.offset), ms(hb), ms(crashAt.at)
+	v[colCrashOffset], v[colHeartbeat], v[colCrashAt] = ms(crashAt.offset), ms(hb), ms(crashAt.at)
 	v[colElectionMs] = ms(e.cap)
 	// The crashed leader is down: any leader now is a new one.
 	if w.RunUntilCond(func() bool { return w.Leader() != raft.None }, crashAt.at+e.cap) {
