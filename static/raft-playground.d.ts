@@ -25,8 +25,10 @@ export interface ClusterOptions {
   preVote?: boolean;
   /** Applied entries a node keeps before it compacts its log (default 1000). */
   snapshotEvery?: number;
-  /** ms, at least 10 (default 300). */
+  /** ms, at least 10 (default 300): a follower times out at a random time in [electionTimeout, electionTimeoutMax). */
   electionTimeout?: number;
+  /** ms, at least electionTimeout (default twice it); equal to it fixes the timeout. */
+  electionTimeoutMax?: number;
   /** ms, less than electionTimeout (default 60). */
   heartbeatInterval?: number;
   /** Every link's one-way latency range, ms (default 10 to 15). */
@@ -366,10 +368,14 @@ export interface ExperimentOptions {
   trials?: number;
   /** Run the nodes with pre-vote (default false, as the Raft paper's Figure 16). */
   preVote?: boolean;
-  /** election: a trial without a new leader this long after the crash counts as capped (100 to 60000, default 10000). */
+  /** election: a trial without a new leader this long after the crash counts as capped (100 to 10000, default 10000). */
   capMs?: number;
-  /** pipelining: how long a trial counts commits (100 to 10000, default 2000). */
+  /** pipelining: how long a trial counts commits (100 to 2000, default 2000). */
   measureMs?: number;
+  /** election: the least one-way link latency, ms (default 6; with latencyMaxMs). */
+  latencyMinMs?: number;
+  /** election: the most one-way link latency, ms, at most 1000 (default 9). */
+  latencyMaxMs?: number;
 }
 
 /** An experiment's progress. */
@@ -386,8 +392,10 @@ export interface ExperimentSummary {
   /** What the quantiles measure, with its unit. */
   metric: string;
   count: number;
-  /** Trials that hit their cap (no leader in time); the quantiles leave them out. */
+  /** Trials that hit their cap (no leader in time). */
   capped: number;
+  /** election: the cap (ms); a capped trial counts as the cap, so a figure equal to it means "at least". */
+  cap?: number;
   median: number;
   p90: number;
   p99: number;
@@ -400,7 +408,8 @@ export interface ExperimentSummary {
 /** One trial: values named by ExperimentResult.columns. */
 export interface ExperimentTrial {
   index: number;
-  seed: number;
+  /** The trial's seed, a 64-bit integer in decimal (too large for a number). */
+  seed: string;
   values: number[];
 }
 
@@ -449,7 +458,7 @@ export class Experiment {
   private constructor();
   readonly id: number;
   readonly name: string;
-  /** Runs up to maxTrials more trials (1 to 100 for election, 1 for pipelining). */
+  /** Runs up to maxTrials more trials (1 to 20 for election, 1 for pipelining). */
   step(maxTrials: number): ExperimentProgress;
   progress(): ExperimentProgress;
   result(trials?: boolean): ExperimentResult;

@@ -305,7 +305,8 @@ export class Playground {
    * @param {string} name one of experimentNames()
    * @param {ExperimentOptions} [opts] seed (1), trials per configuration
    *   (the experiment's default), preVote (false), capMs (election: 10000),
-   *   measureMs (pipelining: 2000)
+   *   latencyMinMs and latencyMaxMs (election: 6 and 9), measureMs
+   *   (pipelining: 2000)
    * @returns {Experiment}
    * @throws {Error} on a bad name or options
    */
@@ -346,7 +347,7 @@ export class Experiment {
   }
 
   /**
-   * Runs up to maxTrials more trials: 1 to 100 for "election", 1 for
+   * Runs up to maxTrials more trials: 1 to 20 for "election", 1 for
    * "pipelining" (a trial of it can take a good part of a second).
    *
    * @param {number} maxTrials

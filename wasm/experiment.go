@@ -22,33 +22,34 @@ const (
 	// row is kept (about 100 bytes), and the election experiment has 10
 	// configurations, so an experiment holds at most about 10 MB.
 	MaxExperimentTrials = 10_000
-	// MaxExperimentCap bounds an election trial's cap: a trial that splits
-	// votes to its cap costs about 0.25 ms of native time per virtual
-	// second (BenchmarkElectionTrial), a few times that in WebAssembly.
-	MaxExperimentCap = time.Minute
-	// MaxExperimentMeasure bounds a pipelining trial's measurement: at its
-	// dearest (window 32, 1 ms links) a trial costs about 0.1 s of native
-	// time per virtual second measured.
-	MaxExperimentMeasure = 10 * time.Second
+	// MaxExperimentCap bounds an election trial's cap (the paper's 10 s):
+	// a trial that splits votes to it costs about 3 ms natively and 30 ms
+	// in WebAssembly under Node.js (BenchmarkElectionTrial, a loaded
+	// machine), a typical trial a tenth of that.
+	MaxExperimentCap = 10 * time.Second
+	// MaxExperimentMeasure bounds a pipelining trial's measurement (its
+	// default): at its dearest (window 32, 1 ms links) a trial costs about
+	// 0.25 s natively (BenchmarkPipeliningTrial), a few times that in
+	// WebAssembly.
+	MaxExperimentMeasure = 2 * time.Second
 )
 
 // maxStepTrials bounds the trials one experimentStep runs, per experiment,
-// so that a call stays short even at its dearest: 100 election trials all
-// split to a one-minute cap take about 1.5 s natively, most take 0.5 ms
-// each; a pipelining trial takes 1 ms (window 1, 50 ms links) to 240 ms
-// (window 32, 1 ms links, 2 s measured: 16000 commits) natively
-// (BenchmarkPipeliningTrial), so with a 10 s measurement one is the most a
-// call may run.
-var maxStepTrials = map[string]int{"election": 100, "pipelining": 1}
+// so that a call stays well under a second in WebAssembly even when every
+// trial is the dearest (20 election trials split to the cap: about 0.6 s),
+// and a page can step between frames.
+var maxStepTrials = map[string]int{"election": 20, "pipelining": 1}
 
 // experimentRun is an experiment made through the API.
 type experimentRun struct {
+	// name is the experiment's name, which sets its step bound.
 	name string
-	run  *experiment.Run
+	// run is the experiment under way.
+	run *experiment.Run
 }
 
 // experimentOptions are the keys createExperiment's opts may have.
-var experimentOptions = []string{"seed", "trials", "preVote", "capMs", "measureMs"}
+var experimentOptions = []string{"seed", "trials", "preVote", "capMs", "measureMs", "latencyMinMs", "latencyMaxMs"}
 
 // experimentNames lists the experiments createExperiment knows.
 func experimentNames(_ *Registry, _ []any) (any, error) { return experiment.Names(), nil }
@@ -86,6 +87,10 @@ func createExperiment(r *Registry, args []any) (any, error) {
 			if err == nil && o.Cap < 100*time.Millisecond {
 				err = fmt.Errorf("opts.capMs must be at least 100, got %s", describe(v))
 			}
+		case "latencyMinMs":
+			o.LatencyMin, err = msArg("opts.latencyMinMs", v, time.Second)
+		case "latencyMaxMs":
+			o.LatencyMax, err = msArg("opts.latencyMaxMs", v, time.Second)
 		case "measureMs":
 			o.Measure, err = msArg("opts.measureMs", v, MaxExperimentMeasure)
 			if err == nil && o.Measure < 100*time.Millisecond {
@@ -98,6 +103,9 @@ func createExperiment(r *Registry, args []any) (any, error) {
 	}
 	if len(r.experiments) >= MaxExperiments {
 		return nil, fmt.Errorf("too many experiments (%d); destroy one first", len(r.experiments))
+	}
+	if o.LatencyMin > o.LatencyMax {
+		return nil, fmt.Errorf("opts.latencyMinMs must be at most opts.latencyMaxMs, got %v and %v", millis(o.LatencyMin), millis(o.LatencyMax))
 	}
 	run, err := experiment.New(name, o)
 	if err != nil {
@@ -131,6 +139,7 @@ type progressJSON struct {
 	Error    string `json:"error,omitempty"`
 }
 
+// progressOf is e's progress; a failed trial finishes the run.
 func progressOf(e *experimentRun) progressJSON {
 	p := progressJSON{}
 	p.Done, p.Total = e.run.Progress()

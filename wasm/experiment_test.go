@@ -30,9 +30,9 @@ func TestExperimentMethods(t *testing.T) {
 	}
 	var p progressJSON
 	for steps := 0; !p.Finished; steps++ {
-		ok(t, r, &p, "experimentStep", float64(id), 30.0)
-		if steps > 3 {
-			t.Fatalf("80 trials took more than 3 steps of 30: %+v", p)
+		ok(t, r, &p, "experimentStep", float64(id), 20.0)
+		if steps > 4 {
+			t.Fatalf("80 trials took more than 4 steps of 20: %+v", p)
 		}
 	}
 	if p.Done != 80 || p.Total != 80 || p.Error != "" {
@@ -85,9 +85,11 @@ func TestExperimentMethodsReject(t *testing.T) {
 		{"createExperiment", []any{7.0}, "createExperiment: name must be a string, got 7"},
 		{"createExperiment", []any{"election", map[string]any{"trials": 0.0}}, "createExperiment: opts.trials must be an integer between 1 and 10000, got 0"},
 		{"createExperiment", []any{"election", map[string]any{"trials": 1e9}}, "createExperiment: opts.trials must be an integer between 1 and 10000"},
-		{"createExperiment", []any{"election", map[string]any{"capMs": 3_600_000.0}}, "createExperiment: opts.capMs must be a number of milliseconds between 0 and 60000"},
+		{"createExperiment", []any{"election", map[string]any{"capMs": 3_600_000.0}}, "createExperiment: opts.capMs must be a number of milliseconds between 0 and 10000"},
 		{"createExperiment", []any{"election", map[string]any{"capMs": 5.0}}, "createExperiment: opts.capMs must be at least 100, got 5"},
-		{"createExperiment", []any{"election", map[string]any{"measureMs": 1e6}}, "createExperiment: opts.measureMs must be a number of milliseconds between 0 and 10000"},
+		{"createExperiment", []any{"election", map[string]any{"measureMs": 1e6}}, "createExperiment: opts.measureMs must be a number of milliseconds between 0 and 2000"},
+		{"createExperiment", []any{"election", map[string]any{"latencyMinMs": 5.0, "latencyMaxMs": 1.0}}, "createExperiment: opts.latencyMinMs must be at most opts.latencyMaxMs, got 5 and 1"},
+		{"createExperiment", []any{"election", map[string]any{"latencyMaxMs": 5000.0}}, "createExperiment: opts.latencyMaxMs must be a number of milliseconds between 0 and 1000, got 5000"},
 		{"createExperiment", []any{"election", map[string]any{"preVote": "yes"}}, `createExperiment: opts.preVote must be true or false, got "yes"`},
 		{"createExperiment", []any{"election", map[string]any{"speed": 1.0}}, `createExperiment: opts has an unknown key "speed"`},
 		{"experimentStep", []any{float64(id), 2.0}, "experimentStep: maxTrials (for pipelining) must be an integer between 1 and 1, got 2"},
@@ -110,17 +112,49 @@ func TestExperimentMethodsReject(t *testing.T) {
 }
 
 // A step runs at most the trials it was given, and at most the
-// experiment's bound (100 election trials, each capped at a minute).
+// experiment's bound (20 election trials).
 func TestExperimentStepBounded(t *testing.T) {
 	r := NewRegistry()
 	var id int
-	ok(t, r, &id, "createExperiment", "election", map[string]any{"trials": 1000.0, "capMs": 60000.0})
+	ok(t, r, &id, "createExperiment", "election", map[string]any{"trials": 1000.0})
 	var p progressJSON
-	ok(t, r, &p, "experimentStep", float64(id), 100.0)
-	if p.Done != 100 || p.Finished {
-		t.Fatalf("a step of 100 made %+v", p)
+	ok(t, r, &p, "experimentStep", float64(id), 20.0)
+	if p.Done != 20 || p.Finished {
+		t.Fatalf("a step of 20 made %+v", p)
 	}
-	if msg := fails(t, r, "experimentStep", float64(id), 101.0); !strings.Contains(msg, "between 1 and 100") {
-		t.Fatalf("a step of 101: %q", msg)
+	if msg := fails(t, r, "experimentStep", float64(id), 21.0); !strings.Contains(msg, "between 1 and 20") {
+		t.Fatalf("a step of 21: %q", msg)
+	}
+}
+
+// createCluster's electionTimeoutMax reaches every node: with it equal to
+// electionTimeout every timer runs exactly that long (the paper's 150-150
+// ms); by default timers spread over [electionTimeout, 2*electionTimeout).
+func TestCreateClusterElectionTimeoutMax(t *testing.T) {
+	r := NewRegistry()
+	for _, tt := range []struct {
+		opts     map[string]any
+		min, max int64 // ms; max excluded unless equal to min
+	}{
+		{map[string]any{"electionTimeout": 150.0, "electionTimeoutMax": 150.0, "heartbeatInterval": 75.0}, 150, 150},
+		{map[string]any{"electionTimeout": 150.0, "electionTimeoutMax": 155.0, "heartbeatInterval": 75.0}, 150, 155},
+		{map[string]any{"electionTimeout": 150.0, "heartbeatInterval": 75.0}, 150, 300},
+	} {
+		var id int
+		ok(t, r, &id, "createCluster", tt.opts)
+		var st struct {
+			Nodes []struct {
+				Due   int64 `json:"election_due_ns"`
+				Armed int64 `json:"election_armed_ns"`
+			}
+		}
+		ok(t, r, &st, "status", float64(id))
+		for i, n := range st.Nodes {
+			d := n.Due - n.Armed
+			lo, hi := tt.min*1e6, tt.max*1e6
+			if d < lo || d > hi || (d == hi && lo != hi) {
+				t.Fatalf("%v: node %d's timer runs %d ns, want in [%d, %d) ms", tt.opts, i+1, d, tt.min, tt.max)
+			}
+		}
 	}
 }

@@ -118,7 +118,7 @@ func nonNil[T any](s []T) []T {
 }
 
 // clusterOptions are the keys createCluster's opts may have.
-var clusterOptions = []string{"nodes", "seed", "preVote", "snapshotEvery", "electionTimeout", "heartbeatInterval",
+var clusterOptions = []string{"nodes", "seed", "preVote", "snapshotEvery", "electionTimeout", "electionTimeoutMax", "heartbeatInterval",
 	"latencyMin", "latencyMax", "loss", "duplicate", "reorder", "diskLatency"}
 
 // createCluster makes a cluster from opts (see clusterOptions; undefined or
@@ -138,6 +138,10 @@ func (r *Registry) createCluster(arg any) (int, error) {
 	// Pairs are checked here, where the message can name the keys.
 	if o.LatencyMin > o.LatencyMax {
 		return 0, fmt.Errorf("latencyMin must be at most latencyMax, got %v and %v ms", millis(o.LatencyMin), millis(o.LatencyMax))
+	}
+	if o.ElectionTimeoutMax != 0 && o.ElectionTimeoutMax < o.ElectionTimeout {
+		return 0, fmt.Errorf("electionTimeoutMax must be at least electionTimeout, got %v and %v ms",
+			millis(o.ElectionTimeoutMax), millis(o.ElectionTimeout))
 	}
 	if o.HeartbeatInterval >= o.ElectionTimeout {
 		return 0, fmt.Errorf("heartbeatInterval must be less than electionTimeout, got %v and %v ms",
@@ -170,6 +174,11 @@ func setOption(o *sim.Options, key string, v any) error {
 		o.ElectionTimeout, err = msArg(key, v, time.Minute)
 		if err == nil && o.ElectionTimeout < 10*time.Millisecond {
 			err = fmt.Errorf("electionTimeout must be at least 10 ms, got %s", describe(v))
+		}
+	case "electionTimeoutMax":
+		o.ElectionTimeoutMax, err = msArg(key, v, time.Minute)
+		if err == nil && o.ElectionTimeoutMax < 10*time.Millisecond {
+			err = fmt.Errorf("electionTimeoutMax must be at least 10 ms, got %s", describe(v))
 		}
 	case "heartbeatInterval":
 		o.HeartbeatInterval, err = msArg(key, v, time.Minute)

@@ -13,7 +13,7 @@ export async function useEveryMethod(): Promise<void> {
   const version: string = pg.version;
   const exited: boolean = pg.exited;
   const c: Cluster = pg.createCluster({
-    nodes: 5, seed: 1, preVote: true, snapshotEvery: 100, electionTimeout: 300, heartbeatInterval: 60,
+    nodes: 5, seed: 1, preVote: true, snapshotEvery: 100, electionTimeout: 300, electionTimeoutMax: 450, heartbeatInterval: 60,
     latencyMin: 10, latencyMax: 15, loss: 0, duplicate: 0, reorder: 0, diskLatency: 1,
   });
   pg.createCluster();
@@ -99,12 +99,14 @@ export async function useEveryMethod(): Promise<void> {
 export async function useExperiments(): Promise<void> {
   const pg = await load();
   const names: string[] = pg.experimentNames();
-  const e: Experiment = pg.createExperiment("election", { seed: 1, trials: 100, preVote: true, capMs: 10000, measureMs: 2000 });
+  const e: Experiment = pg.createExperiment("election", {
+    seed: 1, trials: 100, preVote: true, capMs: 10000, measureMs: 2000, latencyMinMs: 6, latencyMaxMs: 9,
+  });
   pg.createExperiment("pipelining").destroy();
   pg.createExperiment("pipelining", null).destroy();
   let p: ExperimentProgress = e.progress();
   while (!p.finished) {
-    p = e.step(100);
+    p = e.step(20);
   }
   const failed: string | undefined = p.error;
   const r: ExperimentResult = e.result();

@@ -40,6 +40,6 @@ func BenchmarkElectionTrial(b *testing.B) {
 // One pipelining trial: the cheapest (window 1, 50 ms) and the dearest
 // (window 32, 1 ms: about 16000 commits).
 func BenchmarkPipeliningTrial(b *testing.B) {
-	b.Run("window1-50ms", func(b *testing.B) { benchTrials(b, "pipelining", "window 1, 50ms", Options{Seed: 1}) })
-	b.Run("window32-1ms", func(b *testing.B) { benchTrials(b, "pipelining", "window 32, 1ms", Options{Seed: 1}) })
+	b.Run("window1-50ms", func(b *testing.B) { benchTrials(b, "pipelining", "latency 50ms window 1", Options{Seed: 1}) })
+	b.Run("window32-1ms", func(b *testing.B) { benchTrials(b, "pipelining", "latency 1ms window 32", Options{Seed: 1}) })
 }

@@ -37,7 +37,8 @@ import (
 // them (about 0.5 ms natively), a trial that splits votes to its 10 s cap
 // about a fifth less (BenchmarkElectionTrial).
 
-// The one-way link latency of the election experiment (see above).
+// The one-way link latency of the election experiment by default (see
+// above; Options.LatencyMin and LatencyMax change it).
 const (
 	electionLatencyMin = 6 * time.Millisecond
 	electionLatencyMax = 9 * time.Millisecond
@@ -61,16 +62,23 @@ var (
 
 // election is the election experiment.
 type election struct {
+	// preVote runs the nodes with pre-vote.
 	preVote bool
-	cap     time.Duration
+	// cap bounds each trial after the crash.
+	cap time.Duration
+	// latencyMin and latencyMax bound every link's one-way latency.
+	latencyMin, latencyMax time.Duration
 	// ranges are the distinct ranges of both plots, in ms.
 	ranges []timeoutRange
 }
 
 func newElection(o Options) (experiment, error) {
-	e := &election{preVote: o.PreVote, cap: o.Cap}
+	e := &election{preVote: o.PreVote, cap: o.Cap, latencyMin: o.LatencyMin, latencyMax: o.LatencyMax}
 	if e.cap == 0 {
 		e.cap = defaultCap
+	}
+	if e.latencyMax == 0 {
+		e.latencyMin, e.latencyMax = electionLatencyMin, electionLatencyMax
 	}
 	for _, r := range slices.Concat(topRanges, bottomRanges) {
 		if !slices.Contains(e.ranges, r) {
@@ -103,7 +111,7 @@ const (
 	colElectionMs         // ms from the crash to the new leader (the cap if none)
 	colTerms              // terms the election took: new term - old term (0 if none)
 	colHeartbeat          // the heartbeat interval in ms
-	colStableAt           // ms from time zero to the crash
+	colCrashAt            // ms from time zero to the crash
 )
 
 func (e *election) columns() []string {
@@ -114,7 +122,7 @@ func (e *election) columns() []string {
 func (e *election) options(r timeoutRange, seed uint64) sim.Options {
 	o := sim.DefaultOptions()
 	o.Nodes, o.Seed = 5, seed
-	o.LatencyMin, o.LatencyMax = electionLatencyMin, electionLatencyMax
+	o.LatencyMin, o.LatencyMax = e.latencyMin, e.latencyMax
 	o.ElectionTimeout, o.ElectionTimeoutMax = time.Duration(r.min)*time.Millisecond, time.Duration(r.max)*time.Millisecond
 	o.HeartbeatInterval = o.ElectionTimeout / 2
 	o.DisablePreVote = !e.preVote
@@ -134,7 +142,7 @@ func (e *election) trial(c *config, seed uint64) (Trial, error) {
 	}
 	hb := w.Options().HeartbeatInterval
 	v := make([]float64, 6)
-	v[colCrashOffset], v[colHeartbeat], v[colStableAt] = ms(crashAt.offset), ms(hb), ms(crashAt.at)
+	v[colCrashOffset], v[colHeartbeat], v[colCrashAt] = ms(crashAt.offset), ms(hb), ms(crashAt.at)
 	v[colElectionMs] = ms(e.cap)
 	// The crashed leader is down: any leader now is a new one.
 	if w.RunUntilCond(func() bool { return w.Leader() != raft.None }, crashAt.at+e.cap) {
@@ -263,14 +271,13 @@ func lastLeaderChange(w *sim.World) sim.RoleChange {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func (e *election) summarize(c *ConfigResult) Summary {
-	s := Summary{Metric: "election time (ms)", Count: len(c.Trials)}
+	s := Summary{Metric: "election time (ms)", Count: len(c.Trials), Cap: ms(e.cap)}
 	var xs []float64
 	for _, t := range c.Trials {
 		if t.Values[colElected] == 0 {
 			s.Capped++
-			continue
 		}
-		xs = append(xs, t.Values[colElectionMs])
+		xs = append(xs, t.Values[colElectionMs]) // the cap when capped
 	}
 	summarize(&s, xs)
 	return s
@@ -293,7 +300,7 @@ func (e *election) plots(res *Result) []Plot {
 			slices.Sort(xs)
 			return cdf(c.Label, xs, len(c.Trials))
 		}
-		return Series{Label: r.label()}
+		return Series{Label: r.label(), X: []float64{}, Y: []float64{}}
 	}
 	plot := func(title string, ranges []timeoutRange) Plot {
 		p := Plot{Title: title, XLabel: "time without leader (ms)", YLabel: "cumulative fraction of trials"}

@@ -36,6 +36,11 @@ type Options struct {
 	// Measure is how long a pipelining trial counts commits once its load
 	// is steady (0: 2 s, at most 1 min).
 	Measure time.Duration `json:"measure_ns,omitempty"`
+	// LatencyMin and LatencyMax bound the election experiment's one-way
+	// link latency, drawn per message (both 0: 6 to 9 ms, a 15 ms
+	// broadcast time as in the paper; at most 1 s).
+	LatencyMin time.Duration `json:"latency_min_ns,omitempty"`
+	LatencyMax time.Duration `json:"latency_max_ns,omitempty"`
 }
 
 // experiment is what each experiment provides to a Run.
@@ -131,6 +136,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("experiment: trials must be between 0 (the default) and %d, got %d", MaxTrials, o.Trials)
 	case o.Cap < 0 || (o.Cap > 0 && o.Cap < 100*time.Millisecond) || o.Cap > 10*time.Minute:
 		return fmt.Errorf("experiment: cap must be 0 (the default) or between 100ms and 10m, got %v", o.Cap)
+	case o.LatencyMin < 0 || o.LatencyMax < o.LatencyMin || o.LatencyMax > time.Second:
+		return fmt.Errorf("experiment: latency range [%v, %v] is invalid: want 0 <= min <= max <= 1s", o.LatencyMin, o.LatencyMax)
 	case o.Measure < 0 || (o.Measure > 0 && o.Measure < 100*time.Millisecond) || o.Measure > time.Minute:
 		return fmt.Errorf("experiment: measure must be 0 (the default) or between 100ms and 1m, got %v", o.Measure)
 	}

@@ -134,6 +134,8 @@ func TestNewRejects(t *testing.T) {
 		{"election", Options{Cap: time.Millisecond}, "cap must be"},
 		{"election", Options{Cap: time.Hour}, "cap must be"},
 		{"pipelining", Options{Measure: time.Millisecond}, "measure must be"},
+		{"election", Options{LatencyMin: 2 * time.Millisecond, LatencyMax: time.Millisecond}, "latency range"},
+		{"election", Options{LatencyMax: 2 * time.Second}, "latency range"},
 		{"pipelining", Options{Measure: -time.Second}, "measure must be"},
 	}
 	for _, tt := range tests {

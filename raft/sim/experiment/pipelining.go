@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
 	"github.com/raftplayground/raftplayground/raft/sim"
 )
 
@@ -73,7 +74,7 @@ func (pipelining) configs() []config {
 	for _, l := range pipeLatencies {
 		for _, win := range pipeWindows {
 			cs = append(cs, config{
-				label:  fmt.Sprintf("window %d, %v", win, l),
+				label:  fmt.Sprintf("latency %v window %d", l, win),
 				key:    uint64(win)<<32 | uint64(l/time.Microsecond),
 				params: []float64{float64(win), ms(l)},
 			})
@@ -104,9 +105,9 @@ func (pipelining) options(win int, l time.Duration, seed uint64) sim.Options {
 	o.Nodes, o.Seed = 3, seed
 	o.LatencyMin, o.LatencyMax = l*8/10, l*12/10
 	o.MaxInflight, o.MaxEntries = win, 1
-	// Timeouts far above the slowest round trip (100 ms), so that nothing
+	// Timeouts far above the slowest round trip (about 120 ms), so that nothing
 	// but the load happens.
-	o.ElectionTimeout, o.HeartbeatInterval, o.RPCTimeout = time.Second, 100*time.Millisecond, 2*time.Second
+	o.ElectionTimeout, o.HeartbeatInterval, o.RPCTimeout = time.Second, 100*time.Millisecond, 500*time.Millisecond
 	o.NoCheckpoints = true
 	return o
 }
@@ -146,6 +147,9 @@ func (p pipelining) trial(c *config, seed uint64) (Trial, error) {
 // measure.
 func drivePipe(w *sim.World, leader raft.NodeID, measure time.Duration) ([]float64, error) {
 	warm, limit := w.Now()+pipeWarmup, w.Now()+setupLimit
+	// One small put, the same each time: the state machine applies it
+	// like any client's (a session-less command always applies).
+	cmd := kv.Command{Op: kv.OpPut, Key: "k", Value: "v"}.Encode()
 	var (
 		proposed   []time.Duration // proposed[i]: when entry first+i was proposed
 		first      uint64          // the index of the first proposal
@@ -155,7 +159,7 @@ func drivePipe(w *sim.World, leader raft.NodeID, measure time.Duration) ([]float
 	)
 	for (start == 0 && w.Now() < limit) || w.Now() < end {
 		for len(proposed)-done < pipeOutstanding {
-			pr, err := w.ProposeTo(leader, []byte("x"))
+			pr, err := w.ProposeTo(leader, cmd)
 			if err != nil {
 				return nil, err
 			}
@@ -223,7 +227,8 @@ func (pipelining) plots(res *Result) []Plot {
 	lat := Plot{Title: "Commit latency by in-flight window", XLabel: "max in-flight requests per follower", YLabel: "median commit latency (ms)"}
 	for _, l := range pipeLatencies {
 		label := fmt.Sprintf("latency %v (round trip %v)", l, 2*l)
-		a, b := Series{Label: label}, Series{Label: label}
+		a := Series{Label: label, X: []float64{}, Y: []float64{}}
+		b := Series{Label: label, X: []float64{}, Y: []float64{}}
 		for _, c := range res.Configs {
 			if c.Params[1] != ms(l) || c.Summary.Count == 0 {
 				continue

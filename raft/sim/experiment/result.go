@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"slices"
@@ -47,8 +48,9 @@ type ConfigResult struct {
 type Trial struct {
 	// Index is the trial's number within its configuration.
 	Index int `json:"index"`
-	// Seed is the seed of the trial's world (and of its own draws).
-	Seed uint64 `json:"seed"`
+	// Seed is the seed of the trial's world (and of its own draws); in
+	// JSON a string, since JavaScript's numbers hold only 53 bits.
+	Seed uint64 `json:"seed,string"`
 	// Values are the trial's numbers, named by Result.Columns.
 	Values []float64 `json:"values"`
 }
@@ -58,18 +60,23 @@ type Summary struct {
 	// Metric names what the quantiles measure, with its unit.
 	Metric string `json:"metric"`
 	// Count is the number of trials summed up; Capped those that hit the
-	// trial's cap (an election trial that elected no leader in time),
-	// which the quantiles leave out.
+	// trial's cap (an election trial that elected no leader in time).
 	Count  int `json:"count"`
 	Capped int `json:"capped"`
-	// Median, P90, P99, Max and Mean of the metric; 0 without data.
+	// Cap is the trials' cap in the metric's unit, where the experiment
+	// has one (else 0). A capped trial counts as Cap in the quantiles and
+	// the mean: a figure equal to Cap means "at least Cap", and with capped
+	// trials the mean is a lower bound.
+	Cap float64 `json:"cap,omitempty"`
+	// Median, P90, P99, Max and Mean of the metric over all Count trials
+	// (quantiles by the nearest-rank method); 0 without trials.
 	Median float64 `json:"median"`
 	P90    float64 `json:"p90"`
 	P99    float64 `json:"p99"`
 	Max    float64 `json:"max"`
 	Mean   float64 `json:"mean"`
 	// Rate is a throughput where the experiment measures one (commits per
-	// second, the mean over trials), else 0.
+	// second, the median over trials), else 0.
 	Rate float64 `json:"rate,omitempty"`
 }
 
@@ -95,28 +102,24 @@ func (r *Result) JSON() ([]byte, error) { return json.Marshal(r) }
 // the trial's index and seed, then its values, under a header naming them.
 func (r *Result) CSV() []byte {
 	var b bytes.Buffer
-	b.WriteString("experiment,config")
-	for _, p := range paramNames(r.Name) {
-		b.WriteString("," + p)
-	}
-	b.WriteString(",pre_vote,trial,seed")
-	for _, c := range r.Columns {
-		b.WriteString("," + c)
-	}
-	b.WriteByte('\n')
+	w := csv.NewWriter(&b)
+	header := append([]string{"experiment", "config"}, paramNames(r.Name)...)
+	header = append(header, "pre_vote", "trial", "seed")
+	_ = w.Write(append(header, r.Columns...)) // a bytes.Buffer does not fail
 	for _, c := range r.Configs {
 		for _, t := range c.Trials {
-			b.WriteString(r.Name + "," + c.Label)
+			row := []string{r.Name, c.Label}
 			for _, p := range c.Params {
-				b.WriteString("," + fmtNum(p))
+				row = append(row, fmtNum(p))
 			}
-			b.WriteString("," + strconv.FormatBool(r.PreVote) + "," + strconv.Itoa(t.Index) + "," + strconv.FormatUint(t.Seed, 10))
+			row = append(row, strconv.FormatBool(r.PreVote), strconv.Itoa(t.Index), strconv.FormatUint(t.Seed, 10))
 			for _, v := range t.Values {
-				b.WriteString("," + fmtNum(v))
+				row = append(row, fmtNum(v))
 			}
-			b.WriteByte('\n')
+			_ = w.Write(row)
 		}
 	}
+	w.Flush()
 	return b.Bytes()
 }
 
@@ -159,7 +162,8 @@ func quantile(sorted []float64, q float64) float64 {
 // per value, at the fraction of the n at or below it. With capped trials
 // among the n it stays below 1, as the paper's curves do.
 func cdf(label string, sorted []float64, n int) Series {
-	s := Series{Label: label, X: slices.Clone(sorted), Y: make([]float64, len(sorted))}
+	s := Series{Label: label, X: make([]float64, len(sorted)), Y: make([]float64, len(sorted))}
+	copy(s.X, sorted)
 	for i := range sorted {
 		s.Y[i] = float64(i+1) / float64(n)
 	}
