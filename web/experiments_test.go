@@ -237,6 +237,11 @@ func TestPagePlotsOfTheElectionExperiment(t *testing.T) {
 			t.Errorf("row %q: want %d cells, 20 trials", row, len(tab.Head))
 		}
 	}
+	// 150-150 ms never elects in this simulator (docs/experiments.md):
+	// every trial is capped at 10 s, and its figures say "at least".
+	if row := tab.Rows[0]; row[0] != "150-150ms" || row[2] != "20" || row[3] != "≥10000" {
+		t.Errorf("150-150ms row %q, want 20 capped and a median of ≥10000", row)
+	}
 	if s := e.PlotsSummary(); !strings.Contains(s, "log scale") || !strings.Contains(s, "12-24ms") {
 		t.Errorf("summary %q", s)
 	}

@@ -101,8 +101,9 @@ func (e *Experiments) status(done, total, percent int) string {
 
 // experimentTable sums up r's configurations: trials made, those capped
 // (an election with no leader in time; the column only when there are
-// any), the metric's quantiles, and a rate where the experiment measures
-// one.
+// any), the metric's quantiles over all trials (a capped one counts as
+// the cap, as the package sums it up), and a rate where the experiment
+// measures one.
 func experimentTable(r *experiment.Result) *ExperimentTable {
 	if r == nil || len(r.Configs) == 0 {
 		return nil
@@ -117,7 +118,7 @@ func experimentTable(r *experiment.Result) *ExperimentTable {
 		Head:    []string{"configuration", "trials"},
 	}
 	if capped {
-		t.Caption += " Capped trials hit the trial's limit (no leader in time) and are left out of the quantiles."
+		t.Caption += " Capped trials hit the trial's limit (no leader in time) and count as the limit: ≥ marks a figure at it."
 		t.Head = append(t.Head, "capped")
 	}
 	t.Head = append(t.Head, "median", "p90", "p99", "max")
@@ -132,20 +133,24 @@ func experimentTable(r *experiment.Result) *ExperimentTable {
 			row = append(row, strconv.Itoa(s.Capped))
 		}
 		for _, q := range []float64{s.Median, s.P90, s.P99, s.Max} {
-			row = append(row, tableNumber(q, s.Count-s.Capped > 0))
+			row = append(row, tableNumber(q, s.Count > 0, s.Cap))
 		}
 		if rate {
-			row = append(row, tableNumber(s.Rate, s.Count > 0))
+			row = append(row, tableNumber(s.Rate, s.Count > 0, 0))
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	return t
 }
 
-// tableNumber writes a quantile with one decimal, or a dash without data.
-func tableNumber(v float64, ok bool) string {
-	if !ok {
+// tableNumber writes a figure with one decimal, "≥" before one at the
+// trials' cap (0: none), or a dash without trials.
+func tableNumber(v float64, ok bool, cap float64) string {
+	switch {
+	case !ok:
 		return "–"
+	case cap > 0 && v >= cap:
+		return "≥" + strconv.FormatFloat(v, 'f', 0, 64)
 	}
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }

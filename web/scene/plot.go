@@ -85,6 +85,7 @@ const (
 	plotTwoColumns = 720.0
 	plotLeft       = 48.0 // room for the y ticks' labels
 	plotRight      = 14.0
+	plotPad        = 8.0  // above the title and under the legend
 	plotTitleLine  = 17.0 // a line of a title; a title wraps to fit
 	plotTitleH     = 5.0  // under the title's lines
 	plotYLabelH    = 26.0 // the y label, clear of the top tick's label
@@ -160,13 +161,13 @@ func layoutPlot(p *Plot, left, top, w float64) PlotFrame {
 	}
 	legendTop := f.AreaBottom + plotTickH + plotXLabelH
 	f.Legend, f.Height = legend(p.Series, left, legendTop, w)
-	f.Height -= top
+	f.Height += plotPad - top
 	return f
 }
 
 // yLabelTop is where the y axis's label's line begins, under the title.
 func (f *PlotFrame) yLabelTop() float64 {
-	return f.Top + float64(len(f.Title))*plotTitleLine + plotTitleH
+	return f.Top + plotPad + float64(len(f.Title))*plotTitleLine + plotTitleH
 }
 
 // wrapText breaks text at spaces into lines that fit width at size px (a

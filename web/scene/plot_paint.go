@@ -24,7 +24,7 @@ func PaintPlots(c Canvas, plots []Plot, lay PlotLayout) {
 
 func paintPlot(c Canvas, p *Plot, f *PlotFrame) {
 	for i, line := range f.Title {
-		c.Text(f.Left+f.Width/2, f.Top+(float64(i)+0.5)*plotTitleLine, line, plotTitleFont, colorText, true)
+		c.Text(f.Left+f.Width/2, f.Top+plotPad+(float64(i)+0.5)*plotTitleLine, line, plotTitleFont, colorText, true)
 	}
 	c.Text(f.Left+4+textWidth(p.YLabel, plotFont)/2, f.yLabelTop()+plotFont/2, p.YLabel, plotFont, colorMuted, false)
 	for _, t := range f.YTicks {
