@@ -41,7 +41,7 @@ var ExperimentTitles = map[string]string{
 // experiment on the page.
 var ExperimentNotes = map[string]string{
 	"election":   "The paper's setup: five servers, about 15 ms broadcast time, the leader crashed at a random moment of its heartbeat interval; 1000 trials per range take a few minutes here.",
-	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes about half a second in a browser: the page holds still while one runs, so the cluster stutters until the run ends.",
+	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes a few hundred milliseconds in a browser: the page holds still while one runs, so the cluster stutters until the run ends.",
 }
 
 // Experiments is the page's experiments panel's state: whether it is
