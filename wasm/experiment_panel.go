@@ -37,6 +37,8 @@ const (
 // plotsView is the experiments' canvas, the size it was last given, and
 // the table of the numbers under it.
 type plotsView struct {
+	// doc is the page's document; canvas the plots' canvas, made once
+	// and moved into each new #experiment-plots; cv paints on it.
 	doc    safejs.Value
 	canvas safejs.Value
 	cv     *canvas2D
@@ -65,7 +67,8 @@ func newExperiments(doc safejs.Value, env vugu.EventEnv) (*web.Experiments, erro
 }
 
 // startExperiments runs ex's trials and paints its plots from animation
-// frames, every one under env's lock, and gives ex its downloads.
+// frames, every one under env's lock. A hidden tab gets no frames, so a
+// run waits there until the tab shows again.
 func startExperiments(doc safejs.Value, ex *web.Experiments, env vugu.EventEnv) error {
 	win := safejs.Global()
 	perf, err := win.Get("performance")
@@ -221,8 +224,11 @@ func (v *plotsView) showTable(host safejs.Value, t *web.ExperimentTable) {
 // It keeps the last URL until the next download, then frees it (freeing
 // it at once could cancel the download).
 type downloader struct {
+	// doc is the page's document; blob, url and uint8Array the
+	// constructors Blob, URL and Uint8Array, looked up once.
 	doc, blob, url, uint8Array safejs.Value
-	last                       string
+	// last is the object URL of the last download, freed at the next.
+	last string
 }
 
 func newDownloader(doc safejs.Value) (*downloader, error) {

@@ -90,12 +90,18 @@ func TestPageExperiment(t *testing.T) {
 	p.waitString("pre-vote on", `document.querySelector("#experiment-prevote").getAttribute("aria-pressed") === "true" ? "yes" : ""`)
 
 	before, _ := chromedp.Run(p.ctx, chromedp.Evaluate[float64](virtualTime))
+	runBefore, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`location.hash`))
 	p.click("#experiment-start")
 	status := p.waitRunEnd(30)
 	t.Logf("status: %s", status)
 	after, _ := chromedp.Run(p.ctx, chromedp.Evaluate[float64](virtualTime))
 	if after <= before {
 		p.fatal("the cluster's clock stood still during the experiment: %v s before, %v s after", before, after)
+	}
+	// The experiment's worlds are its own: the cluster's recorded run (in
+	// the address) has no more interventions than before.
+	if runAfter, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`location.hash`)); runAfter != runBefore {
+		p.fatal("the experiment changed the cluster's recorded run: %q, was %q", runAfter, runBefore)
 	}
 	t.Logf("the cluster's clock went on from %.3f s to %.3f s during the run", before, after)
 
