@@ -109,11 +109,17 @@ func SeriesStyle(i int) (color string, dash float64) {
 	return plotColors[i%n], float64(i/n%2) * 5
 }
 
-// textWidth estimates how wide text is at size px (the canvas interface
-// does not measure text; system-ui averages about 0.56 em a character).
+// textWidth estimates how wide text is at size px: the canvas interface
+// does not measure text, and text is drawn centred, so a label meant to
+// start at x is centred at x plus half this. 0.56 em a character is a
+// little more than system-ui's average, so a label may start a little
+// right of where it should but does not run into what is left of it.
 func textWidth(text string, size float64) float64 {
 	return 0.56 * size * float64(len([]rune(text)))
 }
+
+// boldWidth estimates how wide bold text is: a little wider than regular.
+func boldWidth(text string, size float64) float64 { return 1.1 * textWidth(text, size) }
 
 // LayoutPlots places plots in a view width pixels wide: two side by side
 // when the view is wide enough, else one under the other.
@@ -143,7 +149,7 @@ func layoutPlot(p *Plot, left, top, w float64) PlotFrame {
 	f := PlotFrame{Left: left, Top: top, Width: w, LogX: p.LogX, LogY: p.LogY}
 	f.AreaLeft = left + plotLeft
 	f.AreaRight = max(left+w-plotRight, f.AreaLeft+1)
-	f.Title = wrapText(p.Title, plotTitleFont, w)
+	f.Title = wrapText(p.Title, plotTitleFont, w-2*plotPad)
 	f.AreaTop = f.yLabelTop() + plotYLabelH
 	f.AreaBottom = f.AreaTop + min(max((f.AreaRight-f.AreaLeft)*0.6, plotMinArea), plotMaxArea)
 	f.XLo, f.XHi, f.YLo, f.YHi = p.ranges()
@@ -170,8 +176,8 @@ func (f *PlotFrame) yLabelTop() float64 {
 	return f.Top + plotPad + float64(len(f.Title))*plotTitleLine + plotTitleH
 }
 
-// wrapText breaks text at spaces into lines that fit width at size px (a
-// word longer than width gets a line of its own).
+// wrapText breaks bold text at spaces into lines that fit width at size
+// px (a word longer than width gets a line of its own).
 func wrapText(text string, size, width float64) []string {
 	var lines []string
 	line := ""
@@ -179,7 +185,7 @@ func wrapText(text string, size, width float64) []string {
 		switch {
 		case line == "":
 			line = word
-		case textWidth(line+" "+word, size) <= width:
+		case boldWidth(line+" "+word, size) <= width:
 			line += " " + word
 		default:
 			lines = append(lines, line)

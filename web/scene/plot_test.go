@@ -280,7 +280,7 @@ func TestPlotTitleWraps(t *testing.T) {
 		t.Errorf("title lines %q, want %q in two or more lines", a.Title, long)
 	}
 	for _, line := range a.Title {
-		if textWidth(line, plotTitleFont) > a.Width {
+		if boldWidth(line, plotTitleFont) > a.Width-2*plotPad {
 			t.Errorf("title line %q is wider than the plot (%v)", line, a.Width)
 		}
 	}
