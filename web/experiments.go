@@ -182,10 +182,11 @@ func (e *Experiments) Open() bool { return e.open }
 
 // Work runs trials for about budget of wall-clock time, as now tells it:
 // at least one trial, and no new one that the estimate of a trial's time
-// says would overrun. It refreshes the result at most every
-// [ExperimentRefresh] and when the run ends, and reports whether the
-// page should be re-rendered (at most every [experimentRender], and when
-// the run ends). How the trials are cut into slices does not change the
+// says would overrun. Every [ExperimentRefresh] a slice refreshes the
+// result instead (that costs more as trials add up, so it takes a slice
+// of its own); the run's end refreshes it too. Work reports whether the
+// page should be re-rendered: at most every [experimentRender], and when
+// the run ends. How the trials are cut into slices does not change the
 // numbers: every trial is seeded on its own.
 func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render bool) {
 	if !e.running {
@@ -194,6 +195,11 @@ func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render b
 	start := now()
 	if e.lastRefresh.IsZero() {
 		e.lastRefresh, e.lastRender = start, start
+	}
+	if start.Sub(e.lastRefresh) >= ExperimentRefresh {
+		e.refresh()
+		e.lastRefresh = start
+		return false
 	}
 	t, done := start, false
 	for trials := 0; !done && (trials == 0 || t.Sub(start)+e.perTrial <= budget); trials++ {
@@ -207,14 +213,10 @@ func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render b
 		}
 	}
 	e.wall += t.Sub(start)
-	switch {
-	case done:
+	if done {
 		e.running = false
 		e.refresh()
 		return true
-	case t.Sub(e.lastRefresh) >= ExperimentRefresh:
-		e.refresh()
-		e.lastRefresh = t
 	}
 	if t.Sub(e.lastRender) >= experimentRender {
 		e.lastRender = t
