@@ -279,7 +279,7 @@ func (e *election) summarize(c *ConfigResult) Summary {
 		}
 		xs = append(xs, t.Values[colElectionMs]) // the cap when capped
 	}
-	summarize(&s, xs)
+	fillStats(&s, xs)
 	return s
 }
 

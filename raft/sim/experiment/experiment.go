@@ -53,7 +53,7 @@ type experiment interface {
 	configs() []config
 	// columns names the values of a trial row.
 	columns() []string
-	// trial runs trial number i of configuration c, seeded by seed.
+	// trial runs one trial of configuration c, seeded by seed alone.
 	trial(c *config, seed uint64) (Trial, error)
 	// plots draws the result from the trials done so far.
 	plots(r *Result) []Plot

@@ -137,8 +137,9 @@ func paramNames(name string) []string {
 // fmtNum prints a number in the shortest form that reads back the same.
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// summarize computes the quantiles of xs (which it sorts) into s.
-func summarize(s *Summary, xs []float64) {
+// fillStats computes the quantiles, maximum and mean of xs (which it
+// sorts) into s.
+func fillStats(s *Summary, xs []float64) {
 	if len(xs) == 0 {
 		return
 	}
