@@ -15,9 +15,10 @@ type Result struct {
 	// Name is the experiment's name (Names), Title what it measures.
 	Name  string `json:"name"`
 	Title string `json:"title"`
-	// Seed and PreVote are the run's options.
-	Seed    uint64 `json:"seed"`
-	PreVote bool   `json:"pre_vote"`
+	// Seed and PreVote are the run's options, Options all of them.
+	Seed    uint64  `json:"seed"`
+	PreVote bool    `json:"pre_vote"`
+	Options Options `json:"options"`
 	// Trials is the number of trials per configuration the run makes.
 	Trials int `json:"trials"`
 	// Done counts the trials made so far, of Total.
