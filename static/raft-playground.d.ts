@@ -376,6 +376,8 @@ export interface ExperimentOptions {
   latencyMinMs?: number;
   /** election: the most one-way link latency, ms, at most 1000 (default 9). */
   latencyMaxMs?: number;
+  /** election: two followers miss the leader's last entry at the crash, as in the paper's worst case (default false). */
+  unevenLogs?: boolean;
 }
 
 /** An experiment's progress. */
@@ -443,6 +445,11 @@ export interface ExperimentResult {
   title: string;
   seed: number;
   pre_vote: boolean;
+  /** Every option of the run, as the Go side names them (durations in ns). */
+  options: {
+    seed: number; trials: number; pre_vote: boolean; cap_ns?: number; measure_ns?: number;
+    latency_min_ns?: number; latency_max_ns?: number; uneven_logs?: boolean;
+  };
   /** Trials per configuration. */
   trials: number;
   done: number;

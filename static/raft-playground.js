@@ -305,8 +305,8 @@ export class Playground {
    * @param {string} name one of experimentNames()
    * @param {ExperimentOptions} [opts] seed (1), trials per configuration
    *   (the experiment's default), preVote (false), capMs (election: 10000),
-   *   latencyMinMs and latencyMaxMs (election: 6 and 9), measureMs
-   *   (pipelining: 2000)
+   *   latencyMinMs and latencyMaxMs (election: 6 and 9), unevenLogs
+   *   (election: false), measureMs (pipelining: 2000)
    * @returns {Experiment}
    * @throws {Error} on a bad name or options
    */

@@ -49,7 +49,7 @@ type experimentRun struct {
 }
 
 // experimentOptions are the keys createExperiment's opts may have.
-var experimentOptions = []string{"seed", "trials", "preVote", "capMs", "measureMs", "latencyMinMs", "latencyMaxMs"}
+var experimentOptions = []string{"seed", "trials", "preVote", "capMs", "measureMs", "latencyMinMs", "latencyMaxMs", "unevenLogs"}
 
 // experimentNames lists the experiments createExperiment knows.
 func experimentNames(_ *Registry, _ []any) (any, error) { return experiment.Names(), nil }
@@ -82,6 +82,8 @@ func createExperiment(r *Registry, args []any) (any, error) {
 			o.Trials, err = intArg("opts.trials", v, 1, MaxExperimentTrials)
 		case "preVote":
 			o.PreVote, err = boolArg("opts.preVote", v)
+		case "unevenLogs":
+			o.UnevenLogs, err = boolArg("opts.unevenLogs", v)
 		case "capMs":
 			o.Cap, err = msArg("opts.capMs", v, MaxExperimentCap)
 			if err == nil && o.Cap < 100*time.Millisecond {

@@ -90,6 +90,7 @@ func TestExperimentMethodsReject(t *testing.T) {
 		{"createExperiment", []any{"election", map[string]any{"measureMs": 1e6}}, "createExperiment: opts.measureMs must be a number of milliseconds between 0 and 2000"},
 		{"createExperiment", []any{"election", map[string]any{"latencyMinMs": 5.0, "latencyMaxMs": 1.0}}, "createExperiment: opts.latencyMinMs must be at most opts.latencyMaxMs, got 5 and 1"},
 		{"createExperiment", []any{"election", map[string]any{"latencyMaxMs": 5000.0}}, "createExperiment: opts.latencyMaxMs must be a number of milliseconds between 0 and 1000, got 5000"},
+		{"createExperiment", []any{"election", map[string]any{"unevenLogs": 1.0}}, "createExperiment: opts.unevenLogs must be true or false, got 1"},
 		{"createExperiment", []any{"election", map[string]any{"preVote": "yes"}}, `createExperiment: opts.preVote must be true or false, got "yes"`},
 		{"createExperiment", []any{"election", map[string]any{"speed": 1.0}}, `createExperiment: opts has an unknown key "speed"`},
 		{"experimentStep", []any{float64(id), 2.0}, "experimentStep: maxTrials (for pipelining) must be an integer between 1 and 1, got 2"},

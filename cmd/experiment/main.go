@@ -1,7 +1,7 @@
 // Command experiment runs one of raft/sim/experiment's experiments and
 // prints a summary table; -csv and -json write every trial.
 //
-//	go run ./cmd/experiment election [-seed N] [-trials N] [-prevote] [-cap 10s] [-latency-min 6ms -latency-max 9ms] [-csv FILE] [-json FILE]
+//	go run ./cmd/experiment election [-seed N] [-trials N] [-prevote] [-cap 10s] [-latency-min 6ms -latency-max 9ms] [-uneven-logs] [-csv FILE] [-json FILE]
 //	go run ./cmd/experiment pipelining [-seed N] [-trials N] [-measure 2s] [-csv FILE] [-json FILE]
 //
 // See docs/experiments.md.
@@ -45,6 +45,7 @@ func run(args []string, out, progress io.Writer) error {
 	fs.DurationVar(&o.Measure, "measure", 0, "how long a pipelining trial counts commits (0: 2s)")
 	fs.DurationVar(&o.LatencyMin, "latency-min", 0, "election: the least one-way link latency (with -latency-max; 0: 6ms)")
 	fs.DurationVar(&o.LatencyMax, "latency-max", 0, "election: the most one-way link latency (0: 9ms)")
+	fs.BoolVar(&o.UnevenLogs, "uneven-logs", false, "election: two followers miss the leader's last entry, as in the paper's worst case")
 	csvFile := fs.String("csv", "", "write one row per trial to this file")
 	jsonFile := fs.String("json", "", "write the whole result as JSON to this file")
 	quiet := fs.Bool("q", false, "print no progress")

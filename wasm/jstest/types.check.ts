@@ -100,7 +100,7 @@ export async function useExperiments(): Promise<void> {
   const pg = await load();
   const names: string[] = pg.experimentNames();
   const e: Experiment = pg.createExperiment("election", {
-    seed: 1, trials: 100, preVote: true, capMs: 10000, measureMs: 2000, latencyMinMs: 6, latencyMaxMs: 9,
+    seed: 1, trials: 100, preVote: true, capMs: 10000, measureMs: 2000, latencyMinMs: 6, latencyMaxMs: 9, unevenLogs: false,
   });
   pg.createExperiment("pipelining").destroy();
   pg.createExperiment("pipelining", null).destroy();
@@ -117,7 +117,7 @@ export async function useExperiments(): Promise<void> {
   const points: number = r.plots[0].series[0].x.length + r.plots[0].series[0].y.length;
   const labels: string = r.plots[0].title + r.plots[0].x_label + r.plots[0].y_label + r.plots[0].series[0].label + r.name + r.title;
   const csv: string = e.csv();
-  void [names, failed, median, rate, value, points, labels, csv, e.id, e.name, r.seed, r.pre_vote, r.trials, r.done, r.total, r.configs[0].params];
+  void [names, failed, median, rate, value, points, labels, csv, e.id, e.name, r.seed, r.pre_vote, r.options.uneven_logs, r.trials, r.done, r.total, r.configs[0].params];
   e.destroy();
 }
 

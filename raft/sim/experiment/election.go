@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
 	"github.com/raftplayground/raftplayground/raft/sim"
 )
 
@@ -68,12 +69,14 @@ type election struct {
 	cap time.Duration
 	// latencyMin and latencyMax bound every link's one-way latency.
 	latencyMin, latencyMax time.Duration
+	// unevenLogs: two followers miss the leader's last entry at the crash.
+	unevenLogs bool
 	// ranges are the distinct ranges of both plots, in ms.
 	ranges []timeoutRange
 }
 
 func newElection(o Options) (experiment, error) {
-	e := &election{preVote: o.PreVote, cap: o.Cap, latencyMin: o.LatencyMin, latencyMax: o.LatencyMax}
+	e := &election{preVote: o.PreVote, cap: o.Cap, latencyMin: o.LatencyMin, latencyMax: o.LatencyMax, unevenLogs: o.UnevenLogs}
 	if e.cap == 0 {
 		e.cap = defaultCap
 	}
@@ -136,7 +139,7 @@ func (e *election) trial(c *config, seed uint64) (Trial, error) {
 	if err != nil {
 		return Trial{}, err
 	}
-	crashAt, term, err := crashStableLeader(w, rand.New(rand.NewPCG(seed, 0x6372617368))) // "crash"
+	crashAt, term, err := crashStableLeader(w, rand.New(rand.NewPCG(seed, 0x6372617368)), e.unevenLogs) // "crash"
 	if err != nil {
 		return Trial{}, err
 	}
@@ -170,9 +173,11 @@ type crashPoint struct {
 // heartbeat, then for a uniformly drawn part of a heartbeat interval, and
 // crashes the leader there. A leader deposed before that point (timeouts
 // shorter than the broadcast time allow it, 12-24 ms) is not stable: the
-// setup waits for the next one and draws again. It returns the crash and
-// the crashed leader's term.
-func crashStableLeader(w *sim.World, r *rand.Rand) (crashPoint, uint64, error) {
+// setup waits for the next one and draws again. With uneven, the leader
+// appends one more entry right after the heartbeats, which only two of
+// its followers (drawn from r) receive (unevenLogs). It returns the crash
+// and the crashed leader's term.
+func crashStableLeader(w *sim.World, r *rand.Rand, uneven bool) (crashPoint, uint64, error) {
 	if err := firstLeader(w); err != nil {
 		return crashPoint{}, 0, err
 	}
@@ -192,6 +197,11 @@ func crashStableLeader(w *sim.World, r *rand.Rand) (crashPoint, uint64, error) {
 		}
 		offset := time.Duration(r.Int64N(int64(hb)))
 		w.RunUntil(next) // the heartbeats leave at next
+		if uneven {
+			if err := unevenLogs(w, leader, r); err != nil {
+				return crashPoint{}, 0, err
+			}
+		}
 		w.RunUntil(next + offset)
 		if w.Leader() != leader {
 			continue
@@ -200,8 +210,40 @@ func crashStableLeader(w *sim.World, r *rand.Rand) (crashPoint, uint64, error) {
 		if err := w.Crash(leader); err != nil {
 			return crashPoint{}, 0, err
 		}
+		if uneven {
+			// The crashed leader sends nothing more: its links are
+			// healed for tidiness only.
+			for _, id := range sim.NodeIDs(w) {
+				if id != leader {
+					_ = w.SetLink(leader, id, true)
+				}
+			}
+		}
 		return crashPoint{at: w.Now(), offset: offset}, term, nil
 	}
+}
+
+// unevenLogs cuts the links from leader to two followers drawn from r and
+// has leader append an entry: its AppendEntries reach only the other two
+// (messages already on the wire, the heartbeats, still arrive). The two
+// cut off keep a shorter log, so neither can win the next election: its
+// own vote and the other's make two of the four live servers, and the
+// others refuse a candidate whose log is behind theirs (§5.4.1).
+func unevenLogs(w *sim.World, leader raft.NodeID, r *rand.Rand) error {
+	var followers []raft.NodeID
+	for _, id := range sim.NodeIDs(w) {
+		if id != leader {
+			followers = append(followers, id)
+		}
+	}
+	r.Shuffle(len(followers), func(i, j int) { followers[i], followers[j] = followers[j], followers[i] })
+	for _, id := range followers[:2] {
+		if err := w.SetLink(leader, id, false); err != nil {
+			return err
+		}
+	}
+	_, err := w.ProposeTo(leader, kv.Command{Op: kv.OpPut, Key: "k", Value: "v"}.Encode())
+	return err
 }
 
 // stableLeader runs w until a leader has committed its first entry on
@@ -279,7 +321,7 @@ func (e *election) summarize(c *ConfigResult) Summary {
 		}
 		xs = append(xs, t.Values[colElectionMs]) // the cap when capped
 	}
-	summarize(&s, xs)
+	fillStats(&s, xs)
 	return s
 }
 

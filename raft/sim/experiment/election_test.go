@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -209,5 +210,51 @@ func TestElectionLatencyAgainstRandomness(t *testing.T) {
 	f, s = fast.config(t, "12-24ms").Summary.Median, slow.config(t, "12-24ms").Summary.Median
 	if !(3*f < s) {
 		t.Errorf("12-24ms: median %v ms on the fast wire, %v ms on the default one: want less than a third", f, s)
+	}
+}
+
+// Raft paper §9.3: "the servers in each trial had different log lengths,
+// so some candidates were not eligible to become leader". With
+// UnevenLogs, once the leader's last appends have landed two followers
+// hold one more entry than the other two, and the new leader is always
+// one of the two: the others cannot gather three votes (§5.4.1, the
+// election restriction).
+func TestElectionUnevenLogs(t *testing.T) {
+	e := &election{cap: defaultCap, latencyMin: electionLatencyMin, latencyMax: electionLatencyMax, unevenLogs: true}
+	for _, r := range []timeoutRange{{150, 300}, {50, 100}} {
+		for seed := range uint64(30) {
+			w, err := sim.New(e.options(r, seed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			crash, _, err := crashStableLeader(w, rand.New(rand.NewPCG(seed, 1)), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every append has landed (9 ms at most) and no timer has fired
+			// (the earliest is half a minimum timeout away).
+			w.RunUntil(crash.at + electionLatencyMax)
+			long := map[raft.NodeID]bool{}
+			var last uint64
+			for _, ns := range w.Status().Nodes {
+				if ns.Up {
+					last = max(last, ns.LastIndex)
+				}
+			}
+			for _, ns := range w.Status().Nodes {
+				if ns.Up && ns.LastIndex == last {
+					long[ns.ID] = true
+				}
+			}
+			if len(long) != 2 {
+				t.Fatalf("%s seed %d: %d followers hold the last entry, want 2", r.label(), seed, len(long))
+			}
+			if !w.RunUntilCond(func() bool { return w.Leader() != raft.None }, crash.at+defaultCap) {
+				t.Fatalf("%s seed %d: no leader in 10 s", r.label(), seed)
+			}
+			if l := w.Leader(); !long[l] {
+				t.Fatalf("%s seed %d: node %d won without the last entry (held by %v)", r.label(), seed, l, long)
+			}
+		}
 	}
 }

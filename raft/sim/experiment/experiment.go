@@ -41,6 +41,12 @@ type Options struct {
 	// broadcast time as in the paper; at most 1 s).
 	LatencyMin time.Duration `json:"latency_min_ns,omitempty"`
 	LatencyMax time.Duration `json:"latency_max_ns,omitempty"`
+	// UnevenLogs gives the election's servers different log lengths at
+	// the crash, as the paper did "to generate a worst-case scenario": in
+	// the heartbeat round before the crash the leader appends one more
+	// entry, which reaches only two of its four followers (drawn per
+	// trial), so the other two cannot win the election.
+	UnevenLogs bool `json:"uneven_logs,omitempty"`
 }
 
 // experiment is what each experiment provides to a Run.
@@ -53,7 +59,7 @@ type experiment interface {
 	configs() []config
 	// columns names the values of a trial row.
 	columns() []string
-	// trial runs trial number i of configuration c, seeded by seed.
+	// trial runs one trial of configuration c, seeded by seed alone.
 	trial(c *config, seed uint64) (Trial, error)
 	// plots draws the result from the trials done so far.
 	plots(r *Result) []Plot
@@ -180,7 +186,7 @@ func (r *Run) Err() error { return r.err }
 func (r *Run) Result() *Result {
 	done, total := r.Progress()
 	res := &Result{
-		Name: r.name, Title: r.exp.title(), Seed: r.opts.Seed, PreVote: r.opts.PreVote,
+		Name: r.name, Title: r.exp.title(), Seed: r.opts.Seed, PreVote: r.opts.PreVote, Options: r.opts,
 		Trials: r.trials, Done: done, Total: total, Columns: r.exp.columns(),
 	}
 	for i := range r.results {

@@ -133,7 +133,7 @@ func (p pipelining) trial(c *config, seed uint64) (Trial, error) {
 		return Trial{}, err
 	}
 	var s Summary
-	summarize(&s, lats)
+	fillStats(&s, lats)
 	v := []float64{float64(len(lats)), float64(len(lats)) / p.measure.Seconds(), s.Median, s.P90, s.P99, s.Max, s.Mean}
 	return Trial{Seed: seed, Values: v}, nil
 }

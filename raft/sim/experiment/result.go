@@ -15,9 +15,10 @@ type Result struct {
 	// Name is the experiment's name (Names), Title what it measures.
 	Name  string `json:"name"`
 	Title string `json:"title"`
-	// Seed and PreVote are the run's options.
-	Seed    uint64 `json:"seed"`
-	PreVote bool   `json:"pre_vote"`
+	// Seed and PreVote are the run's options, Options all of them.
+	Seed    uint64  `json:"seed"`
+	PreVote bool    `json:"pre_vote"`
+	Options Options `json:"options"`
 	// Trials is the number of trials per configuration the run makes.
 	Trials int `json:"trials"`
 	// Done counts the trials made so far, of Total.
@@ -137,8 +138,9 @@ func paramNames(name string) []string {
 // fmtNum prints a number in the shortest form that reads back the same.
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// summarize computes the quantiles of xs (which it sorts) into s.
-func summarize(s *Summary, xs []float64) {
+// fillStats computes the quantiles, maximum and mean of xs (which it
+// sorts) into s.
+func fillStats(s *Summary, xs []float64) {
 	if len(xs) == 0 {
 		return
 	}
