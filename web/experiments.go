@@ -55,9 +55,12 @@ type Experiments struct {
 	// running is set while it has trials left and was not stopped.
 	run     *experiment.Run
 	running bool
-	// opts and name are run's.
-	opts experiment.Options
-	name string
+	// opts and name are run's; ownTrials is set when its trials per
+	// configuration are not the experiment's default (the files' names
+	// then say how many).
+	opts      experiment.Options
+	name      string
+	ownTrials bool
 	// result is run's result as of the last refresh; plots are its
 	// plots as the page draws them. version counts refreshes, so the
 	// canvas knows when to repaint.
@@ -161,6 +164,7 @@ func (e *Experiments) StartExperiment(f ExperimentForm) {
 		return
 	}
 	e.run, e.running, e.opts, e.name = r, true, o, f.Name
+	e.ownTrials = o.Trials != 0 && o.Trials != defaultTrials(f.Name)
 	e.wall, e.perTrial = 0, 0
 	e.lastRefresh, e.lastRender = time.Time{}, time.Time{}
 	e.refresh()
@@ -284,7 +288,7 @@ func (e *Experiments) FileName(format string) string {
 		parts = append(parts, "prevote")
 	}
 	parts = append(parts, "seed"+strconv.FormatUint(e.opts.Seed, 10))
-	if e.opts.Trials != 0 && e.opts.Trials != defaultTrials(e.name) {
+	if e.ownTrials {
 		parts = append(parts, strconv.Itoa(e.opts.Trials)+"trials")
 	}
 	if done, total := e.run.Progress(); done < total {
