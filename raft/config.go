@@ -71,8 +71,17 @@ type Config struct {
 	Seed uint64
 
 	// ElectionTimeout: a follower that hears no leader for a random time in
-	// [ElectionTimeout, 2*ElectionTimeout) starts an election.
+	// [ElectionTimeout, ElectionTimeoutMax) starts an election. It is also
+	// the minimum the rest of the core counts with: how long a vote is
+	// refused after hearing a leader (lease.go), the step-down check.
 	ElectionTimeout time.Duration
+	// ElectionTimeoutMax is the top of the randomized range (§5.2: "chosen
+	// randomly from a fixed interval (e.g., 150–300ms)"). Zero means
+	// 2*ElectionTimeout; equal to ElectionTimeout makes the timeout fixed,
+	// with no randomness at all (the paper's 150–150 ms case of Figure 16,
+	// where split votes repeat). Invariant, once validated:
+	// ElectionTimeout <= electionTimeoutMax().
+	ElectionTimeoutMax time.Duration
 	// HeartbeatInterval is how often each replicator sends a heartbeat;
 	// also how long a replicator stays blocked after an RPC error.
 	HeartbeatInterval time.Duration
@@ -155,6 +164,14 @@ func (c *Config) rpcTimeout() time.Duration {
 	return c.RPCTimeout
 }
 
+// electionTimeoutMax is ElectionTimeoutMax, or its default.
+func (c *Config) electionTimeoutMax() time.Duration {
+	if c.ElectionTimeoutMax == 0 {
+		return 2 * c.ElectionTimeout
+	}
+	return c.ElectionTimeoutMax
+}
+
 // checkQuorumWindow is CheckQuorumWindow, or its default.
 func (c *Config) checkQuorumWindow() time.Duration {
 	if c.CheckQuorumWindow == 0 {
@@ -169,6 +186,8 @@ func (c *Config) validate() error {
 		return errors.New("raft: config ID must not be 0")
 	case c.ElectionTimeout <= 0:
 		return fmt.Errorf("raft: ElectionTimeout must be positive, got %v", c.ElectionTimeout)
+	case c.ElectionTimeoutMax != 0 && c.ElectionTimeoutMax < c.ElectionTimeout:
+		return fmt.Errorf("raft: ElectionTimeoutMax must be at least ElectionTimeout %v (or 0 for 2*ElectionTimeout), got %v", c.ElectionTimeout, c.ElectionTimeoutMax)
 	case c.HeartbeatInterval <= 0 || c.HeartbeatInterval >= c.ElectionTimeout:
 		return fmt.Errorf("raft: HeartbeatInterval must be in (0, ElectionTimeout), got %v", c.HeartbeatInterval)
 	case c.RPCTimeout < 0:

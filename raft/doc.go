@@ -97,7 +97,7 @@
 //
 //	NodeImpl                        Node
 //	NodeImpl.becomeLeader           the leader's start: replicators, ballot box, config entry
-//	electionTimer / voteTimer       Status.ElectionDue (randomized in [ElectionTimeout, 2*ElectionTimeout))
+//	electionTimer / voteTimer       Status.ElectionDue (randomized in [ElectionTimeout, ElectionTimeoutMax))
 //	preVote / RequestVote           MsgPreVote, MsgVote; PreCandidate, Candidate
 //	stepDownTimer                   Status.StepDownDue: a leader that hears no quorum steps down
 //	ReplicatorGroup, Replicator     one replicator per peer; Status.Replicators (ReplicatorStatus)

@@ -5,10 +5,17 @@ import "time"
 // This file is leader election (§5.2): the election timer, pre-vote (§9.6
 // of the thesis), votes, and stepping down to follower.
 
+// resetElectionTimer arms the election timer at a random time in
+// [ElectionTimeout, ElectionTimeoutMax) from now, or exactly ElectionTimeout
+// when the two are equal (no draw is made then: a fixed timeout has no
+// randomness to spend).
 func (n *Node) resetElectionTimer(now time.Duration) {
-	et := n.cfg.ElectionTimeout
+	lo, hi := n.cfg.ElectionTimeout, n.cfg.electionTimeoutMax()
 	n.electionArmed = now
-	n.electionDue = now + et + time.Duration(n.rng.Int64N(int64(et)))
+	n.electionDue = now + lo
+	if hi > lo {
+		n.electionDue += time.Duration(n.rng.Int64N(int64(hi - lo)))
+	}
 }
 
 // becomeFollower moves to term as a follower of leader (None if unknown).

@@ -57,6 +57,68 @@ func TestElectionTimeoutRandomized(t *testing.T) {
 	}
 }
 
+// Config.ElectionTimeoutMax sets the top of §5.2's "fixed interval": every
+// timeout drawn falls in [ElectionTimeout, ElectionTimeoutMax), the draws
+// spread over it, and equal bounds give one fixed timeout (the 150–150 ms
+// case of the paper's Figure 16). Zero keeps [ElectionTimeout,
+// 2*ElectionTimeout) and the same draws as before the field existed.
+func TestElectionTimeoutRange(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		min, max time.Duration
+		// lo and hi bound the timeouts wanted, hi excluded unless fixed.
+		lo, hi time.Duration
+	}{
+		{"zero max is twice the min", 300 * ms, 0, 300 * ms, 600 * ms},
+		{"150-300", 150 * ms, 300 * ms, 150 * ms, 300 * ms},
+		{"150-151", 150 * ms, 151 * ms, 150 * ms, 151 * ms},
+		{"12-24", 12 * ms, 24 * ms, 12 * ms, 24 * ms},
+		{"fixed 150-150", 150 * ms, 150 * ms, 150 * ms, 150 * ms},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig(1, []NodeID{1, 2, 3})
+			cfg.ElectionTimeout, cfg.ElectionTimeoutMax, cfg.HeartbeatInterval = tt.min, tt.max, tt.min/2
+			var lowest, highest time.Duration = 1 << 62, 0
+			for seed := range uint64(500) {
+				cfg.Seed = seed
+				n, err := NewNode(0, cfg, DurableState{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The first timeout, then one drawn at each of a few expiries.
+				for range 4 {
+					s := n.Status()
+					d := s.ElectionDue - s.ElectionArmed
+					fixed := tt.lo == tt.hi
+					if d < tt.lo || (fixed && d != tt.lo) || (!fixed && d >= tt.hi) {
+						t.Fatalf("seed %d: election timeout %v, want in [%v, %v)", seed, d, tt.lo, tt.hi)
+					}
+					lowest, highest = min(lowest, d), max(highest, d)
+					n.Tick(s.ElectionDue)
+				}
+			}
+			// The draws cover the range: within 1% of each end.
+			if slack := (tt.hi - tt.lo) / 100; lowest > tt.lo+slack || highest < tt.hi-slack-time.Nanosecond {
+				t.Fatalf("2000 draws span [%v, %v], want close to [%v, %v)", lowest, highest, tt.lo, tt.hi)
+			}
+		})
+	}
+
+	// A zero max draws exactly what an explicit 2*ElectionTimeout draws.
+	a, b := DefaultConfig(1, []NodeID{1, 2, 3}), DefaultConfig(1, []NodeID{1, 2, 3})
+	b.ElectionTimeoutMax = 2 * b.ElectionTimeout
+	for seed := range uint64(50) {
+		a.Seed, b.Seed = seed, seed
+		na, _ := NewNode(0, a, DurableState{})
+		nb, _ := NewNode(0, b, DurableState{})
+		if da, db := na.Status().ElectionDue, nb.Status().ElectionDue; da != db {
+			t.Fatalf("seed %d: zero max drew %v, explicit 2x drew %v", seed, da, db)
+		}
+	}
+}
+
 // Raft paper §5.2: "A candidate wins an election if it receives votes from
 // a majority of the servers in the full cluster for the same term."
 func TestLeaderElection(t *testing.T) {

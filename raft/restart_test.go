@@ -67,6 +67,7 @@ func TestNewNodeRejectsBadState(t *testing.T) {
 	bad := []func(*Config){
 		func(c *Config) { c.ID = None },
 		func(c *Config) { c.ElectionTimeout = 0 },
+		func(c *Config) { c.ElectionTimeoutMax = c.ElectionTimeout - 1 },
 		func(c *Config) { c.HeartbeatInterval = c.ElectionTimeout },
 		func(c *Config) { c.MaxInflight = 0 },
 		func(c *Config) { c.MaxEntriesPerRequest = 0 },

@@ -25,8 +25,10 @@ export interface ClusterOptions {
   preVote?: boolean;
   /** Applied entries a node keeps before it compacts its log (default 1000). */
   snapshotEvery?: number;
-  /** ms, at least 10 (default 300). */
+  /** ms, at least 10 (default 300): a follower times out at a random time in [electionTimeout, electionTimeoutMax). */
   electionTimeout?: number;
+  /** ms, at least electionTimeout (default twice it); equal to it fixes the timeout. */
+  electionTimeoutMax?: number;
   /** ms, less than electionTimeout (default 60). */
   heartbeatInterval?: number;
   /** Every link's one-way latency range, ms (default 10 to 15). */
@@ -358,6 +360,119 @@ export class ScenarioRun {
   narration(): NarrationLine[];
 }
 
+/** createExperiment's options; every key is optional. */
+export interface ExperimentOptions {
+  /** The seed that makes the run (default 1). */
+  seed?: number;
+  /** Trials per configuration, 1 to 10000 (default: the experiment's, 1000 for election, 3 for pipelining). */
+  trials?: number;
+  /** Run the nodes with pre-vote (default false, as the Raft paper's Figure 16). */
+  preVote?: boolean;
+  /** election: a trial without a new leader this long after the crash counts as capped (100 to 10000, default 10000). */
+  capMs?: number;
+  /** pipelining: how long a trial counts commits (100 to 2000, default 2000). */
+  measureMs?: number;
+  /** election: the least one-way link latency, ms (default 6; with latencyMaxMs). */
+  latencyMinMs?: number;
+  /** election: the most one-way link latency, ms, at most 1000 (default 9). */
+  latencyMaxMs?: number;
+  /** election: two followers miss the leader's last entry at the crash, as in the paper's worst case (default false). */
+  unevenLogs?: boolean;
+}
+
+/** An experiment's progress. */
+export interface ExperimentProgress {
+  done: number;
+  total: number;
+  /** Every trial is made, or one failed (error says why). */
+  finished: boolean;
+  error?: string;
+}
+
+/** One configuration's summary: quantiles of the metric over its trials. */
+export interface ExperimentSummary {
+  /** What the quantiles measure, with its unit. */
+  metric: string;
+  count: number;
+  /** Trials that hit their cap (no leader in time). */
+  capped: number;
+  /** election: the cap (ms); a capped trial counts as the cap, so a figure equal to it means "at least". */
+  cap?: number;
+  median: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  /** pipelining: commits per second. */
+  rate?: number;
+}
+
+/** One trial: values named by ExperimentResult.columns. */
+export interface ExperimentTrial {
+  index: number;
+  /** The trial's seed, a 64-bit integer in decimal (too large for a number). */
+  seed: string;
+  values: number[];
+}
+
+/** One configuration of an experiment (e.g. an election timeout range). */
+export interface ExperimentConfig {
+  label: string;
+  params: number[];
+  summary: ExperimentSummary;
+  /** Empty unless result(true) asked for them. */
+  trials: ExperimentTrial[];
+}
+
+/** A curve of a plot. */
+export interface ExperimentSeries {
+  label: string;
+  x: number[];
+  y: number[];
+}
+
+/** A plot of an experiment's result. */
+export interface ExperimentPlot {
+  title: string;
+  x_label: string;
+  y_label: string;
+  series: ExperimentSeries[];
+}
+
+/** An experiment's result so far. */
+export interface ExperimentResult {
+  name: string;
+  title: string;
+  seed: number;
+  pre_vote: boolean;
+  /** Every option of the run, as the Go side names them (durations in ns). */
+  options: {
+    seed: number; trials: number; pre_vote: boolean; cap_ns?: number; measure_ns?: number;
+    latency_min_ns?: number; latency_max_ns?: number; uneven_logs?: boolean;
+  };
+  /** Trials per configuration. */
+  trials: number;
+  done: number;
+  total: number;
+  /** Names of a trial's values. */
+  columns: string[];
+  configs: ExperimentConfig[];
+  plots: ExperimentPlot[];
+}
+
+/** An experiment under way; see Playground.createExperiment. */
+export class Experiment {
+  private constructor();
+  readonly id: number;
+  readonly name: string;
+  /** Runs up to maxTrials more trials (1 to 20 for election, 1 for pipelining). */
+  step(maxTrials: number): ExperimentProgress;
+  progress(): ExperimentProgress;
+  result(trials?: boolean): ExperimentResult;
+  csv(): string;
+  destroy(): void;
+}
+
 /** The loaded playground: makes clusters. */
 export class Playground {
   private constructor();
@@ -368,6 +483,10 @@ export class Playground {
   createCluster(opts?: ClusterOptions | null): Cluster;
   /** Throws a {@link ScenarioError} when the text does not read. At most 65536 bytes and an hour of virtual time. */
   loadScenario(text: string): ScenarioRun;
+  /** The experiments createExperiment knows. */
+  experimentNames(): string[];
+  /** Starts an experiment; at most 4 live at once. */
+  createExperiment(name: string, opts?: ExperimentOptions | null): Experiment;
   /** Runs a tour to its end; seek the cluster to a step's at_ns to show it. Throws like loadScenario. */
   loadTour(text: string): { cluster: Cluster; steps: TourStep[] };
 }

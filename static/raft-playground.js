@@ -303,6 +303,105 @@ export class Playground {
     const { id, steps } = call(this.#core, "loadTour", args);
     return { cluster: new Cluster(this.#core, id), steps };
   }
+
+  /**
+   * The experiments createExperiment knows ("election", "pipelining").
+   *
+   * @returns {string[]}
+   */
+  experimentNames(...args) {
+    arity("experimentNames", [], args);
+    return call(this.#core, "experimentNames", args);
+  }
+
+  /**
+   * Starts an experiment (docs/experiments.md); no trial runs until its
+   * step. At most 4 live at once.
+   *
+   * @param {string} name one of experimentNames()
+   * @param {ExperimentOptions} [opts] seed (1), trials per configuration
+   *   (the experiment's default), preVote (false), capMs (election: 10000),
+   *   latencyMinMs and latencyMaxMs (election: 6 and 9), unevenLogs
+   *   (election: false), measureMs (pipelining: 2000)
+   * @returns {Experiment}
+   * @throws {Error} on a bad name or options
+   */
+  createExperiment(...args) {
+    arity("createExperiment", ["name", "opts"], args);
+    const id = call(this.#core, "createExperiment", args);
+    return new Experiment(this.#core, id, args[0]);
+  }
+}
+
+/**
+ * An experiment under way: each step runs a few more trials, so that no
+ * call runs long; progress, result and csv may be read between steps. The
+ * numbers depend only on the name and options, not on how the run is cut
+ * into steps, and are the native cmd/experiment's to the last digit.
+ */
+export class Experiment {
+  /** @type {Core} */
+  #core;
+
+  /**
+   * @param {Core} core
+   * @param {number} id the experiment's id in the WebAssembly instance
+   * @param {string} name
+   */
+  constructor(core, id, name) {
+    this.#core = core;
+    /** The experiment's id in the WebAssembly instance. @type {number} */
+    this.id = id;
+    /** The experiment's name. @type {string} */
+    this.name = name;
+  }
+
+  /** Runs a method of this experiment with its id first. */
+  #call(method, params, args) {
+    arity(method, params, args);
+    return call(this.#core, method, [this.id, ...args]);
+  }
+
+  /**
+   * Runs up to maxTrials more trials: 1 to 20 for "election", 1 for
+   * "pipelining" (a trial of it can take a good part of a second).
+   *
+   * @param {number} maxTrials
+   * @returns {ExperimentProgress}
+   */
+  step(...args) {
+    return this.#call("experimentStep", ["maxTrials"], args);
+  }
+
+  /** @returns {ExperimentProgress} */
+  progress(...args) {
+    return this.#call("experimentProgress", [], args);
+  }
+
+  /**
+   * The result so far: summaries per configuration and the plots; with
+   * trials true also every trial's values.
+   *
+   * @param {boolean} [trials]
+   * @returns {ExperimentResult}
+   */
+  result(...args) {
+    return this.#call("experimentResult", ["trials"], args);
+  }
+
+  /**
+   * The trials so far as CSV: a header, then one row per trial.
+   *
+   * @returns {string}
+   */
+  csv(...args) {
+    return this.#call("experimentCSV", [], args);
+  }
+
+  /** Forgets the experiment; later calls on it throw. */
+  destroy(...args) {
+    this.#call("destroyExperiment", [], args);
+  }
 }
 
 /**

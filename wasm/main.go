@@ -94,6 +94,7 @@ func runUI() error {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	framesDriveClock := false
+	var experiments *web.Experiments
 	if doc, err := safejs.Global().Get("document"); err == nil {
 		views, err := startViews(doc, pg, env)
 		if err != nil {
@@ -102,12 +103,15 @@ func runUI() error {
 		if framesDriveClock, err = startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
+		if experiments, err = newExperiments(doc, env); err != nil {
+			return err
+		}
 	}
 	if !framesDriveClock {
 		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it
 	}
 
-	root := &web.Root{Playground: pg}
+	root := &web.Root{Playground: pg, Experiments: experiments}
 	shared := pg.RunVersion() // a run opened from a link is in the address already
 	tourLink := pg.TourLink() // and so is a tour's step
 	for ok := true; ok; ok = renderer.EventWait() {

@@ -68,6 +68,13 @@ var Methods = []Method{
 	{"scenarioOutcomes", []string{"id"}, reads(scenarioOutcomes)},
 	{"scenarioNarration", []string{"id"}, reads(scenarioNarration)},
 	{"loadTour", []string{"text"}, func(r *Registry, a []any) (any, error) { return r.loadTour(a[0]) }},
+	{"experimentNames", nil, experimentNames},
+	{"createExperiment", []string{"name", "opts"}, createExperiment},
+	{"experimentStep", []string{"id", "maxTrials"}, experimentStep},
+	{"experimentProgress", []string{"id"}, experimentProgress},
+	{"experimentResult", []string{"id", "trials"}, experimentResult},
+	{"experimentCSV", []string{"id"}, experimentCSV},
+	{"destroyExperiment", []string{"id"}, destroyExperiment},
 }
 
 // reads makes a method of the cluster args[0] names that leaves its
@@ -112,7 +119,7 @@ func nonNil[T any](s []T) []T {
 }
 
 // clusterOptions are the keys createCluster's opts may have.
-var clusterOptions = []string{"nodes", "seed", "preVote", "snapshotEvery", "electionTimeout", "heartbeatInterval",
+var clusterOptions = []string{"nodes", "seed", "preVote", "snapshotEvery", "electionTimeout", "electionTimeoutMax", "heartbeatInterval",
 	"latencyMin", "latencyMax", "loss", "duplicate", "reorder", "diskLatency"}
 
 // createCluster makes a cluster from opts (see clusterOptions; undefined or
@@ -132,6 +139,10 @@ func (r *Registry) createCluster(arg any) (int, error) {
 	// Pairs are checked here, where the message can name the keys.
 	if o.LatencyMin > o.LatencyMax {
 		return 0, fmt.Errorf("latencyMin must be at most latencyMax, got %v and %v ms", millis(o.LatencyMin), millis(o.LatencyMax))
+	}
+	if o.ElectionTimeoutMax != 0 && o.ElectionTimeoutMax < o.ElectionTimeout {
+		return 0, fmt.Errorf("electionTimeoutMax must be at least electionTimeout, got %v and %v ms",
+			millis(o.ElectionTimeoutMax), millis(o.ElectionTimeout))
 	}
 	if o.HeartbeatInterval >= o.ElectionTimeout {
 		return 0, fmt.Errorf("heartbeatInterval must be less than electionTimeout, got %v and %v ms",
@@ -164,6 +175,11 @@ func setOption(o *sim.Options, key string, v any) error {
 		o.ElectionTimeout, err = msArg(key, v, time.Minute)
 		if err == nil && o.ElectionTimeout < 10*time.Millisecond {
 			err = fmt.Errorf("electionTimeout must be at least 10 ms, got %s", describe(v))
+		}
+	case "electionTimeoutMax":
+		o.ElectionTimeoutMax, err = msArg(key, v, time.Minute)
+		if err == nil && o.ElectionTimeoutMax < 10*time.Millisecond {
+			err = fmt.Errorf("electionTimeoutMax must be at least 10 ms, got %s", describe(v))
 		}
 	case "heartbeatInterval":
 		o.HeartbeatInterval, err = msArg(key, v, time.Minute)

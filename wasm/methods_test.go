@@ -95,6 +95,8 @@ func TestMethodErrors(t *testing.T) {
 			"createCluster: latencyMin must be at most latencyMax, got 20 and 15 ms"},
 		{"createCluster", []any{map[string]any{"heartbeatInterval": 300.0}},
 			"createCluster: heartbeatInterval must be less than electionTimeout, got 300 and 300 ms"},
+		{"createCluster", []any{map[string]any{"electionTimeoutMax": 200.0}},
+			"createCluster: electionTimeoutMax must be at least electionTimeout, got 200 and 300 ms"},
 		{"createCluster", []any{map[string]any{"snapshotEvery": 0.0}},
 			"createCluster: snapshotEvery must be an integer between 1 and 1000000, got 0"},
 		{"createCluster", []any{map[string]any{"preVote": "yes"}}, `createCluster: preVote must be true or false, got "yes"`},

@@ -117,8 +117,11 @@ func Version() string {
 type Registry struct {
 	mu       sync.Mutex
 	clusters map[int]*cluster
-	// lastID is the id given to the latest cluster; ids are never reused,
-	// so a stale id cannot reach a newer cluster.
+	// experiments are the experiments made through the API, by id.
+	experiments map[int]*experimentRun
+	// lastID is the id given to the latest cluster or experiment; ids are
+	// never reused, so a stale id cannot reach a newer cluster, and no
+	// cluster and experiment share one.
 	lastID int
 	// totalBytes is the sum of the live clusters' bytes.
 	totalBytes int
@@ -150,7 +153,7 @@ type cluster struct {
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{clusters: map[int]*cluster{}}
+	return &Registry{clusters: map[int]*cluster{}, experiments: map[int]*experimentRun{}}
 }
 
 // Call runs one API method with arguments decoded from JavaScript and returns
@@ -166,6 +169,9 @@ func (r *Registry) Call(method string, args []any) (answer string) {
 			if id, ok := clusterArg(args); ok && r.clusters[id] != nil {
 				r.remove(id)
 				msg += fmt.Sprintf(" (cluster %d was destroyed)", id)
+			} else if ok && r.experiments[id] != nil {
+				delete(r.experiments, id)
+				msg += fmt.Sprintf(" (experiment %d was destroyed)", id)
 			}
 			answer = errorJSON(msg)
 		}

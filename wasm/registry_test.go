@@ -137,7 +137,7 @@ func TestErrorMessages(t *testing.T) {
 		{"createCluster", []any{map[string]any{"seed": -1.0}},
 			"createCluster: seed must be an integer between 0 and 9007199254740991, got -1"},
 		{"createCluster", []any{map[string]any{"node": 3.0}},
-			`createCluster: opts has an unknown key "node" (keys are nodes, seed, preVote, snapshotEvery, electionTimeout, heartbeatInterval, latencyMin, latencyMax, loss, duplicate, reorder, diskLatency)`},
+			`createCluster: opts has an unknown key "node" (keys are nodes, seed, preVote, snapshotEvery, electionTimeout, electionTimeoutMax, heartbeatInterval, latencyMin, latencyMax, loss, duplicate, reorder, diskLatency)`},
 		{"createCluster", []any{5.0},
 			"createCluster: opts must be an object like {nodes: 5, seed: 1}, got 5"},
 		{"run", []any{1.0, "abc"}, `run: ms must be a number of milliseconds between 0 and 600000, got "abc"`},

@@ -10,13 +10,24 @@ import (
 type Root struct {
 	// Playground is the cluster the page shows; it must be set.
 	Playground *Playground
+	// Experiments is the experiments panel's state; nil for a page
+	// without the panel.
+	Experiments *Experiments
 
-	// view is the playground's state for the current build.
-	view View
+	// view is the playground's state for the current build; experiments
+	// the experiments panel's.
+	view        View
+	experiments ExperimentsView
 }
 
-// Compute takes the view of the playground that this build shows.
-func (c *Root) Compute() { c.view = c.Playground.View() }
+// Compute takes the views of the playground and the experiments that this
+// build shows.
+func (c *Root) Compute() {
+	c.view = c.Playground.View()
+	if c.Experiments != nil {
+		c.experiments = c.Experiments.View()
+	}
+}
 
 // ariaBool is the value of an ARIA state attribute such as aria-pressed.
 func ariaBool(b bool) string { return strconv.FormatBool(b) }

@@ -35,6 +35,10 @@ type Options struct {
 	// ElectionTimeout and HeartbeatInterval are given to every node.
 	ElectionTimeout   time.Duration `json:"election_timeout_ns"`
 	HeartbeatInterval time.Duration `json:"heartbeat_interval_ns"`
+	// ElectionTimeoutMax is given to every node as Config.ElectionTimeoutMax:
+	// election timeouts are drawn from [ElectionTimeout, ElectionTimeoutMax),
+	// fixed when the two are equal; 0 means 2*ElectionTimeout.
+	ElectionTimeoutMax time.Duration `json:"election_timeout_max_ns,omitempty"`
 	// RPCTimeout: a request without a response by then fails at its sender
 	// (the transport's timeout; a reply that comes later is dropped).
 	RPCTimeout time.Duration `json:"rpc_timeout_ns"`
@@ -89,6 +93,10 @@ type Options struct {
 
 	// DisableCheckers turns the safety checkers off (for benchmarks).
 	DisableCheckers bool `json:"disable_checkers"`
+	// NoCheckpoints: the world takes no checkpoints, so a Seek replays
+	// from time zero. For short runs made many times over (raft/sim/experiment
+	// runs thousands of trials) that never seek.
+	NoCheckpoints bool `json:"no_checkpoints,omitempty"`
 }
 
 // DefaultOptions returns a 5-node world with 10–15 ms links and no workload.
@@ -153,6 +161,7 @@ func (o *Options) nodeConfig(id raft.NodeID, seed uint64) raft.Config {
 	cfg := raft.DefaultConfig(id, peers)
 	cfg.Seed = seed
 	cfg.ElectionTimeout, cfg.HeartbeatInterval = o.ElectionTimeout, o.HeartbeatInterval
+	cfg.ElectionTimeoutMax = o.ElectionTimeoutMax
 	cfg.DisablePreVote, cfg.BacktrackByTerm, cfg.ReadOnly = o.DisablePreVote, o.BacktrackByTerm, o.ReadOnly
 	cfg.RPCTimeout, cfg.CheckQuorumWindow = o.NodeRPCTimeout, o.CheckQuorumWindow
 	if o.MaxInflight > 0 {

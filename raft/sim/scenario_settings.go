@@ -43,6 +43,8 @@ var settings = []setting{
 		func(o *Options, v settingValue) { o.Seed = v.n }, func(o *Options) settingValue { return settingValue{n: o.Seed} }},
 	{"election-timeout", "duration", "base election timeout (default 300ms)",
 		func(o *Options, v settingValue) { o.ElectionTimeout = v.d }, func(o *Options) settingValue { return settingValue{d: o.ElectionTimeout} }},
+	{"election-timeout-max", "duration", "top of the randomized election timeout range; equal to election-timeout fixes it (default 0: twice election-timeout)",
+		func(o *Options, v settingValue) { o.ElectionTimeoutMax = v.d }, func(o *Options) settingValue { return settingValue{d: o.ElectionTimeoutMax} }},
 	{"heartbeat-interval", "duration", "leader heartbeat interval (default 60ms)",
 		func(o *Options, v settingValue) { o.HeartbeatInterval = v.d }, func(o *Options) settingValue { return settingValue{d: o.HeartbeatInterval} }},
 	{"pre-vote", "on/off", "pre-vote before elections (default on)",

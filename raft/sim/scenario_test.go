@@ -18,6 +18,7 @@ const everyInstruction = `# a comment
 nodes 5
 seed 42
 election-timeout 250ms
+election-timeout-max 400ms
 heartbeat-interval 50ms
 pre-vote off
 lease-reads off
@@ -153,7 +154,7 @@ func TestScenarioRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(sc.Steps), strings.Count(everyInstruction, "\n")-28; got != want {
+	if got, want := len(sc.Steps), strings.Count(everyInstruction, "\n")-29; got != want {
 		t.Fatalf("parsed %d steps, want %d", got, want)
 	}
 	text := Format(sc)

@@ -209,8 +209,12 @@ const maxCheckpoints = 64
 // checkpointEvery is how often a world takes a checkpoint.
 const checkpointEvery = 2 * time.Second
 
-// nextCheckpoint is when the next checkpoint is due.
+// nextCheckpoint is when the next checkpoint is due (never with
+// Options.NoCheckpoints).
 func (w *World) nextCheckpoint() time.Duration {
+	if w.opts.NoCheckpoints {
+		return math.MaxInt64
+	}
 	if n := len(w.checkpoints); n > 0 {
 		return w.checkpoints[n-1].at + checkpointEvery
 	}

@@ -242,3 +242,39 @@ func TestInterventionBetweenEventsOfATimer(t *testing.T) {
 		t.Errorf("the replay differs:\n%s\n%s", got, want)
 	}
 }
+
+// Options.NoCheckpoints: the world keeps no frozen copies, runs exactly as
+// one that does (checkpoints only observe), and still seeks, by replaying
+// from time zero.
+func TestNoCheckpoints(t *testing.T) {
+	o := DefaultOptions()
+	o.Seed, o.Clients, o.ClientRate = 3, 2, 50
+	with, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.NoCheckpoints = true
+	without, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with.RunFor(7 * time.Second)
+	without.RunFor(7 * time.Second)
+	if len(with.checkpoints) == 0 || len(without.checkpoints) != 0 {
+		t.Fatalf("%d and %d checkpoints, want some and none", len(with.checkpoints), len(without.checkpoints))
+	}
+	if statusJSON(t, with) != statusJSON(t, without) {
+		t.Fatal("a world without checkpoints ran differently")
+	}
+	s1, err := with.Seek(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := without.Seek(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if statusJSON(t, s1) != statusJSON(t, s2) {
+		t.Fatal("seeking without checkpoints found another world")
+	}
+}

@@ -5,7 +5,7 @@
 
 import {
   load, type Cluster, type ClusterEvent, type ClusterStatus, type Proposal, type ScenarioRun, type ScenarioError,
-  type Scene, type SpaceTime, type ScenarioProgress,
+  type Scene, type SpaceTime, type ScenarioProgress, type Experiment, type ExperimentProgress, type Playground, type ExperimentResult,
 } from "../../static/raft-playground.js";
 
 export async function useEveryMethod(): Promise<void> {
@@ -13,7 +13,7 @@ export async function useEveryMethod(): Promise<void> {
   const version: string = pg.version;
   const exited: boolean = pg.exited;
   const c: Cluster = pg.createCluster({
-    nodes: 5, seed: 1, preVote: true, snapshotEvery: 100, electionTimeout: 300, heartbeatInterval: 60,
+    nodes: 5, seed: 1, preVote: true, snapshotEvery: 100, electionTimeout: 300, electionTimeoutMax: 450, heartbeatInterval: 60,
     latencyMin: 10, latencyMax: 15, loss: 0, duplicate: 0, reorder: 0, diskLatency: 1,
   });
   pg.createCluster();
@@ -94,6 +94,40 @@ export async function useEveryMethod(): Promise<void> {
   fork.destroy();
   c.destroy();
   void [version, exited, held, roles, commits, texts, ops, kinds, check];
+}
+
+export async function useExperiments(): Promise<void> {
+  const pg = await load();
+  const names: string[] = pg.experimentNames();
+  const e: Experiment = pg.createExperiment("election", {
+    seed: 1, trials: 100, preVote: true, capMs: 10000, measureMs: 2000, latencyMinMs: 6, latencyMaxMs: 9, unevenLogs: false,
+  });
+  pg.createExperiment("pipelining").destroy();
+  pg.createExperiment("pipelining", null).destroy();
+  let p: ExperimentProgress = e.progress();
+  while (!p.finished) {
+    p = e.step(20);
+  }
+  const failed: string | undefined = p.error;
+  const r: ExperimentResult = e.result();
+  const withTrials: ExperimentResult = e.result(true);
+  const median: number = r.configs[0].summary.median + r.configs[0].summary.capped;
+  const rate: number | undefined = r.configs[0].summary.rate;
+  const value: number = withTrials.configs[0].trials[0].values[withTrials.columns.indexOf("election_ms")];
+  const points: number = r.plots[0].series[0].x.length + r.plots[0].series[0].y.length;
+  const labels: string = r.plots[0].title + r.plots[0].x_label + r.plots[0].y_label + r.plots[0].series[0].label + r.name + r.title;
+  const csv: string = e.csv();
+  void [names, failed, median, rate, value, points, labels, csv, e.id, e.name, r.seed, r.pre_vote, r.options.uneven_logs, r.trials, r.done, r.total, r.configs[0].params];
+  e.destroy();
+}
+
+export function refuseWrongExperimentCalls(pg: Playground, e: Experiment): void {
+  // @ts-expect-error step needs its maxTrials
+  e.step();
+  // @ts-expect-error unknown option
+  pg.createExperiment("election", { rounds: 5 });
+  // @ts-expect-error result takes a boolean
+  e.result("all");
 }
 
 export function refuseWrongCalls(c: Cluster): void {

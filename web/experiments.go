@@ -1,0 +1,298 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raftplayground/raftplayground/raft/sim/experiment"
+	"github.com/raftplayground/raftplayground/web/scene"
+)
+
+// The experiments panel runs raft/sim/experiment's experiments on the
+// page, in the background: the page's animation frames each give it a
+// slice of time ([Experiments.Work]), so the cluster keeps animating. An
+// experiment's worlds are its own: nothing here touches the playground's
+// world or its recorded run. The numbers are the package's, so a seed
+// gives on the page what it gives `go run ./cmd/experiment` and the
+// JavaScript API.
+
+const (
+	// ExperimentRefresh is the least wall-clock time between two
+	// refreshes of the result while trials run: the plots and tables are
+	// rebuilt from every trial so far, which costs more as trials add up.
+	ExperimentRefresh = 500 * time.Millisecond
+	// experimentRender is the least wall-clock time between two renders
+	// the running trials ask for (the progress bar moves at 4 Hz).
+	experimentRender = 250 * time.Millisecond
+)
+
+// ExperimentTitles name the experiments on the panel's buttons; an
+// experiment without one shows its name.
+var ExperimentTitles = map[string]string{
+	"election":   "Election time (paper's Figure 16)",
+	"pipelining": "Pipelining",
+}
+
+// ExperimentNotes say what a person should know before running an
+// experiment on the page.
+var ExperimentNotes = map[string]string{
+	"election":   "The paper's setup: five servers, about 15 ms broadcast time, the leader crashed at a random moment of its heartbeat interval; 1000 trials per range take a few minutes here.",
+	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes a few hundred milliseconds in a browser: the page holds still while one runs, so the cluster stutters until the run ends.",
+}
+
+// Experiments is the page's experiments panel's state: whether it is
+// open, and the run under way or last made, with its result as of the
+// last refresh. Like a Playground it is not safe for concurrent use: on
+// the page every call holds the Vugu event environment's lock.
+type Experiments struct {
+	// open is whether the panel shows more than its heading.
+	open bool
+	// run is the run under way or last made (nil before the first);
+	// running is set while it has trials left and was not stopped.
+	run     *experiment.Run
+	running bool
+	// opts and name are run's; ownTrials is set when its trials per
+	// configuration are not the experiment's default (the files' names
+	// then say how many).
+	opts      experiment.Options
+	name      string
+	ownTrials bool
+	// result is run's result as of the last refresh; plots are its
+	// plots as the page draws them. version counts refreshes, so the
+	// canvas knows when to repaint.
+	result  *experiment.Result
+	plots   []scene.Plot
+	version int
+	// wall is the wall-clock time the run has worked; lastRefresh and
+	// lastRender are when it last refreshed the result and last asked for
+	// a render (zero before its first slice).
+	wall                    time.Duration
+	lastRefresh, lastRender time.Time
+	// perTrial estimates a trial's wall-clock time (a moving average), so
+	// that a slice does not start a trial it has no time left for.
+	perTrial time.Duration
+	// err is the last error: a form that does not parse, a failed trial,
+	// a download that could not be made.
+	err string
+	// save hands a file to the person (the page makes a download of it);
+	// nil where there is none (tests set their own).
+	save func(name, mime string, data []byte) error
+}
+
+// NewExperiments returns a closed panel with no run; save makes a file's
+// download on the page.
+func NewExperiments(save func(name, mime string, data []byte) error) *Experiments {
+	return &Experiments{save: save}
+}
+
+// ExperimentForm is what a person typed into the panel's form.
+type ExperimentForm struct {
+	// Name is the experiment (experiment.Names).
+	Name string
+	// Seed and Trials are the inputs' texts: a whole number, and trials
+	// per configuration (empty: the experiment's default).
+	Seed, Trials string
+	// PreVote runs the nodes with pre-vote.
+	PreVote bool
+}
+
+// DefaultExperimentForm is the form as the panel first shows it: the
+// election experiment (or the first there is) with seed 1 and its default
+// number of trials, in the paper's setup (no pre-vote).
+func DefaultExperimentForm() ExperimentForm {
+	f := ExperimentForm{Seed: "1"}
+	names := experiment.Names()
+	switch {
+	case slices.Contains(names, "election"):
+		f.Name = "election"
+	case len(names) > 0:
+		f.Name = names[0]
+	}
+	if n := defaultTrials(f.Name); n > 0 {
+		f.Trials = strconv.Itoa(n)
+	}
+	return f
+}
+
+// defaultTrials is experiment name's default number of trials per
+// configuration (0 for an unknown one).
+func defaultTrials(name string) int {
+	r, err := experiment.New(name, experiment.Options{})
+	if err != nil {
+		return 0
+	}
+	return r.Result().Trials
+}
+
+// options parses f into a run's options.
+func (f ExperimentForm) options() (experiment.Options, error) {
+	var o experiment.Options
+	seed, err := strconv.ParseUint(strings.TrimSpace(f.Seed), 10, 64)
+	if err != nil {
+		return o, fmt.Errorf("the seed must be a whole number from 0 to %d", uint64(math.MaxUint64))
+	}
+	o.Seed, o.PreVote = seed, f.PreVote
+	if t := strings.TrimSpace(f.Trials); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 || n > experiment.MaxTrials {
+			return o, fmt.Errorf("trials must be a whole number from 1 to %d", experiment.MaxTrials)
+		}
+		o.Trials = n
+	}
+	return o, nil
+}
+
+// ToggleExperiments opens or closes the panel. A run goes on while it is
+// closed.
+func (e *Experiments) ToggleExperiments() { e.open = !e.open }
+
+// StartExperiment starts a new run with f, dropping the last one.
+func (e *Experiments) StartExperiment(f ExperimentForm) {
+	e.err = ""
+	o, err := f.options()
+	if err != nil {
+		e.err = err.Error()
+		return
+	}
+	r, err := experiment.New(f.Name, o)
+	if err != nil {
+		e.err = strings.TrimPrefix(err.Error(), "experiment: ")
+		return
+	}
+	e.run, e.running, e.opts, e.name = r, true, o, f.Name
+	e.ownTrials = o.Trials != 0 && o.Trials != defaultTrials(f.Name)
+	e.wall, e.perTrial = 0, 0
+	e.lastRefresh, e.lastRender = time.Time{}, time.Time{}
+	e.refresh()
+}
+
+// StopExperiment stops the run; what it did so far stays shown.
+func (e *Experiments) StopExperiment() {
+	if e.running {
+		e.running = false
+		e.refresh()
+	}
+}
+
+// Running reports whether a run has trials left to make.
+func (e *Experiments) Running() bool { return e.running }
+
+// Open reports whether the panel is open.
+func (e *Experiments) Open() bool { return e.open }
+
+// Work runs trials for about budget of wall-clock time, as now tells it:
+// at least one trial, and no new one that the estimate of a trial's time
+// says would overrun. Every [ExperimentRefresh] a slice refreshes the
+// result instead (that costs more as trials add up, so it takes a slice
+// of its own); the run's end refreshes it too. Work reports whether the
+// page should be re-rendered: at most every [experimentRender], and when
+// the run ends. How the trials are cut into slices does not change the
+// numbers: every trial is seeded on its own.
+func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render bool) {
+	if !e.running {
+		return false
+	}
+	start := now()
+	if e.lastRefresh.IsZero() {
+		e.lastRefresh, e.lastRender = start, start
+	}
+	if start.Sub(e.lastRefresh) >= ExperimentRefresh {
+		e.refresh()
+		e.lastRefresh = start
+		return false
+	}
+	t, done := start, false
+	for trials := 0; !done && (trials == 0 || t.Sub(start)+e.perTrial <= budget); trials++ {
+		done = e.run.Step(1)
+		prev := t
+		t = now()
+		if d := t.Sub(prev); e.perTrial == 0 {
+			e.perTrial = d
+		} else {
+			e.perTrial = (7*e.perTrial + d) / 8
+		}
+	}
+	e.wall += t.Sub(start)
+	if done {
+		e.running = false
+		e.refresh()
+		return true
+	}
+	if t.Sub(e.lastRender) >= experimentRender {
+		e.lastRender = t
+		return true
+	}
+	return false
+}
+
+// refresh takes the run's result as it stands.
+func (e *Experiments) refresh() {
+	e.result = e.run.Result()
+	e.plots = pagePlots(e.result)
+	e.version++
+	if err := e.run.Err(); err != nil {
+		e.err = err.Error()
+	}
+}
+
+// Version changes whenever the plots do.
+func (e *Experiments) Version() int { return e.version }
+
+// DownloadExperiment hands the result to the person as a file: format is
+// "csv" (a row per trial) or "json" (everything).
+func (e *Experiments) DownloadExperiment(format string) {
+	e.err = ""
+	if e.result == nil || e.result.Done == 0 {
+		e.err = "no trials to download yet"
+		return
+	}
+	var data []byte
+	var mime string
+	switch format {
+	case "csv":
+		data, mime = e.run.Result().CSV(), "text/csv"
+	case "json":
+		var err error
+		if data, err = e.run.Result().JSON(); err != nil {
+			e.err = "cannot encode the result: " + err.Error()
+			return
+		}
+		mime = "application/json"
+	default:
+		e.err = "unknown format " + strconv.Quote(format)
+		return
+	}
+	if e.save == nil {
+		e.err = "downloads are not available here"
+		return
+	}
+	if err := e.save(e.FileName(format), mime, data); err != nil {
+		e.err = "the download failed: " + err.Error()
+	}
+}
+
+// FileName names the run's download in format, e.g. election-seed1.csv:
+// the experiment, "prevote" with pre-vote, the seed, the trials per
+// configuration when not the experiment's default, and "partial" for a run stopped
+// before its end.
+func (e *Experiments) FileName(format string) string {
+	if e.result == nil {
+		return ""
+	}
+	parts := []string{e.name}
+	if e.opts.PreVote {
+		parts = append(parts, "prevote")
+	}
+	parts = append(parts, "seed"+strconv.FormatUint(e.opts.Seed, 10))
+	if e.ownTrials {
+		parts = append(parts, strconv.Itoa(e.opts.Trials)+"trials")
+	}
+	if done, total := e.run.Progress(); done < total {
+		parts = append(parts, "partial")
+	}
+	return strings.Join(parts, "-") + "." + format
+}
