@@ -63,7 +63,7 @@ func phrase(r *sim.Record) phrased {
 	case sim.FormatLink:
 		return about(FeedFaults, linkSentence(a.u(0), a.u(1), a.s(2)), a.u(0), a.u(1))
 	case sim.FormatPartition:
-		return about(FeedFaults, "The network splits into groups "+strings.Trim(a.s(0), "[]")+".")
+		return about(FeedFaults, "The network splits into groups "+strings.TrimSuffix(strings.TrimPrefix(a.s(0), "["), "]")+".")
 	case sim.FormatIsolate:
 		return about(FeedFaults, fmt.Sprintf("%s is cut off from every other node.", name(a.u(0))), a.u(0))
 	case sim.FormatHeal:
