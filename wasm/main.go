@@ -102,6 +102,9 @@ func runUI() error {
 		if framesDriveClock, err = startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
+		if err := startHelp(doc, pg, env); err != nil {
+			return err
+		}
 	}
 	if !framesDriveClock {
 		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it
