@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -102,8 +103,13 @@ type FeedItem struct {
 	At string
 	// Kind is the event's category.
 	Kind FeedKind
-	// Text is the event in words.
+	// Text is the event in words (with how often it repeated).
 	Text string
+	// Repeats counts the older events folded into this row (the same
+	// thing again, e.g. a request to a crashed node failing every
+	// heartbeat), and Since is the time of the oldest of them.
+	Repeats int
+	Since   string
 }
 
 // FeedKindToggle is one category's toggle.
@@ -197,6 +203,7 @@ func (p *Playground) feedView() FeedView {
 	if f.shows(FeedMessages) || f.shows(FeedOther) {
 		records = mergeRecords(records, tr.RecentRecords(feedRecent))
 	}
+	var groups feedGroups
 	for i := len(records) - 1; i >= 0; i-- {
 		r := &records[i]
 		if r.Kind == sim.EvTimer {
@@ -210,11 +217,79 @@ func (p *Playground) feedView() FeedView {
 			v.New++
 			continue
 		}
+		if groups.repeat(v.Items, r) {
+			continue
+		}
 		if len(v.Items) < maxFeedRows {
 			v.Items = append(v.Items, FeedItem{N: r.N, At: formatSeconds(r.At), Kind: ph.kind, Text: ph.text})
+			groups.add(len(v.Items)-1, r)
+		}
+	}
+	for i := range v.Items {
+		if it := &v.Items[i]; it.Repeats > 0 {
+			it.Text += fmt.Sprintf(" (and %d more like it since %s s)", it.Repeats, it.Since)
 		}
 	}
 	return v
+}
+
+// feedGroups folds repeats into one row: a replicator that keeps failing
+// or repairing the same follower (a crashed or cut-off one) would else
+// fill the feed with the same sentence every heartbeat. A repeat is an
+// event of the same format from the same leader about the same follower
+// as one of the last few rows listed.
+type feedGroups struct {
+	// keys are the last rows' keys and rows their indexes in the items.
+	keys [feedGroupLook]feedGroupKey
+	rows [feedGroupLook]int
+	n    int
+}
+
+// feedGroupLook is how many rows back a repeat is looked for (a failing
+// replicator alternates a reset and a block).
+const feedGroupLook = 3
+
+// feedGroupKey identifies events that repeat one another.
+type feedGroupKey struct {
+	format string
+	node   uint64
+	peer   uint64
+}
+
+// keyOf is r's group key; ok is false for events never folded.
+func keyOf(r *sim.Record) (feedGroupKey, bool) {
+	switch r.Format {
+	case sim.FormatReplicatorBlocked, sim.FormatReplicatorReset, sim.FormatRepair:
+		return feedGroupKey{r.Format, uint64(r.Node), args(r.Args).u(1)}, true
+	}
+	return feedGroupKey{}, false
+}
+
+// repeat reports whether r repeats one of the last rows of items, and if
+// so counts it there (events come newest first, so r is older).
+func (g *feedGroups) repeat(items []FeedItem, r *sim.Record) bool {
+	k, ok := keyOf(r)
+	if !ok {
+		return false
+	}
+	for i := range min(g.n, feedGroupLook) {
+		if g.keys[i] == k {
+			it := &items[g.rows[i]]
+			it.Repeats++
+			it.Since = formatSeconds(r.At)
+			return true
+		}
+	}
+	return false
+}
+
+// add remembers row i, made from r, as one of the last rows.
+func (g *feedGroups) add(i int, r *sim.Record) {
+	k, _ := keyOf(r)
+	copy(g.keys[1:], g.keys[:feedGroupLook-1])
+	copy(g.rows[1:], g.rows[:feedGroupLook-1])
+	g.keys[0], g.rows[0] = k, i
+	g.n++
 }
 
 // mergeRecords merges two runs of records, each oldest first, into one

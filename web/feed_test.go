@@ -242,3 +242,28 @@ func TestFeedAfterSeek(t *testing.T) {
 		t.Errorf("after seeking to %v the feed lists\n%+v\nat that moment it listed\n%+v", at, now.Items, then.Items)
 	}
 }
+
+// TestFeedFoldsRepeats: a leader whose requests to a crashed follower
+// keep failing says so once, counting the repeats, rather than filling
+// the feed with the same two sentences every heartbeat interval.
+func TestFeedFoldsRepeats(t *testing.T) {
+	p := newPlayground(t)
+	leader := leaderAfter(t, p, 2*time.Second)
+	down := leader%5 + 1
+	p.Crash(down)
+	advance(p, 2*time.Second)
+	failed := fmt.Sprintf("n%d's request to n%d failed", leader, down)
+	var rows []FeedItem
+	for _, e := range p.View().Feed.Items {
+		if strings.HasPrefix(e.Text, failed) {
+			rows = append(rows, e)
+		}
+	}
+	if len(rows) != 1 || rows[0].Repeats < 5 || !strings.HasSuffix(rows[0].Text, fmt.Sprintf("(and %d more like it since %s s)", rows[0].Repeats, rows[0].Since)) {
+		t.Fatalf("rows of failed requests: %+v, want one that counts at least 5 repeats", rows)
+	}
+	crash := fmt.Sprintf("n%d crashed: it keeps only what is on its disk.", down)
+	if !slices.ContainsFunc(p.View().Feed.Items, func(e FeedItem) bool { return e.Text == crash }) {
+		t.Error("the crash fell out of the feed behind the repeats")
+	}
+}
