@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -147,5 +148,33 @@ func TestProposalStoredApartFromCommitted(t *testing.T) {
 	items = listItems(render(t, p), "proposals")
 	if got := text(items[0]); !strings.Contains(got, "on 5/5 nodes, committed") {
 		t.Errorf("a committed proposal with three nodes down (their disks hold it): %q", got)
+	}
+}
+
+// TestSendCommandInSharedRun: Send command is recorded as a put, so the
+// run written for a link (#run=) holds it, and the run rebuilt from that
+// text has the same proposals and applied it alike.
+func TestSendCommandInSharedRun(t *testing.T) {
+	p := newPlayground(t)
+	leaderAfter(t, p, 2*time.Second)
+	p.Propose()
+	p.Burst()
+	advance(p, 300*time.Millisecond)
+	text, err := p.RunText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, " put k1 1\n") {
+		t.Errorf("the run's text lacks the put of k1:\n%s", text)
+	}
+	q, err := NewFromRun(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := q.World().Proposals(-1), p.World().Proposals(-1); !reflect.DeepEqual(got, want) {
+		t.Errorf("rebuilt proposals\n%+v\nwant\n%+v", got, want)
+	}
+	for id := 1; id <= 5; id++ {
+		assertKV(t, q, id, "k11", "11")
 	}
 }
