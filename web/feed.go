@@ -196,6 +196,9 @@ func (p *Playground) feedView() FeedView {
 		pin = 0 // the world shown is another (a seek): read live
 	}
 	v := FeedView{Paused: pin != 0, Node: f.node, Nodes: p.world.Options().Nodes, Safety: p.safetyView()}
+	if v.Node > v.Nodes {
+		v.Node = 0 // a reset to fewer nodes
+	}
 	for i, o := range FeedKinds {
 		v.Kinds = append(v.Kinds, FeedKindToggle{FeedKindOption: o, On: f.kindOn(i)})
 	}
@@ -210,7 +213,7 @@ func (p *Playground) feedView() FeedView {
 			continue // a tick says nothing a reader can follow
 		}
 		ph := phrase(r)
-		if !f.shows(ph.kind) || (f.node != 0 && ph.nodes&bit(uint64(f.node)) == 0 && ph.kind != FeedProblems) {
+		if !f.shows(ph.kind) || (v.Node != 0 && ph.nodes&bit(uint64(v.Node)) == 0 && ph.kind != FeedProblems) {
 			continue
 		}
 		if pin != 0 && r.N > pin {

@@ -228,11 +228,20 @@ func clientSentence(format string, a args) string {
 		return fmt.Sprintf("You asked client %d to %s.", client, what)
 	case sim.FormatClientReturn:
 		if op == "get" {
-			return fmt.Sprintf("Client %d's get %s returned %q (call %d).", client, key, value, call)
+			return fmt.Sprintf("Client %d's get %s returned %q%s.", client, key, value, callNumber(call))
 		}
-		return fmt.Sprintf("Client %d's %s is done (call %d).", client, what, call)
+		return fmt.Sprintf("Client %d's %s is done%s.", client, what, callNumber(call))
 	}
-	return fmt.Sprintf("Client %d calls %s (call %d).", client, what, call)
+	return fmt.Sprintf("Client %d calls %s%s.", client, what, callNumber(call))
+}
+
+// callNumber is " (call n)" for a client's n-th call, "" for its first
+// (every call by hand is its client's first and only).
+func callNumber(n uint64) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (call %d)", n)
 }
 
 // proposeSentence tells a command proposed to a leader (boxed arguments:

@@ -85,6 +85,8 @@ func TestFeedSentences(t *testing.T) {
 			"Client 2 calls get k4 (call 3)."},
 		{rec(sim.EvClient, 0, sim.FormatClientReturn, uint64(2), uint64(3), "get", "k4", "x"), FeedClient,
 			`Client 2's get k4 returned "x" (call 3).`},
+		{rec(sim.EvClient, 0, sim.FormatClientReturn, uint64(6), uint64(1), "put", "k1", "1"), FeedClient,
+			`Client 6's put k1="1" is done.`},
 		{rec(sim.EvClient, 1, sim.FormatPropose, []byte("hello"), uint64(7), uint64(2)), FeedClient,
 			`n1 accepts the command "hello" at index 7 of term 2.`},
 		{withMsg(rec(sim.EvSend, 1, sim.FormatSend, uint64(12)), app), FeedMessages,
