@@ -15,6 +15,13 @@ func (n *Node) becomeLeader(now time.Duration) {
 	n.role = Leader
 	n.leader = n.id
 	n.electedAt, n.timeoutNowSent = now, never
+	n.electedBy = n.electedBy[:0:0]
+	for id, granted := range n.votes {
+		if granted {
+			n.electedBy = append(n.electedBy, id)
+		}
+	}
+	slices.Sort(n.electedBy)
 	n.votes = nil
 	n.dropReplicators()
 	for _, p := range n.conf.Peers() {

@@ -172,6 +172,10 @@ type Node struct {
 	// electedAt is when this node became leader; check-quorum spares its
 	// first election timeout.
 	electedAt time.Duration
+	// electedBy are the voters whose votes made this node leader of its
+	// term, by id (leader only; a new slice each election, never changed
+	// in place, so clones share it).
+	electedBy []NodeID
 	// timeoutNowSent is when this leader last sent TimeoutNow in its term,
 	// or never: the lease counts only answers to requests sent after it.
 	timeoutNowSent time.Duration

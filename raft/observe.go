@@ -11,6 +11,16 @@ func (n *Node) ReplicatorStates(buf []PeerState) []PeerState {
 	return buf
 }
 
+// ElectedBy returns, for a leader, the voters whose votes made it leader
+// of its term, by id; nil for any other role. The caller must not change
+// the slice.
+func (n *Node) ElectedBy() []NodeID {
+	if n.role != Leader {
+		return nil
+	}
+	return n.electedBy
+}
+
 // PeerState is a replicator's peer, state and whether it is blocked.
 type PeerState struct {
 	// Peer is the replicator's follower.

@@ -187,7 +187,8 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 			return false
 		}
 		r.resetInflights()
-		rep := Repair{At: now, From: r.nextIndex, FollowerLast: m.LastLogIndex}
+		rep := Repair{At: now, From: r.nextIndex, FollowerLast: m.LastLogIndex,
+			PrevIndex: m.Index, PrevTerm: n.log.term(m.Index), FollowerTerm: m.LogTerm}
 		switch {
 		case m.LastLogIndex+1 < r.nextIndex:
 			// The follower is behind.

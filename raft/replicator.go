@@ -147,6 +147,13 @@ type Repair struct {
 	// ConflictTerm is, for RepairConflictTerm, the follower's term at the
 	// rejected index.
 	ConflictTerm uint64 `json:"conflict_term,omitempty"`
+	// PrevIndex and PrevTerm are the entry the rejected request asked the
+	// follower to hold (its prevLogIndex, and the leader's term there; 0
+	// when the leader's log no longer has it). FollowerTerm is the
+	// follower's term at PrevIndex, 0 when its log ends before it.
+	PrevIndex    uint64 `json:"prev_index"`
+	PrevTerm     uint64 `json:"prev_term"`
+	FollowerTerm uint64 `json:"follower_term"`
 }
 
 // RepairReason says how a repair chose the new nextIndex.

@@ -106,6 +106,9 @@ func runUI() error {
 		if experiments, err = newExperiments(doc, env); err != nil {
 			return err
 		}
+		if err := startHelp(doc, pg, env); err != nil {
+			return err
+		}
 	}
 	if !framesDriveClock {
 		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it

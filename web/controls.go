@@ -71,16 +71,14 @@ func (p *Playground) OpenControls(tab string) {
 	}
 }
 
-// Burst proposes [BurstSize] commands at once, so the leader's replicators
-// pipeline them: several requests in flight per follower, and their
-// responses handled in seq order.
+// Burst sends [BurstSize] puts at once (see Propose), each from a client
+// of its own, so the leader's replicators pipeline them: several requests
+// in flight per follower, and their responses handled in seq order.
 func (p *Playground) Burst() {
 	p.act()
-	n := len(p.world.Proposals(-1))
-	for i := 1; i <= BurstSize; i++ {
-		cmd := fmt.Sprintf("set k%d=%d", n+i, n+i)
-		if _, err := p.world.Propose([]byte(cmd)); err != nil {
-			p.failed = fmt.Sprintf("burst stopped at %q: %s", cmd, plainError(err))
+	for range BurstSize {
+		if err := p.putNext(); err != nil {
+			p.failed = "burst stopped: " + err.Error()
 			return
 		}
 	}

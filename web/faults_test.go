@@ -216,7 +216,7 @@ func TestResponseDelay(t *testing.T) {
 	if got := p.View().Nodes[1].DelayText(); got != "200 ms" {
 		t.Errorf("node 2's delay text %q", got)
 	}
-	if ev := p.View().RecentEvents; len(ev) == 0 || !strings.Contains(ev[0].Text, "delayed up to 50ms") {
+	if ev := p.View().Feed.Items; len(ev) == 0 || ev[0].Text != "n4's responses are delayed by up to 50ms each." {
 		t.Errorf("newest event %+v, want the delay of node 4", ev)
 	}
 	// Back to none.

@@ -42,8 +42,6 @@ const (
 
 	// keepProposals is how many proposed commands the page follows.
 	keepProposals = 5
-	// keepEvents is how many recent events the page lists.
-	keepEvents = 12
 )
 
 // Speeds are the rates of virtual to wall-clock time the page offers, on a
@@ -83,8 +81,8 @@ type Playground struct {
 	// until the next action.
 	notice string
 
-	// allEvents shows every trace event, not only the notable ones.
-	allEvents bool
+	// feed is how the reader looks at the event feed (feed.go).
+	feed feedState
 	// controlsTab is the open section of the controls panel ("" for
 	// none; see ControlTabs).
 	controlsTab string
@@ -199,17 +197,32 @@ func (p *Playground) fork() {
 	p.tour = nil // acting leaves a tour: the run is no longer the tour's
 }
 
-// Propose hands the next command ("set k<n>=<n>") to the current leader.
-// The world keeps accepted proposals; a refusal is shown until the next
-// action.
+// Propose sends the next command, a put of key k<n> to value <n>, as a
+// client call by hand: the client goes to the leader (or node 1 without
+// one) and follows redirects and retries until a leader commits and
+// applies it. The world keeps the call and each proposal of it; a
+// refusal is shown until the next action.
 func (p *Playground) Propose() {
 	p.act()
-	n := len(p.world.Proposals(-1)) + 1
-	cmd := fmt.Sprintf("set k%d=%d", n, n)
-	_, err := p.world.Propose([]byte(cmd))
-	if err != nil {
-		p.failed = fmt.Sprintf("%q not accepted: %s", cmd, plainError(err))
+	if err := p.putNext(); err != nil {
+		p.failed = err.Error()
 	}
+}
+
+// putNext makes the next numbered put by hand: k<n>=<n>, where n counts
+// the puts of the run.
+func (p *Playground) putNext() error {
+	n := 1
+	for _, iv := range p.world.Interventions() {
+		if iv.Kind == "put" {
+			n++
+		}
+	}
+	key, value := "k"+strconv.Itoa(n), strconv.Itoa(n)
+	if _, err := p.world.Put(raft.None, key, value); err != nil {
+		return fmt.Errorf("put %s=%q not sent: %s", key, value, plainError(err))
+	}
+	return nil
 }
 
 // SeekMillis is Seek for the scrubber: ms is a whole number of virtual
@@ -336,10 +349,6 @@ func (p *Playground) SetSpeed(speed float64) {
 
 // TogglePause stops or resumes virtual time.
 func (p *Playground) TogglePause() { p.paused = !p.paused }
-
-// ToggleAllEvents switches the event list between notable events and all
-// events (including every message sent and delivered).
-func (p *Playground) ToggleAllEvents() { p.allEvents = !p.allEvents }
 
 // plainError is err's message without the package prefix.
 func plainError(err error) string {

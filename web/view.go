@@ -61,11 +61,8 @@ type View struct {
 	// Proposals are the latest proposals, newest first.
 	Proposals []ProposalView
 
-	// AllEvents is set when RecentEvents lists every event, not only the
-	// notable ones.
-	AllEvents bool
-	// RecentEvents are the latest events, newest first.
-	RecentEvents []EventView
+	// Feed is the event feed and the safety status.
+	Feed FeedView
 
 	// Controls is what the controls panel shows.
 	Controls ControlsView
@@ -391,20 +388,6 @@ func (p *ProposalView) Text() string {
 	return fmt.Sprintf("index %d: on %d/%d nodes, not committed yet", p.Index, p.Stored, p.Nodes)
 }
 
-// EventView is one trace event.
-type EventView struct {
-	// N numbers the event in the whole run.
-	N uint64
-	// At is the virtual time, e.g. "1.234".
-	At string
-	// Kind is the event kind, e.g. "role".
-	Kind string
-	// Node is the node's name, e.g. "n2".
-	Node string
-	// Text describes the event.
-	Text string
-}
-
 // View returns what the page shows of the playground now.
 func (p *Playground) View() View {
 	// One Status kept across frames: filling it again allocates nothing.
@@ -424,7 +407,6 @@ func (p *Playground) View() View {
 		Behind:       p.Behind(),
 		Notice:       p.notice,
 		Violation:    st.Violation,
-		AllEvents:    p.allEvents,
 		Nodes:        make([]NodeView, 0, len(st.Nodes)),
 		Controls:     p.controlsView(),
 	}
@@ -451,16 +433,42 @@ func (p *Playground) View() View {
 	}
 	v.Links, v.Cut = linkViews(len(st.Nodes), st.Cut)
 	v.Proposals = p.proposalViews(st.Nodes)
-	v.RecentEvents = p.eventViews()
+	v.Feed = p.feedView()
 	v.Message = p.messageView()
 	p.tourView(&v)
 	if v.Result == "" {
-		if last := p.world.Proposals(1); len(last) == 1 {
-			pr := last[0]
-			v.Result = fmt.Sprintf("%q accepted by n%d at index %d, term %d", pr.Data, pr.Leader, pr.Index, pr.Term)
-		}
+		v.Result = p.resultText()
 	}
 	return v
+}
+
+// resultText answers the last client call by hand: accepted by a leader
+// at an index (the latest proposal of it), or still looking for one.
+func (p *Playground) resultText() string {
+	var last sim.Intervention
+	calls := 0
+	for _, iv := range p.world.Interventions() {
+		if iv.Kind == "put" || iv.Kind == "append" || iv.Kind == "get" {
+			last, calls = iv, calls+1
+		}
+	}
+	proposals := p.world.Proposals(1)
+	if calls == 0 {
+		if len(proposals) == 1 {
+			pr := proposals[0]
+			return fmt.Sprintf("%q accepted by n%d at index %d, term %d", pr.Data, pr.Leader, pr.Index, pr.Term)
+		}
+		return ""
+	}
+	id := sim.ClientCall(p.world.Options().Clients + calls)
+	if op, ok := p.world.Call(id); ok && op.Done {
+		return callView(last, op).Text
+	}
+	if len(proposals) == 1 && proposals[0].Call == id {
+		pr := proposals[0]
+		return fmt.Sprintf("%s accepted by n%d at index %d, term %d", pr.Data, pr.Leader, pr.Index, pr.Term)
+	}
+	return callView(last, sim.HistoryOp{}).Text + " (no leader has accepted it yet; the client retries)"
 }
 
 // How many open ballots, requests in flight and waiting responses the
@@ -609,21 +617,6 @@ func (p *Playground) proposalViews(nodes []sim.NodeStatus) []ProposalView {
 		}
 		pv.Majority = pv.Majority && !pv.Lost
 		out = append(out, pv)
-	}
-	return out
-}
-
-func (p *Playground) eventViews() []EventView {
-	events := p.world.Trace().Notable(keepEvents)
-	if p.allEvents {
-		events = p.world.Trace().Recent(keepEvents)
-	}
-	out := make([]EventView, 0, len(events))
-	for _, ev := range slices.Backward(events) {
-		out = append(out, EventView{
-			N: ev.N, At: formatSeconds(ev.At), Kind: ev.Kind.String(),
-			Node: nodeName(int(ev.Node)), Text: ev.Text,
-		})
 	}
 	return out
 }

@@ -88,7 +88,8 @@ func (p *Playground) PaintLogs(c scene.Canvas, width float64) bool {
 	if v.paintedAny && width == v.width && l.Equal(&v.shown) {
 		return false
 	}
-	v.lay = scene.LogsLayoutFor(width, v.builder.Cells)
+	// Cells are sized by the window shown: a short log's are wide.
+	v.lay = scene.LogsLayoutFor(width, max(1, l.Shown()))
 	v.painter.PaintLogs(c, l, v.lay)
 	v.shown.CopyFrom(l)
 	v.width, v.paintedAny = width, true

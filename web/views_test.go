@@ -218,3 +218,25 @@ func TestStorePanel(t *testing.T) {
 		t.Errorf("node 99: %+v", v)
 	}
 }
+
+// TestLogCellsFollowTheLog: while the logs are short the view draws wide
+// cells; as they grow past the view's width the cells narrow to fit the
+// window shown.
+func TestLogCellsFollowTheLog(t *testing.T) {
+	p := newPlayground(t)
+	leaderAfter(t, p, 2*time.Second)
+	var c calls
+	p.PaintLogs(&c, 600)
+	if got := p.logs.lay.Cell; got != scene.MaxLogCell {
+		t.Errorf("one entry: cells %v px wide, want %v", got, scene.MaxLogCell)
+	}
+	for range 4 {
+		p.Burst()
+		run(p, 100*time.Millisecond)
+	}
+	p.PaintLogs(&c, 600)
+	shown := p.logs.shown.Shown()
+	if got, want := p.logs.lay.Cell, (600.0-70)/float64(shown); shown < 30 || got != want {
+		t.Errorf("%d indexes shown in cells of %v px, want %v", shown, got, want)
+	}
+}

@@ -239,30 +239,6 @@ func TestLeaderElectedWithinTwoSeconds(t *testing.T) {
 	}
 }
 
-func TestEvents(t *testing.T) {
-	p := newPlayground(t)
-	leader := leaderAfter(t, p, 2*time.Second)
-	p.Crash(leader)
-	events := p.View().RecentEvents
-	if len(events) == 0 || events[0].Kind != "fault" || events[0].Text != "crash" {
-		t.Fatalf("newest notable event %+v, want the crash", events)
-	}
-	for _, e := range events {
-		if e.Kind == "send" || e.Kind == "deliver" {
-			t.Errorf("message event listed by default: %+v", e)
-		}
-	}
-	p.ToggleAllEvents()
-	advance(p, time.Second)
-	all := p.View().RecentEvents
-	if len(all) != keepEvents {
-		t.Errorf("%d events listed, want %d", len(all), keepEvents)
-	}
-	if all[0].N != p.World().Trace().Len() {
-		t.Errorf("newest event %d, trace has %d", all[0].N, p.World().Trace().Len())
-	}
-}
-
 // TestElementCount keeps the page small enough to re-render often (see
 // shared/notes/vugu-performance.md: about 500 elements at most per pass).
 // What moves is drawn on the cluster view's canvas, outside Vugu, and the
@@ -274,8 +250,11 @@ func TestElementCount(t *testing.T) {
 	for range 10 {
 		p.Propose()
 	}
-	p.ToggleAllEvents()
+	p.ToggleFeedKind(string(FeedMessages)) // the most rows the feed lists
 	advance(p, time.Second)
+	if n := len(p.View().Feed.Items); n != maxFeedRows {
+		t.Fatalf("the feed lists %d events, want its most, %d", n, maxFeedRows)
+	}
 	count := func(what string) {
 		t.Helper()
 		n := len(render(t, p).all(func(n *html.Node) bool { return true })) - 3 // html, head, body

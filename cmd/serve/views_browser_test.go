@@ -82,7 +82,8 @@ func TestPageViews(t *testing.T) {
 	// A click on n2's row of the logs lists n2's store.
 	clickAt := func(sel string, x, y float64) {
 		t.Helper()
-		xy := p.waitString("the point", fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return (r.left + %g) + "," + (r.top + %g); })()`, sel, x, y))
+		// In view first: clicking a button may have scrolled the page.
+		xy := p.waitString("the point", fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.scrollIntoView({ block: "center" }); const r = e.getBoundingClientRect(); return (r.left + %g) + "," + (r.top + %g); })()`, sel, x, y))
 		var cx, cy float64
 		if _, err := fmt.Sscanf(xy, "%g,%g", &cx, &cy); err != nil {
 			p.fatal("point %q: %v", xy, err)

@@ -31,7 +31,7 @@ func (w *World) TransferLeadership(to raft.NodeID) error {
 		return err
 	}
 	w.intervene(Intervention{Kind: "transfer", Node: to})
-	w.record(EvFault, lead, "transfer leadership from %d to %d", num(lead), num(to))
+	w.record(EvFault, lead, FormatTransfer, num(lead), num(to))
 	return nil
 }
 
@@ -51,6 +51,6 @@ func (w *World) ChangePeers(voters, learners []raft.NodeID) error {
 		return err
 	}
 	w.intervene(Intervention{Kind: "change-peers", Voters: slices.Clone(voters), Learners: slices.Clone(learners)})
-	w.recordf(EvFault, lead, "change peers to voters %v learners %v", fmt.Sprint(voters), fmt.Sprint(learners))
+	w.recordf(EvFault, lead, FormatChangePeers, fmt.Sprint(voters), fmt.Sprint(learners))
 	return nil
 }

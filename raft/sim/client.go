@@ -33,6 +33,14 @@ type HistoryOp struct {
 	Index uint64 `json:"index"`
 }
 
+// text is the call as text, e.g. put k1="1" or get k1.
+func (op *HistoryOp) text() string {
+	if op.Op == kv.OpGet {
+		return "get " + op.Key
+	}
+	return fmt.Sprintf("%s %s=%q", op.Op, op.Key, op.Value)
+}
+
 // workload drives the clients.
 type workload struct {
 	w       *World
@@ -130,7 +138,7 @@ func (wl *workload) startCall(c *client) {
 		op.Op, op.Value = kv.OpAppend, fmt.Sprintf("c%ds%d,", c.id, c.seq)
 	}
 	c.op = op
-	wl.w.record(EvClient, raft.None, "client %d call %d: %s %s %q", num(c.id), num(c.seq), str(op.Op.String()), str(op.Key), str(op.Value))
+	wl.w.record(EvClient, raft.None, FormatClientCall, num(c.id), num(c.seq), str(op.Op.String()), str(op.Key), str(op.Value))
 }
 
 // attempt sends client i's call to the node it believes leads.
@@ -162,6 +170,10 @@ func (wl *workload) attempt(i int) {
 			return err
 		})
 		c.waitingApply = err == nil
+		if err == nil && c.byHand {
+			w.proposals = append(w.proposals, ProposalRecord{Proposal: Proposal{Leader: c.node, Index: c.index, Term: c.term},
+				At: w.now, Data: c.op.text(), Call: ClientCall(c.id)})
+		}
 	}
 	var nl *raft.NotLeaderError
 	switch {
@@ -259,7 +271,7 @@ func (wl *workload) finish(i int, index uint64) {
 	op.Return, op.Done, op.Index = wl.w.now, true, index
 	wl.acked = max(wl.acked, index)
 	wl.history.Append(*op)
-	wl.w.record(EvClient, raft.None, "client %d return %d: %s %s %q", num(c.id), num(op.Seq), str(op.Op.String()), str(op.Key), str(op.Value))
+	wl.w.record(EvClient, raft.None, FormatClientReturn, num(c.id), num(op.Seq), str(op.Op.String()), str(op.Key), str(op.Value))
 	c.op = nil
 	c.timeouts = 0
 	c.target = c.node

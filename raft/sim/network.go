@@ -147,7 +147,7 @@ func (w *World) put(m raft.Message, latency time.Duration) *wireMsg {
 	w.nextMsg++
 	rec := w.recordSend(&m, w.nextMsg, w.now+latency, InFlight)
 	wm := w.wire.put(wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency, rec: rec})
-	w.recordMsg(EvSend, m.From, "#%d %s", &m, num(wm.id))
+	w.recordMsg(EvSend, m.From, FormatSend, &m, num(wm.id))
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
 }
@@ -177,7 +177,7 @@ func (w *World) deliver(id MsgID) {
 		}
 		c.answered = true
 	}
-	w.recordMsg(EvDeliver, m.To, "#%d %s", &m, num(id))
+	w.recordMsg(EvDeliver, m.To, FormatDeliver, &m, num(id))
 	w.recordEnd(rec, id, Delivered)
 	w.stepNode(to, func(n *raft.Node) error { return n.Step(w.now, m) })
 }
@@ -220,7 +220,7 @@ func (w *World) SetLinkConfig(from, to raft.NodeID, c LinkConfig) error {
 	}
 	lc := c.clone()
 	w.intervene(Intervention{Kind: "link", From: from, To: to, Link: &lc})
-	w.record(EvFault, from, "link %d->%d: %s", num(from), num(to), str(c.String()))
+	w.record(EvFault, from, FormatLink, num(from), num(to), str(c.String()))
 	return nil
 }
 
@@ -337,7 +337,7 @@ func (w *World) Partition(groups ...[]raft.NodeID) error {
 		}
 	}
 	w.intervene(Intervention{Kind: "partition", Groups: groups})
-	w.record(EvFault, raft.None, "partition %s", str(fmt.Sprint(groups)))
+	w.record(EvFault, raft.None, FormatPartition, str(fmt.Sprint(groups)))
 	return nil
 }
 
@@ -353,7 +353,7 @@ func (w *World) Isolate(id raft.NodeID) error {
 		}
 	}
 	w.intervene(Intervention{Kind: "isolate", Node: id})
-	w.record(EvFault, id, "isolate node %d", num(id))
+	w.record(EvFault, id, FormatIsolate, num(id))
 	return nil
 }
 
@@ -365,7 +365,7 @@ func (w *World) HealAll() {
 		}
 	}
 	w.intervene(Intervention{Kind: "heal-all"})
-	w.record(EvFault, raft.None, "heal all links")
+	w.record(EvFault, raft.None, FormatHeal)
 }
 
 // SetResponseDelay gives every response node id sends up to d extra latency.
@@ -379,7 +379,7 @@ func (w *World) SetResponseDelay(id raft.NodeID, d time.Duration) error {
 	}
 	sn.respDelay = d
 	w.intervene(Intervention{Kind: "response-delay", Node: id, Delay: d})
-	w.recordf(EvFault, id, "responses from node %d delayed up to %v", id, d)
+	w.recordf(EvFault, id, FormatResponseDelay, id, d)
 	return nil
 }
 
@@ -392,7 +392,7 @@ func (w *World) Hold(id MsgID) error {
 	wm.held = true
 	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "hold", Msg: id})
-	w.recordMsg(EvFault, wm.msg.From, "hold #%d %s", &wm.msg, num(id))
+	w.recordMsg(EvFault, wm.msg.From, FormatHold, &wm.msg, num(id))
 	return nil
 }
 
@@ -407,7 +407,7 @@ func (w *World) Release(id MsgID) error {
 	wm.arrive = max(wm.arrive, w.now)
 	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "release", Msg: id})
-	w.recordMsg(EvFault, wm.msg.From, "release #%d %s", &wm.msg, num(id))
+	w.recordMsg(EvFault, wm.msg.From, FormatRelease, &wm.msg, num(id))
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(id)})
 	return nil
 }

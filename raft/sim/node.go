@@ -100,7 +100,11 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 	}()
 	if n.Role() != role || n.Term() != term {
 		w.hist.addRole(RoleChange{At: w.now, Node: sn.id, Up: true, Role: n.Role(), Term: n.Term()})
-		w.record(EvRole, sn.id, "%s term %d -> %s term %d", str(role.String()), num(term), str(n.Role().String()), num(n.Term()))
+		if by := n.ElectedBy(); by != nil {
+			w.record(EvRole, sn.id, FormatElected, str(role.String()), num(term), str(n.Role().String()), num(n.Term()), str(idList(by)))
+		} else {
+			w.record(EvRole, sn.id, FormatRole, str(role.String()), num(term), str(n.Role().String()), num(n.Term()))
+		}
 	}
 	if n.Role() == raft.Leader || role == raft.Leader {
 		w.recordReplicatorChanges(sn.id, n)
@@ -117,28 +121,28 @@ func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 	for _, a := range after {
 		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
 		if i < 0 {
-			w.record(EvReplicator, id, "replicator %d->%d started in %s", num(id), num(a.Peer), str(a.State.String()))
+			w.record(EvReplicator, id, FormatReplicatorStarted, num(id), num(a.Peer), str(a.State.String()))
 			continue
 		}
 		b := &before[i]
 		if b.State != a.State {
-			w.record(EvReplicator, id, "replicator %d->%d %s -> %s", num(id), num(a.Peer), str(b.State.String()), str(a.State.String()))
+			w.record(EvReplicator, id, FormatReplicatorState, num(id), num(a.Peer), str(b.State.String()), str(a.State.String()))
 		}
 		if b.Version != a.Version {
-			w.record(EvReplicator, id, "replicator %d->%d reset: version %d -> %d, requests in flight forgotten", num(id), num(a.Peer), num(b.Version), num(a.Version))
+			w.record(EvReplicator, id, FormatReplicatorReset, num(id), num(a.Peer), num(b.Version), num(a.Version))
 		}
 		if b.Repairs != a.Repairs {
 			r := &a.LastRepair
-			w.record(EvReplicator, id, "replicator %d->%d nextIndex %d -> %d: %s (the follower's last index is %d)",
-				num(id), num(a.Peer), num(r.From), num(r.To), str(r.Reason.String()), num(r.FollowerLast))
+			w.record(EvReplicator, id, FormatRepair, num(id), num(a.Peer), num(r.From), num(r.To), str(r.Reason.String()),
+				num(r.PrevIndex), num(r.PrevTerm), num(r.FollowerLast), num(r.FollowerTerm))
 		}
 		if b.Blocked != a.Blocked && a.Blocked {
-			w.record(EvReplicator, id, "replicator %d->%d blocked after an RPC error", num(id), num(a.Peer))
+			w.record(EvReplicator, id, FormatReplicatorBlocked, num(id), num(a.Peer))
 		}
 	}
 	for _, b := range before {
 		if !slices.ContainsFunc(after, func(a raft.PeerState) bool { return a.Peer == b.Peer }) {
-			w.record(EvReplicator, id, "replicator %d->%d destroyed", num(id), num(b.Peer))
+			w.record(EvReplicator, id, FormatReplicatorDestroyed, num(id), num(b.Peer))
 		}
 	}
 	// Keep both buffers for the next step.
@@ -278,9 +282,9 @@ func (w *World) Crash(id raft.NodeID) error {
 	sn.incarnation++
 	sn.tickAt, sn.tick = -1, timerSlot{}
 	sn.recent, sn.unchecked = segments{}, nil
-	w.intervene(Intervention{Kind: "crash", Node: id})
+	w.intervene(Intervention{Kind: FormatCrash, Node: id})
 	if lost {
-		w.record(EvFault, id, "crash (an unsynced write is lost)")
+		w.record(EvFault, id, FormatCrashLost)
 	} else {
 		w.record(EvFault, id, "crash")
 	}
@@ -296,7 +300,7 @@ func (w *World) Restart(id raft.NodeID) error {
 	if sn.node != nil {
 		return fmt.Errorf("sim: node %d is already up", id)
 	}
-	w.intervene(Intervention{Kind: "restart", Node: id})
+	w.intervene(Intervention{Kind: FormatRestart, Node: id})
 	w.record(EvFault, id, "restart")
 	return w.start(sn)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -110,7 +111,7 @@ type lazyEvent struct {
 	// (the next of strs) when bit i of isStr is set, else the next of nums.
 	nums  [maxTraceArgs]uint64
 	strs  [maxTraceStrs]string
-	isStr uint8
+	isStr uint16
 	nargs uint8
 	// hasMsg: the event is about message msg, formatted after the args.
 	hasMsg bool
@@ -122,7 +123,7 @@ type lazyEvent struct {
 // maxTraceArgs is the most plain arguments an event carries, and
 // maxTraceStrs the most strings among them.
 const (
-	maxTraceArgs = 6
+	maxTraceArgs = 9
 	maxTraceStrs = 3
 )
 
@@ -175,26 +176,52 @@ func (e *lazyEvent) setArgs(args []traceArg) {
 }
 
 func (e *lazyEvent) event() TraceEvent {
-	ev := e.ev
-	args := e.boxed
-	if args == nil {
-		args = make([]any, 0, e.nargs+1)
+	r := e.record()
+	args := r.Args
+	if r.Msg != nil {
+		args = append(args, *r.Msg)
+	}
+	r.Text = fmt.Sprintf(e.format, args...)
+	return r.TraceEvent
+}
+
+// Record is a trace event as it was recorded: the format of its text and
+// the values that fill it, so that a reader can phrase the event its own
+// way (the Format* constants name the formats worth telling apart).
+type Record struct {
+	// TraceEvent is the event; its Text is left empty.
+	TraceEvent
+	// Format is the format of the event's text.
+	Format string
+	// Args are the format's arguments but the message: each a uint64 or
+	// a string, or for a rare event any value.
+	Args []any
+	// Msg is the message the event is about (its entries empty, only
+	// their number kept), or nil.
+	Msg *raft.Message
+}
+
+// record is the event as a Record.
+func (e *lazyEvent) record() Record {
+	r := Record{TraceEvent: e.ev, Format: e.format, Args: slices.Clip(e.boxed)}
+	if r.Args == nil {
+		r.Args = make([]any, 0, e.nargs)
 		n, s := 0, 0
 		for i := range e.nargs {
 			if e.isStr&(1<<i) != 0 {
-				args = append(args, e.strs[s])
+				r.Args = append(r.Args, e.strs[s])
 				s++
 			} else {
-				args = append(args, e.nums[n])
+				r.Args = append(r.Args, e.nums[n])
 				n++
 			}
 		}
-		if e.hasMsg {
-			args = append(args, e.msg.message())
-		}
 	}
-	ev.Text = fmt.Sprintf(e.format, args...)
-	return ev
+	if e.hasMsg {
+		m := e.msg.message()
+		r.Msg = &m
+	}
+	return r
 }
 
 func newTrace() *Trace { return &Trace{recent: make([]lazyEvent, 0, traceKeep)} }
@@ -243,7 +270,7 @@ func (t *Trace) addBoxed(at time.Duration, kind EventKind, node raft.NodeID, for
 }
 
 // notableKeep is how many notable events a Trace keeps.
-const notableKeep = 64
+const notableKeep = 128
 
 // Notable reports whether events of kind k are kept among the notable
 // ones: what a person watching the cluster wants listed (roles, faults,
@@ -263,6 +290,28 @@ func (t *Trace) Notable(max int) []TraceEvent {
 	out := make([]TraceEvent, 0, k)
 	for i := t.nnotable - k; i < t.nnotable; i++ {
 		out = append(out, t.notable[i%notableKeep].event())
+	}
+	return out
+}
+
+// NotableRecords is Notable as records: up to max of the latest notable
+// events, oldest first.
+func (t *Trace) NotableRecords(max int) []Record {
+	k := min(uint64(max), uint64(len(t.notable)))
+	out := make([]Record, 0, k)
+	for i := t.nnotable - k; i < t.nnotable; i++ {
+		out = append(out, t.notable[i%notableKeep].record())
+	}
+	return out
+}
+
+// RecentRecords is Recent as records: up to max of the latest events,
+// oldest first.
+func (t *Trace) RecentRecords(max int) []Record {
+	k := min(max, len(t.recent))
+	out := make([]Record, 0, k)
+	for i := t.n - uint64(k); i < t.n; i++ {
+		out = append(out, t.recent[i%traceKeep].record())
 	}
 	return out
 }

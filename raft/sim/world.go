@@ -95,7 +95,7 @@ func New(opts Options) (*World, error) {
 				lateReplies: opts.LateReplies}
 		}
 	}
-	w.record(EvWorld, raft.None, "seed=%d nodes=%d", num(opts.Seed), num(opts.Nodes))
+	w.record(EvWorld, raft.None, FormatWorld, num(opts.Seed), num(opts.Nodes))
 	for _, sn := range w.nodes {
 		if err := w.start(sn); err != nil {
 			return nil, err
@@ -176,7 +176,7 @@ func (w *World) step(ev event) {
 		if answered || stale {
 			return
 		}
-		w.recordMsg(EvRPCError, from.id, "no response: %s", &req)
+		w.recordMsg(EvRPCError, from.id, FormatNoResponse, &req)
 		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, req); return nil })
 	case evClient:
 		w.workload.timer(int(ev.id))
@@ -234,13 +234,20 @@ type Proposal struct {
 // ProposalRecord is a proposal a node accepted, as Proposals lists it.
 type ProposalRecord struct {
 	Proposal
-	At   time.Duration `json:"at_ns"`
-	Data string        `json:"data"`
+	At time.Duration `json:"at_ns"`
+	// Data is the proposed data or, for a client call by hand, the call
+	// as text, e.g. put k1="1".
+	Data string `json:"data"`
+	// Call is the client call by hand that proposed it (each attempt of
+	// the call that a leader accepts is a proposal), or 0 for Propose.
+	Call ClientCall `json:"call,omitempty"`
 }
 
 // Proposals returns the last n proposals the world's nodes accepted from
-// Propose and ProposeTo, oldest first (all of them when n < 0). They are
-// part of the world, so a world rebuilt by Seek has those made until then.
+// Propose and ProposeTo, and from client calls made by hand (Put, Append,
+// and Get through the log), oldest first (all of them when n < 0). They
+// are part of the world, so a world rebuilt by Seek has those made until
+// then.
 func (w *World) Proposals(n int) []ProposalRecord {
 	if n < 0 || n > len(w.proposals) {
 		n = len(w.proposals)
@@ -277,7 +284,7 @@ func (w *World) ProposeTo(id raft.NodeID, data []byte) (Proposal, error) {
 	}
 	w.intervene(Intervention{Kind: "propose", Node: id, Data: string(data)})
 	w.proposals = append(w.proposals, ProposalRecord{Proposal: p, At: w.now, Data: string(data)})
-	w.recordf(EvClient, id, "propose %q -> index %d term %d", data, p.Index, p.Term)
+	w.recordf(EvClient, id, FormatPropose, data, p.Index, p.Term)
 	w.runCheckers()
 	return p, nil
 }

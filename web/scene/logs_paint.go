@@ -17,11 +17,25 @@ type LogsLayout struct {
 	Cell float64
 }
 
-// LogsLayoutFor lays out a view width pixels wide showing cells indexes.
+// MaxLogCell is the widest a cell is drawn, in pixels: a short log's few
+// cells are sized to read well, not stretched across the view.
+const MaxLogCell = 36
+
+// LogsLayoutFor lays out a view width pixels wide showing cells indexes:
+// they share the width, each at most MaxLogCell wide.
 func LogsLayoutFor(width float64, cells int) LogsLayout {
 	lay := LogsLayout{Width: width, Left: 40, Right: 30, Top: 20, RowHeight: 26}
-	lay.Cell = max(1, (width-lay.Left-lay.Right)/float64(max(1, cells)))
+	lay.Cell = max(1, min(MaxLogCell, (width-lay.Left-lay.Right)/float64(max(1, cells))))
 	return lay
+}
+
+// Shown is how many indexes l's window holds (0 when no node has any
+// entry).
+func (l *Logs) Shown() int {
+	if l.Lo > l.Hi {
+		return 0
+	}
+	return int(l.Hi - l.Lo + 1)
 }
 
 // LogsHeight is the height of a view of n rows.

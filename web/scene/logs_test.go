@@ -347,3 +347,30 @@ func TestPaintLogs(t *testing.T) {
 		t.Errorf("no line at x=%.0f after n1's commit index %d", x, r.Commit)
 	}
 }
+
+// TestLogCellsSizedByWindow: the cells share the view's width by the
+// indexes actually shown, so a short log's cells are wide (at most
+// MaxLogCell), and a full window's fit the view.
+func TestLogCellsSizedByWindow(t *testing.T) {
+	for _, tt := range []struct {
+		width float64
+		cells int
+		want  float64
+	}{
+		{600, 1, MaxLogCell},
+		{600, 10, MaxLogCell},
+		{600, 20, 530.0 / 20},
+		{600, DefaultLogCells, 530.0 / DefaultLogCells},
+		{400, 21, 330.0 / 21},
+	} {
+		if got := LogsLayoutFor(tt.width, tt.cells).Cell; got != tt.want {
+			t.Errorf("%v px, %d cells: cell %v px, want %v", tt.width, tt.cells, got, tt.want)
+		}
+	}
+	if n := (&Logs{Lo: 1, Hi: 0}).Shown(); n != 0 {
+		t.Errorf("an empty window shows %d", n)
+	}
+	if n := (&Logs{Lo: 4, Hi: 9}).Shown(); n != 6 {
+		t.Errorf("window 4–9 shows %d", n)
+	}
+}
