@@ -89,15 +89,8 @@ type stepFailure struct {
 // loadScenario parses a scenario and makes the cluster it runs on, at
 // time zero before its first step.
 func (r *Registry) loadScenario(arg any) (any, error) {
-	text, err := stringArg("text", arg, MaxScenarioBytes)
+	text, sc, err := readScenario(arg)
 	if err != nil {
-		return nil, err
-	}
-	sc, err := sim.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkCost(sc); err != nil {
 		return nil, err
 	}
 	runner, err := sim.NewRunner(sc)
@@ -111,6 +104,20 @@ func (r *Registry) loadScenario(arg any) (any, error) {
 		return nil, err
 	}
 	return loadedScenario{ID: id, Steps: len(sc.Steps)}, nil
+}
+
+// readScenario reads a call's scenario text: within MaxScenarioBytes,
+// parsed, and within the cost a call may ask for.
+func readScenario(arg any) (string, *sim.Scenario, error) {
+	text, err := stringArg("text", arg, MaxScenarioBytes)
+	if err != nil {
+		return "", nil, err
+	}
+	sc, err := sim.Parse(text)
+	if err != nil {
+		return "", nil, err
+	}
+	return text, sc, checkCost(sc)
 }
 
 // checkCost refuses a scenario that may take more than MaxScenarioTime of

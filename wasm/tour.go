@@ -34,15 +34,8 @@ type tourStep struct {
 // loadTour runs a tour to its end. A text that is not a tour, a step that
 // cannot run or an expectation that fails is an error naming the step.
 func (r *Registry) loadTour(arg any) (any, error) {
-	text, err := stringArg("text", arg, MaxScenarioBytes)
+	text, _, err := readScenario(arg)
 	if err != nil {
-		return nil, err
-	}
-	sc, err := sim.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkCost(sc); err != nil {
 		return nil, err
 	}
 	t, err := sim.RunTour(text)
