@@ -55,8 +55,9 @@ test-node: build ## the JavaScript API in Node.js, on the built wasm
 	@command -v node >/dev/null || { echo "test-node: node is missing; install Node.js 20 or later"; exit 1; }
 	node --test wasm/jstest/ cmd/serve/
 
-test-browser: build ## the page in headless Chromium (installs chromium when root)
+test-browser: build ## the page in headless Chromium (installs chromium when root), with axe-core from npm ci
 	.ci/ensure-chromium.sh
+	@[[ -f node_modules/axe-core/axe.min.js ]] || { echo "npm ci (axe-core for the accessibility test)"; npm ci; }
 	go test -tags browser -count=1 ./cmd/serve/
 
 test-determinism: ## the same seeds give byte-identical traces natively and in WebAssembly under Node.js

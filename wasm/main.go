@@ -37,14 +37,13 @@ func main() {
 	if err := registerAPI(); err != nil {
 		fmt.Fprintln(os.Stderr, "raft playground: cannot register the JavaScript API:", err)
 	}
-	doc, mounted, err := mountPoint()
+	_, mounted, err := mountPoint()
 	switch {
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "raft playground:", err)
 	case mounted:
 		if err := runUI(); err != nil {
-			fmt.Fprintln(os.Stderr, "raft playground: UI stopped:", err)
-			showBootError(doc, "The playground stopped: "+err.Error())
+			ui.fail("the page's start or render loop", err)
 		}
 	}
 	select {} // keep answering the JavaScript API
@@ -75,7 +74,12 @@ func mountPoint() (doc safejs.Value, found bool, err error) {
 // Builds run under the event environment's read lock, so neither the clock
 // nor a DOM event changes the playground halfway through one
 // (Render takes the read lock again for itself).
-func runUI() error {
+func runUI() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
 	pg, err := playgroundFromURL()
 	if err != nil {
 		return err
@@ -93,40 +97,65 @@ func runUI() error {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	framesDriveClock := false
+	var kick func() // asks the cluster view for a frame; nil without it
 	if doc, err := safejs.Global().Get("document"); err == nil {
 		views, err := startViews(doc, pg, env)
 		if err != nil {
 			return err
 		}
-		if framesDriveClock, err = startClusterView(doc, pg, env, views); err != nil {
+		if kick, err = startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
 	}
-	if !framesDriveClock {
+	if kick == nil {
 		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it
 	}
 
 	root := &web.Root{Playground: pg}
 	shared := pg.RunVersion() // a run opened from a link is in the address already
 	for ok := true; ok; ok = renderer.EventWait() {
-		env.RLock()
-		results := buildEnv.RunBuild(root)
-		var text string
-		var textErr error
-		if v := pg.RunVersion(); v != shared {
-			shared = v
-			text, textErr = pg.RunText()
-		}
-		env.RUnlock()
-		if err := renderer.Render(results); err != nil {
+		if err := renderPass(renderer, buildEnv, env, root, &shared); err != nil {
 			return err
 		}
-		if text != "" && textErr == nil {
-			_ = writeRunToURL(text) // a page whose address cannot change still works
+		if kick != nil {
+			kick() // whatever was rendered may have changed what moves
 		}
 	}
 	return nil // the page went away
+}
+
+// renderPass builds and renders the page once, and writes the run into the
+// address when it changed since shared. A panic in a component's Build or
+// in the renderer is returned as an error, with the lock released.
+func renderPass(renderer *domrender.JSRenderer, buildEnv *vugu.BuildEnv, env vugu.EventEnv, root *web.Root, shared *int) (err error) {
+	pg := root.Playground
+	var text string
+	var textErr error
+	locked := true
+	env.RLock()
+	defer func() {
+		if r := recover(); r != nil {
+			if locked {
+				env.RUnlock()
+			}
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	results := buildEnv.RunBuild(root)
+	guardHandlers(results)
+	if v := pg.RunVersion(); v != *shared {
+		*shared = v
+		text, textErr = pg.RunText()
+	}
+	locked = false
+	env.RUnlock()
+	if err := renderer.Render(results); err != nil {
+		return err
+	}
+	if text != "" && textErr == nil {
+		_ = writeRunToURL(text) // a page whose address cannot change still works
+	}
+	return nil
 }
 
 // showBootError puts msg into the page's #boot-error element, if any.

@@ -333,6 +333,18 @@ func (p *Playground) SetSpeed(speed float64) {
 // TogglePause stops or resumes virtual time.
 func (p *Playground) TogglePause() { p.paused = !p.paused }
 
+// Paused reports whether virtual time stands still (nothing moves until
+// someone acts).
+func (p *Playground) Paused() bool { return p.paused }
+
+// SetReducedMotion follows the user's wish for less motion: messages jump
+// from their sender's half of the link to their receiver's instead of
+// gliding, and vanish when they end instead of fading.
+func (p *Playground) SetReducedMotion(on bool) {
+	p.cluster.builder.Jump = on
+	p.cluster.dirty = true
+}
+
 // ToggleAllEvents switches the event list between notable events and all
 // events (including every message sent and delivered).
 func (p *Playground) ToggleAllEvents() { p.allEvents = !p.allEvents }

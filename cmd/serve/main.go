@@ -5,8 +5,11 @@
 // It serves .wasm as application/wasm (so browsers can compile it while it
 // downloads) and, when the client accepts them, the precompressed X.br or X.gz
 // that build.sh writes beside X (a directory's index.html too), always with
-// Content-Length. Every response asks the browser to revalidate, so a rebuild
-// shows on the next reload.
+// Content-Length, and with the uncompressed file's size in
+// X-Decoded-Content-Length (what the page's loader counts its progress
+// against: a browser's stream yields decoded bytes). Every response asks the
+// browser to revalidate, so a rebuild shows on the next reload, and carries
+// the page's Content-Security-Policy.
 package main
 
 import (
@@ -122,9 +125,20 @@ type handler struct {
 	files http.Handler // the plain file server, for everything not precompressed
 }
 
+// ContentSecurityPolicy is the policy every response carries: scripts and
+// styles only from the site's own files (no inline script, no style
+// attribute). WebAssembly needs 'wasm-unsafe-eval'; Vugu's renderer installs
+// its JavaScript helper with window.eval, so 'unsafe-eval' stays until it
+// does not.
+const ContentSecurityPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self'"
+
+// DecodedLengthHeader carries a precompressed response's size once decoded.
+const DecodedLengthHeader = "X-Decoded-Content-Length"
+
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
 	name, ok := h.fileFor(r.URL.Path)
 	if ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		ctype := contentTypes[path.Ext(name)]
@@ -141,6 +155,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			variants = true
 			if accepts(r.Header.Get("Accept-Encoding"), enc.name) {
 				w.Header().Add("Vary", "Accept-Encoding")
+				if info, err := fs.Stat(h.fsys, name); err == nil {
+					w.Header().Set(DecodedLengthHeader, strconv.FormatInt(info.Size(), 10))
+				}
 				h.serveVariant(w, r, name+enc.suffix, enc.name, ctype)
 				return
 			}

@@ -301,6 +301,17 @@ func TestPrecompressedPage(t *testing.T) {
 			if got := resp.Header.Get("Vary"); got != "Accept-Encoding" {
 				t.Errorf("%s: Vary %q, want Accept-Encoding", what, got)
 			}
+			// The loader's progress bar counts decoded bytes against this.
+			wantDecoded := ""
+			if enc.encoding != "" {
+				wantDecoded = fmt.Sprint(len(bodies[tc.file]))
+			}
+			if got := resp.Header.Get(DecodedLengthHeader); got != wantDecoded {
+				t.Errorf("%s: %s %q, want %q", what, DecodedLengthHeader, got, wantDecoded)
+			}
+			if got := resp.Header.Get("Content-Security-Policy"); got != ContentSecurityPolicy {
+				t.Errorf("%s: Content-Security-Policy %q", what, got)
+			}
 			if resp.ContentLength != int64(len(body)) || resp.TransferEncoding != nil {
 				t.Errorf("%s: Content-Length %d, Transfer-Encoding %q for a %d-byte body; want the body's length, not chunked",
 					what, resp.ContentLength, resp.TransferEncoding, len(body))
