@@ -8,8 +8,8 @@
 // Content-Length, and with the uncompressed file's size in
 // X-Decoded-Content-Length (what the page's loader counts its progress
 // against: a browser's stream yields decoded bytes). Every response asks the
-// browser to revalidate, so a rebuild shows on the next reload, and carries
-// the page's Content-Security-Policy.
+// browser to revalidate, so a rebuild shows on the next reload; the page
+// (a directory's index.html) comes with its Content-Security-Policy.
 package main
 
 import (
@@ -125,7 +125,7 @@ type handler struct {
 	files http.Handler // the plain file server, for everything not precompressed
 }
 
-// ContentSecurityPolicy is the policy every response carries: scripts and
+// ContentSecurityPolicy is the page's policy: scripts and
 // styles only from the site's own files (no inline script, no style
 // attribute). WebAssembly needs 'wasm-unsafe-eval'; Vugu's renderer installs
 // its JavaScript helper with window.eval, so 'unsafe-eval' stays until it
@@ -138,8 +138,12 @@ const DecodedLengthHeader = "X-Decoded-Content-Length"
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
 	name, ok := h.fileFor(r.URL.Path)
+	if ok && path.Base(name) == indexPage {
+		// The page. The embed's frame and the sample documentation page
+		// are examples for other sites, which set their own policies.
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
+	}
 	if ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		ctype := contentTypes[path.Ext(name)]
 		if ctype != "" {
