@@ -3,6 +3,7 @@
 // says why. A file of its own, not an inline script, so the page runs under
 // a Content-Security-Policy without 'unsafe-inline' (README, "Serving").
 
+import "./paint.js"; // the views' painter, which the WebAssembly calls
 import { load } from "./raft-playground.js";
 
 const bar = document.getElementById("boot-progress");

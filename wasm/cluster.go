@@ -50,6 +50,9 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, v
 	if err != nil || ctx.IsNull() {
 		return nil, fmt.Errorf("cluster view: no 2D context: %v", err)
 	}
+	if _, err := painter(); err != nil {
+		return nil, fmt.Errorf("cluster view: %w", err)
+	}
 	cv := &canvas2D{ctx: ctx}
 	win := safejs.Global()
 	size, ratio := 0.0, 0.0
