@@ -102,7 +102,7 @@ BENCH_WASM = GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)"
 # Each round runs every benchmark once, natively then in WebAssembly, so a
 # burst of load hits all of them alike; each wasm round is a fresh V8, which
 # the speed benchmarks warm up before timing. -p 1: one test binary at a time.
-bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load; then the core against etcd's raft (bench/); then the page size
+bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load; then the core against etcd's raft (bench/); then the page size; then the page in Chromium (frame rate, CPU, first leader)
 	@mkdir -p artifacts/bench
 	@rm -f artifacts/bench/native.txt artifacts/bench/wasm.txt artifacts/bench/load.txt
 	@start=$$(date +%s); \
@@ -126,3 +126,5 @@ bench: ## benchmarks of the core and the simulator, natively and in WebAssembly:
 	@echo; echo "bench: page size, brotli (./build.sh; its whole output is in artifacts/bench/build.txt)"
 	@./build.sh > artifacts/bench/build.txt 2>&1 || { cat artifacts/bench/build.txt; exit 1; }
 	@grep '^size:' artifacts/bench/build.txt
+	@echo; echo "bench: the page in headless Chromium (cmd/pagebench), $$($(LOAD))"
+	go run ./cmd/pagebench
