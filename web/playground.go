@@ -73,8 +73,9 @@ type Playground struct {
 	speed  float64
 	paused bool
 	// sinceRender is the wall-clock time advanced since the clock last
-	// asked for a render.
+	// asked for a render; wall is all the wall-clock time advanced.
 	sinceRender time.Duration
+	wall        time.Duration
 
 	// failed describes the last proposal when the cluster refused it,
 	// until the next action (an accepted one is the world's to show).
@@ -124,6 +125,7 @@ func (p *Playground) Advance(wall time.Duration) (render bool) {
 	wall = min(wall, MaxTickWall)
 	p.runTo(p.world.Now() + time.Duration(float64(wall)*p.speed))
 	p.sinceRender += wall
+	p.wall += wall
 	if p.sinceRender < RenderInterval {
 		return false
 	}
