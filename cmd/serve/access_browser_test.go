@@ -285,7 +285,8 @@ func TestAccessFramesStop(t *testing.T) {
 // layoutProblems is JavaScript listing what is wrong with the layout at
 // the current width: the page wider than the screen, and on narrow
 // screens buttons smaller than 44 px, the cluster view not above the
-// clock controls, the action bar not at the bottom of the screen.
+// clock controls, the action bar not at the bottom of the screen, a tab
+// order that goes back up the page.
 const layoutProblems = `(() => {
 	const out = [];
 	const root = document.documentElement;
@@ -302,6 +303,13 @@ const layoutProblems = `(() => {
 		const bar = document.querySelector(".action-bar").getBoundingClientRect();
 		if (bar.height === 0 || Math.abs(bar.bottom - innerHeight) > 1) out.push("the action bar is not at the bottom of the screen mid-page (" + bar.top + "–" + bar.bottom + " of " + innerHeight + ")");
 		scrollTo(0, 0);
+		// One column: the tab order (the document's) runs down the page.
+		const focusable = [...document.querySelectorAll("button, input, [tabindex]")]
+			.filter((e) => e.tabIndex >= 0 && !e.closest(".action-bar") && e.getBoundingClientRect().width > 0);
+		for (let i = 1; i < focusable.length; i++) {
+			const a = focusable[i - 1].getBoundingClientRect(), b = focusable[i].getBoundingClientRect();
+			if (b.top < a.top - 2) out.push("tab order goes up from " + (focusable[i - 1].id || focusable[i - 1].textContent.trim().slice(0, 20)) + " to " + (focusable[i].id || focusable[i].textContent.trim().slice(0, 20)));
+		}
 		const hint = document.querySelector(".scroll-hint");
 		if (hint && hint.getBoundingClientRect().width === 0) out.push("the replicator table does not say it scrolls");
 	} else if (getComputedStyle(document.querySelector(".action-bar")).display !== "none") {
