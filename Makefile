@@ -55,8 +55,9 @@ test-node: build ## the JavaScript API in Node.js, on the built wasm
 	@command -v node >/dev/null || { echo "test-node: node is missing; install Node.js 20 or later"; exit 1; }
 	node --test wasm/jstest/ cmd/serve/
 
-test-browser: build ## the page in headless Chromium (installs chromium when root)
+test-browser: build ## the page in headless Chromium (installs chromium when root), with axe-core from npm ci
 	.ci/ensure-chromium.sh
+	@[[ -f node_modules/axe-core/axe.min.js ]] || { echo "npm ci (axe-core for the accessibility test)"; npm ci; }
 	go test -tags browser -count=1 ./cmd/serve/
 
 test-determinism: ## the same seeds give byte-identical traces natively and in WebAssembly under Node.js
@@ -101,7 +102,7 @@ BENCH_WASM = GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)"
 # Each round runs every benchmark once, natively then in WebAssembly, so a
 # burst of load hits all of them alike; each wasm round is a fresh V8, which
 # the speed benchmarks warm up before timing. -p 1: one test binary at a time.
-bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load; then the core against etcd's raft (bench/); then the page size
+bench: ## benchmarks of the core and the simulator, natively and in WebAssembly: medians of BENCH_COUNT rounds, with the load; then the core against etcd's raft (bench/); then the page size; then the page in Chromium (frame rate, CPU, first leader)
 	@mkdir -p artifacts/bench
 	@rm -f artifacts/bench/native.txt artifacts/bench/wasm.txt artifacts/bench/load.txt
 	@start=$$(date +%s); \
@@ -125,3 +126,5 @@ bench: ## benchmarks of the core and the simulator, natively and in WebAssembly:
 	@echo; echo "bench: page size, brotli (./build.sh; its whole output is in artifacts/bench/build.txt)"
 	@./build.sh > artifacts/bench/build.txt 2>&1 || { cat artifacts/bench/build.txt; exit 1; }
 	@grep '^size:' artifacts/bench/build.txt
+	@echo; echo "bench: the page in headless Chromium (cmd/pagebench), $$($(LOAD))"
+	go run ./cmd/pagebench

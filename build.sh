@@ -91,7 +91,7 @@ if ! command -v brotli >/dev/null; then
 	echo "build: warning: brotli is not installed, so no .br files (apt-get install brotli)" >&2
 fi
 # The whole page: what a browser downloads to show it.
-page=("$out/index.html" "$out/style.css" "$out/raft-playground.js" "$out/wasm_exec.js" "$wasm")
+page=("$out/index.html" "$out/style.css" "$out/boot.js" "$out/paint.js" "$out/raft-playground.js" "$out/wasm_exec.js" "$wasm")
 for f in "${page[@]}"; do
 	gzip -9 -n -k -f "$f"
 	if $have_brotli; then

@@ -7,6 +7,11 @@
 export interface LoadOptions {
   /** Where the WebAssembly is: a URL, or in Node.js also a file path. */
   wasm?: string | URL;
+  /**
+   * Called as the WebAssembly downloads (in a browser): bytes received so
+   * far, and the total, or null when the server does not say.
+   */
+  onProgress?: (received: number, total: number | null) => void;
 }
 
 /**

@@ -31,6 +31,12 @@ const IN_NODE = typeof process !== "undefined" && typeof process.versions?.node 
  * @property {string | URL} [wasm] Where the WebAssembly is: a URL, or in
  *   Node.js also a file path or file: URL. Defaults to raft-playground.wasm
  *   beside this module.
+ * @property {(received: number, total: ?number) => void} [onProgress] In a
+ *   browser, called as the WebAssembly downloads: the bytes received so far
+ *   and the total (null when the server does not say). The total is the
+ *   X-Decoded-Content-Length that cmd/serve sends with a compressed file,
+ *   or Content-Length for an uncompressed one: a browser's stream yields
+ *   decoded bytes.
  */
 
 /**
@@ -79,7 +85,7 @@ async function start(options) {
     go._scheduledTimeouts?.clear();
   };
 
-  const instance = await instantiate(url, go.importObject);
+  const instance = await instantiate(url, go.importObject, options.onProgress);
 
   try {
     core.api = await new Promise((resolve, reject) => {
@@ -121,9 +127,10 @@ async function prepareNode() {
  *
  * @param {string | URL} url
  * @param {WebAssembly.Imports} imports
+ * @param {LoadOptions["onProgress"]} [onProgress]
  * @returns {Promise<WebAssembly.Instance>}
  */
-async function instantiate(url, imports) {
+async function instantiate(url, imports, onProgress) {
   if (IN_NODE) {
     const target = typeof url === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(url) ? url : new URL(url);
     if (typeof target === "string" || target.protocol === "file:") {
@@ -137,9 +144,12 @@ async function instantiate(url, imports) {
       return (await WebAssembly.instantiate(bytes, imports)).instance;
     }
   }
-  const response = await fetch(url);
+  let response = await fetch(url);
   if (!response.ok) {
     throw new Error(`Raft Playground: cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
+  }
+  if (typeof onProgress === "function") {
+    response = counted(response, onProgress);
   }
   if (WebAssembly.instantiateStreaming) {
     try {
@@ -153,6 +163,48 @@ async function instantiate(url, imports) {
     }
   }
   return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
+}
+
+/**
+ * A response whose body reports its progress to onProgress as it is read.
+ *
+ * @param {Response} response
+ * @param {(received: number, total: ?number) => void} onProgress
+ * @returns {Response}
+ */
+function counted(response, onProgress) {
+  if (!response.body) {
+    return response;
+  }
+  const headers = response.headers;
+  const length = headers.get("X-Decoded-Content-Length") ?? (headers.has("Content-Encoding") ? null : headers.get("Content-Length"));
+  const total = length !== null && /^\d+$/.test(length) ? Number(length) : null;
+  let received = 0;
+  const report = () => {
+    try {
+      onProgress(received, total);
+    } catch (err) {
+      globalThis.reportError?.(err); // a failing progress bar does not stop the load
+    }
+  };
+  report();
+  const reader = response.body.getReader();
+  const body = new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        return;
+      }
+      received += value.byteLength;
+      report();
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /**

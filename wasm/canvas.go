@@ -3,20 +3,23 @@
 package main
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/hack-pad/safejs"
 )
 
 // canvas2D paints on a canvas's 2D context; it is the scene.Canvas of the
-// page. A failing call draws nothing, and the next frame tries again.
-//
-// Every call into JavaScript costs about a microsecond, and a space-time
-// diagram draws hundreds of lines a frame, so canvas2D makes few: it sets
-// a style only when it differs from the one the context has, and strokes
-// consecutive lines of one style as one path (flush ends it; whoever
-// paints calls flush at the end of a frame).
+// page. Every call from Go into JavaScript costs microseconds, and a frame
+// of the views draws thousands of lines, so canvas2D does not call the
+// context: it writes each command into a buffer, and flush hands the
+// frame's buffer to static/paint.js (globalThis.raftPlaygroundPaint),
+// which makes the canvas calls: one crossing per canvas per frame.
+// Whoever paints calls flush at the end of a frame. A failing call draws
+// nothing, and the next frame tries again.
 type canvas2D struct {
 	ctx safejs.Value
 	// w and h are the canvas's size in CSS pixels.
@@ -24,17 +27,19 @@ type canvas2D struct {
 	// fonts are the font strings made so far, by size and weight.
 	fonts map[fontKey]string
 
-	// The context's styles as last set; known is false when they are
-	// not known (a new or resized canvas resets them).
-	known           bool
-	stroke, fill    string
-	font            string
-	lineWidth, dash float64
-	// open: a path of lines in style (pathWidth, pathColor, pathDash) is
-	// begun and not yet stroked.
-	open                bool
-	pathWidth, pathDash float64
-	pathColor           string
+	// ops are the frame's commands (paint.js lists them).
+	ops []float64
+	// strs indexes the strings the painter's table holds; added are those
+	// added since the last flush, and reset asks the painter to drop its
+	// table first.
+	strs  map[string]float64
+	added []string
+	reset bool
+	// bytes is ops encoded, and jsBytes a Uint8Array of at least as many
+	// bytes, reused from frame to frame.
+	bytes   []byte
+	jsBytes safejs.Value
+	jsCap   int
 }
 
 type fontKey struct {
@@ -42,134 +47,117 @@ type fontKey struct {
 	bold bool
 }
 
-func (c *canvas2D) call(m string, args ...any) { _, _ = c.ctx.Call(m, args...) }
+// The painter's commands (static/paint.js).
+const (
+	opClear = iota
+	opLine
+	opCircle
+	opArc
+	opRect
+	opText
+)
 
-// resize records the canvas's new size; resizing a canvas resets its
-// context's styles.
-func (c *canvas2D) resize(w, h float64) {
-	c.w, c.h = w, h
-	c.known, c.open = false, false
+// maxStrings bounds a painter's string table: past it, both sides start
+// afresh (texts such as log indexes keep coming).
+const maxStrings = 4096
+
+// painter is static/paint.js's function; paint.js is loaded before the
+// WebAssembly (boot.js imports it).
+func painter() (safejs.Value, error) {
+	p, err := safejs.Global().Get("raftPlaygroundPaint")
+	if err != nil {
+		return p, err
+	}
+	if p.Type() != safejs.TypeFunction {
+		return p, errors.New("raftPlaygroundPaint (static/paint.js) is not loaded")
+	}
+	return p, nil
 }
 
-// flush strokes the lines of the open path.
+// resize records the canvas's new size.
+func (c *canvas2D) resize(w, h float64) { c.w, c.h = w, h }
+
+// str is the painter's index of s, -1 for "" (none).
+func (c *canvas2D) str(s string) float64 {
+	if s == "" {
+		return -1
+	}
+	if i, ok := c.strs[s]; ok {
+		return i
+	}
+	if c.strs == nil || len(c.strs) >= maxStrings {
+		c.strs = map[string]float64{}
+		c.added = c.added[:0]
+		c.reset = true
+	}
+	i := float64(len(c.strs))
+	c.strs[s] = i
+	c.added = append(c.added, s)
+	return i
+}
+
+// flush hands the frame's commands to the painter.
 func (c *canvas2D) flush() {
-	if c.open {
-		c.call("stroke")
-		c.open = false
-	}
-}
-
-func (c *canvas2D) setStroke(color string, width float64) {
-	if !c.known || color != c.stroke {
-		_ = c.ctx.Set("strokeStyle", color)
-		c.stroke = color
-	}
-	if !c.known || width != c.lineWidth {
-		_ = c.ctx.Set("lineWidth", width)
-		c.lineWidth = width
-	}
-	c.markKnown()
-}
-
-func (c *canvas2D) setFill(color string) {
-	if !c.known || color != c.fill {
-		_ = c.ctx.Set("fillStyle", color)
-		c.fill = color
-	}
-	c.markKnown()
-}
-
-func (c *canvas2D) setDash(dash float64) {
-	if c.known && dash == c.dash {
+	if len(c.ops) == 0 {
 		return
 	}
-	if dash > 0 {
-		c.call("setLineDash", []any{dash, dash})
-	} else {
-		c.call("setLineDash", []any{})
+	defer func() { c.ops = c.ops[:0] }()
+	n := len(c.ops) * 8
+	if cap(c.bytes) < n {
+		c.bytes = make([]byte, n, 2*n)
 	}
-	c.dash = dash
-	c.markKnown()
-}
-
-// markKnown: the styles not set yet are set to what canvas2D believes
-// (the context's defaults are not), so everything is known from here on.
-func (c *canvas2D) markKnown() {
-	if c.known {
+	c.bytes = c.bytes[:n]
+	for i, v := range c.ops {
+		binary.LittleEndian.PutUint64(c.bytes[i*8:], math.Float64bits(v))
+	}
+	if c.jsCap < n {
+		u8, err := safejs.Global().Get("Uint8Array")
+		if err != nil {
+			return
+		}
+		if c.jsBytes, err = u8.New(2 * n); err != nil {
+			return
+		}
+		c.jsCap = 2 * n
+	}
+	if _, err := safejs.CopyBytesToJS(c.jsBytes, c.bytes); err != nil {
 		return
 	}
-	c.known = true
-	_ = c.ctx.Set("strokeStyle", c.stroke)
-	_ = c.ctx.Set("lineWidth", c.lineWidth)
-	_ = c.ctx.Set("fillStyle", c.fill)
-	if c.dash > 0 {
-		c.call("setLineDash", []any{c.dash, c.dash})
-	} else {
-		c.call("setLineDash", []any{})
+	p, err := painter()
+	if err != nil {
+		return
 	}
-	if c.font != "" {
-		_ = c.ctx.Set("font", c.font)
+	if _, err := p.Invoke(c.ctx, c.jsBytes, n, strings.Join(c.added, "\x00"), c.reset); err != nil {
+		// The painter's table may hold part of this frame's strings:
+		// both sides start afresh with the next string.
+		c.strs, c.added = nil, c.added[:0]
+		return
 	}
-	_ = c.ctx.Set("textAlign", "center")
-	_ = c.ctx.Set("textBaseline", "middle")
+	c.added, c.reset = c.added[:0], false
 }
 
-func (c *canvas2D) Clear() {
-	c.flush()
-	c.call("clearRect", 0, 0, c.w, c.h)
-}
+func (c *canvas2D) Clear() { c.ops = append(c.ops, opClear, c.w, c.h) }
 
 func (c *canvas2D) Rect(x, y, w, h float64, fill, stroke string, width float64) {
-	c.flush()
-	if fill != "" {
-		c.setFill(fill)
-		c.call("fillRect", x, y, w, h)
-	}
-	if stroke != "" {
-		c.setDash(0)
-		c.setStroke(stroke, width)
-		c.call("strokeRect", x, y, w, h)
-	}
+	c.ops = append(c.ops, opRect, x, y, w, h, c.str(fill), c.str(stroke), width)
 }
 
 func (c *canvas2D) Line(x1, y1, x2, y2, width float64, color string, dash float64) {
-	if !c.open || width != c.pathWidth || color != c.pathColor || dash != c.pathDash {
-		c.flush()
-		c.setDash(dash)
-		c.setStroke(color, width)
-		c.call("beginPath")
-		c.open, c.pathWidth, c.pathColor, c.pathDash = true, width, color, dash
-	}
-	c.call("moveTo", x1, y1)
-	c.call("lineTo", x2, y2)
+	c.ops = append(c.ops, opLine, x1, y1, x2, y2, width, c.str(color), dash)
 }
 
 func (c *canvas2D) Circle(x, y, r float64, fill, stroke string, width float64) {
-	c.flush()
-	c.call("beginPath")
-	c.call("arc", x, y, r, 0, 2*math.Pi)
-	if fill != "" {
-		c.setFill(fill)
-		c.call("fill")
-	}
-	if stroke != "" {
-		c.setDash(0)
-		c.setStroke(stroke, width)
-		c.call("stroke")
-	}
+	c.ops = append(c.ops, opCircle, x, y, r, c.str(fill), c.str(stroke), width)
 }
 
 func (c *canvas2D) Arc(x, y, r, a1, a2, width float64, color string) {
-	c.flush()
-	c.setDash(0)
-	c.setStroke(color, width)
-	c.call("beginPath")
-	c.call("arc", x, y, r, a1, a2)
-	c.call("stroke")
+	c.ops = append(c.ops, opArc, x, y, r, a1, a2, width, c.str(color))
 }
 
 func (c *canvas2D) Text(x, y float64, text string, size float64, color string, bold bool) {
-	c.flush()
+	if text == "" {
+		return
+	}
 	k := fontKey{int(math.Round(size)), bold}
 	font, ok := c.fonts[k]
 	if !ok {
@@ -183,10 +171,5 @@ func (c *canvas2D) Text(x, y float64, text string, size float64, color string, b
 		}
 		c.fonts[k] = font
 	}
-	c.setFill(color)
-	if font != c.font {
-		_ = c.ctx.Set("font", font)
-		c.font = font
-	}
-	c.call("fillText", text, x, y)
+	c.ops = append(c.ops, opText, x, y, c.str(text), c.str(font), c.str(color))
 }

@@ -37,14 +37,13 @@ func main() {
 	if err := registerAPI(); err != nil {
 		fmt.Fprintln(os.Stderr, "raft playground: cannot register the JavaScript API:", err)
 	}
-	doc, mounted, err := mountPoint()
+	_, mounted, err := mountPoint()
 	switch {
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "raft playground:", err)
 	case mounted:
 		if err := runUI(); err != nil {
-			fmt.Fprintln(os.Stderr, "raft playground: UI stopped:", err)
-			showBootError(doc, "The playground stopped: "+err.Error())
+			ui.fail("the page's start or render loop", err)
 		}
 	}
 	select {} // keep answering the JavaScript API
@@ -75,7 +74,12 @@ func mountPoint() (doc safejs.Value, found bool, err error) {
 // Builds run under the event environment's read lock, so neither the clock
 // nor a DOM event changes the playground halfway through one
 // (Render takes the read lock again for itself).
-func runUI() error {
+func runUI() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
 	pg, err := playgroundFromURL()
 	if err != nil {
 		return err
@@ -93,14 +97,14 @@ func runUI() error {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	framesDriveClock := false
+	var kick func() // asks the cluster view for a frame; nil without it
 	var experiments *web.Experiments
 	if doc, err := safejs.Global().Get("document"); err == nil {
 		views, err := startViews(doc, pg, env)
 		if err != nil {
 			return err
 		}
-		if framesDriveClock, err = startClusterView(doc, pg, env, views); err != nil {
+		if kick, err = startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
 		if experiments, err = newExperiments(doc, env); err != nil {
@@ -110,39 +114,70 @@ func runUI() error {
 			return err
 		}
 	}
-	if !framesDriveClock {
+	if kick == nil {
 		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it
 	}
 
 	root := &web.Root{Playground: pg, Experiments: experiments}
-	shared := pg.RunVersion() // a run opened from a link is in the address already
-	tourLink := pg.TourLink() // and so is a tour's step
+	// A run opened from a link is in the address already, and so is a tour's step.
+	addr := address{run: pg.RunVersion(), tour: pg.TourLink()}
 	for ok := true; ok; ok = renderer.EventWait() {
-		env.RLock()
-		results := buildEnv.RunBuild(root)
-		var text string
-		var textErr error
-		link := pg.TourLink()
-		if v := pg.RunVersion(); link == "" && (v != shared || tourLink != "") {
-			// Outside a tour the address holds the run (also once a tour
-			// was left, even where the run did not change).
-			shared = v
-			text, textErr = pg.RunText()
-		}
-		env.RUnlock()
-		if err := renderer.Render(results); err != nil {
+		if err := renderPass(renderer, buildEnv, env, root, &addr); err != nil {
 			return err
 		}
-		// A page whose address cannot change still works.
-		switch {
-		case link != "" && link != tourLink:
-			_ = writeFragment(link) // the address follows the tour's step
-		case text != "" && textErr == nil:
-			_ = writeRunToURL(text)
+		if kick != nil {
+			kick() // whatever was rendered may have changed what moves
 		}
-		tourLink = link
 	}
 	return nil // the page went away
+}
+
+// address is what the page's address holds: the run's version last written
+// and the tour's step, if a tour is open.
+type address struct {
+	run  int
+	tour string
+}
+
+// renderPass builds and renders root once, then brings the page's address up
+// to date: outside a tour it holds the run (also once a tour was left, even
+// where the run did not change); in a tour it follows the step. A panic in a
+// component's build becomes an error, so the caller can report it.
+func renderPass(renderer *domrender.JSRenderer, buildEnv *vugu.BuildEnv, env vugu.EventEnv, root *web.Root, addr *address) (err error) {
+	pg := root.Playground
+	var text string
+	var textErr error
+	locked := true
+	env.RLock()
+	defer func() {
+		if r := recover(); r != nil {
+			if locked {
+				env.RUnlock()
+			}
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	results := buildEnv.RunBuild(root)
+	guardHandlers(results)
+	link := pg.TourLink()
+	if v := pg.RunVersion(); link == "" && (v != addr.run || addr.tour != "") {
+		addr.run = v
+		text, textErr = pg.RunText()
+	}
+	locked = false
+	env.RUnlock()
+	if err := renderer.Render(results); err != nil {
+		return err
+	}
+	// A page whose address cannot change still works.
+	switch {
+	case link != "" && link != addr.tour:
+		_ = writeFragment(link)
+	case text != "" && textErr == nil:
+		_ = writeRunToURL(text)
+	}
+	addr.tour = link
+	return nil
 }
 
 // showBootError puts msg into the page's #boot-error element, if any.

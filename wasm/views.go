@@ -101,9 +101,10 @@ func (v *canvasView) onClick(env vugu.EventEnv, act func(x, y float64)) error {
 		if errX != nil || errY != nil {
 			return nil
 		}
-		env.Lock()
-		act(x, y)
-		env.UnlockRender()
+		locked(env, "a click on a view", func() bool {
+			act(x, y)
+			return true
+		})
 		return nil
 	})
 	if err != nil {

@@ -43,6 +43,9 @@ func (p *Playground) PaintCluster(c scene.Canvas, size float64) bool {
 		return false
 	}
 	cv.builder.Fade = time.Duration(float64(fadeWall) * p.speed)
+	if cv.builder.Jump {
+		cv.builder.Fade = 0 // reduced motion: no fading either
+	}
 	s := cv.builder.Build(p.world)
 	cv.painter.Paint(c, s, size, cv.selected)
 	cv.painted, cv.paintedSel, cv.paintedAny, cv.dirty = now, cv.selected, true, false

@@ -15,16 +15,6 @@ type FaultPanel struct {
 	Playground *Playground
 }
 
-// gridStyle lays the matrix out with one column per node: n×(n-1) links
-// for n nodes.
-func (c *FaultPanel) gridStyle() string {
-	n := 1
-	for n*(n-1) < len(c.Links) {
-		n++
-	}
-	return fmt.Sprintf("grid-template-columns: repeat(%d, auto)", n)
-}
-
 // cutText says how many links are down.
 func (c *FaultPanel) cutText() string {
 	switch c.Cut {

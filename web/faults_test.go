@@ -115,8 +115,12 @@ func TestLinkMatrix(t *testing.T) {
 			t.Errorf("link %s: aria-pressed=%q at start", key, v)
 		}
 	}
-	if style, _ := attr(links["3→2"], "style"); style != "grid-row: 3; grid-column: 2" {
-		t.Errorf("link 3→2 placed at %q", style)
+	// The stylesheet places a link by its data-from (row) and data-to
+	// (column): no style attribute, which the page's CSP would refuse.
+	from, _ := attr(links["3→2"], "data-from")
+	to, _ := attr(links["3→2"], "data-to")
+	if style, ok := attr(links["3→2"], "style"); ok || from != "3" || to != "2" {
+		t.Errorf("link 3→2: data-from %q data-to %q style %q", from, to, style)
 	}
 	if got := text(pg.byID("cut-count")); got != "all links up" {
 		t.Errorf("cut count %q", got)

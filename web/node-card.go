@@ -18,3 +18,40 @@ type NodeCard struct {
 
 // headingID is the id of the card's heading, which labels the card.
 func (c *NodeCard) headingID() string { return "node-" + strconv.Itoa(c.Node.ID) + "-title" }
+
+// The crash button: one button that crashes the node while it is up and
+// restarts it while it is down. One element, not two swapped by vg-if,
+// so the keyboard's focus stays on it when it turns into its opposite.
+
+// upAction is the button's data-action: "crash" or "restart".
+func (c *NodeCard) upAction() string {
+	if c.Node.Up {
+		return "crash"
+	}
+	return "restart"
+}
+
+// upText labels the button.
+func (c *NodeCard) upText() string {
+	if c.Node.Up {
+		return "Crash"
+	}
+	return "Restart"
+}
+
+// upClass marks crashing as the dangerous action.
+func (c *NodeCard) upClass() string {
+	if c.Node.Up {
+		return "danger"
+	}
+	return ""
+}
+
+// toggleUp crashes the node or restarts it.
+func (c *NodeCard) toggleUp() {
+	if c.Node.Up {
+		c.Playground.Crash(c.Node.ID)
+	} else {
+		c.Playground.Restart(c.Node.ID)
+	}
+}

@@ -71,8 +71,9 @@ type Playground struct {
 	speed  float64
 	paused bool
 	// sinceRender is the wall-clock time advanced since the clock last
-	// asked for a render.
+	// asked for a render; wall is all the wall-clock time advanced.
 	sinceRender time.Duration
+	wall        time.Duration
 
 	// failed describes the last proposal when the cluster refused it,
 	// until the next action (an accepted one is the world's to show).
@@ -125,6 +126,7 @@ func (p *Playground) Advance(wall time.Duration) (render bool) {
 	wall = min(wall, MaxTickWall)
 	p.runTo(p.world.Now() + time.Duration(float64(wall)*p.speed))
 	p.sinceRender += wall
+	p.wall += wall
 	if p.sinceRender < RenderInterval {
 		return false
 	}
@@ -349,6 +351,18 @@ func (p *Playground) SetSpeed(speed float64) {
 
 // TogglePause stops or resumes virtual time.
 func (p *Playground) TogglePause() { p.paused = !p.paused }
+
+// Paused reports whether virtual time stands still (nothing moves until
+// someone acts).
+func (p *Playground) Paused() bool { return p.paused }
+
+// SetReducedMotion follows the user's wish for less motion: messages jump
+// from their sender's half of the link to their receiver's instead of
+// gliding, and vanish when they end instead of fading.
+func (p *Playground) SetReducedMotion(on bool) {
+	p.cluster.builder.Jump = on
+	p.cluster.dirty = true
+}
 
 // plainError is err's message without the package prefix.
 func plainError(err error) string {

@@ -164,11 +164,6 @@ type LinkView struct {
 	Cut bool
 }
 
-// GridStyle places the link in the matrix: row From, column To.
-func (l *LinkView) GridStyle() string {
-	return fmt.Sprintf("grid-row: %d; grid-column: %d", l.From, l.To)
-}
-
 // Label is the button's text, e.g. "1→2".
 func (l *LinkView) Label() string { return fmt.Sprintf("%d→%d", l.From, l.To) }
 

@@ -16,6 +16,12 @@ import (
 // wasm paints them at every animation frame; each repaints only when what
 // it shows changed.
 
+// LogsRepaint is the least wall-clock time between two paints of the logs
+// view while the playground plays (10 Hz: under a steady client load the
+// logs change at every frame, and their cells' text is the costliest part
+// of a frame to draw). Paused, a change is painted at once.
+const LogsRepaint = 100 * time.Millisecond
+
 // Space-time window: SpaceTimeWall of wall-clock time at the page's speed,
 // kept between SpaceTimeMin and SpaceTimeMax of virtual time (the world
 // keeps about a second of a busy cluster's messages).
@@ -36,6 +42,9 @@ type logsView struct {
 	paintedAny bool
 	// lay is the layout of the last paint, for clicks.
 	lay scene.LogsLayout
+	// wallAtPaint is the playground's wall clock (Playground.wall) at the
+	// last paint.
+	wallAtPaint time.Duration
 	// kvNode is the node whose key-value store the page lists, 0 for none.
 	kvNode raft.NodeID
 }
@@ -88,11 +97,14 @@ func (p *Playground) PaintLogs(c scene.Canvas, width float64) bool {
 	if v.paintedAny && width == v.width && l.Equal(&v.shown) {
 		return false
 	}
+	if v.paintedAny && width == v.width && !p.paused && p.wall-v.wallAtPaint < LogsRepaint {
+		return false // playing: the cells change at human speed, not every frame
+	}
 	// Cells are sized by the window shown: a short log's are wide.
 	v.lay = scene.LogsLayoutFor(width, max(1, l.Shown()))
 	v.painter.PaintLogs(c, l, v.lay)
 	v.shown.CopyFrom(l)
-	v.width, v.paintedAny = width, true
+	v.width, v.paintedAny, v.wallAtPaint = width, true, p.wall
 	return true
 }
 

@@ -30,6 +30,44 @@ func (c *calls) Text(_, _ float64, text string, _ float64, _ string, _ bool) {
 	c.ops = append(c.ops, "text "+text)
 }
 
+// TestLogsViewRepaintRate: while the playground plays, a change to the
+// logs is painted at most once per LogsRepaint of wall-clock time (the
+// cells change at human speed; drawing them is a frame's costliest part);
+// paused, a change (a step) is painted at once.
+func TestLogsViewRepaintRate(t *testing.T) {
+	p := newPlayground(t)
+	run(p, 2*time.Second)
+	var c calls
+	if !p.PaintLogs(&c, 600) {
+		t.Fatal("the first frame did not paint")
+	}
+	p.Propose()
+	for p.Advance(10 * time.Millisecond); p.logs.builder.Build(p.world).Equal(&p.logs.shown); {
+		p.Advance(10 * time.Millisecond)
+		if p.wall-p.logs.wallAtPaint >= LogsRepaint {
+			t.Fatal("the logs did not change within LogsRepaint of a proposal")
+		}
+	}
+	if p.PaintLogs(&c, 600) {
+		t.Errorf("painted again %v after the last paint, under LogsRepaint", p.wall-p.logs.wallAtPaint)
+	}
+	for p.wall-p.logs.wallAtPaint < LogsRepaint {
+		p.Advance(10 * time.Millisecond)
+	}
+	if !p.PaintLogs(&c, 600) {
+		t.Error("a changed log was not painted LogsRepaint after the last paint")
+	}
+	p.TogglePause()
+	p.Propose()
+	p.Step()
+	for p.logs.builder.Build(p.world).Equal(&p.logs.shown) {
+		p.Step()
+	}
+	if !p.PaintLogs(&c, 600) {
+		t.Error("paused, a step that changed a log was not painted at once")
+	}
+}
+
 // TestLogsViewPaintsOnChange: the logs view paints on the first frame, not
 // again while nothing in any log changed (a paused page), again after a
 // command commits, and again after a resize; its summary says each node's

@@ -5,8 +5,11 @@
 // It serves .wasm as application/wasm (so browsers can compile it while it
 // downloads) and, when the client accepts them, the precompressed X.br or X.gz
 // that build.sh writes beside X (a directory's index.html too), always with
-// Content-Length. Every response asks the browser to revalidate, so a rebuild
-// shows on the next reload.
+// Content-Length, and with the uncompressed file's size in
+// X-Decoded-Content-Length (what the page's loader counts its progress
+// against: a browser's stream yields decoded bytes). Every response asks the
+// browser to revalidate, so a rebuild shows on the next reload; the page
+// (a directory's index.html) comes with its Content-Security-Policy.
 package main
 
 import (
@@ -122,10 +125,25 @@ type handler struct {
 	files http.Handler // the plain file server, for everything not precompressed
 }
 
+// ContentSecurityPolicy is the page's policy: scripts and
+// styles only from the site's own files (no inline script, no style
+// attribute). WebAssembly needs 'wasm-unsafe-eval'; Vugu's renderer installs
+// its JavaScript helper with window.eval, so 'unsafe-eval' stays until it
+// does not.
+const ContentSecurityPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self'"
+
+// DecodedLengthHeader carries a precompressed response's size once decoded.
+const DecodedLengthHeader = "X-Decoded-Content-Length"
+
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	name, ok := h.fileFor(r.URL.Path)
+	if ok && path.Base(name) == indexPage {
+		// The page. The embed's frame and the sample documentation page
+		// are examples for other sites, which set their own policies.
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
+	}
 	if ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		ctype := contentTypes[path.Ext(name)]
 		if ctype != "" {
@@ -141,6 +159,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			variants = true
 			if accepts(r.Header.Get("Accept-Encoding"), enc.name) {
 				w.Header().Add("Vary", "Accept-Encoding")
+				if info, err := fs.Stat(h.fsys, name); err == nil {
+					w.Header().Set(DecodedLengthHeader, strconv.FormatInt(info.Size(), 10))
+				}
 				h.serveVariant(w, r, name+enc.suffix, enc.name, ctype)
 				return
 			}

@@ -301,6 +301,22 @@ func TestPrecompressedPage(t *testing.T) {
 			if got := resp.Header.Get("Vary"); got != "Accept-Encoding" {
 				t.Errorf("%s: Vary %q, want Accept-Encoding", what, got)
 			}
+			// The loader's progress bar counts decoded bytes against this.
+			wantDecoded := ""
+			if enc.encoding != "" {
+				wantDecoded = fmt.Sprint(len(bodies[tc.file]))
+			}
+			if got := resp.Header.Get(DecodedLengthHeader); got != wantDecoded {
+				t.Errorf("%s: %s %q, want %q", what, DecodedLengthHeader, got, wantDecoded)
+			}
+			// The page carries its policy; the files it loads need none.
+			wantCSP := ""
+			if tc.file == "index.html" {
+				wantCSP = ContentSecurityPolicy
+			}
+			if got := resp.Header.Get("Content-Security-Policy"); got != wantCSP {
+				t.Errorf("%s: Content-Security-Policy %q, want %q", what, got, wantCSP)
+			}
 			if resp.ContentLength != int64(len(body)) || resp.TransferEncoding != nil {
 				t.Errorf("%s: Content-Length %d, Transfer-Encoding %q for a %d-byte body; want the body's length, not chunked",
 					what, resp.ContentLength, resp.TransferEncoding, len(body))

@@ -102,6 +102,11 @@ type Builder struct {
 	// life ended. The page sets it from its speed, so that an ended
 	// message shows for about the same wall-clock time at any speed.
 	Fade time.Duration
+	// Jump draws each message at one of two places instead of where it
+	// is: a quarter of the way along its link until halfway, then three
+	// quarters (for prefers-reduced-motion: it jumps once, and still
+	// shows which way it goes).
+	Jump bool
 
 	status sim.Status
 	log    []sim.MsgRecord
@@ -161,6 +166,9 @@ func (b *Builder) Build(w *sim.World) *Scene {
 			}
 		}
 		m.Progress = progress(r.Sent, r.Arrive, end)
+		if b.Jump {
+			m.Progress = jumpAt(m.Progress)
+		}
 		if r.Held {
 			// Held at the receiver's door, however long it waits.
 			m.Progress = min(m.Progress, heldAt)
@@ -169,6 +177,15 @@ func (b *Builder) Build(w *sim.World) *Scene {
 		s.Messages = append(s.Messages, m)
 	}
 	return s
+}
+
+// jumpAt is where a message a fraction p of the way is drawn when it
+// jumps (Builder.Jump).
+func jumpAt(p float64) float64 {
+	if p < 0.5 {
+		return 0.25
+	}
+	return 0.75
 }
 
 // heldAt is how far a held message is drawn along its link.

@@ -173,6 +173,39 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+// TestBuildJump: with reduced motion (Builder.Jump) each message on the wire
+// is drawn a quarter of the way along its link in the first half of its
+// flight and three quarters in the second (it jumps once and still shows
+// its direction), and an ended one is not drawn (the page sets no fade).
+func TestBuildJump(t *testing.T) {
+	w := settled(t)
+	if _, err := w.Propose([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	w.RunFor(time.Millisecond)
+	b := &Builder{Jump: true}
+	s := b.Build(w)
+	if len(s.Messages) == 0 {
+		t.Fatal("no message on the wire after a proposal")
+	}
+	for _, m := range s.Messages {
+		if m.Outcome != sim.InFlight {
+			t.Errorf("ended message #%d drawn without a fade time", m.ID)
+			continue
+		}
+		want := 0.25
+		if progress(m.Sent, m.Arrive, s.Now) >= 0.5 {
+			want = 0.75
+		}
+		if m.Held {
+			want = min(want, heldAt)
+		}
+		if m.Progress != want || m.At != b.along(m.From, m.To, want) {
+			t.Errorf("message #%d (sent %v, due %v, now %v) drawn at %v, want %v", m.ID, m.Sent, m.Arrive, s.Now, m.Progress, want)
+		}
+	}
+}
+
 // TestBuildAllocatesNothing: a builder reused frame after frame allocates
 // nothing once it has seen the world (issue 8: the frame loop).
 func TestBuildAllocatesNothing(t *testing.T) {
