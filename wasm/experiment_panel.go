@@ -13,6 +13,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -52,49 +53,59 @@ type plotsView struct {
 	version              int
 }
 
-// newExperiments makes the experiments panel's state, with downloads,
-// and starts its frames.
-func newExperiments(doc safejs.Value, env vugu.EventEnv) (*web.Experiments, error) {
+// newExperiments makes the experiments panel's state, with downloads, and
+// starts its frames; kick asks for a frame (see startExperiments).
+func newExperiments(doc safejs.Value, env vugu.EventEnv) (ex *web.Experiments, kick func(), err error) {
 	d, err := newDownloader(doc)
 	if err != nil {
-		return nil, fmt.Errorf("experiments: %w", err)
+		return nil, nil, fmt.Errorf("experiments: %w", err)
 	}
-	ex := web.NewExperiments(d.save)
-	if err := startExperiments(doc, ex, env); err != nil {
-		return nil, err
+	ex = web.NewExperiments(d.save)
+	kick, err = startExperiments(doc, ex, env)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ex, nil
+	return ex, kick, nil
 }
 
 // startExperiments runs ex's trials and paints its plots from animation
-// frames, every one under env's lock. A hidden tab gets no frames, so a
-// run waits there until the tab shows again.
-func startExperiments(doc safejs.Value, ex *web.Experiments, env vugu.EventEnv) error {
+// frames, every one under env's lock. Frames follow one another only while
+// trials run; otherwise the returned kick asks for one (after a render pass,
+// or when the window is resized), so an idle page asks for none. A hidden
+// tab gets no frames, so a run waits there until the tab shows again.
+func startExperiments(doc safejs.Value, ex *web.Experiments, env vugu.EventEnv) (kick func(), err error) {
 	win := safejs.Global()
 	perf, err := win.Get("performance")
 	if err != nil {
-		return fmt.Errorf("experiments: %w", err)
+		return nil, fmt.Errorf("experiments: %w", err)
 	}
 	canvas, err := doc.Call("createElement", "canvas")
 	if err != nil {
-		return fmt.Errorf("experiments: %w", err)
+		return nil, fmt.Errorf("experiments: %w", err)
 	}
 	ctx, err := canvas.Call("getContext", "2d")
 	if err != nil || ctx.IsNull() {
-		return fmt.Errorf("experiments: no 2D context: %v", err)
+		return nil, fmt.Errorf("experiments: no 2D context: %v", err)
 	}
 	_, _ = canvas.Call("setAttribute", "role", "img")
 	_, _ = canvas.Call("setAttribute", "id", "experiment-canvas")
 	v := &plotsView{doc: doc, canvas: canvas, cv: &canvas2D{ctx: ctx}, table: safejs.Undefined(), version: -1}
 
 	var frame safejs.Func
+	var requested atomic.Bool // a frame is asked for and has not run yet
+	kick = func() {
+		if requested.CompareAndSwap(false, true) {
+			_, _ = win.Call("requestAnimationFrame", frame.Value())
+		}
+	}
 	frame, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		requested.Store(false)
 		env.Lock()
 		if ex.Open() {
 			v.frame(doc, win, ex)
 		}
-		render := false
-		if ex.Running() {
+		render, running := false, ex.Running()
+		if running {
 			render = ex.Work(sliceLeft(perf, args), time.Now)
 		}
 		if render {
@@ -102,14 +113,26 @@ func startExperiments(doc safejs.Value, ex *web.Experiments, env vugu.EventEnv) 
 		} else {
 			env.UnlockOnly()
 		}
-		_, _ = win.Call("requestAnimationFrame", frame.Value())
+		if running {
+			kick()
+		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("experiments: %w", err)
+		return nil, fmt.Errorf("experiments: %w", err)
 	}
-	_, err = win.Call("requestAnimationFrame", frame.Value())
-	return err
+	resized, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		kick()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("experiments: %w", err)
+	}
+	if _, err := win.Call("addEventListener", "resize", resized.Value()); err != nil {
+		return nil, fmt.Errorf("experiments: %w", err)
+	}
+	kick()
+	return kick, nil
 }
 
 // sliceLeft is the time this frame has left for trials: frameTarget less

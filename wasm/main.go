@@ -99,6 +99,7 @@ func runUI() (err error) {
 	defer stop()
 	var kick func() // asks the cluster view for a frame; nil without it
 	var experiments *web.Experiments
+	var plotsKick func() // asks the experiments' plots for a frame; nil without them
 	if doc, err := safejs.Global().Get("document"); err == nil {
 		views, err := startViews(doc, pg, env)
 		if err != nil {
@@ -107,7 +108,7 @@ func runUI() (err error) {
 		if kick, err = startClusterView(doc, pg, env, views); err != nil {
 			return err
 		}
-		if experiments, err = newExperiments(doc, env); err != nil {
+		if experiments, plotsKick, err = newExperiments(doc, env); err != nil {
 			return err
 		}
 		if err := startHelp(doc, pg, env); err != nil {
@@ -127,6 +128,9 @@ func runUI() (err error) {
 		}
 		if kick != nil {
 			kick() // whatever was rendered may have changed what moves
+		}
+		if plotsKick != nil {
+			plotsKick() // or the experiments' state (opened, started)
 		}
 	}
 	return nil // the page went away

@@ -369,11 +369,14 @@ func TestAccessLayouts(t *testing.T) {
 			t.Logf("screenshot: %s", name)
 		}
 	}
-	// The bar's buttons act: pause, then a burst of ten commands.
+	// The bar's buttons act: pause, a burst of ten commands, resume.
 	p.click("#bar-pause")
 	p.waitString("paused from the bar", `document.querySelector("#bar-pause").getAttribute("aria-pressed") === "true" ? "yes" : ""`)
 	p.click("#bar-burst")
-	p.waitString("the burst answered", `/accepted/.test(document.querySelector("#announce-result").textContent) ? "yes" : ""`)
+	p.waitString("the burst asked", `/^put k\d+="\d+"/.test(document.querySelector("#announce-result").textContent) ? "yes" : ""`)
+	p.click("#bar-pause") // resume: the clients' calls travel
+	p.waitString("resumed from the bar", `document.querySelector("#bar-pause").getAttribute("aria-pressed") === "false" ? "yes" : ""`)
+	p.waitString("the burst answered", `/→ ok, at index/.test(document.querySelector("#announce-result").textContent) ? "yes" : ""`)
 	p.noErrors()
 }
 
@@ -390,7 +393,7 @@ func TestAccessAnnounced(t *testing.T) {
 	p.waitString("the crash announced", fmt.Sprintf(`document.querySelector("#announce-roles").textContent.includes("n%s is down") ? "yes" : ""`, lead))
 	p.waitString("a new leader", leaderExcept(lead))
 	p.click("#propose")
-	p.waitString("the command's answer announced", `/"set k1=1" accepted by n\d at index \d+/.test(document.querySelector("#announce-result").textContent) ? "yes" : ""`)
+	p.waitString("the command's answer announced", `/^put k1="1" → ok, at index \d+/.test(document.querySelector("#announce-result").textContent) ? "yes" : ""`)
 	for _, id := range []string{"announce-roles", "announce-result"} {
 		if live, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("`+id+`").getAttribute("aria-live")`)); live != "polite" {
 			p.fatal("#%s: aria-live %q", id, live)
