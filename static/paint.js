@@ -13,6 +13,10 @@
 //   3 arc      x y r a1 a2 width color
 //   4 rect     x y w h fill stroke width
 //   5 text     x y text font color
+//   6 image    sx sy w h dx dy ratio: copies the context's raftBackdrop
+//              canvas (sx, sy, w, h in its CSS pixels) to (dx, dy)
+//   7 shift    dx: moves the canvas's pixels dx device pixels to the left,
+//              clearing what they uncover
 // Colours, texts and fonts are indexes into the canvas's string table (-1:
 // none), which each call may extend with "\0"-joined strings, or start
 // afresh.
@@ -143,6 +147,30 @@ function paint(ctx, bytes, length, added, reset) {
         }
         ctx.fillText(table[f[i + 3]], f[i + 1], f[i + 2]);
         i += 6;
+        break;
+      }
+      case 6: {
+        end();
+        const src = ctx.raftBackdrop, r = f[i + 7];
+        if (src && src.width > 0 && src.height > 0) {
+          ctx.drawImage(src, f[i + 1] * r, f[i + 2] * r, f[i + 3] * r, f[i + 4] * r, f[i + 5], f[i + 6], f[i + 3], f[i + 4]);
+        }
+        i += 8;
+        break;
+      }
+      case 7: {
+        end();
+        const cv = ctx.canvas, k = f[i + 1];
+        ctx.save();
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        if (k < cv.width) {
+          ctx.globalCompositeOperation = "copy";
+          ctx.drawImage(cv, k, 0, cv.width - k, cv.height, 0, 0, cv.width - k, cv.height);
+          ctx.globalCompositeOperation = "source-over";
+        }
+        ctx.clearRect(Math.max(0, cv.width - k), 0, Math.min(k, cv.width), cv.height);
+        ctx.restore();
+        i += 2;
         break;
       }
       default:

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/raftplayground/raftplayground/web/scene"
 )
 
 // canvas2D paints on a canvas's 2D context; it is the scene.Canvas of the
@@ -22,8 +24,12 @@ import (
 // nothing, and the next frame tries again.
 type canvas2D struct {
 	ctx safejs.Value
-	// w and h are the canvas's size in CSS pixels.
-	w, h float64
+	// w and h are the canvas's size in CSS pixels; ratio its device
+	// pixels per CSS pixel.
+	w, h, ratio float64
+	// back is the canvas's backdrop (scene.Backdrop), an off-screen
+	// canvas made on first use; nil before.
+	back *canvas2D
 	// fonts are the font strings made so far, by size and weight.
 	fonts map[fontKey]string
 
@@ -55,6 +61,8 @@ const (
 	opArc
 	opRect
 	opText
+	opImage
+	opShift
 )
 
 // maxStrings bounds a painter's string table: past it, both sides start
@@ -77,6 +85,56 @@ func painter() (safejs.Value, error) {
 // resize records the canvas's new size.
 func (c *canvas2D) resize(w, h float64) { c.w, c.h = w, h }
 
+// scale records the canvas's device pixels per CSS pixel (its backdrop's
+// too).
+func (c *canvas2D) scale(ratio float64) { c.ratio = ratio }
+
+// Ratio is the canvas's device pixels per CSS pixel.
+func (c *canvas2D) Ratio() float64 { return max(c.ratio, 1e-3) }
+
+// Backdrop returns the canvas's off-screen backdrop, w by h CSS pixels at
+// the canvas's pixel ratio, making it on first use (the painter finds it
+// as the context's raftBackdrop). Resizing it clears it. Without a
+// document it returns a canvas whose commands are dropped.
+func (c *canvas2D) Backdrop(w, h float64) scene.Canvas {
+	if c.back == nil {
+		c.back = &canvas2D{}
+		if doc, err := safejs.Global().Get("document"); err == nil {
+			if el, err := doc.Call("createElement", "canvas"); err == nil {
+				if ctx, err := el.Call("getContext", "2d"); err == nil && !ctx.IsNull() {
+					c.back.ctx = ctx
+					_ = c.ctx.Set("raftBackdrop", el)
+				}
+			}
+		}
+	}
+	b := c.back
+	if w != b.w || h != b.h || c.ratio != b.ratio {
+		b.ops = b.ops[:0]
+		b.resize(w, h)
+		b.scale(c.ratio)
+		if el, err := b.ctx.Get("canvas"); err == nil {
+			_ = el.Set("width", math.Round(w*c.ratio))
+			_ = el.Set("height", math.Round(h*c.ratio))
+			_, _ = b.ctx.Call("setTransform", c.ratio, 0, 0, c.ratio, 0, 0)
+		}
+	}
+	return b
+}
+
+// Blit copies the backdrop's rectangle at (sx, 0), w by h CSS pixels, to
+// (dx, 0).
+func (c *canvas2D) Blit(sx, w, h, dx float64) {
+	c.ops = append(c.ops, opImage, sx, 0, w, h, dx, 0, c.Ratio())
+}
+
+// ShiftBackdrop moves the backdrop's content dx CSS pixels to the left.
+func (c *canvas2D) ShiftBackdrop(dx float64) {
+	if c.back != nil {
+		c.back.ops = append(c.back.ops, opShift, math.Round(dx*c.Ratio()))
+	}
+}
+
 // str is the painter's index of s, -1 for "" (none).
 func (c *canvas2D) str(s string) float64 {
 	if s == "" {
@@ -98,7 +156,10 @@ func (c *canvas2D) str(s string) float64 {
 
 // flush hands the frame's commands to the painter.
 func (c *canvas2D) flush() {
-	if len(c.ops) == 0 {
+	if c.back != nil {
+		c.back.flush() // what this frame blits from it
+	}
+	if len(c.ops) == 0 || c.ctx.IsUndefined() {
 		return
 	}
 	defer func() { c.ops = c.ops[:0] }()

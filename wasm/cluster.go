@@ -88,6 +88,7 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, v
 				_ = canvas.Set("height", px)
 				_, _ = ctx.Call("setTransform", ratio, 0, 0, ratio, 0, 0)
 				cv.resize(size, size)
+				cv.scale(ratio)
 				pg.ResizeCluster()
 			}
 			if now >= 0 && last >= 0 && now > last {

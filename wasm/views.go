@@ -135,6 +135,7 @@ func (v *canvasView) frame(pg *web.Playground, win safejs.Value) {
 		_ = v.canvas.Set("height", math.Round(h*ratio))
 		_, _ = v.cv.ctx.Call("setTransform", ratio, 0, 0, ratio, 0, 0)
 		v.cv.resize(w, h)
+		v.cv.scale(ratio)
 		pg.RepaintViews()
 	}
 	painted := v.paint(v.cv, v.width)

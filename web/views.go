@@ -60,6 +60,8 @@ type spaceTimeView struct {
 	paintedAny bool
 	// lay is the layout of the last paint, for clicks.
 	lay scene.SpaceTimeLayout
+	// scroll keeps the diagram's backdrop on a canvas that has one.
+	scroll scene.SpaceTimeScroller
 }
 
 // paintStamp is what a space-time diagram depends on: the world shown
@@ -114,6 +116,7 @@ func (p *Playground) PaintLogs(c scene.Canvas, width float64) bool {
 func (p *Playground) RepaintViews() {
 	p.logs.paintedAny = false
 	p.spaceTime.paintedAny = false
+	p.spaceTime.scroll.Reset()
 }
 
 // ClickLogs acts on a click at y pixels from the top of the logs view: a
@@ -188,7 +191,9 @@ func (p *Playground) SpaceTimeHeight(width float64) float64 {
 // PaintSpaceTime paints the space-time diagram of the recent past on c,
 // width pixels wide (and SpaceTimeHeight high), at the virtual time the
 // cluster view shows, unless nothing changed since the last paint; it
-// reports whether it painted.
+// reports whether it painted. On a canvas with a backdrop (the page's),
+// each ended message is drawn once and scrolled (scene.PaintScrolled);
+// another world (a seek) redraws it whole.
 func (p *Playground) PaintSpaceTime(c scene.Canvas, width float64) bool {
 	v := &p.spaceTime
 	stamp := paintStamp{world: p.world, now: p.world.Now(), interventions: p.world.InterventionCount(),
@@ -196,9 +201,17 @@ func (p *Playground) PaintSpaceTime(c scene.Canvas, width float64) bool {
 	if v.paintedAny && stamp == v.painted {
 		return false
 	}
-	st := v.builder.Build(p.world, p.SpaceTimeWindow())
+	if stamp.world != v.painted.world {
+		v.scroll.Reset()
+	}
+	window := p.SpaceTimeWindow()
+	st := v.builder.Build(p.world, window)
 	v.lay = scene.SpaceTimeLayoutFor(width)
-	v.painter.PaintSpaceTime(c, st, v.lay, p.cluster.selected)
+	if b, ok := c.(scene.Backdrop); ok {
+		v.painter.PaintScrolled(b, &v.scroll, st, window, v.lay, p.cluster.selected)
+	} else {
+		v.painter.PaintSpaceTime(c, st, v.lay, p.cluster.selected)
+	}
 	v.painted, v.paintedAny = stamp, true
 	return true
 }

@@ -120,9 +120,18 @@ func (p *Painter) PaintSpaceTime(c Canvas, st *SpaceTime, lay SpaceTimeLayout, s
 // paintSpan shades a role span in its lane; a down span is shaded red
 // and crossed, with a bar where the node went down.
 func (p *Painter) paintSpan(c Canvas, st *SpaceTime, lay SpaceTimeLayout, s *Span) {
+	xa, xb := lay.X(st.From, st.To, s.From), lay.X(st.From, st.To, s.To)
+	shadeSpan(c, lay, s, xa, xb)
+	if !s.Up {
+		crossSpan(c, lay, s, xa, xb)
+	}
+}
+
+// shadeSpan shades span s's lane from xa to xb in the colour of its role
+// (a follower's is not shaded).
+func shadeSpan(c Canvas, lay SpaceTimeLayout, s *Span, xa, xb float64) {
 	y := lay.LaneY(s.Node)
 	h := lay.LaneHeight * 0.7
-	xa, xb := lay.X(st.From, st.To, s.From), lay.X(st.From, st.To, s.To)
 	shade := ""
 	switch {
 	case !s.Up:
@@ -135,8 +144,14 @@ func (p *Painter) paintSpan(c Canvas, st *SpaceTime, lay SpaceTimeLayout, s *Spa
 	if shade != "" && xb > xa {
 		c.Rect(xa, y-h/2, xb-xa, h, shade, "", 0)
 	}
-	if !s.Up && xb > xa {
-		// Crossed out while down.
+}
+
+// crossSpan crosses out a down span, xa to xb, with a bar where the node
+// went down.
+func crossSpan(c Canvas, lay SpaceTimeLayout, s *Span, xa, xb float64) {
+	y := lay.LaneY(s.Node)
+	h := lay.LaneHeight * 0.7
+	if xb > xa {
 		c.Line(xa, y-h/2, xb, y+h/2, 1, colorDown, 0)
 		c.Line(xa, y+h/2, xb, y-h/2, 1, colorDown, 0)
 		c.Line(xa, y-h/2, xa, y+h/2, 3, colorDown, 0)

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"testing"
+	"time"
+)
+
+// benchRun is cmd/pagebench's world: 7 nodes, 16 clients making 200 calls
+// a second, 40–60 ms links (about 50 messages in flight), logs of about
+// 1,000 entries by 12 s.
+const benchRun = `nodes 7
+clients 16
+client-rate 200
+link-latency 40ms..60ms
+snapshot-every 0
+at 12s
+`
+
+// nopCanvas is a scene.Canvas that draws nothing and counts the calls.
+type nopCanvas struct{ n int }
+
+func (c *nopCanvas) Clear()                                                   { c.n++ }
+func (c *nopCanvas) Line(_, _, _, _, _ float64, _ string, _ float64)          { c.n++ }
+func (c *nopCanvas) Circle(_, _, _ float64, _, _ string, _ float64)           { c.n++ }
+func (c *nopCanvas) Arc(_, _, _, _, _, _ float64, _ string)                   { c.n++ }
+func (c *nopCanvas) Rect(_, _, _, _ float64, _, _ string, _ float64)          { c.n++ }
+func (c *nopCanvas) Text(_, _ float64, _ string, _ float64, _ string, _ bool) { c.n++ }
+
+// BenchmarkFrame is one animation frame of the page under cmd/pagebench's
+// load at 60 Hz: the clock's advance, the cluster view, the logs view and
+// the space-time diagram painted on a canvas that draws nothing, and the
+// panels' view model at the rate the clock asks for renders.
+func BenchmarkFrame(b *testing.B) {
+	p, err := NewFromRun(benchRun)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.paused = false
+	var cl, logs, st nopCanvas
+	const frame = time.Second / 60
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.Advance(frame) {
+			_ = p.View()
+		}
+		p.PaintCluster(&cl, 480)
+		p.PaintLogs(&logs, 1300)
+		p.PaintSpaceTime(&st, 1300)
+	}
+	b.ReportMetric(float64(st.n)/float64(b.N), "spacetime-calls/frame")
+	b.ReportMetric(float64(cl.n)/float64(b.N), "cluster-calls/frame")
+}
