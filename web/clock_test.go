@@ -23,7 +23,9 @@ func TestClock(t *testing.T) {
 			renders++
 		}
 	}
-	if want := int(101 * TickInterval / RenderInterval); renders != want {
+	// A render once RenderInterval has passed: every ticksPerRender ticks.
+	ticksPerRender := int((RenderInterval + TickInterval - 1) / TickInterval)
+	if want := 101 / ticksPerRender; renders != want {
 		t.Errorf("%d renders in 101 ticks, want %d", renders, want)
 	}
 	if got, want := p.World().Now(), 101*TickInterval; got != want {
@@ -82,18 +84,19 @@ func TestFollow(t *testing.T) {
 	p := newPlayground(t)
 	env := &fakeEnv{}
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ticks := make(chan time.Time, 11)
-	for i := 1; i <= 10; i++ {
+	const n = 26
+	ticks := make(chan time.Time, n+1)
+	for i := 1; i <= n; i++ {
 		ticks <- start.Add(time.Duration(i) * TickInterval)
 	}
-	ticks <- start.Add(10*TickInterval + time.Minute)
+	ticks <- start.Add(n*TickInterval + time.Minute)
 	close(ticks)
 	before := p.World().Now()
 	p.Follow(context.Background(), env, start, ticks)
-	// 16 ms ticks: a render on the 5th (80 ms) and the 10th; the long
+	// 16 ms ticks: a render on the 13th (208 ms) and the 26th; the long
 	// pause renders at once.
-	if got, want := p.World().Now()-before, 10*TickInterval+MaxTickWall; got != want || env.renders != 3 {
-		t.Errorf("after 10 ticks and a pause: virtual time advanced %v with %d renders, want %v with 3", got, env.renders, want)
+	if got, want := p.World().Now()-before, n*TickInterval+MaxTickWall; got != want || env.renders != 3 {
+		t.Errorf("after %d ticks and a pause: virtual time advanced %v with %d renders, want %v with 3", n, got, env.renders, want)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())

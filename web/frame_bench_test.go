@@ -3,6 +3,8 @@ package web
 import (
 	"testing"
 	"time"
+
+	"github.com/raftplayground/raftplayground/web/scene"
 )
 
 // benchRun is cmd/pagebench's world: 7 nodes, 16 clients making 200 calls
@@ -16,8 +18,14 @@ snapshot-every 0
 at 12s
 `
 
-// nopCanvas is a scene.Canvas that draws nothing and counts the calls.
+// nopCanvas is a scene.Backdrop, as the page's canvases are, that draws
+// nothing and counts the calls.
 type nopCanvas struct{ n int }
+
+func (c *nopCanvas) Backdrop(_, _ float64) scene.Canvas { return c }
+func (c *nopCanvas) Blit(_, _, _, _ float64)            { c.n++ }
+func (c *nopCanvas) ShiftBackdrop(float64)              { c.n++ }
+func (c *nopCanvas) Ratio() float64                     { return 1 }
 
 func (c *nopCanvas) Clear()                                                   { c.n++ }
 func (c *nopCanvas) Line(_, _, _, _, _ float64, _ string, _ float64)          { c.n++ }

@@ -31,10 +31,12 @@ const (
 	// closely.
 	TickInterval = 16 * time.Millisecond
 	// RenderInterval is the least wall-clock time between two re-renders
-	// that the clock asks for (12.5 Hz). Vugu re-syncs every element on
-	// every render, so the page is not re-rendered on every tick; user
-	// actions still re-render at once.
-	RenderInterval = 80 * time.Millisecond
+	// that the clock asks for (5 Hz: the panels' numbers at the speed a
+	// person reads them; what moves is drawn on canvas at every frame).
+	// Vugu re-syncs every element on every render (about 20 ms of the
+	// browser's main thread under cmd/pagebench's load), so the page is
+	// not re-rendered on every tick; user actions still re-render at once.
+	RenderInterval = 200 * time.Millisecond
 	// MaxTickWall bounds the wall-clock time one tick accounts for, so a
 	// page coming back from a background tab (where timers are throttled)
 	// does not jump seconds ahead in one step.
