@@ -8,6 +8,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -253,15 +256,22 @@ func TestEmbedFramePostMessage(t *testing.T) {
 		return "";
 	})()`)
 
-	// Another origin asks it to crash n1.
+	// Another origin asks it to crash n1: a sandboxed frame (origin
+	// "null") served from another server (a srcdoc frame would inherit
+	// this page's Content-Security-Policy, which allows no inline script).
+	hostile := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><script>
+			window.addEventListener("message", (e) => parent.postMessage({ hostileGot: e.data }, "*"));
+			parent.frames[0].postMessage({ "raft-playground": 1, id: 999, method: "crash", args: [1] }, "*");
+			parent.postMessage({ hostileSent: true }, "*");
+			</script>`)
+	}))
+	defer hostile.Close()
 	p.eval("adding a hostile frame", `JSON.stringify((() => {
 		const h = document.createElement("iframe");
 		h.sandbox = "allow-scripts";
-		h.srcdoc = "<script>" +
-			"window.addEventListener('message', (e) => parent.postMessage({ hostileGot: e.data }, '*'));" +
-			"parent.frames[0].postMessage({ 'raft-playground': 1, id: 999, method: 'crash', args: [1] }, '*');" +
-			"parent.postMessage({ hostileSent: true }, '*');" +
-			"</scr" + "ipt>";
+		h.src = "`+hostile.URL+`/";
 		document.querySelector("main").append(h);
 		return null;
 	})())`, new(any))

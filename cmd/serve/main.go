@@ -9,7 +9,9 @@
 // X-Decoded-Content-Length (what the page's loader counts its progress
 // against: a browser's stream yields decoded bytes). Every response asks the
 // browser to revalidate, so a rebuild shows on the next reload; the page
-// (a directory's index.html) comes with its Content-Security-Policy.
+// (a directory's index.html), the embed's frame (embed.html) and the sample
+// documentation page (docs-example.html) come with the page's
+// Content-Security-Policy.
 package main
 
 import (
@@ -132,6 +134,12 @@ type handler struct {
 // does not.
 const ContentSecurityPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self'"
 
+// policyPages are the HTML pages served with ContentSecurityPolicy: the
+// page, the embed's frame and the sample documentation page (which show
+// other sites that the embeds run under it too). Their scripts and styles
+// are files of their own.
+var policyPages = map[string]bool{indexPage: true, "embed.html": true, "docs-example.html": true}
+
 // DecodedLengthHeader carries a precompressed response's size once decoded.
 const DecodedLengthHeader = "X-Decoded-Content-Length"
 
@@ -139,9 +147,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	name, ok := h.fileFor(r.URL.Path)
-	if ok && path.Base(name) == indexPage {
-		// The page. The embed's frame and the sample documentation page
-		// are examples for other sites, which set their own policies.
+	if ok && policyPages[path.Base(name)] {
 		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
 	}
 	if ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

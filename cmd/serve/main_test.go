@@ -226,7 +226,7 @@ func bigSite(t *testing.T) (dir string, bodies map[string]string) {
 	t.Helper()
 	dir = t.TempDir()
 	bodies = map[string]string{}
-	for _, name := range []string{"index.html", "style.css", "app.js", "x.wasm"} {
+	for _, name := range []string{"index.html", "embed.html", "docs-example.html", "style.css", "app.js", "x.wasm"} {
 		for _, suffix := range []string{"", ".br", ".gz"} {
 			body := name + suffix + " " + strings.Repeat("0123456789", 500+len(suffix))
 			bodies[name+suffix] = body
@@ -278,6 +278,8 @@ func TestPrecompressedPage(t *testing.T) {
 	defer srv.Close()
 	for _, tc := range []struct{ path, file, ctype string }{
 		{"/", "index.html", "text/html; charset=utf-8"},
+		{"/embed.html", "embed.html", "text/html; charset=utf-8"},
+		{"/docs-example.html", "docs-example.html", "text/html; charset=utf-8"},
 		{"/style.css", "style.css", "text/css; charset=utf-8"},
 		{"/app.js", "app.js", "text/javascript; charset=utf-8"},
 		{"/x.wasm", "x.wasm", "application/wasm"},
@@ -309,9 +311,10 @@ func TestPrecompressedPage(t *testing.T) {
 			if got := resp.Header.Get(DecodedLengthHeader); got != wantDecoded {
 				t.Errorf("%s: %s %q, want %q", what, DecodedLengthHeader, got, wantDecoded)
 			}
-			// The page carries its policy; the files it loads need none.
+			// The pages carry their policy (the page, the embed's frame,
+			// the sample documentation page); the files they load need none.
 			wantCSP := ""
-			if tc.file == "index.html" {
+			if strings.HasSuffix(tc.file, ".html") {
 				wantCSP = ContentSecurityPolicy
 			}
 			if got := resp.Header.Get("Content-Security-Policy"); got != wantCSP {
