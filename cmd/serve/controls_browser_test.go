@@ -25,9 +25,11 @@ func (p *page) run(what, js string) {
 	}
 }
 
-// typeInto sets an input's value as typing does (an input event).
+// typeInto sets an input's value as typing does (an input event), once
+// the input is there (a click that shows it renders after it returns).
 func (p *page) typeInto(sel, value string) {
 	p.t.Helper()
+	p.waitString(sel+" shown", fmt.Sprintf(`document.querySelector(%q) ? "yes" : ""`, sel))
 	p.run("typing into "+sel, fmt.Sprintf(`const e = document.querySelector(%q);
 		e.value = %q; e.dispatchEvent(new Event("input", { bubbles: true }))`, sel, value))
 }
