@@ -19,6 +19,10 @@ type ControlsPanel struct {
 	View *ControlsView
 	// Actions receives the actions.
 	Actions Controls
+	// Shown tells whether the panel's body shows on a phone; Disclose receives the
+	// click that shows or hides it.
+	Shown    bool
+	Disclose Disclosures
 
 	// The inputs' texts: the link editor, the client call and the node
 	// the cluster section acts on.

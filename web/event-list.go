@@ -13,6 +13,10 @@ type EventList struct {
 	Total uint64
 	// Actions receives the reader's choices.
 	Actions FeedActions
+	// Shown tells whether the list (with its filters) shows on a phone; Disclose receives the
+	// click that shows or hides it.
+	Shown    bool
+	Disclose Disclosures
 }
 
 // FeedActions are what the feed asks of the playground.

@@ -13,6 +13,8 @@ type FaultPanel struct {
 	Cut int
 	// Playground receives the clicks.
 	Playground *Playground
+	// Shown tells whether the link matrix shows on a phone.
+	Shown bool
 }
 
 // cutText says how many links are down.

@@ -14,6 +14,10 @@ import (
 type LeaderPanel struct {
 	// Leader is the leader's state, nil when there is no leader.
 	Leader *LeaderView
+	// Shown tells whether the replicator table shows on a phone;
+	// Disclose receives the click that shows or hides it.
+	Shown    bool
+	Disclose Disclosures
 }
 
 // summary is the line above the table: who leads and what the ballot box

@@ -89,6 +89,9 @@ type Playground struct {
 	// controlsTab is the open section of the controls panel ("" for
 	// none; see ControlTabs).
 	controlsTab string
+	// shown are the parts of panels shown on a phone, by id (see
+	// Disclosure); every other part starts hidden there.
+	shown map[string]bool
 
 	// tour is the guided tour the page follows, nil for none (tour.go).
 	tour *tourState

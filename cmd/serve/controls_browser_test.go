@@ -111,6 +111,12 @@ func TestPageControlsScreenshots(t *testing.T) {
 		if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(w, 900)); err != nil {
 			p.fatal("viewport %d: %v", w, err)
 		}
+		if w <= 860 {
+			// A narrow screen shows the panel's body behind its button.
+			p.waitString("the narrow layout", fmt.Sprintf(`innerWidth === %d ? "yes" : ""`, w))
+			p.click("#controls-body-toggle")
+			p.waitString("the controls shown", `document.querySelector("#controls-body").getBoundingClientRect().height > 0 ? "yes" : ""`)
+		}
 		small, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(() => {
 			const out = [];
 			for (const e of document.querySelectorAll(".controls-panel button, .controls-panel input, #burst")) {
