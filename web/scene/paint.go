@@ -83,6 +83,17 @@ func RoleColor(up bool, r raft.Role) string {
 // scene whose nodes did not change term makes no new strings.
 type Painter struct {
 	labels map[labelKey]string
+	// freshest is, for each resting point of delivered messages, the
+	// index of the one drawn there this frame (see paintMessages).
+	freshest map[restKey]int
+}
+
+// restKey is where and how a delivered message rests while it fades: the
+// pixel it is drawn at, its colour and whether it is hollow.
+type restKey struct {
+	x, y   int32
+	color  string
+	hollow bool
 }
 
 type labelKey struct {
@@ -145,11 +156,39 @@ func (p *Painter) Paint(c Canvas, s *Scene, size float64, selected sim.MsgID) {
 		}
 	}
 
-	// Messages: a dot in its kind's colour; a refusing response hollow;
-	// a held one ringed; ended ones fade (drawn smaller).
+	p.paintMessages(c, s, size, selected)
+	p.paintNodes(c, s, size)
+}
+
+// paintMessages draws each message as a dot in its kind's colour; a
+// refusing response hollow; a held one ringed; ended ones fade (drawn
+// smaller). Delivered messages fading at the same pixel in the same style
+// (a busy link's last few hundred milliseconds, all at the receiver) are
+// drawn once, the freshest: it is the largest, and covers the others.
+func (p *Painter) paintMessages(c Canvas, s *Scene, size float64, selected sim.MsgID) {
+	resting := func(m *Message) (restKey, bool) {
+		if m.Outcome != sim.Delivered || m.Fade >= 1 || (m.ID != 0 && m.ID == selected) {
+			return restKey{}, false
+		}
+		return restKey{int32(math.Round(m.At.X * size)), int32(math.Round(m.At.Y * size)), KindColor(m.Kind), m.Response && !m.Success}, true
+	}
+	if p.freshest == nil {
+		p.freshest = map[restKey]int{}
+	}
+	clear(p.freshest)
+	for i := range s.Messages {
+		if k, ok := resting(&s.Messages[i]); ok {
+			if j, seen := p.freshest[k]; !seen || s.Messages[i].Fade >= s.Messages[j].Fade {
+				p.freshest[k] = i
+			}
+		}
+	}
 	for i := range s.Messages {
 		m := &s.Messages[i]
-		x, y := px(m.At)
+		if k, ok := resting(m); ok && p.freshest[k] != i {
+			continue
+		}
+		x, y := m.At.X*size, m.At.Y*size
 		r := size * 0.014 * (0.4 + 0.6*m.Fade)
 		color := KindColor(m.Kind)
 		switch {
@@ -171,11 +210,14 @@ func (p *Painter) Paint(c Canvas, s *Scene, size float64, selected sim.MsgID) {
 		}
 	}
 
-	// Nodes: a disc with the node's name, role initial and term; its
-	// timer as an arc that drains clockwise from the top.
+}
+
+// paintNodes draws each node as a disc with the node's name, role and
+// term; its timer as an arc that drains clockwise from the top.
+func (p *Painter) paintNodes(c Canvas, s *Scene, size float64) {
 	nr := NodeRadius * size
 	for _, n := range s.Nodes {
-		x, y := px(n.At)
+		x, y := n.At.X*size, n.At.Y*size
 		color := RoleColor(n.Up, n.Role)
 		bg := colorNodeBg
 		if !n.Up {
