@@ -215,7 +215,7 @@ func (c *ClientPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Playground.Propose() },
+				Func:      func(event vugu.DOMEvent) { c.Actions.Propose() },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -230,7 +230,7 @@ func (c *ClientPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Playground.Burst() },
+				Func:      func(event vugu.DOMEvent) { c.Actions.Burst() },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -1848,7 +1848,7 @@ func (c *FaultPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn.AddAttrInterface("title", l.Title())
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "click",
-					Func:      func(event vugu.DOMEvent) { c.Playground.SetLink(l.From, l.To, l.Cut) },
+					Func:      func(event vugu.DOMEvent) { c.Actions.SetLink(l.From, l.To, l.Cut) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -1887,7 +1887,7 @@ func (c *FaultPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Playground.HealAll() },
+				Func:      func(event vugu.DOMEvent) { c.Actions.HealAll() },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -3030,7 +3030,7 @@ func (c *MessagePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Playground.DropMessage() },
+							Func:      func(event vugu.DOMEvent) { c.Actions.DropMessage() },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -3045,7 +3045,7 @@ func (c *MessagePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Playground.DuplicateMessage() },
+							Func:      func(event vugu.DOMEvent) { c.Actions.DuplicateMessage() },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -3060,7 +3060,7 @@ func (c *MessagePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Playground.SelectMessage(0) },
+							Func:      func(event vugu.DOMEvent) { c.Actions.SelectMessage(0) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -3085,7 +3085,7 @@ func (c *MessagePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Playground.SelectMessage(0) },
+							Func:      func(event vugu.DOMEvent) { c.Actions.SelectMessage(0) },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						{
@@ -3417,7 +3417,7 @@ func (c *NodeCard) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn.AddAttrInterface("title", o.Title())
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "click",
-					Func:      func(event vugu.DOMEvent) { c.Playground.SetResponseDelay(o.Node, o.Delay) },
+					Func:      func(event vugu.DOMEvent) { c.Actions.SetResponseDelay(o.Node, o.Delay) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -3885,8 +3885,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgin.BuildEnv.WireComponent(vgcomp)
 					}
 					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+					vgcomp.Actions = c.Playground
 					vgcomp.Node = n
-					vgcomp.Playground = c.Playground
 					vgout.Components = append(vgout.Components, vgcomp)
 					vgn = &vugu.VGNode{Component: vgcomp}
 					vgparent.AppendChild(vgn)
@@ -3934,8 +3934,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgin.BuildEnv.WireComponent(vgcomp)
 				}
 				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+				vgcomp.Actions = c.Playground
 				vgcomp.Message = c.view.Message
-				vgcomp.Playground = c.Playground
 				vgout.Components = append(vgout.Components, vgcomp)
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
@@ -3952,9 +3952,9 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgin.BuildEnv.WireComponent(vgcomp)
 				}
 				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+				vgcomp.Actions = c.Playground
 				vgcomp.Cut = c.view.Cut
 				vgcomp.Links = c.view.Links
-				vgcomp.Playground = c.Playground
 				vgout.Components = append(vgout.Components, vgcomp)
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
@@ -3971,7 +3971,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgin.BuildEnv.WireComponent(vgcomp)
 				}
 				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.Playground = c.Playground
+				vgcomp.Actions = c.Playground
 				vgcomp.View = &c.view
 				vgout.Components = append(vgout.Components, vgcomp)
 				vgn = &vugu.VGNode{Component: vgcomp}

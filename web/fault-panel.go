@@ -11,8 +11,16 @@ type FaultPanel struct {
 	Links []LinkView
 	// Cut counts the links that are down.
 	Cut int
-	// Playground receives the clicks.
-	Playground *Playground
+	// Actions receives the clicks.
+	Actions LinkActions
+}
+
+// LinkActions is what the fault panel asks of the playground.
+type LinkActions interface {
+	// SetLink brings the directed link from→to up or cuts it.
+	SetLink(from, to int, up bool)
+	// HealAll brings every link up.
+	HealAll()
 }
 
 // cutText says how many links are down.
