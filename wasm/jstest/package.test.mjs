@@ -24,7 +24,7 @@ const SCENARIOS = readdirSync(new URL("../../static/scenarios/", import.meta.url
 const TOURS = readdirSync(new URL("../../static/tours/", import.meta.url)).filter((f) => f.endsWith(".txt")).map((f) => `static/tours/${f}`);
 
 /** npm puts these in every package, whatever "files" says. */
-const ALWAYS = ["package.json", "README.md"];
+const ALWAYS = ["package.json", "README.md", "LICENSE"];
 
 test("npm pack would publish exactly the loader, the declarations, wasm_exec.js, the wasm, the embed, the scenario library and the tours", async () => {
   const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--offline"], {
@@ -46,6 +46,9 @@ test("package.json describes a publishable ES module whose entry points are pack
   assert.match(pkg.name, /^(@[a-z0-9-]+\/)?[a-z0-9-]+$/);
   assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
   assert.equal(pkg.type, "module");
+  // The licence a site may use it under, in the SPDX form npm reads; the
+  // text is packed (ALWAYS above).
+  assert.equal(pkg.license, "MIT");
   assert.deepEqual(pkg.files.sort(), [...SITE_FILES, "static/scenarios/*.txt", "static/tours/*.txt"].sort());
   assert.deepEqual(pkg.exports["."], { types: "./static/raft-playground.d.ts", default: "./static/raft-playground.js" });
   assert.equal(pkg.types, "./static/raft-playground.d.ts");
