@@ -9,12 +9,14 @@
 // cluster is drawn on a canvas from cluster.scene() at each animation
 // frame. An element pauses while it is off-screen or the tab is hidden, and
 // with prefers-reduced-motion it shows one still frame per scenario step.
+// At most MAX_ANIMATING elements of a page animate at once; the others
+// wait, saying so, until one of those pauses, ends or leaves the screen.
 //
 // Nothing from a scenario, an attribute or a URL is ever parsed as markup:
 // text reaches the page through textContent and the canvas only.
 //
 // Attributes, methods, events and the iframe's postMessage protocol are in
-// the README, "Embedding".
+// the README, "Embedding"; raft-playground-embed.d.ts declares them.
 
 import { load } from "./raft-playground.js";
 
