@@ -113,6 +113,8 @@ export declare class RaftPlaygroundElement extends HTMLElement {
 
   /** The scenario's expectations checked so far (empty for a plain cluster). */
   outcomes(): ScenarioOutcome[];
+  /** The scenario's trace digest so far (ScenarioRun.traceDigest), null without a scenario. */
+  traceDigest(): string | null;
   /** Starts (or resumes) playing; called while it loads, it plays once loaded. */
   play(): void;
   /** Plays now: when it waits for a slot, the element that has animated longest is paused. */

@@ -684,6 +684,18 @@ export class RaftPlaygroundElement extends ElementBase {
     return this.#run ? this.#run.outcomes() : [];
   }
 
+  /**
+   * The scenario's trace digest so far (the loader's ScenarioRun.traceDigest),
+   * or null without a scenario. Run to its end, an element's scenario has
+   * the digest `cmd/scenario -digest` prints: animating it runs forks,
+   * never the scenario's own cluster.
+   *
+   * @returns {?string}
+   */
+  traceDigest() {
+    return this.#run ? this.#run.traceDigest() : null;
+  }
+
   /** The tour's step shown, from 1 (0 outside a tour). */
   get tourStep() {
     return this.#tour ? this.#tour.k + 1 : 0;

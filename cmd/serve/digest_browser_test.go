@@ -5,7 +5,9 @@
 // page"): every library scenario is run natively here, in Node.js through
 // the loader and the built wasm, and in Chromium through the loader a page
 // imports, and the three digests of each run's trace (sim.NewTraceDigest)
-// must agree.
+// must agree. The sample page's three embeds, animated to their end, must
+// have their scenarios' digests too (animating runs forks, never the
+// scenario's own cluster).
 //
 //	./build.sh && go test -tags browser -count=1 -run TestEmbedSameDigest ./cmd/serve/
 package main
@@ -116,7 +118,11 @@ func TestEmbedSameDigestNativeNodePage(t *testing.T) {
 	url := startServer(t)
 	console := &consoleLog{}
 	p := &page{t: t, ctx: newBrowser(t, console), console: console}
-	// A page of the site, whose embeds load the same instance.
+	// The sample page, tall enough that its three embeds play at once;
+	// they load the instance the script below gets from load().
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 4000)); err != nil {
+		t.Fatalf("setting the viewport: %v", err)
+	}
 	if err := chromedp.Do(p.ctx, chromedp.Navigate(url+"docs-example.html")); err != nil {
 		t.Fatalf("opening docs-example.html: %v", err)
 	}
@@ -126,6 +132,28 @@ func TestEmbedSameDigestNativeNodePage(t *testing.T) {
 	var inPage map[string]string
 	if err := json.Unmarshal([]byte(answer), &inPage); err != nil {
 		p.fatal("the page answered %q: %v", answer, err)
+	}
+
+	// The embeds, fast and without pauses for reading, to their end.
+	p.waitString("three embeds with clusters", `(() => {
+		const els = [...document.querySelectorAll("raft-playground")];
+		return els.length === 3 && els.every((e) => e.cluster) ? "ok" : "";
+	})()`)
+	p.eval("speeding up", `JSON.stringify([...document.querySelectorAll("raft-playground")].map((e) => {
+		e.setAttribute("speed", "40");
+		e.setAttribute("narration-pause", "off");
+	}))`, new([]any))
+	p.waitString("all three at their end", `[...document.querySelectorAll("raft-playground")].every((e) => e.ended) ? "ok" : ""`)
+	var embeds []struct{ Src, Digest string }
+	p.eval("the embeds' digests", `JSON.stringify([...document.querySelectorAll("raft-playground")].map((e) => ({ src: e.getAttribute("src"), digest: e.traceDigest() })))`, &embeds)
+	for _, e := range embeds {
+		name := filepath.Base(e.Src)
+		if want, ok := native[name]; !ok || e.Digest != want {
+			t.Errorf("the embed of %s: trace digest %s, natively %s", e.Src, e.Digest, want)
+		}
+	}
+	if len(embeds) != 3 {
+		t.Errorf("%d embeds on the sample page, want 3", len(embeds))
 	}
 
 	for _, name := range names {

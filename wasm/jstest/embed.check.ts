@@ -50,7 +50,8 @@ export function driveAnElement(): void {
   const flags: boolean[] = [el.playing, el.ended, el.waiting];
   const stepShown: number = el.tourStep;
   const outs: ScenarioOutcome[] = el.outcomes();
-  void [status, t, flags, stepShown, outs];
+  const digest: string | null = el.traceDigest();
+  void [status, t, flags, stepShown, outs, digest];
 
   el.addEventListener("end", (ev) => {
     const d: RaftPlaygroundEndDetail = ev.detail;
@@ -89,6 +90,9 @@ export function refuseWrongUses(el: RaftPlaygroundElement): void {
   el.crash("n2");
   // @ts-expect-error restartNode needs its node
   el.restartNode();
+  // @ts-expect-error the digest is null without a scenario
+  const digest: string = el.traceDigest();
+  void digest;
   // @ts-expect-error time is read-only
   el.time = 5;
   // @ts-expect-error the cluster is set by the element, not the page
