@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,9 +11,11 @@ import (
 	"github.com/raftplayground/raftplayground/web/scene"
 )
 
-// The experiments panel runs raft/sim/experiment's experiments on the
-// page, in the background: the page's animation frames each give it a
-// slice of time ([Experiments.Work]), so the cluster keeps animating. An
+// The experiments panel runs raft/sim/experiment's experiments in the
+// background: in a worker of their own where the page has one
+// ([ExperimentWorker], experiments_worker.go), else on the page, where its
+// animation frames each give them a slice of time ([Experiments.Work]), so
+// the cluster keeps animating. An
 // experiment's worlds are its own: nothing here touches the playground's
 // world or its recorded run. The numbers are the package's, so a seed
 // gives on the page what it gives `go run ./cmd/experiment` and the
@@ -30,6 +31,11 @@ const (
 	experimentRender = 250 * time.Millisecond
 )
 
+// MaxExperimentSeed is the largest seed the panel takes: the JavaScript
+// API's (a JavaScript number holds whole numbers exactly up to 2^53-1),
+// since the worker runs the trials through it.
+const MaxExperimentSeed = 1<<53 - 1
+
 // ExperimentTitles name the experiments on the panel's buttons; an
 // experiment without one shows its name.
 var ExperimentTitles = map[string]string{
@@ -41,7 +47,7 @@ var ExperimentTitles = map[string]string{
 // experiment on the page.
 var ExperimentNotes = map[string]string{
 	"election":   "The paper's setup: five servers, about 15 ms broadcast time, the leader crashed at a random moment of its heartbeat interval; 1000 trials per range take a few minutes here.",
-	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes a few hundred milliseconds in a browser: the page holds still while one runs, so the cluster stutters until the run ends.",
+	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes a few hundred milliseconds in a browser.",
 }
 
 // Experiments is the page's experiments panel's state: whether it is
@@ -51,10 +57,28 @@ var ExperimentNotes = map[string]string{
 type Experiments struct {
 	// open is whether the panel shows more than its heading.
 	open bool
-	// run is the run under way or last made (nil before the first);
-	// running is set while it has trials left and was not stopped.
-	run     *experiment.Run
-	running bool
+	// run is the run under way or last made on the page (nil before the
+	// first, and for a run in the worker); running is set while a run has
+	// trials left and was not stopped. hasRun: there was a run.
+	run             *experiment.Run
+	running, hasRun bool
+	// worker runs the trials off the page's thread (nil: they run on
+	// it); remote is the run id of the run under way or last made there (0
+	// for a run on the page); inPage says why they run on the page, if the
+	// worker failed (see experiments_worker.go).
+	worker ExperimentWorker
+	remote int
+	inPage string
+	// lastRemote is the last run id given to the worker.
+	lastRemote int
+	// done of total trials are made; failed: a trial failed. For a run on
+	// the page they follow run; for one in the worker, its reports.
+	done, total int
+	failed      bool
+	// files are the downloads of a run in the worker, "csv" and "json"
+	// (the package's bytes, as the worker's last report made them; nil
+	// before it).
+	files map[string][]byte
 	// opts and name are run's; ownTrials is set when its trials per
 	// configuration are not the experiment's default (the files' names
 	// then say how many).
@@ -132,8 +156,8 @@ func defaultTrials(name string) int {
 func (f ExperimentForm) options() (experiment.Options, error) {
 	var o experiment.Options
 	seed, err := strconv.ParseUint(strings.TrimSpace(f.Seed), 10, 64)
-	if err != nil {
-		return o, fmt.Errorf("the seed must be a whole number from 0 to %d", uint64(math.MaxUint64))
+	if err != nil || seed > MaxExperimentSeed {
+		return o, fmt.Errorf("the seed must be a whole number from 0 to %d", uint64(MaxExperimentSeed))
 	}
 	o.Seed, o.PreVote = seed, f.PreVote
 	if t := strings.TrimSpace(f.Trials); t != "" {
@@ -163,19 +187,35 @@ func (e *Experiments) StartExperiment(f ExperimentForm) {
 		e.err = strings.TrimPrefix(err.Error(), "experiment: ")
 		return
 	}
-	e.run, e.running, e.opts, e.name = r, true, o, f.Name
+	e.opts, e.name = o, f.Name
 	e.ownTrials = o.Trials != 0 && o.Trials != defaultTrials(f.Name)
+	e.hasRun, e.running, e.failed, e.files = true, true, false, nil
 	e.wall, e.perTrial = 0, 0
 	e.lastRefresh, e.lastRender = time.Time{}, time.Time{}
+	if e.worker != nil {
+		e.startRemote(r)
+		return
+	}
+	e.startHere(r)
+}
+
+// startHere makes r the run, on the page.
+func (e *Experiments) startHere(r *experiment.Run) {
+	e.run, e.remote = r, 0
 	e.refresh()
 }
 
 // StopExperiment stops the run; what it did so far stays shown.
 func (e *Experiments) StopExperiment() {
-	if e.running {
-		e.running = false
-		e.refresh()
+	if !e.running {
+		return
 	}
+	e.running = false
+	if e.run == nil {
+		e.worker.Stop(e.remote) // its last report brings the downloads
+		return
+	}
+	e.refresh()
 }
 
 // Running reports whether a run has trials left to make.
@@ -193,7 +233,7 @@ func (e *Experiments) Open() bool { return e.open }
 // the run ends. How the trials are cut into slices does not change the
 // numbers: every trial is seeded on its own.
 func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render bool) {
-	if !e.running {
+	if !e.running || e.run == nil {
 		return false
 	}
 	start := now()
@@ -217,6 +257,7 @@ func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render b
 		}
 	}
 	e.wall += t.Sub(start)
+	e.done, e.total = e.run.Progress()
 	if done {
 		e.running = false
 		e.refresh()
@@ -229,18 +270,43 @@ func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render b
 	return false
 }
 
-// refresh takes the run's result as it stands.
+// refresh takes the page's run's result as it stands.
 func (e *Experiments) refresh() {
-	e.result = e.run.Result()
-	e.plots = pagePlots(e.result)
-	e.version++
+	e.done, e.total = e.run.Progress()
+	e.show(e.run.Result())
 	if err := e.run.Err(); err != nil {
-		e.err = err.Error()
+		e.failed, e.err = true, err.Error()
 	}
+}
+
+// show makes r the result the panel shows.
+func (e *Experiments) show(r *experiment.Result) {
+	e.result = r
+	e.plots = pagePlots(r)
+	e.version++
 }
 
 // Version changes whenever the plots do.
 func (e *Experiments) Version() int { return e.version }
+
+// file is the run's download in format ("csv" or "json"): the package's
+// bytes, made here for a run on the page, by the worker for one there.
+func (e *Experiments) file(format string) ([]byte, error) {
+	if e.run == nil {
+		if data := e.files[format]; data != nil {
+			return data, nil
+		}
+		return nil, fmt.Errorf("the %s file is not here yet", format)
+	}
+	if format == "csv" {
+		return e.run.Result().CSV(), nil
+	}
+	data, err := e.run.Result().JSON()
+	if err != nil {
+		return nil, fmt.Errorf("cannot encode the result: %w", err)
+	}
+	return data, nil
+}
 
 // DownloadExperiment hands the result to the person as a file: format is
 // "csv" (a row per trial) or "json" (everything).
@@ -250,20 +316,14 @@ func (e *Experiments) DownloadExperiment(format string) {
 		e.err = "no trials to download yet"
 		return
 	}
-	var data []byte
-	var mime string
-	switch format {
-	case "csv":
-		data, mime = e.run.Result().CSV(), "text/csv"
-	case "json":
-		var err error
-		if data, err = e.run.Result().JSON(); err != nil {
-			e.err = "cannot encode the result: " + err.Error()
-			return
-		}
-		mime = "application/json"
-	default:
+	mime := map[string]string{"csv": "text/csv", "json": "application/json"}[format]
+	if mime == "" {
 		e.err = "unknown format " + strconv.Quote(format)
+		return
+	}
+	data, err := e.file(format)
+	if err != nil {
+		e.err = err.Error()
 		return
 	}
 	if e.save == nil {
@@ -291,7 +351,7 @@ func (e *Experiments) FileName(format string) string {
 	if e.ownTrials {
 		parts = append(parts, strconv.Itoa(e.opts.Trials)+"trials")
 	}
-	if done, total := e.run.Progress(); done < total {
+	if e.done < e.total {
 		parts = append(parts, "partial")
 	}
 	return strings.Join(parts, "-") + "." + format
