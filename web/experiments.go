@@ -122,7 +122,34 @@ type ExperimentForm struct {
 	Seed, Trials string
 	// PreVote runs the nodes with pre-vote.
 	PreVote bool
+	// The election experiment's options, as typed (empty: the default):
+	// CapMs bounds a trial's wait for a new leader; LatencyMinMs and
+	// LatencyMaxMs bound the one-way link latency; UnevenLogs gives the
+	// servers different log lengths at the crash, as the paper did.
+	CapMs, LatencyMinMs, LatencyMaxMs string
+	UnevenLogs                        bool
+	// MeasureMs is how long a pipelining trial counts commits, as typed
+	// (empty: the default). The pipelining experiment's windows and
+	// latencies are its own (1 to 32, 1 to 50 ms): it measures every pair.
+	MeasureMs string
 }
+
+// The bounds of the panel's options: the JavaScript API's
+// (wasm/experiment.go), since the worker runs trials through it, and the
+// experiments' defaults, which an empty field keeps.
+const (
+	// MaxPanelTrials bounds trials per configuration (every trial's row is
+	// kept: 10 election configurations of 10000 trials are about 10 MB).
+	MaxPanelTrials = 10_000
+	// minCap, maxCap and defaultCap bound an election trial's wait.
+	minCapMs, maxCapMs, defaultCapMs = 100, 10_000, 10_000
+	// maxLatencyMs bounds the election's link latency; the defaults give
+	// the paper's 15 ms broadcast time.
+	maxLatencyMs, defaultLatencyMinMs, defaultLatencyMaxMs = 1000, 6, 9
+	// minMeasure, maxMeasure and defaultMeasure bound a pipelining
+	// trial's measurement.
+	minMeasureMs, maxMeasureMs, defaultMeasureMs = 100, 2000, 2000
+)
 
 // DefaultExperimentForm is the form as the panel first shows it: the
 // election experiment (or the first there is) with seed 1 and its default
@@ -162,12 +189,64 @@ func (f ExperimentForm) options() (experiment.Options, error) {
 	o.Seed, o.PreVote = seed, f.PreVote
 	if t := strings.TrimSpace(f.Trials); t != "" {
 		n, err := strconv.Atoi(t)
-		if err != nil || n < 1 || n > experiment.MaxTrials {
-			return o, fmt.Errorf("trials must be a whole number from 1 to %d", experiment.MaxTrials)
+		if err != nil || n < 1 || n > MaxPanelTrials {
+			return o, fmt.Errorf("trials must be a whole number from 1 to %d", MaxPanelTrials)
 		}
 		o.Trials = n
 	}
+	switch f.Name {
+	case "election":
+		return o, f.electionOptions(&o)
+	case "pipelining":
+		var err error
+		o.Measure, _, err = msField("the measurement", f.MeasureMs, minMeasureMs, maxMeasureMs)
+		return o, err
+	}
 	return o, nil
+}
+
+// electionOptions parses the election experiment's fields into o.
+func (f ExperimentForm) electionOptions(o *experiment.Options) error {
+	limit, _, err := msField("the cap", f.CapMs, minCapMs, maxCapMs)
+	if err != nil {
+		return err
+	}
+	lo, loSet, err := msField("the minimum link latency", f.LatencyMinMs, 0, maxLatencyMs)
+	if err != nil {
+		return err
+	}
+	hi, hiSet, err := msField("the maximum link latency", f.LatencyMaxMs, 1, maxLatencyMs)
+	if err != nil {
+		return err
+	}
+	if loSet || hiSet {
+		if !loSet {
+			lo = defaultLatencyMinMs * time.Millisecond
+		}
+		if !hiSet {
+			hi = defaultLatencyMaxMs * time.Millisecond
+		}
+		if lo > hi {
+			return fmt.Errorf("the minimum link latency (%d ms) must be at most the maximum (%d ms)", lo.Milliseconds(), hi.Milliseconds())
+		}
+		o.LatencyMin, o.LatencyMax = lo, hi
+	}
+	o.Cap, o.UnevenLogs = limit, f.UnevenLogs
+	return nil
+}
+
+// msField parses a field of whole milliseconds from lo to hi, named what
+// in its error; set is false for an empty field (0: the default).
+func msField(what, text string, lo, hi int) (d time.Duration, set bool, err error) {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < lo || n > hi {
+		return 0, false, fmt.Errorf("%s must be a whole number of milliseconds from %d to %d", what, lo, hi)
+	}
+	return time.Duration(n) * time.Millisecond, true, nil
 }
 
 // ToggleExperiments opens or closes the panel. A run goes on while it is
@@ -336,7 +415,8 @@ func (e *Experiments) DownloadExperiment(format string) {
 }
 
 // FileName names the run's download in format, e.g. election-seed1.csv:
-// the experiment, "prevote" with pre-vote, the seed, the trials per
+// the experiment, "prevote" with pre-vote, the options not at their
+// defaults (uneven logs, cap, link latency, measurement), the seed, the trials per
 // configuration when not the experiment's default, and "partial" for a run stopped
 // before its end.
 func (e *Experiments) FileName(format string) string {
@@ -346,6 +426,19 @@ func (e *Experiments) FileName(format string) string {
 	parts := []string{e.name}
 	if e.opts.PreVote {
 		parts = append(parts, "prevote")
+	}
+	if e.opts.UnevenLogs {
+		parts = append(parts, "uneven")
+	}
+	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+	if e.opts.Cap != 0 {
+		parts = append(parts, "cap"+ms(e.opts.Cap)+"ms")
+	}
+	if e.opts.LatencyMax != 0 {
+		parts = append(parts, "latency"+ms(e.opts.LatencyMin)+"-"+ms(e.opts.LatencyMax)+"ms")
+	}
+	if e.opts.Measure != 0 {
+		parts = append(parts, "measure"+ms(e.opts.Measure)+"ms")
 	}
 	parts = append(parts, "seed"+strconv.FormatUint(e.opts.Seed, 10))
 	if e.ownTrials {

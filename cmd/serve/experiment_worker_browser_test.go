@@ -5,6 +5,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -135,5 +136,45 @@ func TestPageExperimentWorkerFallback(t *testing.T) {
 		p.fatal("the panel says %q, want it to say why (%q)", where, want)
 	}
 	p.checkPipeliningCSV()
+	p.noErrors()
+}
+
+// TestPageExperimentOptions: the election's options typed into the panel
+// (cap, link latency, uneven logs) reach the worker's run, whose CSV is
+// the package's for the same options, named after them; a bad value shows
+// an error naming its field and starts nothing.
+func TestPageExperimentOptions(t *testing.T) {
+	p := openPage(t)
+	p.catchDownloads()
+	p.click("#experiments-toggle")
+	p.waitString("the form", `document.querySelector("#experiment-cap") ? "yes" : ""`)
+	p.typeInto("#experiment-cap", "50")
+	p.click("#experiment-start")
+	if msg := p.waitString("the error", `document.querySelector("#experiment-error")?.textContent ?? ""`); !strings.Contains(msg, "the cap must be a whole number of milliseconds from 100 to 10000") {
+		p.fatal("a cap of 50 ms: error %q", msg)
+	}
+	p.typeInto("#experiment-seed", "4")
+	p.typeInto("#experiment-trials", "2")
+	p.typeInto("#experiment-cap", "3000")
+	p.typeInto("#experiment-latency-min", "1")
+	p.typeInto("#experiment-latency-max", "2")
+	p.click("#experiment-uneven")
+	p.waitString("uneven logs on", `document.querySelector("#experiment-uneven").getAttribute("aria-pressed") === "true" ? "yes" : ""`)
+	p.click("#experiment-start")
+	p.waitRunEnd(20)
+	if e := p.waitString("the error line", `"[" + (document.querySelector("#experiment-error")?.textContent ?? "") + "]"`); e != "[]" {
+		p.fatal("an error after the run: %s", e)
+	}
+	ms := time.Millisecond
+	r, err := experiment.New("election", experiment.Options{Seed: 4, Trials: 2, Cap: 3000 * ms, LatencyMin: ms, LatencyMax: 2 * ms, UnevenLogs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !r.Step(100) {
+	}
+	name, got := p.download("#experiment-csv")
+	if name != "election-uneven-cap3000ms-latency1-2ms-seed4-2trials.csv" || got != string(r.Result().CSV()) {
+		p.fatal("the CSV %q differs from the package's for the same options:\n%s\nwant:\n%s", name, got, r.Result().CSV())
+	}
 	p.noErrors()
 }
