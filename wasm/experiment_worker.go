@@ -118,7 +118,9 @@ func (w *experimentWorker) open() (err error) {
 		return err
 	}
 	w.onError, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		why := "it could not start"
+		// An error event says little: a policy that forbids workers and a
+		// script that did not load both come as one without a message.
+		why := "it could not start; the site's Content-Security-Policy may forbid workers"
 		if len(args) > 0 {
 			if m, err := args[0].Get("message"); err == nil && m.Type() == safejs.TypeString {
 				if s, _ := m.String(); s != "" {

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -177,4 +179,83 @@ func TestPageExperimentOptions(t *testing.T) {
 		p.fatal("the CSV %q differs from the package's for the same options:\n%s\nwant:\n%s", name, got, r.Result().CSV())
 	}
 	p.noErrors()
+}
+
+// noWorkersPolicy is the page's policy with workers forbidden, as a site
+// might serve it.
+const noWorkersPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; worker-src 'none'; style-src 'self'"
+
+// policySwap serves the site with the page's Content-Security-Policy
+// replaced by policy.
+type policySwap struct {
+	site   http.Handler
+	policy string
+}
+
+func (h policySwap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.site.ServeHTTP(swappedPolicy{w, h.policy}, r)
+}
+
+// swappedPolicy replaces the policy as the headers are written.
+type swappedPolicy struct {
+	http.ResponseWriter
+	policy string
+}
+
+// swap replaces a policy the site set (later calls change nothing sent).
+func (w swappedPolicy) swap() {
+	if w.Header().Get("Content-Security-Policy") != "" {
+		w.Header().Set("Content-Security-Policy", w.policy)
+	}
+}
+
+func (w swappedPolicy) WriteHeader(code int) {
+	w.swap()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w swappedPolicy) Write(b []byte) (int, error) {
+	w.swap()
+	return w.ResponseWriter.Write(b)
+}
+
+// TestPageExperimentWorkerBlockedByCSP: served with a policy that forbids
+// workers, the page falls back to trials on its own thread at the first
+// run, says so on the panel, and the run ends with the package's CSV.
+func TestPageExperimentWorkerBlockedByCSP(t *testing.T) {
+	site, err := NewHandler(siteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(policySwap{site, noWorkersPolicy})
+	t.Cleanup(srv.Close)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatalf("opening the page: %v", err)
+	}
+	p.waitString("a leader", leaderExcept(""))
+	if policy, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`fetch(location.href).then((r) => r.headers.get("Content-Security-Policy") ?? "")`, chromedp.EvalAwaitPromise)); policy != noWorkersPolicy {
+		p.fatal("the page's policy is %q, want %q", policy, noWorkersPolicy)
+	}
+	p.catchDownloads()
+	p.click("#experiments-toggle")
+	p.waitString("the form", `document.querySelector("#experiment-trials") ? "yes" : ""`)
+	p.typeInto("#experiment-trials", "2")
+	p.click("#experiment-start")
+	p.waitRunEnd(20)
+	where := p.waitString("where trials run", `document.querySelector("#experiment-where[data-worker=false]")?.textContent ?? ""`)
+	if !strings.Contains(where, "page's own thread") || !strings.Contains(where, "background worker failed") {
+		p.fatal("the panel says %q, want that trials run on the page because the worker failed", where)
+	}
+	r, err := experiment.New("election", experiment.Options{Seed: 1, Trials: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !r.Step(100) {
+	}
+	if _, got := p.download("#experiment-csv"); got != string(r.Result().CSV()) {
+		p.fatal("the CSV after the fallback differs from the package's:\n%s", got)
+	}
+	t.Logf("the panel says: %s", where)
 }
