@@ -142,9 +142,10 @@ func TestPageExperimentWorkerFallback(t *testing.T) {
 }
 
 // TestPageExperimentOptions: the election's options typed into the panel
-// (cap, link latency, uneven logs) reach the worker's run, whose CSV is
-// the package's for the same options, named after them; a bad value shows
-// an error naming its field and starts nothing.
+// (cap, link latency, uneven logs), and then the pipelining experiment's
+// measurement, reach the worker's runs, whose CSVs are the package's for
+// the same options, named after them; a bad value shows an error naming
+// its field and starts nothing.
 func TestPageExperimentOptions(t *testing.T) {
 	p := openPage(t)
 	p.catchDownloads()
@@ -177,6 +178,23 @@ func TestPageExperimentOptions(t *testing.T) {
 	name, got := p.download("#experiment-csv")
 	if name != "election-uneven-cap3000ms-latency1-2ms-seed4-2trials.csv" || got != string(r.Result().CSV()) {
 		p.fatal("the CSV %q differs from the package's for the same options:\n%s\nwant:\n%s", name, got, r.Result().CSV())
+	}
+
+	// The pipelining experiment's measurement, 100 ms a trial.
+	p.click(`button[data-experiment="pipelining"]`)
+	p.waitString("the measurement's input", `document.querySelector("#experiment-measure") ? "yes" : ""`)
+	p.typeInto("#experiment-trials", "1")
+	p.typeInto("#experiment-measure", "100")
+	p.click("#experiment-start")
+	p.waitRunEnd(24)
+	if r, err = experiment.New("pipelining", experiment.Options{Seed: 4, Trials: 1, Measure: 100 * ms}); err != nil {
+		t.Fatal(err)
+	}
+	for !r.Step(100) {
+	}
+	name, got = p.download("#experiment-csv")
+	if name != "pipelining-measure100ms-seed4-1trials.csv" || got != string(r.Result().CSV()) {
+		p.fatal("the CSV %q differs from the package's for a 100 ms measurement:\n%s\nwant:\n%s", name, got, r.Result().CSV())
 	}
 	p.noErrors()
 }
