@@ -1,0 +1,40 @@
+//go:build js && wasm
+
+package main
+
+// Tour links on an open page: editing the address's fragment to
+// "#tour=NAME&step=K" (or following such a link within the page) fires
+// hashchange, and the page shows that tour's step, as it would on a new
+// page. A malformed link leaves the page as it was, with a notice.
+
+import (
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+	"github.com/vugu/vugu"
+
+	"github.com/raftplayground/raftplayground/web"
+)
+
+// followTourLinks listens to the address's fragment for pg (under env's
+// lock, with a render after). Fragments that are not tour links (the run
+// the page writes itself, with replaceState, fires none) are left alone.
+func followTourLinks(pg *web.Playground, env vugu.EventEnv) error {
+	changed, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		name, step, isTour, err := tourFromURL()
+		if !isTour {
+			return nil
+		}
+		env.Lock()
+		pg.FollowTourLink(name, step, err)
+		env.UnlockRender()
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("tour links: %w", err)
+	}
+	if _, err := safejs.Global().Call("addEventListener", "hashchange", changed.Value()); err != nil {
+		return fmt.Errorf("tour links: %w", err)
+	}
+	return nil
+}
