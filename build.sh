@@ -86,7 +86,7 @@ fi
 # Go's linker writes some 70,000 small data segments, one per run of bytes
 # between zeros; joined, they compress by about 59 KB better
 # (cmd/wasmpack says why this leaves memory as it was). -nolines also empties
-# the runtime's file and line tables, which only tracebacks read: 106 KB
+# the runtime's file and line tables, which only tracebacks read: 111 KB
 # brotli, and a panic's trace shows "?:0" instead of file:line
 # (cmd/wasmpack/lines.go). WASM_LINES=1 ./build.sh keeps them, to debug.
 pack=(-nolines)
