@@ -6,7 +6,6 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"time"
 
@@ -160,7 +159,7 @@ func (w *World) replay(interventions []Intervention, until time.Duration) error 
 // forks it from src). until may be past src's time: w then runs on alone.
 func (w *World) Follow(src *World, until time.Duration) error {
 	n := len(w.interventions)
-	if n > len(src.interventions) || (n > 0 && !reflect.DeepEqual(w.interventions[n-1], src.interventions[n-1])) {
+	if n > len(src.interventions) || (n > 0 && !w.interventions[n-1].equal(src.interventions[n-1])) {
 		return errors.New("sim: Follow: the world did not come from the one it follows")
 	}
 	if err := w.replay(src.interventions[n:], until); err != nil {
