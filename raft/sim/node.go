@@ -115,38 +115,53 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 
 // recordReplicatorChanges traces every replicator whose state or blocking
 // changed in the last step (w.peerStates holds the states before it).
+// Both lists are in peer order (raft.Node.ReplicatorStates), so one walk
+// over each pairs them up: this runs after every step of a leader.
 func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 	before := w.peerStates
 	after := n.ReplicatorStates(w.peerStatesAfter[:0])
-	for _, a := range after {
-		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
-		if i < 0 {
+	j := 0
+	for i := range after {
+		a := &after[i]
+		for j < len(before) && before[j].Peer < a.Peer {
+			j++
+		}
+		if j == len(before) || before[j].Peer != a.Peer {
 			w.record(EvReplicator, id, FormatReplicatorStarted, num(id), num(a.Peer), str(a.State.String()))
 			continue
 		}
-		b := &before[i]
-		if b.State != a.State {
-			w.record(EvReplicator, id, FormatReplicatorState, num(id), num(a.Peer), str(b.State.String()), str(a.State.String()))
-		}
-		if b.Version != a.Version {
-			w.record(EvReplicator, id, FormatReplicatorReset, num(id), num(a.Peer), num(b.Version), num(a.Version))
-		}
-		if b.Repairs != a.Repairs {
-			r := &a.LastRepair
-			w.record(EvReplicator, id, FormatRepair, num(id), num(a.Peer), num(r.From), num(r.To), str(r.Reason.String()),
-				num(r.PrevIndex), num(r.PrevTerm), num(r.FollowerLast), num(r.FollowerTerm))
-		}
-		if b.Blocked != a.Blocked && a.Blocked {
-			w.record(EvReplicator, id, FormatReplicatorBlocked, num(id), num(a.Peer))
-		}
+		w.recordReplicatorChange(id, &before[j], a)
 	}
-	for _, b := range before {
-		if !slices.ContainsFunc(after, func(a raft.PeerState) bool { return a.Peer == b.Peer }) {
+	j = 0
+	for i := range before {
+		b := &before[i]
+		for j < len(after) && after[j].Peer < b.Peer {
+			j++
+		}
+		if j == len(after) || after[j].Peer != b.Peer {
 			w.record(EvReplicator, id, FormatReplicatorDestroyed, num(id), num(b.Peer))
 		}
 	}
 	// Keep both buffers for the next step.
 	w.peerStatesAfter = after
+}
+
+// recordReplicatorChange traces how leader id's replicator went from b to a.
+func (w *World) recordReplicatorChange(id raft.NodeID, b, a *raft.PeerState) {
+	if b.State != a.State {
+		w.record(EvReplicator, id, FormatReplicatorState, num(id), num(a.Peer), str(b.State.String()), str(a.State.String()))
+	}
+	if b.Version != a.Version {
+		w.record(EvReplicator, id, FormatReplicatorReset, num(id), num(a.Peer), num(b.Version), num(a.Version))
+	}
+	if b.Repairs != a.Repairs {
+		r := &a.LastRepair
+		w.record(EvReplicator, id, FormatRepair, num(id), num(a.Peer), num(r.From), num(r.To), str(r.Reason.String()),
+			num(r.PrevIndex), num(r.PrevTerm), num(r.FollowerLast), num(r.FollowerTerm))
+	}
+	if b.Blocked != a.Blocked && a.Blocked {
+		w.record(EvReplicator, id, FormatReplicatorBlocked, num(id), num(a.Peer))
+	}
 }
 
 // process carries out everything a node's Ready asks, then (re)schedules
