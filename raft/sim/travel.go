@@ -307,6 +307,7 @@ func (w *World) clone() *World {
 		wl := *w.workload
 		wl.w = &c
 		wl.history = w.workload.history.Clone()
+		wl.keys = slices.Clip(w.workload.keys)
 		wl.clients = make([]*client, len(w.workload.clients))
 		for i, cl := range w.workload.clients {
 			cc := *cl
