@@ -168,6 +168,10 @@ func (e *lazyEvent) setArgs(args []traceArg) int {
 	if len(args) > maxTraceArgs {
 		panic(fmt.Sprintf("sim: trace event %q has %d arguments, at most %d fit", e.format, len(args), maxTraceArgs))
 	}
+	// Strings the slot's last event left beyond this one's are cleared
+	// below, so that they are not kept alive; clearing only those (most
+	// events have none) keeps the write barrier away from the rest.
+	stale := bits.OnesCount16(e.isStr)
 	e.nargs, e.isStr = uint8(len(args)), 0
 	n, s := 0, 0
 	for i, a := range args {
@@ -182,7 +186,9 @@ func (e *lazyEvent) setArgs(args []traceArg) int {
 			n++
 		}
 	}
-	clear(e.strs[s:]) // keep no old strings alive
+	if stale > s {
+		clear(e.strs[s:stale])
+	}
 	return n
 }
 
@@ -282,7 +288,8 @@ func (t *Trace) addBoxed(at time.Duration, kind EventKind, node raft.NodeID, for
 	if args == nil {
 		args = []any{}
 	}
-	le.format, le.nargs, le.boxed = format, 0, &args
+	clear(le.strs[:bits.OnesCount16(le.isStr)])
+	le.format, le.nargs, le.isStr, le.boxed = format, 0, 0, &args
 	t.written(le)
 }
 
