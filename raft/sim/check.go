@@ -271,7 +271,14 @@ func (c *checker) leaderAppendOnly(sn *simNode, nw *nodeWatch) *Violation {
 // after another (a restore jumps to a snapshot's index, whose state must be
 // the one every node had there).
 func (c *checker) appliedEntries(w *World, sn *simNode, nw *nodeWatch) *Violation {
-	defer func() { sn.unchecked = sn.unchecked[:0] }()
+	v := c.checkApplied(w, sn, nw)
+	sn.unchecked = sn.unchecked[:0]
+	return v
+}
+
+// checkApplied is appliedEntries for the records of sn.unchecked, which it
+// leaves for appliedEntries to drop.
+func (c *checker) checkApplied(w *World, sn *simNode, nw *nodeWatch) *Violation {
 	for _, a := range sn.unchecked {
 		e := a.entry
 		if !a.restored && e.Index == c.committedLen()+1 {
