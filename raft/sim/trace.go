@@ -82,8 +82,16 @@ const traceKeep = 256
 // with a sink it also writes every event as one JSON line. Texts are
 // formatted only when read.
 type Trace struct {
-	n      uint64
-	recent []lazyEvent // ring buffer of the last traceKeep events
+	n uint64
+	// recent is a ring of traceKeep slots: event number k is in slot
+	// (k-1)%traceKeep. It holds events first+1..n, the last traceKeep of
+	// them at most (held). A trace copied for a checkpoint keeps no recent
+	// events (first = n, recent nil until the next event): the ring would
+	// cost a checkpoint more than anything else it copies, and Seek
+	// refills it by replaying from an earlier checkpoint when the events
+	// after the one it starts from do not.
+	recent []lazyEvent
+	first  uint64
 	// notable is a ring of the last notableKeep notable events (see
 	// Notable), and nnotable counts them all.
 	notable  []lazyEvent
@@ -243,19 +251,33 @@ func (e *lazyEvent) record() Record {
 	return r
 }
 
-func newTrace() *Trace { return &Trace{recent: make([]lazyEvent, 0, traceKeep)} }
+func newTrace() *Trace { return &Trace{} }
+
+// held is the number of recent events the ring holds.
+func (t *Trace) held() int { return int(min(t.n-t.first, traceKeep)) }
+
+// complete reports whether the ring holds the last traceKeep events (or
+// every event, when there have been fewer).
+func (t *Trace) complete() bool { return t.n-t.first >= min(t.n, traceKeep) }
+
+// copyForCheckpoint returns a copy of t without its recent events (see
+// recent) and without its sink.
+func (t *Trace) copyForCheckpoint() *Trace {
+	c := *t
+	c.recent, c.first = nil, t.n
+	c.notable = slices.Clone(t.notable)
+	c.sink = nil
+	return &c
+}
 
 // next makes room for the next event and returns it, filled in but for its
 // format and arguments.
 func (t *Trace) next(at time.Duration, kind EventKind, node raft.NodeID) *lazyEvent {
 	t.n++
-	var le *lazyEvent
-	if len(t.recent) < traceKeep {
-		t.recent = append(t.recent, lazyEvent{})
-		le = &t.recent[len(t.recent)-1]
-	} else {
-		le = &t.recent[(t.n-1)%traceKeep]
+	if t.recent == nil {
+		t.recent = make([]lazyEvent, traceKeep)
 	}
+	le := &t.recent[(t.n-1)%traceKeep]
 	le.n, le.at, le.kind, le.node = t.n, at, kind, uint16(node)
 	le.hasMsg, le.boxed = false, nil
 	return le
@@ -332,7 +354,7 @@ func (t *Trace) NotableRecords(max int) []Record {
 // RecentRecords is Recent as records: up to max of the latest events,
 // oldest first.
 func (t *Trace) RecentRecords(max int) []Record {
-	k := min(max, len(t.recent))
+	k := min(max, t.held())
 	out := make([]Record, 0, k)
 	for i := t.n - uint64(k); i < t.n; i++ {
 		out = append(out, t.recent[i%traceKeep].record())
@@ -362,7 +384,7 @@ func (t *Trace) Len() uint64 { return t.n }
 
 // Recent returns up to max of the latest events, oldest first.
 func (t *Trace) Recent(max int) []TraceEvent {
-	k := min(max, len(t.recent))
+	k := min(max, t.held())
 	out := make([]TraceEvent, 0, k)
 	for i := t.n - uint64(k); i < t.n; i++ {
 		out = append(out, t.recent[i%traceKeep].event())

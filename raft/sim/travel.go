@@ -182,9 +182,19 @@ func (w *World) Seek(t time.Duration) (*World, error) {
 	for i >= 0 && w.checkpoints[i].at > t {
 		i--
 	}
-	if i < 0 {
-		return Replay(w.opts, w.interventions, t)
+	for ; i >= 0; i-- {
+		s, err := w.seekFrom(i, t)
+		if err != nil || s.trace.complete() {
+			return s, err
+		}
+		// Too few events came after checkpoint i to fill the trace's
+		// ring (a checkpoint keeps none of its own): start earlier.
 	}
+	return Replay(w.opts, w.interventions, t)
+}
+
+// seekFrom returns the world at time t rebuilt from checkpoint i.
+func (w *World) seekFrom(i int, t time.Duration) (*World, error) {
 	cp := w.checkpoints[i]
 	s := cp.w.clone()
 	s.checkpoints = slices.Clip(w.checkpoints[:i+1])
@@ -261,7 +271,8 @@ func (w *World) thinCheckpoints() {
 	w.checkpoints = append(kept, cps[drop+1:]...)
 }
 
-// clone returns an independent copy of the world. Logs, disks, the client
+// clone returns an independent copy of the world but for its trace's
+// recent events (Trace.recent). Logs, disks, the client
 // history and the checker's committed entries share their chunks (package
 // chunk): the copy costs a few tables, and each side copies at most a chunk
 // of each when it next writes. Other append-only slices are shared with
@@ -319,11 +330,7 @@ func (w *World) clone() *World {
 		}
 		c.workload = &wl
 	}
-	tr := *w.trace
-	tr.recent = slices.Clone(w.trace.recent)
-	tr.notable = slices.Clone(w.trace.notable)
-	tr.sink = nil
-	c.trace = &tr
+	c.trace = w.trace.copyForCheckpoint()
 	c.interventions = slices.Clip(w.interventions)
 	c.proposals = slices.Clip(w.proposals)
 	c.checkpoints = slices.Clip(w.checkpoints)
