@@ -47,7 +47,15 @@ type simNode struct {
 	unchecked []applyRecord
 	// respDelay is the most extra latency on responses this node sends.
 	respDelay time.Duration
+	// peers are the node's replicator states as ReplicatorStates gave
+	// them when its ReplicatorChanges count was peersAt (noPeers: none
+	// kept). The states before a step, unless the count moved since.
+	peers   []raft.PeerState
+	peersAt uint64
 }
+
+// noPeers marks simNode.peers as not kept.
+const noPeers = ^uint64(0)
 
 // applyRecord is one application the checker must verify.
 type applyRecord struct {
@@ -66,6 +74,7 @@ func (w *World) start(sn *simNode) error {
 		return err
 	}
 	sn.node = n
+	sn.peers, sn.peersAt = sn.peers[:0], noPeers // a new node counts from zero
 	sn.store = kv.New()
 	w.hist.addRole(RoleChange{At: w.now, Node: sn.id, Up: true, Role: n.Role(), Term: n.Term()})
 	sn.snapIndex = 0
@@ -88,7 +97,9 @@ func (w *World) node(id raft.NodeID) (*simNode, error) {
 func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 	n := sn.node
 	role, term := n.Role(), n.Term()
-	w.peerStates = n.ReplicatorStates(w.peerStates[:0])
+	if c := n.ReplicatorChanges(); c != sn.peersAt || w.fullReplicatorDiff {
+		sn.peers, sn.peersAt = n.ReplicatorStates(sn.peers[:0]), c
+	}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -106,19 +117,20 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 			w.record(EvRole, sn.id, FormatRole, str(role.String()), num(term), str(n.Role().String()), num(n.Term()))
 		}
 	}
-	if n.Role() == raft.Leader || role == raft.Leader {
-		w.recordReplicatorChanges(sn.id, n)
+	if (n.Role() == raft.Leader || role == raft.Leader) && (n.ReplicatorChanges() != sn.peersAt || w.fullReplicatorDiff) {
+		w.recordReplicatorChanges(sn, n)
 	}
 	w.process(sn)
 	return err
 }
 
 // recordReplicatorChanges traces every replicator whose state or blocking
-// changed in the last step (w.peerStates holds the states before it).
-// Both lists are in peer order (raft.Node.ReplicatorStates), so one walk
-// over each pairs them up: this runs after every step of a leader.
-func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
-	before := w.peerStates
+// changed in the last step of node sn (sn.peers holds the states before
+// it), and keeps the states after it in sn.peers. Both lists are in peer
+// order (raft.Node.ReplicatorStates), so one walk over each pairs them up.
+func (w *World) recordReplicatorChanges(sn *simNode, n *raft.Node) {
+	id := sn.id
+	before := sn.peers
 	after := n.ReplicatorStates(w.peerStatesAfter[:0])
 	j := 0
 	for i := range after {
@@ -142,8 +154,8 @@ func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
 			w.record(EvReplicator, id, FormatReplicatorDestroyed, num(id), num(b.Peer))
 		}
 	}
-	// Keep both buffers for the next step.
-	w.peerStatesAfter = after
+	// Keep both buffers: the one before is the next step's scratch.
+	sn.peers, sn.peersAt, w.peerStatesAfter = after, n.ReplicatorChanges(), before[:0]
 }
 
 // recordReplicatorChange traces how leader id's replicator went from b to a.

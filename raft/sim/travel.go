@@ -279,6 +279,7 @@ func (w *World) thinCheckpoints() {
 // their capacity cut, so neither side writes into the other's.
 func (w *World) clone() *World {
 	c := *w
+	c.peerStatesAfter = nil // scratch: each side needs its own
 	netSrc, clientsSrc := *w.netSrc, *w.clientsSrc
 	c.netSrc, c.clientsSrc = &netSrc, &clientsSrc
 	c.net, c.clients = rand.New(c.netSrc), rand.New(c.clientsSrc)
@@ -303,6 +304,7 @@ func (w *World) clone() *World {
 			}
 		}
 		cn.unchecked = slices.Clip(sn.unchecked)
+		cn.peers, cn.peersAt = nil, noPeers // a buffer each side rewrites
 		c.nodes[i] = &cn
 	}
 	c.links = make([][]link, len(w.links))

@@ -51,9 +51,12 @@ type World struct {
 	// checkpoints are frozen copies of the world, oldest first.
 	checkpoints []checkpoint
 
-	// peerStates and peerStatesAfter are scratch space for noticing
-	// replicator changes: the states before and after a step.
-	peerStates, peerStatesAfter []raft.PeerState
+	// peerStatesAfter is scratch space for noticing replicator changes:
+	// the states after a step (simNode.peers has those before).
+	peerStatesAfter []raft.PeerState
+	// fullReplicatorDiff makes every step compare a leader's replicator
+	// states whether or not its ReplicatorChanges count moved (tests).
+	fullReplicatorDiff bool
 
 	checker   *checker   // nil when disabled
 	violation *Violation // the first safety violation; the run stops there
