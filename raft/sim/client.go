@@ -199,9 +199,8 @@ func (wl *workload) attempt(i int) {
 				At: w.now, Data: c.op.text(), Call: ClientCall(c.id)})
 		}
 	}
-	var nl *raft.NotLeaderError
-	switch {
-	case errors.As(err, &nl):
+	switch nl, notLeader := asNotLeader(err); {
+	case notLeader:
 		wl.redirect(i, nl.Leader, 0)
 	case err != nil:
 		wl.redirect(i, c.target, retryDelay)
@@ -216,6 +215,17 @@ func (wl *workload) attempt(i int) {
 			w.setTimerIfEarlier(&c.timer, w.now+timeout)
 		}
 	}
+}
+
+// asNotLeader returns the NotLeaderError in err's chain, if any. The
+// variable errors.As fills lives on the heap, so only an error pays for it.
+func asNotLeader(err error) (*raft.NotLeaderError, bool) {
+	if err == nil {
+		return nil, false
+	}
+	var nl *raft.NotLeaderError
+	ok := errors.As(err, &nl)
+	return nl, ok
 }
 
 // redirect retries the call at leader (or the next node) after delay.
