@@ -340,12 +340,7 @@ func (w *World) clone() *World {
 		ck := *w.checker
 		ck.leaders = maps.Clone(w.checker.leaders)
 		ck.committed = w.checker.committed.Clone()
-		// entries shrinks as entries commit, and maps.Clone would copy
-		// the room it once needed: copy what it holds.
-		ck.entries = make(map[entryID]seenEntry, len(w.checker.entries))
-		for id, e := range w.checker.entries {
-			ck.entries[id] = e
-		}
+		ck.entries = w.checker.entries.clone()
 		ck.perNode = slices.Clone(w.checker.perNode)
 		ck.digests = maps.Clone(w.checker.digests)
 		ck.reads = slices.Clone(w.checker.reads)
