@@ -29,6 +29,10 @@ func (f *fifo[T]) push(v T) {
 		// At least half the array is free at the front: shift down rather
 		// than grow.
 		n := copy(f.buf, f.buf[f.head:])
+		// The slots past the new end hold copies of the moved items:
+		// clear them, or they would keep what the items reference alive
+		// after the items themselves leave.
+		clear(f.buf[n:])
 		f.buf, f.head = f.buf[:n], 0
 	}
 	f.buf = append(f.buf, v)
@@ -36,8 +40,8 @@ func (f *fifo[T]) push(v T) {
 
 // popFront removes the first k items. It does not clear them: an item
 // that references memory must drop its references when it leaves (as
-// wireTable and callTable do), and items without any are not worth the
-// writes.
+// wireTable, callTable and seenEntries do), and items without any are
+// not worth the writes.
 func (f *fifo[T]) popFront(k int) {
 	f.head += k
 	if f.head == len(f.buf) {
