@@ -1,7 +1,5 @@
 package sim
 
-import "slices"
-
 // seenEntries is the checker's record of the first copy seen of each
 // uncommitted (index, term) (checker.entries): a map in meaning, kept in
 // two parts because every entry of every log is looked up in it.
@@ -16,9 +14,10 @@ import "slices"
 // window starts past the committed end (the checker moves it on as it
 // commits), but lookups do not rely on that.
 type seenEntries struct {
-	// window[i] is the first entry seen at index start+i, if its node is
-	// set (node 0: none seen there yet).
-	window []seenEntry
+	// window.at(i) is the first entry seen at index start+i, if its node
+	// is set (node 0: none seen there yet). A FIFO, so that the array is
+	// reused as commits pop it and entries push it.
+	window fifo[seenEntry]
 	start  uint64
 	// more holds every other entry.
 	more map[entryID]seenEntry
@@ -31,10 +30,10 @@ const windowReach = 1 << 12
 // slot returns the window's slot for index, or nil when the window does
 // not hold that index.
 func (s *seenEntries) slot(index uint64) *seenEntry {
-	if index < s.start || index-s.start >= uint64(len(s.window)) {
+	if index < s.start || index-s.start >= uint64(s.window.len()) {
 		return nil
 	}
-	return &s.window[index-s.start]
+	return s.window.at(int(index - s.start))
 }
 
 // get returns the entry recorded for id.
@@ -49,14 +48,14 @@ func (s *seenEntries) get(id entryID) (seenEntry, bool) {
 // set records e for id, replacing what was recorded; committedEnd is the
 // last committed index.
 func (s *seenEntries) set(id entryID, e seenEntry, committedEnd uint64) {
-	if len(s.window) == 0 {
+	if s.window.len() == 0 {
 		s.start = committedEnd + 1
 	}
 	if id.index >= s.start && id.index-s.start < windowReach {
-		for uint64(len(s.window)) <= id.index-s.start {
-			s.window = append(s.window, seenEntry{})
+		for uint64(s.window.len()) <= id.index-s.start {
+			s.window.push(seenEntry{})
 		}
-		if w := &s.window[id.index-s.start]; w.node == 0 || w.entry.Term == id.term {
+		if w := s.window.at(int(id.index - s.start)); w.node == 0 || w.entry.Term == id.term {
 			*w = e
 			if len(s.more) > 0 {
 				delete(s.more, id) // one part at most
@@ -83,15 +82,15 @@ func (s *seenEntries) forget(id entryID) {
 // index: what it held there (entries of other terms than the committed
 // ones) goes to the map.
 func (s *seenEntries) committed(committedEnd uint64) {
-	for len(s.window) > 0 && s.start <= committedEnd {
-		if e := s.window[0]; e.node != 0 {
+	for s.window.len() > 0 && s.start <= committedEnd {
+		if e := *s.window.at(0); e.node != 0 {
 			if s.more == nil {
 				s.more = map[entryID]seenEntry{}
 			}
 			s.more[entryID{s.start, e.entry.Term}] = e
 		}
-		s.window[0] = seenEntry{} // keep no entry alive through the array
-		s.window = s.window[1:]
+		*s.window.at(0) = seenEntry{} // keep no entry alive through the array
+		s.window.popFront(1)
 		s.start++
 	}
 }
@@ -100,7 +99,7 @@ func (s *seenEntries) committed(committedEnd uint64) {
 // and maps.Clone would copy the room it once needed: the copy gets room
 // for what it holds.
 func (s *seenEntries) clone() seenEntries {
-	c := seenEntries{window: slices.Clone(s.window), start: s.start}
+	c := seenEntries{window: s.window.clone(), start: s.start}
 	if len(s.more) > 0 {
 		c.more = make(map[entryID]seenEntry, len(s.more))
 		for id, e := range s.more {
