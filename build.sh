@@ -103,7 +103,13 @@ if ! command -v brotli >/dev/null; then
 fi
 # The whole page: what a browser downloads to show it.
 page=("$out/index.html" "$out/style.css" "$out/boot.js" "$out/paint.js" "$out/raft-playground.js" "$out/wasm_exec.js" "$wasm")
-for f in "${page[@]}"; do
+# The rest of the site's text files (the embeds, the experiments' worker, the
+# sample page) are served compressed too, but are not part of the page.
+rest=()
+for f in "$out"/*.html "$out"/*.css "$out"/*.js; do
+	case " ${page[*]} " in *" $f "*) ;; *) rest+=("$f") ;; esac
+done
+for f in "${page[@]}" "${rest[@]}"; do
 	gzip -9 -n -k -f "$f"
 	if $have_brotli; then
 		brotli -f -q 11 "$f"
