@@ -3,6 +3,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -48,5 +49,38 @@ func TestTourLinkEdited(t *testing.T) {
 	p.click("#tour-next")
 	p.waitStep(4)
 	p.waitString("the address at step 4", `location.hash === "#tour=safety&step=4" ? "ok" : ""`)
+	p.noErrors()
+}
+
+// TestRunLinkEdited: a shared run's address pasted into an open page
+// (hashchange) shows that run, paused at its end, exactly as a new page
+// opened at the address shows it; a broken run link leaves the page as it
+// was, with a notice. Issue 9: a shared URL reproduces the run it was made
+// from.
+func TestRunLinkEdited(t *testing.T) {
+	src := openPage(t)
+	lead := src.waitString("a leader", leaderExcept(""))
+	src.click(`button[data-action="crash"][data-node="` + lead + `"]`)
+	link := src.waitString("the crash in the address", `location.hash.startsWith("#run=") && atob(location.hash.slice(5).replace(/-/g, "+").replace(/_/g, "/")).includes("crash n`+lead+`") ? location.hash : ""`)
+
+	const shown = `document.querySelector("#virtual-time").textContent + " | " + document.querySelector(".nodes").innerText`
+	fresh := openTour(t, link)
+	fresh.waitString("the run opened", `document.querySelector("#pause")?.getAttribute("aria-pressed") === "true" ? "yes" : ""`)
+	want := fresh.waitString("the page", shown)
+
+	p := openPage(t)
+	p.run("editing the address", `location.hash = "`+link+`"`)
+	p.waitString("the run followed", `document.querySelector("#virtual-time").textContent === `+strconv.Quote(strings.SplitN(want, " | ", 2)[0])+` ? "yes" : ""`)
+	if got := p.waitString("the page", shown); got != want {
+		p.fatal("after pasting the link the page shows\n%s\nnot what a page opened at it shows:\n%s", got, want)
+	}
+	p.run("a broken link", `location.hash = "#run=%%%"`)
+	notice := p.waitString("the notice", `document.querySelector("#notice")?.textContent ?? ""`)
+	if !strings.Contains(notice, "could not be loaded") || !strings.Contains(notice, "base64url") {
+		p.fatal("a broken run link: notice %q", notice)
+	}
+	if got := p.waitString("the page", shown); got != want {
+		p.fatal("after a broken link the page shows\n%s\nnot the run it had:\n%s", got, want)
+	}
 	p.noErrors()
 }
