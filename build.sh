@@ -41,6 +41,10 @@ for p in "${noinline[@]}"; do
 	gcflags+=("-gcflags=$p=-l")
 done
 echo "build: $wasm"
+# go build leaves an output whose build ID matches the sources alone, and
+# wasm-opt keeps that ID: without this, a second build would optimise and
+# pack the already optimised and packed file of the first.
+rm -f "$wasm"
 GOOS=js GOARCH=wasm go build -trimpath -buildvcs=$buildvcs -ldflags="-s -w" "${gcflags[@]}" -o "$wasm" ./wasm
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 
@@ -79,11 +83,18 @@ if ensure_wasm_opt; then
 	echo "optimise: $((SECONDS - start)) s"
 fi
 
-# Go's linker writes some 50,000 small data segments, one per run of bytes
+# Go's linker writes some 70,000 small data segments, one per run of bytes
 # between zeros; joined, they compress by about 59 KB better
-# (cmd/wasmpack says why this leaves memory as it was).
-echo "pack: go run ./cmd/wasmpack $wasm"
-go run ./cmd/wasmpack "$wasm"
+# (cmd/wasmpack says why this leaves memory as it was). -nolines also empties
+# the runtime's file and line tables, which only tracebacks read: 111 KB
+# brotli, and a panic's trace shows "?:0" instead of file:line
+# (cmd/wasmpack/lines.go). WASM_LINES=1 ./build.sh keeps them, to debug.
+pack=(-nolines)
+if [[ ${WASM_LINES:-} == 1 ]]; then
+	pack=()
+fi
+echo "pack: go run ./cmd/wasmpack ${pack[*]} $wasm"
+go run ./cmd/wasmpack "${pack[@]}" "$wasm"
 
 have_brotli=true
 if ! command -v brotli >/dev/null; then
@@ -92,7 +103,13 @@ if ! command -v brotli >/dev/null; then
 fi
 # The whole page: what a browser downloads to show it.
 page=("$out/index.html" "$out/style.css" "$out/boot.js" "$out/paint.js" "$out/raft-playground.js" "$out/wasm_exec.js" "$wasm")
-for f in "${page[@]}"; do
+# The rest of the site's text files (the embeds, the experiments' worker, the
+# sample page) are served compressed too, but are not part of the page.
+rest=()
+for f in "$out"/*.html "$out"/*.css "$out"/*.js; do
+	case " ${page[*]} " in *" $f "*) ;; *) rest+=("$f") ;; esac
+done
+for f in "${page[@]}" "${rest[@]}"; do
 	gzip -9 -n -k -f "$f"
 	if $have_brotli; then
 		brotli -f -q 11 "$f"

@@ -64,6 +64,7 @@ func (n *Node) addReplicator(now time.Duration, peer NodeID) {
 	r := newReplicator(peer, n.log.lastIndex()+1, n.replicatorVersion+1)
 	r.heartbeatDue = now + n.cfg.HeartbeatInterval
 	n.replicators = append(n.replicators, r)
+	n.replicatorsChanged++
 	slices.SortFunc(n.replicators, func(a, b *replicator) int { return cmp.Compare(a.peer, b.peer) })
 	n.sendProbe(now, r)
 }
@@ -100,6 +101,7 @@ func (n *Node) dropReplicators() {
 // (Node.replicatorVersion).
 func (n *Node) retire(r *replicator) {
 	n.replicatorVersion = max(n.replicatorVersion, r.version)
+	n.replicatorsChanged += r.changes + 1
 }
 
 // appendEntry appends one entry of the leader's term and opens its ballot.

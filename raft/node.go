@@ -160,6 +160,10 @@ type Node struct {
 	// after a restart onAppendEntriesReturned's record check (seed §5.1)
 	// is what catches such a response.
 	replicatorVersion uint64
+	// replicatorsChanged counts replicators added and retired, plus the
+	// changes of the retired ones, so that ReplicatorChanges never moves
+	// back when one goes.
+	replicatorsChanged uint64
 
 	// replicators, one per peer but this node, sorted by peer (leader only).
 	replicators []*replicator

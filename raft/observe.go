@@ -11,6 +11,19 @@ func (n *Node) ReplicatorStates(buf []PeerState) []PeerState {
 	return buf
 }
 
+// ReplicatorChanges is a count that grows whenever what ReplicatorStates
+// returns may have changed (and at times when it did not): a caller that
+// keeps ReplicatorStates' answer need ask again only once this count has
+// moved. It costs a few additions, where ReplicatorStates copies every
+// replicator's state.
+func (n *Node) ReplicatorChanges() uint64 {
+	c := n.replicatorsChanged
+	for _, r := range n.replicators {
+		c += r.changes
+	}
+	return c
+}
+
 // ElectedBy returns, for a leader, the voters whose votes made it leader
 // of its term, by id; nil for any other role. The caller must not change
 // the slice.

@@ -159,7 +159,7 @@ func (n *Node) handleInTurn(now time.Duration, r *replicator, p pendingResponse)
 
 func (n *Node) resetToProbe(now time.Duration, r *replicator) {
 	r.resetInflights()
-	r.state = StateProbe
+	r.setState(StateProbe)
 	n.sendProbe(now, r)
 }
 
@@ -173,10 +173,10 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 	}
 	// 3. The RPC failed: back off for a heartbeat interval.
 	if failed {
-		r.state = StateProbe
+		r.setState(StateProbe)
 		r.consecutiveErrors++
 		r.resetInflights()
-		r.blockedUntil = now + n.cfg.HeartbeatInterval
+		r.block(now + n.cfg.HeartbeatInterval)
 		return false
 	}
 	r.consecutiveErrors = 0
@@ -206,10 +206,11 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 		if rep.Reason != 0 {
 			rep.To = r.nextIndex
 			r.repairs++
+			r.changes++
 			r.lastRepair = rep
 		}
 		r.matchIndex = min(r.matchIndex, r.nextIndex-1)
-		r.state = StateProbe
+		r.setState(StateProbe)
 		n.sendProbe(now, r)
 		return false
 	}
@@ -230,7 +231,7 @@ func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Infl
 	if in.Count > 0 {
 		n.commitAt(now, first, r.nextIndex-1, r.peer)
 	} else {
-		r.state = StateReplicate
+		r.setState(StateReplicate)
 		if canary(CanaryCommitOldTerm) {
 			// Planted bug: a matching probe counts for the older entries.
 			n.commitAt(now, 1, r.matchIndex, r.peer)

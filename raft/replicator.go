@@ -130,6 +130,24 @@ type replicator struct {
 	// lastRepair is the latest (for views and traces).
 	repairs    uint64
 	lastRepair Repair
+	// changes counts the writes of what Node.ReplicatorStates shows of
+	// this replicator (state, blocking, version, repairs), whether or not
+	// they changed it: state and blockedUntil are written only through
+	// setState and block, and version and repairs bump it where they grow
+	// (see Node.ReplicatorChanges).
+	changes uint64
+}
+
+// setState moves the replicator to state s.
+func (r *replicator) setState(s ReplicatorState) {
+	r.state = s
+	r.changes++
+}
+
+// block sets blockedUntil (0: unblocked).
+func (r *replicator) block(until time.Duration) {
+	r.blockedUntil = until
+	r.changes++
 }
 
 // Repair is one move of a replicator's nextIndex back after its follower
@@ -195,6 +213,7 @@ func newReplicator(peer NodeID, nextIndex, version uint64) *replicator {
 // (SOFAJRaft's resetInflights): responses still on the wire become stale.
 func (r *replicator) resetInflights() {
 	r.version++
+	r.changes++
 	r.inflights = r.inflights[:0]
 	r.pending = r.pending[:0]
 	r.seq = max(r.seq, r.requiredNextSeq)

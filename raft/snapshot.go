@@ -29,7 +29,7 @@ func (n *Node) Compact(now time.Duration, index uint64, data []byte) error {
 // sendSnapshot sends the latest snapshot to a follower that needs
 // compacted entries.
 func (n *Node) sendSnapshot(now time.Duration, r *replicator) {
-	r.state = StateSnapshot
+	r.setState(StateSnapshot)
 	if len(r.inflights) > 0 || r.blockedUntil != 0 || n.snapshot == nil {
 		return
 	}
@@ -45,7 +45,7 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 	if failed {
 		r.consecutiveErrors++
 		r.resetInflights()
-		r.blockedUntil = now + n.cfg.HeartbeatInterval
+		r.block(now + n.cfg.HeartbeatInterval)
 		return false
 	}
 	r.consecutiveErrors = 0
@@ -59,11 +59,11 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 	r.nextIndex = in.StartIndex
 	r.matchIndex = in.StartIndex - 1
 	if m.Success {
-		r.state = StateReplicate
+		r.setState(StateReplicate)
 		r.hasSucceeded = true
 		return true
 	}
-	r.state = StateProbe
+	r.setState(StateProbe)
 	n.sendProbe(now, r)
 	return false
 }

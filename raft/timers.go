@@ -34,7 +34,7 @@ func (n *Node) Tick(now time.Duration) {
 	hold := n.timeoutNowOut()
 	for _, r := range n.replicators {
 		if r.blockedUntil != 0 && now >= r.blockedUntil && !hold {
-			r.blockedUntil = 0
+			r.block(0)
 			n.sendProbe(now, r)
 		}
 		if now >= r.heartbeatDue {

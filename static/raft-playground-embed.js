@@ -9,12 +9,14 @@
 // cluster is drawn on a canvas from cluster.scene() at each animation
 // frame. An element pauses while it is off-screen or the tab is hidden, and
 // with prefers-reduced-motion it shows one still frame per scenario step.
+// At most MAX_ANIMATING elements of a page animate at once; the others
+// wait, saying so, until one of those pauses, ends or leaves the screen.
 //
 // Nothing from a scenario, an attribute or a URL is ever parsed as markup:
 // text reaches the page through textContent and the canvas only.
 //
 // Attributes, methods, events and the iframe's postMessage protocol are in
-// the README, "Embedding".
+// the README, "Embedding"; raft-playground-embed.d.ts declares them.
 
 import { load } from "./raft-playground.js";
 
@@ -51,6 +53,97 @@ const READ_CHAR_MS = 35;
 const READ_MAX_MS = 8000;
 /** The most a scenario text fetched by src may be (the API's own limit). */
 const MAX_SCENARIO_BYTES = 65536;
+/**
+ * The most elements of one page that animate at once (issue 9, DESIGN.md):
+ * every frame runs and draws each animating cluster on the page's one
+ * thread, so past this many every embed's frames get slow. The others wait.
+ */
+export const MAX_ANIMATING = 16;
+
+/**
+ * Which elements of a page may animate: at most max at once. An element
+ * says whether it wants to (playing, on screen, tab shown) at every change;
+ * the first max to want one hold a slot, later ones wait in the order they
+ * asked and take a slot as soon as a holder stops wanting it.
+ */
+export class AnimationSlots {
+  /**
+   * @param {number} max the most holders
+   * @param {(el: object) => void} wake told when a waiting element gets a slot
+   */
+  constructor(max, wake) {
+    /** The most holders at once. */
+    this.max = max;
+    /** Called with an element that moved from waiting to holding. */
+    this.wake = wake;
+    /** The elements animating, oldest first; never more than max. */
+    this.holders = new Set();
+    /** The elements that want a slot and have none, in the order they asked. */
+    this.waiting = new Set();
+  }
+
+  /**
+   * Records whether el wants to animate now.
+   *
+   * @param {object} el
+   * @param {boolean} wants
+   * @returns {boolean} whether el holds a slot
+   */
+  want(el, wants) {
+    if (!wants) {
+      this.waiting.delete(el);
+      if (this.holders.delete(el)) this.#promote();
+      return false;
+    }
+    if (this.holders.has(el)) return true;
+    if (this.holders.size < this.max) {
+      this.waiting.delete(el);
+      this.holders.add(el);
+      return true;
+    }
+    this.waiting.add(el); // keeps its place when it asks again
+    return false;
+  }
+
+  /** Whether el holds a slot. @param {object} el */
+  holds(el) {
+    return this.holders.has(el);
+  }
+
+  /** Whether el wants a slot and waits for one. @param {object} el */
+  isWaiting(el) {
+    return this.waiting.has(el);
+  }
+
+  /**
+   * Gives el, which waits, a slot now: the element that has held one
+   * longest gives it up and is returned, for its owner to pause.
+   *
+   * @param {object} el
+   * @returns {?object} the element that gave up its slot, or null when el did not wait
+   */
+  takeOver(el) {
+    if (!this.waiting.has(el)) return null;
+    const [oldest] = this.holders;
+    this.holders.delete(oldest);
+    this.waiting.delete(el);
+    this.holders.add(el);
+    return oldest;
+  }
+
+  /** Hands freed slots to the elements that have waited longest. */
+  #promote() {
+    for (const el of this.waiting) {
+      if (this.holders.size >= this.max) return;
+      this.waiting.delete(el);
+      this.holders.add(el);
+      this.wake(el);
+    }
+  }
+}
+
+/** The page's slots; a promoted element asks for a frame. */
+const slots = new AnimationSlots(MAX_ANIMATING, (el) => el.requestFrame());
 
 /**
  * Colours, as web/scene/paint.go draws the page, per theme. The message
@@ -132,6 +225,12 @@ button:disabled { opacity: 0.5; cursor: default; }
 .narration.tour li.title { font-weight: 600; }
 .error { margin: 0; padding: 8px 12px; border-top: 1px solid var(--rp-border); color: var(--rp-fail); white-space: pre-wrap; }
 .error:empty { display: none; }
+.waiting {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; margin: 0;
+  padding: 8px 12px; border-top: 1px solid var(--rp-border); background: var(--rp-panel);
+}
+.waiting[hidden] { display: none; }
+.waiting span { flex: 1 1 18em; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;
 
@@ -472,8 +571,17 @@ export class RaftPlaygroundElement extends ElementBase {
     outcomes.setAttribute("aria-label", "Expectations");
     const error = el("p", "error");
     error.setAttribute("role", "alert");
-    root.append(stage, bar, narration, outcomes, error);
-    this.#ui = { canvas, bar, buttons, status, narration, outcomes, error };
+    const waiting = el("p", "waiting");
+    waiting.setAttribute("role", "status");
+    waiting.hidden = true;
+    const takeOver = el("button", "take-over", "Play this one instead");
+    takeOver.type = "button";
+    takeOver.setAttribute("aria-label", "Play this one now, pausing the embed that has animated longest");
+    takeOver.addEventListener("click", () => this.playNow());
+    waiting.append(el("span", "", `Waiting: ${MAX_ANIMATING} other embeds on this page are animating, the most at once. ` +
+      "This one starts when one of them is paused, ends or leaves the screen."), takeOver);
+    root.append(stage, waiting, bar, narration, outcomes, error);
+    this.#ui = { canvas, bar, buttons, status, narration, outcomes, error, waiting };
   }
 
   connectedCallback() {
@@ -499,6 +607,7 @@ export class RaftPlaygroundElement extends ElementBase {
     reducedMotion?.removeEventListener("change", this.#onMotion);
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#raf = 0;
+    this.#claim(); // not connected: gives its slot to one that waits
     // Keep the cluster while the element is only being moved; free it
     // once it stays out of the document.
     queueMicrotask(() => {
@@ -545,9 +654,46 @@ export class RaftPlaygroundElement extends ElementBase {
     return this.#ended;
   }
 
+  /**
+   * Whether it would animate but waits, because MAX_ANIMATING other
+   * elements of the page animate (it shows a note saying so).
+   */
+  get waiting() {
+    return slots.isWaiting(this);
+  }
+
+  /**
+   * Plays now: when it waits for a slot, the element that has animated
+   * longest is paused to give it one.
+   */
+  playNow() {
+    this.play();
+    this.#claim();
+    const paused = slots.takeOver(this);
+    if (paused) paused.pause();
+    this.#schedule();
+  }
+
+  /** Asks for a frame (the page's slots call it when this element gets one). */
+  requestFrame() {
+    this.#schedule();
+  }
+
   /** The scenario's expectations checked so far (empty for a plain cluster). */
   outcomes() {
     return this.#run ? this.#run.outcomes() : [];
+  }
+
+  /**
+   * The scenario's trace digest so far (the loader's ScenarioRun.traceDigest),
+   * or null without a scenario. Run to its end, an element's scenario has
+   * the digest `cmd/scenario -digest` prints: animating it runs forks,
+   * never the scenario's own cluster.
+   *
+   * @returns {?string}
+   */
+  traceDigest() {
+    return this.#run ? this.#run.traceDigest() : null;
   }
 
   /** The tour's step shown, from 1 (0 outside a tour). */
@@ -773,6 +919,7 @@ export class RaftPlaygroundElement extends ElementBase {
     this.#shownNarration = 0;
     this.#shownOutcomes = 0;
     this.#label = "";
+    this.#claim(); // nothing to animate until it has loaded again
   }
 
   /** Shows an error in the element and tells the host page. */
@@ -781,6 +928,7 @@ export class RaftPlaygroundElement extends ElementBase {
     this.#playing = false;
     this.#ui.error.textContent = message;
     this.#updateControls();
+    this.#claim();
     this.#emit("error", { message, line: err?.line, column: err?.column });
   }
 
@@ -834,13 +982,31 @@ export class RaftPlaygroundElement extends ElementBase {
 
   // ---- The frame loop ----
 
-  /** Whether time should pass now. */
+  /** Whether it wants time to pass now: playing, on screen, in a shown tab. */
+  #wants() {
+    return this.#playing && !this.#ended && this.#onScreen && !document.hidden && !!this.#cluster && this.isConnected;
+  }
+
+  /** Whether time should pass now: it wants to and holds one of the page's slots. */
   #active() {
-    return this.#playing && !this.#ended && this.#onScreen && !document.hidden && !!this.#cluster;
+    return this.#wants() && slots.holds(this);
+  }
+
+  /**
+   * Takes or gives back one of the page's animation slots by whether it
+   * wants to animate, and shows the note while it waits for one.
+   *
+   * @returns {boolean} whether it holds a slot
+   */
+  #claim() {
+    const holds = slots.want(this, this.#wants());
+    this.#ui.waiting.hidden = !slots.isWaiting(this);
+    return holds;
   }
 
   /** Asks for a frame (one draws even while paused). */
   #schedule() {
+    this.#claim();
     if (!this.#raf && this.isConnected) {
       this.#raf = requestAnimationFrame((t) => this.#frame(t));
     }
@@ -848,6 +1014,7 @@ export class RaftPlaygroundElement extends ElementBase {
 
   #frame(t) {
     this.#raf = 0;
+    this.#claim(); // an end or a change of state since the last frame
     if (!this.#cluster) return;
     const active = this.#active();
     const dt = active && this.#lastFrame ? Math.min(t - this.#lastFrame, MAX_FRAME_MS) : 0;
@@ -859,7 +1026,7 @@ export class RaftPlaygroundElement extends ElementBase {
       this.#fail(err);
       return;
     }
-    if (this.#active()) this.#schedule();
+    if (this.#claim() && this.#active()) this.#schedule();
   }
 
   /**
@@ -1036,6 +1203,7 @@ export class RaftPlaygroundElement extends ElementBase {
     const leader = scene.leader ? `leader n${scene.leader}` : "no leader";
     const term = Math.max(0, ...scene.nodes.map((n) => n.term));
     let state = !this.#playing && !this.#ended && !this.#tour ? " · paused" : "";
+    if (slots.isWaiting(this)) state = " · waiting for a free slot";
     if (this.#ended) {
       const failed = this.#run.outcomes().filter((o) => !o.pass).length;
       state = ` · ended, ${this.#shownOutcomes - failed}/${this.#shownOutcomes} expectations met`;

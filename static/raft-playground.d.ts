@@ -363,6 +363,13 @@ export class ScenarioRun {
   runToEnd(): ScenarioProgress;
   outcomes(): ScenarioOutcome[];
   narration(): NarrationLine[];
+  /**
+   * The digest of the cluster's whole trace so far (FNV-1a, 128 bits, 32 hex
+   * digits, of its events as the JSON lines `cmd/scenario -trace` writes):
+   * after runToEnd() it is what `cmd/scenario -digest` prints for the same
+   * scenario. Calls made on the cluster are traced too.
+   */
+  traceDigest(): string;
 }
 
 /** createExperiment's options; every key is optional. */

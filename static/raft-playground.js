@@ -513,6 +513,19 @@ export class ScenarioRun {
   narration(...args) {
     return this.#invoke("scenarioNarration", [], args);
   }
+
+  /**
+   * The digest of the cluster's whole trace so far: FNV-1a (128 bits, 32
+   * hex digits) of its events as JSON lines, the lines
+   * `go run ./cmd/scenario -trace FILE` writes. After runToEnd() it is what
+   * `go run ./cmd/scenario -digest` prints for the same scenario, on any
+   * platform. Calls made on the cluster are traced too.
+   *
+   * @returns {string}
+   */
+  traceDigest(...args) {
+    return this.#invoke("scenarioDigest", [], args);
+  }
 }
 
 /** The kinds of event a cluster's listeners can subscribe to. */

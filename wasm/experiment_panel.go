@@ -9,6 +9,8 @@ package main
 // canvas it puts in the panel's #experiment-plots, an element with no
 // children in Vugu's tree, which Vugu therefore leaves as it is (a canvas
 // in the tree would lose its size, and so its drawing, at every render).
+// Where the page has a Web Worker the trials run there instead
+// (experiment_worker.go), and these frames only paint.
 
 import (
 	"fmt"
@@ -65,6 +67,7 @@ func newExperiments(doc safejs.Value, env vugu.EventEnv) (ex *web.Experiments, k
 	if err != nil {
 		return nil, nil, err
 	}
+	useWorker(ex, env, kick)
 	return ex, kick, nil
 }
 
@@ -104,7 +107,9 @@ func startExperiments(doc safejs.Value, ex *web.Experiments, env vugu.EventEnv) 
 		if ex.Open() {
 			v.frame(doc, win, ex)
 		}
-		render, running := false, ex.Running()
+		// Trials on the page take frames; a run in the worker asks for
+		// one at each of its reports.
+		render, running := false, ex.Running() && !ex.InWorker()
 		if running {
 			render = ex.Work(sliceLeft(perf, args), time.Now)
 		}

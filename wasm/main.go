@@ -119,6 +119,9 @@ func runUI() (err error) {
 		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it
 	}
 
+	if err := followTourLinks(pg, env); err != nil {
+		return err
+	}
 	root := &web.Root{Playground: pg, Experiments: experiments}
 	// A run opened from a link is in the address already, and so is a tour's step.
 	addr := address{run: pg.RunVersion(), tour: pg.TourLink()}

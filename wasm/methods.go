@@ -67,6 +67,7 @@ var Methods = []Method{
 	{"scenarioRun", []string{"id"}, reads(scenarioRunAll)},
 	{"scenarioOutcomes", []string{"id"}, reads(scenarioOutcomes)},
 	{"scenarioNarration", []string{"id"}, reads(scenarioNarration)},
+	{"scenarioDigest", []string{"id"}, reads(scenarioDigest)},
 	{"loadTour", []string{"text"}, func(r *Registry, a []any) (any, error) { return r.loadTour(a[0]) }},
 	{"experimentNames", nil, experimentNames},
 	{"createExperiment", []string{"name", "opts"}, createExperiment},

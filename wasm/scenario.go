@@ -8,6 +8,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 	"time"
 
@@ -43,6 +44,10 @@ type scenarioRun struct {
 	next int
 	// narration holds the say lines reached so far, in order.
 	narration []narrationLine
+	// digest hashes the world's whole trace as JSON lines, from its first
+	// event (sim.NewTraceDigest), as cmd/scenario -digest does, so the same
+	// scenario gives the same digest natively, in Node.js and in a page.
+	digest hash.Hash
 }
 
 // narrationLine is one say line reached.
@@ -97,9 +102,13 @@ func (r *Registry) loadScenario(arg any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	digest := sim.NewTraceDigest()
+	if err := runner.World().Trace().StartSink(digest); err != nil {
+		return nil, err // a new world has traced a few events, far fewer than the trace keeps
+	}
 	// The text bounds what the scenario proposes; it is counted as the
 	// cluster's command bytes.
-	id, err := r.add(&cluster{w: runner.World(), bytes: len(text), scenario: &scenarioRun{sc: sc, runner: runner}})
+	id, err := r.add(&cluster{w: runner.World(), bytes: len(text), scenario: &scenarioRun{sc: sc, runner: runner, digest: digest}})
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +250,17 @@ func scenarioNarration(_ *Registry, c *cluster, _ []any) (any, error) {
 		return nil, err
 	}
 	return nonNil(s.narration), nil
+}
+
+// scenarioDigest answers the digest (sim.NewTraceDigest) of the cluster's
+// whole trace so far as JSON lines (every call made on the cluster is traced
+// too, so it is the scenario's digest only when nothing else ran on it).
+func scenarioDigest(_ *Registry, c *cluster, _ []any) (any, error) {
+	s, err := scenarioOf(c)
+	if err != nil {
+		return nil, err
+	}
+	return sim.TraceDigest(s.digest), nil
 }
 
 // exportScenario writes the cluster's run so far as a scenario: its

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/raftplayground/raftplayground/raft/sim"
 )
 
 // progressOf decodes a scenario's progress.
@@ -217,5 +219,72 @@ func TestScenarioExportRefusesWhatWouldNotLoad(t *testing.T) {
 	got := fails(t, r, "scenario", id)
 	if !strings.HasPrefix(got, "scenario: the run cannot be written as a scenario that reads back: line 4, column 1: a line must be at most 4096 bytes") {
 		t.Fatal(got)
+	}
+}
+
+// nativeDigest runs a scenario as cmd/scenario -digest does and returns
+// the digest it prints.
+func nativeDigest(t *testing.T, text string) string {
+	t.Helper()
+	sc, err := sim.Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := sim.NewRunner(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sim.NewTraceDigest()
+	if err := runner.World().Trace().StartSink(h); err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return sim.TraceDigest(h)
+}
+
+// TestScenarioDigest: a scenario's traceDigest is the digest of the
+// trace cmd/scenario -trace writes for it, which cmd/scenario -digest
+// prints (issue 9: the same scenario gives the
+// same trace digest natively, in Node.js and in the page; under GOOS=js
+// this compares the wasm build's run with the same code's), whether it
+// is run step by step, as an embed runs it, or to its end; a call made on
+// the cluster is traced, so it changes the digest.
+func TestScenarioDigest(t *testing.T) {
+	text, err := os.ReadFile("../static/scenarios/leader-crash.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := nativeDigest(t, string(text))
+	r := NewRegistry()
+	var whole, stepped struct{ ID int }
+	ok(t, r, &whole, "loadScenario", string(text))
+	ok(t, r, &stepped, "loadScenario", string(text))
+	var start string
+	ok(t, r, &start, "scenarioDigest", float64(whole.ID))
+	var p progressOut
+	ok(t, r, &p, "scenarioRun", float64(whole.ID))
+	for p = (progressOut{}); !p.Done; {
+		ok(t, r, &p, "scenarioStep", float64(stepped.ID))
+	}
+	var got, gotStepped string
+	ok(t, r, &got, "scenarioDigest", float64(whole.ID))
+	ok(t, r, &gotStepped, "scenarioDigest", float64(stepped.ID))
+	if got != want || gotStepped != want {
+		t.Fatalf("digests: run to its end %s, step by step %s, natively %s", got, gotStepped, want)
+	}
+	if start == want || len(want) != 32 {
+		t.Fatalf("the digest before any step (%s) equals the one at the end (%s)", start, want)
+	}
+	ok(t, r, new(any), "crash", float64(whole.ID), float64(1))
+	ok(t, r, &got, "scenarioDigest", float64(whole.ID))
+	if got == want {
+		t.Fatal("a crash on the cluster left its trace digest unchanged")
+	}
+	var plain int
+	ok(t, r, &plain, "createCluster", nil)
+	if msg := fails(t, r, "scenarioDigest", float64(plain)); !strings.Contains(msg, "not made by loadScenario") {
+		t.Fatalf("scenarioDigest of a plain cluster: %q", msg)
 	}
 }

@@ -7,8 +7,16 @@ type ClientPanel struct {
 	// View is the playground's view; the panel reads Result,
 	// ResultFailed and Proposals.
 	View *View
-	// Playground receives the proposals.
-	Playground *Playground
+	// Actions receives the proposals.
+	Actions ClientActions
+}
+
+// ClientActions is what the client panel asks of the playground.
+type ClientActions interface {
+	// Propose sends the next command to the leader, as a client would.
+	Propose()
+	// Burst sends ten commands at once.
+	Burst()
 }
 
 // resultClass is the class of the answer to the last proposal.

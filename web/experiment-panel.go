@@ -1,10 +1,6 @@
 package web
 
-import (
-	"strconv"
-
-	"github.com/raftplayground/raftplayground/raft/sim/experiment"
-)
+import "strconv"
 
 // ExperimentPanel is the experiments panel: a heading that opens and
 // closes it (closed at first, so it takes no room from the cluster), then
@@ -93,4 +89,4 @@ func (c *ExperimentPanel) announce() string {
 }
 
 // maxTrials is the trials input's upper bound.
-func maxTrials() int { return experiment.MaxTrials }
+func maxTrials() int { return MaxPanelTrials }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,9 +11,11 @@ import (
 	"github.com/raftplayground/raftplayground/web/scene"
 )
 
-// The experiments panel runs raft/sim/experiment's experiments on the
-// page, in the background: the page's animation frames each give it a
-// slice of time ([Experiments.Work]), so the cluster keeps animating. An
+// The experiments panel runs raft/sim/experiment's experiments in the
+// background: in a worker of their own where the page has one
+// ([ExperimentWorker], experiments_worker.go), else on the page, where its
+// animation frames each give them a slice of time ([Experiments.Work]), so
+// the cluster keeps animating. An
 // experiment's worlds are its own: nothing here touches the playground's
 // world or its recorded run. The numbers are the package's, so a seed
 // gives on the page what it gives `go run ./cmd/experiment` and the
@@ -30,6 +31,11 @@ const (
 	experimentRender = 250 * time.Millisecond
 )
 
+// MaxExperimentSeed is the largest seed the panel takes: the JavaScript
+// API's (a JavaScript number holds whole numbers exactly up to 2^53-1),
+// since the worker runs the trials through it.
+const MaxExperimentSeed = 1<<53 - 1
+
 // ExperimentTitles name the experiments on the panel's buttons; an
 // experiment without one shows its name.
 var ExperimentTitles = map[string]string{
@@ -41,7 +47,7 @@ var ExperimentTitles = map[string]string{
 // experiment on the page.
 var ExperimentNotes = map[string]string{
 	"election":   "The paper's setup: five servers, about 15 ms broadcast time, the leader crashed at a random moment of its heartbeat interval; 1000 trials per range take a few minutes here.",
-	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes a few hundred milliseconds in a browser: the page holds still while one runs, so the cluster stutters until the run ends.",
+	"pipelining": "A pipelining trial simulates 2.5 s of a loaded cluster and takes a few hundred milliseconds in a browser.",
 }
 
 // Experiments is the page's experiments panel's state: whether it is
@@ -51,10 +57,28 @@ var ExperimentNotes = map[string]string{
 type Experiments struct {
 	// open is whether the panel shows more than its heading.
 	open bool
-	// run is the run under way or last made (nil before the first);
-	// running is set while it has trials left and was not stopped.
-	run     *experiment.Run
-	running bool
+	// run is the run under way or last made on the page (nil before the
+	// first, and for a run in the worker); running is set while a run has
+	// trials left and was not stopped. hasRun: there was a run.
+	run             *experiment.Run
+	running, hasRun bool
+	// worker runs the trials off the page's thread (nil: they run on
+	// it); remote is the run id of the run under way or last made there (0
+	// for a run on the page); inPage says why they run on the page, if the
+	// worker failed (see experiments_worker.go).
+	worker ExperimentWorker
+	remote int
+	inPage string
+	// lastRemote is the last run id given to the worker.
+	lastRemote int
+	// done of total trials are made; failed: a trial failed. For a run on
+	// the page they follow run; for one in the worker, its reports.
+	done, total int
+	failed      bool
+	// files are the downloads of a run in the worker, "csv" and "json"
+	// (the package's bytes, as the worker's last report made them; nil
+	// before it).
+	files map[string][]byte
 	// opts and name are run's; ownTrials is set when its trials per
 	// configuration are not the experiment's default (the files' names
 	// then say how many).
@@ -98,7 +122,34 @@ type ExperimentForm struct {
 	Seed, Trials string
 	// PreVote runs the nodes with pre-vote.
 	PreVote bool
+	// The election experiment's options, as typed (empty: the default):
+	// CapMs bounds a trial's wait for a new leader; LatencyMinMs and
+	// LatencyMaxMs bound the one-way link latency; UnevenLogs gives the
+	// servers different log lengths at the crash, as the paper did.
+	CapMs, LatencyMinMs, LatencyMaxMs string
+	UnevenLogs                        bool
+	// MeasureMs is how long a pipelining trial counts commits, as typed
+	// (empty: the default). The pipelining experiment's windows and
+	// latencies are its own (1 to 32, 1 to 50 ms): it measures every pair.
+	MeasureMs string
 }
+
+// The bounds of the panel's options: the JavaScript API's
+// (wasm/experiment.go), since the worker runs trials through it, and the
+// experiments' defaults, which an empty field keeps.
+const (
+	// MaxPanelTrials bounds trials per configuration (every trial's row is
+	// kept: 10 election configurations of 10000 trials are about 10 MB).
+	MaxPanelTrials = 10_000
+	// minCap, maxCap and defaultCap bound an election trial's wait.
+	minCapMs, maxCapMs, defaultCapMs = 100, 10_000, 10_000
+	// maxLatencyMs bounds the election's link latency; the defaults give
+	// the paper's 15 ms broadcast time.
+	maxLatencyMs, defaultLatencyMinMs, defaultLatencyMaxMs = 1000, 6, 9
+	// minMeasure, maxMeasure and defaultMeasure bound a pipelining
+	// trial's measurement.
+	minMeasureMs, maxMeasureMs, defaultMeasureMs = 100, 2000, 2000
+)
 
 // DefaultExperimentForm is the form as the panel first shows it: the
 // election experiment (or the first there is) with seed 1 and its default
@@ -132,18 +183,70 @@ func defaultTrials(name string) int {
 func (f ExperimentForm) options() (experiment.Options, error) {
 	var o experiment.Options
 	seed, err := strconv.ParseUint(strings.TrimSpace(f.Seed), 10, 64)
-	if err != nil {
-		return o, fmt.Errorf("the seed must be a whole number from 0 to %d", uint64(math.MaxUint64))
+	if err != nil || seed > MaxExperimentSeed {
+		return o, fmt.Errorf("the seed must be a whole number from 0 to %d", uint64(MaxExperimentSeed))
 	}
 	o.Seed, o.PreVote = seed, f.PreVote
 	if t := strings.TrimSpace(f.Trials); t != "" {
 		n, err := strconv.Atoi(t)
-		if err != nil || n < 1 || n > experiment.MaxTrials {
-			return o, fmt.Errorf("trials must be a whole number from 1 to %d", experiment.MaxTrials)
+		if err != nil || n < 1 || n > MaxPanelTrials {
+			return o, fmt.Errorf("trials must be a whole number from 1 to %d", MaxPanelTrials)
 		}
 		o.Trials = n
 	}
+	switch f.Name {
+	case "election":
+		return o, f.electionOptions(&o)
+	case "pipelining":
+		var err error
+		o.Measure, _, err = msField("the measurement", f.MeasureMs, minMeasureMs, maxMeasureMs)
+		return o, err
+	}
 	return o, nil
+}
+
+// electionOptions parses the election experiment's fields into o.
+func (f ExperimentForm) electionOptions(o *experiment.Options) error {
+	limit, _, err := msField("the cap", f.CapMs, minCapMs, maxCapMs)
+	if err != nil {
+		return err
+	}
+	lo, loSet, err := msField("the minimum link latency", f.LatencyMinMs, 0, maxLatencyMs)
+	if err != nil {
+		return err
+	}
+	hi, hiSet, err := msField("the maximum link latency", f.LatencyMaxMs, 1, maxLatencyMs)
+	if err != nil {
+		return err
+	}
+	if loSet || hiSet {
+		if !loSet {
+			lo = defaultLatencyMinMs * time.Millisecond
+		}
+		if !hiSet {
+			hi = defaultLatencyMaxMs * time.Millisecond
+		}
+		if lo > hi {
+			return fmt.Errorf("the minimum link latency (%d ms) must be at most the maximum (%d ms)", lo.Milliseconds(), hi.Milliseconds())
+		}
+		o.LatencyMin, o.LatencyMax = lo, hi
+	}
+	o.Cap, o.UnevenLogs = limit, f.UnevenLogs
+	return nil
+}
+
+// msField parses a field of whole milliseconds from lo to hi, named what
+// in its error; set is false for an empty field (0: the default).
+func msField(what, text string, lo, hi int) (d time.Duration, set bool, err error) {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < lo || n > hi {
+		return 0, false, fmt.Errorf("%s must be a whole number of milliseconds from %d to %d", what, lo, hi)
+	}
+	return time.Duration(n) * time.Millisecond, true, nil
 }
 
 // ToggleExperiments opens or closes the panel. A run goes on while it is
@@ -163,19 +266,35 @@ func (e *Experiments) StartExperiment(f ExperimentForm) {
 		e.err = strings.TrimPrefix(err.Error(), "experiment: ")
 		return
 	}
-	e.run, e.running, e.opts, e.name = r, true, o, f.Name
+	e.opts, e.name = o, f.Name
 	e.ownTrials = o.Trials != 0 && o.Trials != defaultTrials(f.Name)
+	e.hasRun, e.running, e.failed, e.files = true, true, false, nil
 	e.wall, e.perTrial = 0, 0
 	e.lastRefresh, e.lastRender = time.Time{}, time.Time{}
+	if e.worker != nil {
+		e.startRemote(r)
+		return
+	}
+	e.startHere(r)
+}
+
+// startHere makes r the run, on the page.
+func (e *Experiments) startHere(r *experiment.Run) {
+	e.run, e.remote = r, 0
 	e.refresh()
 }
 
 // StopExperiment stops the run; what it did so far stays shown.
 func (e *Experiments) StopExperiment() {
-	if e.running {
-		e.running = false
-		e.refresh()
+	if !e.running {
+		return
 	}
+	e.running = false
+	if e.run == nil {
+		e.worker.Stop(e.remote) // its last report brings the downloads
+		return
+	}
+	e.refresh()
 }
 
 // Running reports whether a run has trials left to make.
@@ -193,7 +312,7 @@ func (e *Experiments) Open() bool { return e.open }
 // the run ends. How the trials are cut into slices does not change the
 // numbers: every trial is seeded on its own.
 func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render bool) {
-	if !e.running {
+	if !e.running || e.run == nil {
 		return false
 	}
 	start := now()
@@ -217,6 +336,7 @@ func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render b
 		}
 	}
 	e.wall += t.Sub(start)
+	e.done, e.total = e.run.Progress()
 	if done {
 		e.running = false
 		e.refresh()
@@ -229,18 +349,43 @@ func (e *Experiments) Work(budget time.Duration, now func() time.Time) (render b
 	return false
 }
 
-// refresh takes the run's result as it stands.
+// refresh takes the page's run's result as it stands.
 func (e *Experiments) refresh() {
-	e.result = e.run.Result()
-	e.plots = pagePlots(e.result)
-	e.version++
+	e.done, e.total = e.run.Progress()
+	e.show(e.run.Result())
 	if err := e.run.Err(); err != nil {
-		e.err = err.Error()
+		e.failed, e.err = true, err.Error()
 	}
+}
+
+// show makes r the result the panel shows.
+func (e *Experiments) show(r *experiment.Result) {
+	e.result = r
+	e.plots = pagePlots(r)
+	e.version++
 }
 
 // Version changes whenever the plots do.
 func (e *Experiments) Version() int { return e.version }
+
+// file is the run's download in format ("csv" or "json"): the package's
+// bytes, made here for a run on the page, by the worker for one there.
+func (e *Experiments) file(format string) ([]byte, error) {
+	if e.run == nil {
+		if data := e.files[format]; data != nil {
+			return data, nil
+		}
+		return nil, fmt.Errorf("the %s file is not here yet", format)
+	}
+	if format == "csv" {
+		return e.run.Result().CSV(), nil
+	}
+	data, err := e.run.Result().JSON()
+	if err != nil {
+		return nil, fmt.Errorf("cannot encode the result: %w", err)
+	}
+	return data, nil
+}
 
 // DownloadExperiment hands the result to the person as a file: format is
 // "csv" (a row per trial) or "json" (everything).
@@ -250,20 +395,14 @@ func (e *Experiments) DownloadExperiment(format string) {
 		e.err = "no trials to download yet"
 		return
 	}
-	var data []byte
-	var mime string
-	switch format {
-	case "csv":
-		data, mime = e.run.Result().CSV(), "text/csv"
-	case "json":
-		var err error
-		if data, err = e.run.Result().JSON(); err != nil {
-			e.err = "cannot encode the result: " + err.Error()
-			return
-		}
-		mime = "application/json"
-	default:
+	mime := map[string]string{"csv": "text/csv", "json": "application/json"}[format]
+	if mime == "" {
 		e.err = "unknown format " + strconv.Quote(format)
+		return
+	}
+	data, err := e.file(format)
+	if err != nil {
+		e.err = err.Error()
 		return
 	}
 	if e.save == nil {
@@ -276,7 +415,8 @@ func (e *Experiments) DownloadExperiment(format string) {
 }
 
 // FileName names the run's download in format, e.g. election-seed1.csv:
-// the experiment, "prevote" with pre-vote, the seed, the trials per
+// the experiment, "prevote" with pre-vote, the options not at their
+// defaults (uneven logs, cap, link latency, measurement), the seed, the trials per
 // configuration when not the experiment's default, and "partial" for a run stopped
 // before its end.
 func (e *Experiments) FileName(format string) string {
@@ -287,11 +427,24 @@ func (e *Experiments) FileName(format string) string {
 	if e.opts.PreVote {
 		parts = append(parts, "prevote")
 	}
+	if e.opts.UnevenLogs {
+		parts = append(parts, "uneven")
+	}
+	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+	if e.opts.Cap != 0 {
+		parts = append(parts, "cap"+ms(e.opts.Cap)+"ms")
+	}
+	if e.opts.LatencyMax != 0 {
+		parts = append(parts, "latency"+ms(e.opts.LatencyMin)+"-"+ms(e.opts.LatencyMax)+"ms")
+	}
+	if e.opts.Measure != 0 {
+		parts = append(parts, "measure"+ms(e.opts.Measure)+"ms")
+	}
 	parts = append(parts, "seed"+strconv.FormatUint(e.opts.Seed, 10))
 	if e.ownTrials {
 		parts = append(parts, strconv.Itoa(e.opts.Trials)+"trials")
 	}
-	if done, total := e.run.Progress(); done < total {
+	if e.done < e.total {
 		parts = append(parts, "partial")
 	}
 	return strings.Join(parts, "-") + "." + format

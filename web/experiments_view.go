@@ -29,6 +29,10 @@ type ExperimentsView struct {
 	Status string
 	// Error is the last error, or "".
 	Error string
+	// Where says where the trials run: in a worker, or on the page and
+	// why; InWorker: the next run's trials run in the worker.
+	Where    string
+	InWorker bool
 	// Version changes whenever the plots and the table do.
 	Version int
 	// CanDownload: there are trials to download; CSVName and JSONName
@@ -57,7 +61,7 @@ type ExperimentTable struct {
 
 // View is the panel's state for one build.
 func (e *Experiments) View() ExperimentsView {
-	v := ExperimentsView{Open: e.open, Running: e.running, HasRun: e.run != nil, Error: e.err}
+	v := ExperimentsView{Open: e.open, Running: e.running, HasRun: e.hasRun, Error: e.err, Where: e.where(), InWorker: e.worker != nil}
 	for _, n := range experiment.Names() {
 		title := ExperimentTitles[n]
 		if title == "" {
@@ -65,17 +69,17 @@ func (e *Experiments) View() ExperimentsView {
 		}
 		v.Choices = append(v.Choices, ExperimentChoice{Name: n, Title: title})
 	}
-	if e.run == nil {
+	if !e.hasRun {
 		v.Status = "Pick an experiment and press Start: its trials run in the background while the cluster goes on."
 		return v
 	}
-	v.Done, v.Total = e.run.Progress()
+	v.Done, v.Total = e.done, e.total
 	if v.Total > 0 {
 		v.Percent = v.Done * 100 / v.Total
 	}
 	v.Status = e.status(v.Done, v.Total, v.Percent)
 	v.Version = e.version
-	v.CanDownload = e.result != nil && e.result.Done > 0 && !e.running
+	v.CanDownload = e.result != nil && e.result.Done > 0 && !e.running && (e.run != nil || e.files != nil)
 	v.CSVName, v.JSONName = e.FileName("csv"), e.FileName("json")
 	return v
 }
@@ -91,7 +95,7 @@ func (e *Experiments) status(done, total, percent int) string {
 	switch {
 	case e.running:
 		return "Running: " + what + ", " + took + " so far."
-	case e.run.Err() != nil:
+	case e.failed:
 		return "Stopped by an error after " + what + "."
 	case done < total:
 		return "Stopped at " + what + "."
@@ -128,7 +132,7 @@ func experimentTable(r *experiment.Result) *ExperimentTable {
 	}
 	for _, c := range r.Configs {
 		s := c.Summary
-		row := []string{c.Label, strconv.Itoa(len(c.Trials))}
+		row := []string{c.Label, strconv.Itoa(s.Count)}
 		if capped {
 			row = append(row, strconv.Itoa(s.Capped))
 		}

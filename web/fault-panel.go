@@ -11,10 +11,20 @@ type FaultPanel struct {
 	Links []LinkView
 	// Cut counts the links that are down.
 	Cut int
-	// Playground receives the clicks.
-	Playground *Playground
-	// Shown tells whether the link matrix shows on a phone.
-	Shown bool
+	// Actions receives the clicks.
+	Actions LinkActions
+	// Shown tells whether the link matrix shows on a phone; Disclose
+	// receives the click that shows or hides it.
+	Shown    bool
+	Disclose Disclosures
+}
+
+// LinkActions is what the fault panel asks of the playground.
+type LinkActions interface {
+	// SetLink brings the directed link from→to up or cuts it.
+	SetLink(from, to int, up bool)
+	// HealAll brings every link up.
+	HealAll()
 }
 
 // cutText says how many links are down.

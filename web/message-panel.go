@@ -1,12 +1,29 @@
 package web
 
+import "github.com/raftplayground/raftplayground/raft/sim"
+
 // MessagePanel shows the message selected in the cluster view, every
 // field of it, with the actions the world offers on a message in flight.
 type MessagePanel struct {
 	// Message is the selected message, nil for none.
 	Message *MessageView
-	// Playground carries out the actions.
-	Playground *Playground
+	// Actions carries out the actions.
+	Actions MessageActions
+}
+
+// MessageActions is what the message panel asks of the playground: each
+// acts on the selected message.
+type MessageActions interface {
+	// SelectMessage selects the message with id, or none for 0.
+	SelectMessage(id sim.MsgID)
+	// HoldMessage keeps the selected message on the wire until released.
+	HoldMessage()
+	// ReleaseMessage lets a held message go on.
+	ReleaseMessage()
+	// DropMessage loses the selected message.
+	DropMessage()
+	// DuplicateMessage sends the selected message a second time.
+	DuplicateMessage()
 }
 
 // The hold button holds a message on the wire and releases a held one:
@@ -32,8 +49,8 @@ func (c *MessagePanel) holdText() string {
 // toggleHold holds or releases the selected message.
 func (c *MessagePanel) toggleHold() {
 	if c.Message.Held {
-		c.Playground.ReleaseMessage()
+		c.Actions.ReleaseMessage()
 	} else {
-		c.Playground.HoldMessage()
+		c.Actions.HoldMessage()
 	}
 }

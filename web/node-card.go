@@ -1,6 +1,9 @@
 package web
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // NodeCard shows one node: its role, hard state and log indexes, buttons
 // that set how much extra latency its responses get, and a button that
@@ -12,8 +15,17 @@ import "strconv"
 type NodeCard struct {
 	// Node is the node to show.
 	Node NodeView
-	// Playground receives the crash, restart and delay clicks.
-	Playground *Playground
+	// Actions receives the crash, restart and delay clicks.
+	Actions NodeActions
+}
+
+// NodeActions is what a node card asks of the playground.
+type NodeActions interface {
+	// Crash stops node id, keeping only its disk; Restart starts it again.
+	Crash(id int)
+	Restart(id int)
+	// SetResponseDelay gives node id's responses up to d of extra latency.
+	SetResponseDelay(id int, d time.Duration)
 }
 
 // headingID is the id of the card's heading, which labels the card.
@@ -50,8 +62,8 @@ func (c *NodeCard) upClass() string {
 // toggleUp crashes the node or restarts it.
 func (c *NodeCard) toggleUp() {
 	if c.Node.Up {
-		c.Playground.Crash(c.Node.ID)
+		c.Actions.Crash(c.Node.ID)
 	} else {
-		c.Playground.Restart(c.Node.ID)
+		c.Actions.Restart(c.Node.ID)
 	}
 }

@@ -36,6 +36,15 @@ func (p *Playground) RunVersion() int { return p.head.InterventionCount() }
 // behind it on the scrubber. A text that is too long, does not parse or
 // cannot run gives an error that says where and why.
 func NewFromRun(text string) (*Playground, error) {
+	w, err := runWorld(text)
+	if err != nil {
+		return nil, err
+	}
+	return &Playground{world: w, head: w, speed: 1, paused: true}, nil
+}
+
+// runWorld runs a scenario text to its end (see NewFromRun).
+func runWorld(text string) (*sim.World, error) {
 	if len(text) > MaxRunText {
 		return nil, fmt.Errorf("the run is %d bytes long; at most %d are read", len(text), MaxRunText)
 	}
@@ -54,9 +63,32 @@ func NewFromRun(text string) (*Playground, error) {
 		}
 		return nil, fmt.Errorf("the run stopped: %w", err)
 	}
-	w := r.World()
-	p := &Playground{world: w, head: w, speed: 1, paused: true}
-	return p, nil
+	return r.World(), nil
+}
+
+// FollowRunLink shows the run of a link followed within the open page (its
+// address edited to another run): as NewFromRun would, paused at the run's
+// end, leaving any tour. The run the page shows already is left as it is
+// (the page writes its own run into the address). A link that cannot be
+// read (linkErr) or run leaves the page as it was, with a notice.
+func (p *Playground) FollowRunLink(text string, linkErr error) {
+	err := linkErr
+	if err == nil {
+		if cur, cerr := p.RunText(); cerr == nil && cur == text {
+			return
+		}
+		var w *sim.World
+		if w, err = runWorld(text); err == nil {
+			p.failed, p.notice = "", ""
+			p.tour = nil
+			p.world, p.head = w, w
+			p.paused = true
+			p.cluster.selected = 0
+			p.resync()
+			return
+		}
+	}
+	p.notice = "The run in this link could not be loaded, so the page shows the run it had: " + err.Error()
 }
 
 // SetNotice shows msg until the next action (for what the page itself has

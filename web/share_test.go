@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -82,4 +83,62 @@ func TestBadRunsAreRefused(t *testing.T) {
 		}
 	}
 	_ = sim.DefaultOptions
+}
+
+// TestFollowRunLink: a run link followed on an open page (its address
+// edited, issue 9: a shared URL reproduces the run) shows that run as a
+// new page opened at the link would, leaving a tour; the page's own run
+// is left alone; a bad link keeps the run shown, with a notice.
+func TestFollowRunLink(t *testing.T) {
+	src := newPlayground(t)
+	run(src, 2*time.Second)
+	src.Crash(int(src.world.Leader()))
+	run(src, 1500*time.Millisecond)
+	text, err := src.RunText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := NewFromRun(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p, err := NewFromTour("election", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FollowRunLink(text, nil)
+	if got, want := render(t, p).html, render(t, fresh).html; got != want || p.InTour() || p.View().Notice != "" {
+		t.Errorf("after following the link: same page as a new one at it: %v; in a tour: %v; notice %q", got == want, p.InTour(), p.View().Notice)
+	}
+	if again, _ := p.RunText(); again != text {
+		t.Errorf("the run followed writes another text:\n%s\n---\n%s", again, text)
+	}
+
+	// The page's own run: nothing moves (the scrubber stays where it is).
+	p.SeekMillis("500")
+	p.FollowRunLink(text, nil)
+	if p.world.Now() != 500*time.Millisecond {
+		t.Errorf("following the page's own run moved it to %v", p.world.Now())
+	}
+
+	before := render(t, p).html
+	for _, c := range []struct {
+		text    string
+		linkErr error
+		want    string
+	}{
+		{"nodes 5\nat 1s explode n1\n", nil, "line 2"},
+		{"", errors.New("the link's run is not base64url text"), "base64url"},
+	} {
+		p.FollowRunLink(c.text, c.linkErr)
+		notice := p.View().Notice
+		if !strings.HasPrefix(notice, "The run in this link could not be loaded") || !strings.Contains(notice, c.want) {
+			t.Errorf("link %q: notice %q, want one mentioning %q", c.text, notice, c.want)
+		}
+		p.notice = ""
+		if render(t, p).html != before {
+			t.Errorf("link %q: the page changed", c.text)
+		}
+	}
 }

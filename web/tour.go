@@ -247,3 +247,27 @@ func replicatorCell(field string) string {
 	}
 	return field // state, next-index, match-index, inflights, required-next-seq, errors, blocked, version
 }
+
+// FollowTourLink shows the tour step a link names, as an address edited on
+// an open page asks: a step of the tour shown is sought to, another tour
+// opens at its step. linkErr is what reading the link found wrong; it, or
+// a tour or step that does not exist, becomes a notice, and the page goes
+// on as it was.
+func (p *Playground) FollowTourLink(name string, step int, linkErr error) {
+	err := linkErr
+	switch {
+	case err != nil:
+	case p.tour != nil && p.tour.name == name:
+		if n := len(p.tour.tour.Steps); step < 1 || step > n {
+			err = fmt.Errorf("the tour %s has steps 1 to %d, not %d", name, n, step)
+			break
+		}
+		p.TourGo(step)
+		p.notice = ""
+	default:
+		err = p.openTour(name, step)
+	}
+	if err != nil {
+		p.notice = "The tour link could not be followed: " + err.Error()
+	}
+}

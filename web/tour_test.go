@@ -186,3 +186,66 @@ func TestTourPicker(t *testing.T) {
 		t.Errorf("step line %q", got)
 	}
 }
+
+// TestTourFollowLink: an address edited on an open page (issue 11: tours
+// are linkable at a given step) moves the tour shown to the link's step,
+// the page rendered there being the one the link opens on a new page; it
+// opens another tour at its step, and leaves the sandbox for one. A
+// malformed link, an unknown tour or a step out of range leaves the page
+// as it was, with a notice that says why.
+func TestTourFollowLink(t *testing.T) {
+	p, err := NewFromTour("election", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.FollowTourLink("election", 5, nil)
+	fresh, err := NewFromTour("election", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := render(t, p).html, render(t, fresh).html; p.TourLink() != "#tour=election&step=5" || got != want {
+		t.Errorf("after following step 5: link %q; the page equals a new page at step 5: %v", p.TourLink(), got == want)
+	}
+	p.FollowTourLink("safety", 3, nil)
+	if p.TourLink() != "#tour=safety&step=3" || p.View().Tour.Title == "" {
+		t.Errorf("after following safety step 3: link %q", p.TourLink())
+	}
+
+	before := render(t, p).html
+	for _, tc := range []struct {
+		name, want string
+		step       int
+		linkErr    error
+	}{
+		{"safety", `the step in the link, "x", is not a number`, 0, errFromParse(t, "#tour=safety&step=x")},
+		{"nope", `there is no tour called "nope"`, 1, nil},
+		{"safety", "the tour safety has steps 1 to", 99, nil},
+		{"election", "the tour election has steps 1 to 14, not 0", 0, nil},
+	} {
+		p.FollowTourLink(tc.name, tc.step, tc.linkErr)
+		notice := p.View().Notice
+		if p.TourLink() != "#tour=safety&step=3" || !strings.HasPrefix(notice, "The tour link could not be followed: ") || !strings.Contains(notice, tc.want) {
+			t.Errorf("%s step %d: link %q, notice %q; want step 3 of safety kept and a notice saying %q", tc.name, tc.step, p.TourLink(), notice, tc.want)
+		}
+	}
+	p.FollowTourLink("safety", 3, nil)
+	if got := render(t, p).html; got != before || p.View().Notice != "" {
+		t.Errorf("after the bad links and back to safety step 3, the page differs (notice %q)", p.View().Notice)
+	}
+
+	sandbox := newPlayground(t)
+	sandbox.FollowTourLink("reads", 2, nil)
+	if sandbox.TourLink() != "#tour=reads&step=2" {
+		t.Errorf("a sandbox following a tour link: %q", sandbox.TourLink())
+	}
+}
+
+// errFromParse is the error ParseTourFragment gives frag.
+func errFromParse(t *testing.T, frag string) error {
+	t.Helper()
+	_, _, _, err := ParseTourFragment(frag)
+	if err == nil {
+		t.Fatalf("%s parses", frag)
+	}
+	return err
+}

@@ -2,10 +2,12 @@
 // expectation's outcome; it exits 1 when an expectation fails or a step
 // cannot be carried out, and 2 on a usage or parse error.
 //
-//	go run ./cmd/scenario [-trace FILE] [-history FILE] [-q] FILE...
+//	go run ./cmd/scenario [-trace FILE] [-history FILE] [-digest] [-q] FILE...
 //
 // -trace writes every trace event as a JSON line; -history writes
-// porcupine's HTML view of the client history. With several scenarios,
+// porcupine's HTML view of the client history; -digest prints the run's
+// trace digest (sim.NewTraceDigest), which the JavaScript API's
+// traceDigest answers for the same scenario in Node.js or a page. With several scenarios,
 // each one's base name is added to these file names. The format is in
 // docs/scenarios.md.
 package main
@@ -33,6 +35,8 @@ type config struct {
 	trace, history string
 	// quiet prints failures and the summary only.
 	quiet bool
+	// digest prints each run's trace digest.
+	digest bool
 	// several is set when more than one scenario runs.
 	several bool
 }
@@ -44,8 +48,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.trace, "trace", "", "write the trace as JSON lines to this file")
 	fs.StringVar(&c.history, "history", "", "write porcupine's HTML view of the client history to this file")
 	fs.BoolVar(&c.quiet, "q", false, "print only failures and the summary")
+	fs.BoolVar(&c.digest, "digest", false, "print the trace digest (as the JavaScript API's traceDigest)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: scenario [-trace FILE] [-history FILE] [-q] FILE...")
+		fmt.Fprintln(stderr, "usage: scenario [-trace FILE] [-history FILE] [-digest] [-q] FILE...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -80,6 +85,8 @@ func (c *config) runFile(name string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
+	// The trace's JSON lines go to the file and the digest asked for.
+	var sinks []io.Writer
 	var traceFile *bufio.Writer
 	if c.trace != "" {
 		f, err := os.Create(c.path(c.trace, name))
@@ -90,7 +97,14 @@ func (c *config) runFile(name string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		traceFile = bufio.NewWriter(f)
 		defer traceFile.Flush()
-		if err := startTrace(r.World().Trace(), traceFile); err != nil {
+		sinks = append(sinks, traceFile)
+	}
+	digest := sim.NewTraceDigest()
+	if c.digest {
+		sinks = append(sinks, digest)
+	}
+	if len(sinks) > 0 {
+		if err := r.World().Trace().StartSink(io.MultiWriter(sinks...)); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 2
 		}
@@ -117,6 +131,9 @@ func (c *config) runFile(name string, stdout, stderr io.Writer) int {
 		status = 1
 	}
 	fmt.Fprintf(stdout, "%s: %d of %d expectations met, run ended at %v\n", name, len(r.Outcomes())-failed, len(r.Outcomes()), r.World().Now())
+	if c.digest {
+		fmt.Fprintf(stdout, "%s: trace digest %s\n", name, sim.TraceDigest(digest))
+	}
 	if c.history != "" {
 		if err := writeHistory(r.World(), c.path(c.history, name)); err != nil {
 			fmt.Fprintln(stderr, err)

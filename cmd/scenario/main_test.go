@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,6 +131,31 @@ func TestTraceAndHistory(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestDigest: -digest prints the digest of the very lines -trace writes
+// (FNV-1a, 128 bits), the number the JavaScript API's traceDigest answers
+// for the same scenario; the same scenario twice gives the same digest.
+func TestDigest(t *testing.T) {
+	a := write(t, "a.txt", passing)
+	trace := filepath.Join(t.TempDir(), "trace.jsonl")
+	status, out, errOut := runCmd("-q", "-digest", "-trace", trace, a)
+	if status != 0 {
+		t.Fatalf("status %d: %s %s", status, out, errOut)
+	}
+	lines, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New128a()
+	h.Write(lines)
+	want := fmt.Sprintf("%s: trace digest %x\n", a, h.Sum(nil))
+	if !strings.HasSuffix(out, want) {
+		t.Fatalf("output %q, want it to end with %q", out, want)
+	}
+	if _, again, _ := runCmd("-q", "-digest", a); !strings.HasSuffix(again, want) {
+		t.Fatalf("without -trace: %q, want it to end with %q", again, want)
 	}
 }
 

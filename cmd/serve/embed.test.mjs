@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 
 import { load } from "../../static/raft-playground.js";
 import {
-  allowedOrigins, describeScene, formatTime, parseList, parseNumber, sameOriginURL,
+  AnimationSlots, MAX_ANIMATING, allowedOrigins, describeScene, formatTime, parseList, parseNumber, sameOriginURL,
 } from "../../static/raft-playground-embed.js";
 
 const KNOWN = ["play", "step", "restart"];
@@ -68,4 +68,47 @@ test("describeScene: the aria-label names every node's role and term, the leader
   } finally {
     c.destroy();
   }
+});
+
+// The cap on animating embeds (issue 9, item 7): at most MAX_ANIMATING of
+// a page's elements animate; the others wait in the order they asked and
+// take a slot as one is given back.
+test("AnimationSlots: the first max to want a slot hold one, the rest wait in order and are woken as slots free", () => {
+  assert.equal(MAX_ANIMATING, 16);
+  const woken = [];
+  const slots = new AnimationSlots(2, (el) => woken.push(el));
+  const [a, b, c, d] = ["a", "b", "c", "d"].map((name) => ({ name }));
+  assert.equal(slots.want(a, true), true);
+  assert.equal(slots.want(b, true), true);
+  assert.equal(slots.want(c, true), false);
+  assert.equal(slots.want(d, true), false);
+  assert.equal(slots.want(c, true), false, "asking again keeps c's place");
+  assert.deepEqual([slots.isWaiting(c), slots.isWaiting(d), slots.isWaiting(a)], [true, true, false]);
+
+  // a pauses: c, which asked first, gets its slot and is woken; d waits.
+  assert.equal(slots.want(a, false), false);
+  assert.deepEqual(woken, [c]);
+  assert.deepEqual([slots.holds(c), slots.isWaiting(d), slots.holds(a)], [true, true, false]);
+  assert.equal(slots.want(c, true), true);
+
+  // d stops wanting while it waits: it leaves the queue, nobody is woken.
+  assert.equal(slots.want(d, false), false);
+  assert.equal(slots.isWaiting(d), false);
+  assert.equal(slots.want(b, false), false);
+  assert.deepEqual(woken, [c], "a freed slot with nobody waiting wakes nobody");
+  assert.equal(slots.want(d, true), true, "a free slot is taken at once");
+});
+
+test("AnimationSlots: takeOver gives a waiting element the slot of the one that has held longest", () => {
+  const slots = new AnimationSlots(2, () => assert.fail("takeOver wakes nobody"));
+  const [a, b, c] = ["a", "b", "c"].map((name) => ({ name }));
+  slots.want(a, true);
+  slots.want(b, true);
+  assert.equal(slots.takeOver(a), null, "a holds a slot already");
+  slots.want(c, true);
+  assert.equal(slots.takeOver(c), a);
+  assert.deepEqual([slots.holds(c), slots.holds(b), slots.holds(a), slots.isWaiting(c)], [true, true, false, false]);
+  // a, told to pause, gives back a slot it no longer holds: nothing moves.
+  assert.equal(slots.want(a, false), false);
+  assert.deepEqual([...slots.holders], [b, c]);
 });

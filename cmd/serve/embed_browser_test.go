@@ -1,7 +1,8 @@
 //go:build browser
 
-// The embeds in headless Chromium: static/docs-example.html (three
-// <raft-playground> elements) and static/embed.html (the iframe page).
+// The embeds in headless Chromium: static/docs-example.html (four
+// <raft-playground> elements: three scenarios and a tour at a step) and
+// static/embed.html (the iframe page).
 //
 //	./build.sh && go test -tags browser -count=1 -run Embed ./cmd/serve/
 package main
@@ -13,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,8 +22,20 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// embedIDs are the three embeds of docs-example.html, top to bottom.
-var embedIDs = []string{"out-of-order", "leader-crash", "figure-8"}
+// embedIDs are the four embeds of docs-example.html, top to bottom: three
+// scenarios, then the tour (tourEmbed) at its step (tourEmbedStep).
+var embedIDs = []string{"out-of-order", "leader-crash", "figure-8", tourEmbed}
+
+// The docs page's tour embed: the election tour at step 6.
+const (
+	tourEmbed      = "tour-split-vote"
+	tourEmbedStep  = 6
+	tourEmbedTitle = "Step 6 of 14: The vote splits"
+)
+
+// scenariosEnded is JavaScript giving "ok" once every scenario embed (all
+// but the tour, which has no end) has run to its end.
+const scenariosEnded = `[...document.querySelectorAll("raft-playground:not([tour])")].every((e) => e.ended) ? "ok" : ""`
 
 // openDocsExample opens the sample documentation page.
 func openDocsExample(t *testing.T, width, height int64) *page {
@@ -35,9 +49,9 @@ func openDocsExample(t *testing.T, width, height int64) *page {
 	if err := chromedp.Do(p.ctx, chromedp.Navigate(url+"docs-example.html")); err != nil {
 		t.Fatalf("opening docs-example.html: %v", err)
 	}
-	p.waitString("three embeds with clusters", `(() => {
+	p.waitString("four embeds with clusters", `(() => {
 		const els = [...document.querySelectorAll("raft-playground")];
-		return els.length === 3 && els.every((e) => e.cluster) ? "ok" : "";
+		return els.length === 4 && els.every((e) => e.cluster) ? "ok" : "";
 	})()`)
 	return p
 }
@@ -68,6 +82,10 @@ type embedState struct {
 	FailMarks int     `json:"fail_marks"`
 	Narration int     `json:"narration"`
 	Label     string  `json:"label"`
+	// TourStep is the tour's step shown (0 for a scenario), Told the
+	// narration's text.
+	TourStep int    `json:"tour_step"`
+	Told     string `json:"told"`
 }
 
 // statesJS reads every embed's embedState as JSON.
@@ -81,18 +99,23 @@ const statesJS = `JSON.stringify([...document.querySelectorAll("raft-playground"
 		fail_marks: r.querySelectorAll(".outcomes li.fail").length,
 		narration: r.querySelectorAll(".narration li").length,
 		label: r.querySelector("canvas").getAttribute("aria-label"),
+		tour_step: e.tourStep, told: r.querySelector(".narration").textContent,
 	};
 }))`
 
-// TestEmbedDocsExample: the sample page's three embeds each run their
-// library scenario to its end with every expectation met (the same files
-// cmd/scenario checks), each on its own cluster of one shared instance; a
-// node crashed through one element's API is down in that cluster only.
+// TestEmbedDocsExample: the sample page's first three embeds each run
+// their library scenario to its end with every expectation met (the same
+// files cmd/scenario checks), and the fourth shows the election tour at
+// its step with the step's narration; each has its own cluster of one
+// shared instance, and a node crashed through one element's API is down
+// in that cluster only: the tour's cluster, like the others, stays as it
+// was.
 func TestEmbedDocsExample(t *testing.T) {
-	// Tall enough that all three are on screen, so all three play.
+	// Tall enough that all four are on screen, so all play.
 	p := openDocsExample(t, 1280, 4000)
 	p.eval("speeding up", `JSON.stringify([...document.querySelectorAll("raft-playground")].map((e) => e.setAttribute("speed", "40")))`, new([]any))
-	p.waitString("all three at their end", `[...document.querySelectorAll("raft-playground")].every((e) => e.ended) ? "ok" : ""`)
+	p.waitString("the scenarios at their end", scenariosEnded)
+	p.waitString("the tour at its step", `document.querySelector("#`+tourEmbed+`").tourStep === `+strconv.Itoa(tourEmbedStep)+` ? "ok" : ""`)
 
 	var states []embedState
 	p.eval("reading the embeds", statesJS, &states)
@@ -102,6 +125,12 @@ func TestEmbedDocsExample(t *testing.T) {
 			p.fatal("embed %d is %q, want %q", i, s.ID, embedIDs[i])
 		}
 		clusters[s.Cluster] = true
+		if s.ID == tourEmbed {
+			if s.TourStep != tourEmbedStep || !strings.Contains(s.Told, tourEmbedTitle) || len(s.Down) != 0 {
+				p.fatal("%s: step %d, nodes %v down, narration %.200q; want step %d saying %q", s.ID, s.TourStep, s.Down, s.Told, tourEmbedStep, tourEmbedTitle)
+			}
+			continue
+		}
 		if s.Outcomes == 0 || s.Failed != 0 {
 			p.fatal("%s: %d expectations, %d failed", s.ID, s.Outcomes, s.Failed)
 		}
@@ -115,8 +144,8 @@ func TestEmbedDocsExample(t *testing.T) {
 			p.fatal("%s ended with nodes %v down", s.ID, s.Down)
 		}
 	}
-	if len(clusters) != 3 {
-		p.fatal("the three embeds share clusters: %+v", states)
+	if len(states) != len(embedIDs) || len(clusters) != len(embedIDs) {
+		p.fatal("%d embeds on %d clusters, want %d on their own: %+v", len(states), len(clusters), len(embedIDs), states)
 	}
 
 	// Crash n2 of the middle one through its API.
@@ -127,8 +156,8 @@ func TestEmbedDocsExample(t *testing.T) {
 	if len(after[1].Down) != 1 || after[1].Down[0] != 2 {
 		p.fatal("leader-crash: down %v after crash(2), want [2]", after[1].Down)
 	}
-	for _, i := range []int{0, 2} {
-		if len(after[i].Down) != 0 || after[i].Events != states[i].Events || after[i].TimeMs != states[i].TimeMs {
+	for _, i := range []int{0, 2, 3} {
+		if len(after[i].Down) != 0 || after[i].Events != states[i].Events || after[i].TimeMs != states[i].TimeMs || after[i].TourStep != states[i].TourStep {
 			p.fatal("%s changed when another embed's node crashed: before %+v, after %+v", after[i].ID, states[i], after[i])
 		}
 		if strings.Contains(after[i].Label, "down") {
@@ -325,10 +354,11 @@ func TestEmbedFramePostMessage(t *testing.T) {
 // into artifacts/ for a person to look at; it fails only if the page fails.
 func TestEmbedScreenshots(t *testing.T) {
 	for _, width := range []int64{1280, 400} {
-		// Tall, so that all three are on screen and play to their end.
+		// Tall, so that all four are on screen and the scenarios play to
+		// their end.
 		p := openDocsExample(t, width, 4000)
 		p.eval("speeding up", `JSON.stringify([...document.querySelectorAll("raft-playground")].map((e) => e.setAttribute("speed", "40")))`, new([]any))
-		p.waitString("all three at their end", `[...document.querySelectorAll("raft-playground")].every((e) => e.ended) ? "ok" : ""`)
+		p.waitString("the scenarios at their end", scenariosEnded)
 		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("screenshot: %v", err)

@@ -131,8 +131,9 @@ type handler struct {
 // styles only from the site's own files (no inline script, no style
 // attribute). WebAssembly needs 'wasm-unsafe-eval'; Vugu's renderer installs
 // its JavaScript helper with window.eval, so 'unsafe-eval' stays until it
-// does not.
-const ContentSecurityPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; style-src 'self'"
+// does not. The experiments panel runs its trials in a worker of the site's
+// own (static/experiment-worker.js): worker-src 'self'.
+const ContentSecurityPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; worker-src 'self'; style-src 'self'"
 
 // policyPages are the HTML pages served with ContentSecurityPolicy: the
 // page, the embed's frame and the sample documentation page (which show

@@ -12,6 +12,10 @@
 // into one segment, the module grows by about 0.5 MB raw and shrinks by
 // about 59 KB brotli (README, "Size").
 //
+// With -nolines it also empties the Go runtime's file and line tables,
+// which only tracebacks and runtime.Caller read (lines.go says how and
+// why); that changes memory, on purpose, so it is off by default.
+//
 // Memory that is not imported starts zeroed, and active segments are copied
 // into it at instantiation, so a segment that also writes the zeros between
 // two others leaves memory exactly as before. The program refuses a module
@@ -26,13 +30,15 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 )
 
 func main() {
 	maxGap := flag.Uint64("gap", 4096, "join segments separated by at most this many zero `bytes`")
 	out := flag.String("o", "", "write the module to `file` (default: replace the input)")
+	noLines := flag.Bool("nolines", false, "empty the Go runtime's file and line tables (tracebacks show ?:0)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: wasmpack [-gap bytes] [-o file] module.wasm")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: wasmpack [-gap bytes] [-nolines] [-o file] module.wasm")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -44,19 +50,19 @@ func main() {
 	if *out == "" {
 		*out = in
 	}
-	if err := run(in, *out, *maxGap); err != nil {
+	if err := run(in, *out, *maxGap, *noLines); err != nil {
 		fmt.Fprintln(os.Stderr, "wasmpack:", err)
 		os.Exit(1)
 	}
 }
 
 // run packs the module in file in into file out.
-func run(in, out string, maxGap uint64) error {
+func run(in, out string, maxGap uint64, noLines bool) error {
 	b, err := os.ReadFile(in)
 	if err != nil {
 		return err
 	}
-	packed, st, err := pack(b, maxGap)
+	packed, st, err := pack(b, maxGap, noLines)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
@@ -65,6 +71,10 @@ func run(in, out string, maxGap uint64) error {
 	}
 	fmt.Printf("wasmpack: %s: %d data segments joined into %d; %d bytes raw, was %d\n",
 		out, st.before, st.after, len(packed), len(b))
+	if noLines {
+		fmt.Printf("wasmpack: file and line tables of %d functions emptied (%d bytes zeroed)\n",
+			st.lines.funcs, st.lines.zeroed)
+	}
 	return nil
 }
 
@@ -72,12 +82,15 @@ func run(in, out string, maxGap uint64) error {
 type stats struct {
 	// before and after are the numbers of data segments.
 	before, after int
+	// lines says what stripLines did, when asked to.
+	lines lineStats
 }
 
 // pack returns the module with its data segments joined where at most
 // maxGap zero bytes separate them. Every other section is kept byte for
 // byte; the data count section, when there is one, gets the new count.
-func pack(module []byte, maxGap uint64) ([]byte, stats, error) {
+// With noLines, the Go runtime's file and line tables are emptied first.
+func pack(module []byte, maxGap uint64, noLines bool) ([]byte, stats, error) {
 	secs, err := parseModule(module)
 	if err != nil {
 		return nil, stats{}, err
@@ -104,6 +117,12 @@ func pack(module []byte, maxGap uint64) ([]byte, stats, error) {
 	if err != nil {
 		return nil, stats{}, err
 	}
+	var lines lineStats
+	if noLines {
+		if lines, err = stripSegments(segs); err != nil {
+			return nil, stats{}, fmt.Errorf("-nolines: %w", err)
+		}
+	}
 	merged, err := merge(segs, maxGap)
 	if err != nil {
 		return nil, stats{}, err
@@ -118,7 +137,26 @@ func pack(module []byte, maxGap uint64) ([]byte, stats, error) {
 	if err := sameMemory(segs, packed); err != nil {
 		return nil, stats{}, fmt.Errorf("self-check failed: %w", err)
 	}
-	return packed, stats{before: len(segs), after: len(merged)}, nil
+	return packed, stats{before: len(segs), after: len(merged), lines: lines}, nil
+}
+
+// stripSegments runs stripLines on the memory that segs write and writes
+// the result back into them (copies, so the input module is untouched).
+// stripLines only writes zeros, and addresses no segment covers are zero
+// already, so the segments then write exactly the stripped memory.
+func stripSegments(segs []segment) (lineStats, error) {
+	base, mem := image(segs)
+	st, err := stripLines(base, mem)
+	if err != nil {
+		return lineStats{}, err
+	}
+	for i, s := range segs {
+		segs[i].data = slices.Clone(mem[s.offset-base : uint64(s.offset-base)+uint64(len(s.data))])
+	}
+	if b, m := image(segs); b != base || !bytes.Equal(m, mem) {
+		return lineStats{}, errors.New("the stripped memory does not fit the segments")
+	}
+	return st, nil
 }
 
 // sameMemory decodes the packed module again and checks that its segments

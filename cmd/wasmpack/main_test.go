@@ -32,7 +32,7 @@ func TestPackJoinsSegmentsAcrossSmallGaps(t *testing.T) {
 	custom := section{id: 0, payload: []byte("\x04nameabc")}
 	in := module(memorySection, dataCount, dataSection(segs...), custom)
 
-	out, st, err := pack(in, 4096)
+	out, st, err := pack(in, 4096, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestPackJoinsSegmentsAcrossSmallGaps(t *testing.T) {
 
 func TestPackWithoutDataSectionChangesNothing(t *testing.T) {
 	in := module(memorySection, section{id: 0, payload: []byte("\x01x")})
-	out, _, err := pack(in, 4096)
+	out, _, err := pack(in, 4096, false)
 	if err != nil || !bytes.Equal(out, in) {
 		t.Errorf("pack = %x, %v; want the input unchanged", out, err)
 	}
@@ -81,13 +81,13 @@ func TestPackRefuses(t *testing.T) {
 		{"offset from a global", module(memorySection, globalOffset), "not an i32.const"},
 		{"overlap", module(memorySection, dataSection(segment{offset: 8, data: []byte{1, 2}}, segment{offset: 9, data: []byte{3}})), "overlap"},
 	} {
-		_, _, err := pack(tc.in, 4096)
+		_, _, err := pack(tc.in, 4096, false)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
 		}
 	}
 	// A function import is no reason to refuse.
-	if _, _, err := pack(module(importedFunc, memorySection, dataSection(segment{offset: 8, data: []byte{1}})), 4096); err != nil {
+	if _, _, err := pack(module(importedFunc, memorySection, dataSection(segment{offset: 8, data: []byte{1}})), 4096, false); err != nil {
 		t.Errorf("function and global imports: %v", err)
 	}
 }

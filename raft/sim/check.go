@@ -74,7 +74,7 @@ type checker struct {
 	// entries records the first copy seen of each (index, term) that is
 	// not in committed, with the term before it (log matching). An entry
 	// leaves it when it joins committed, which then speaks for it.
-	entries map[entryID]seenEntry
+	entries seenEntries
 	// perNode holds what each node's incarnation showed last.
 	perNode []nodeWatch
 	// digests holds the state machine digest seen at snapshot indexes.
@@ -150,7 +150,6 @@ type nodeWatch struct {
 func newChecker(nodes int) *checker {
 	return &checker{
 		leaders: map[uint64]raft.NodeID{},
-		entries: map[entryID]seenEntry{},
 		perNode: make([]nodeWatch, nodes),
 		digests: map[uint64]digestAt{},
 	}
@@ -271,7 +270,14 @@ func (c *checker) leaderAppendOnly(sn *simNode, nw *nodeWatch) *Violation {
 // after another (a restore jumps to a snapshot's index, whose state must be
 // the one every node had there).
 func (c *checker) appliedEntries(w *World, sn *simNode, nw *nodeWatch) *Violation {
-	defer func() { sn.unchecked = sn.unchecked[:0] }()
+	v := c.checkApplied(w, sn, nw)
+	sn.unchecked = sn.unchecked[:0]
+	return v
+}
+
+// checkApplied is appliedEntries for the records of sn.unchecked, which it
+// leaves for appliedEntries to drop.
+func (c *checker) checkApplied(w *World, sn *simNode, nw *nodeWatch) *Violation {
 	for _, a := range sn.unchecked {
 		e := a.entry
 		if !a.restored && e.Index == c.committedLen()+1 {
@@ -423,9 +429,9 @@ func (c *checker) matchEntry(id raft.NodeID, e raft.Entry, prevTerm uint64) *Vio
 		return nil
 	}
 	k := entryID{e.Index, e.Term}
-	seen, ok := c.entries[k]
+	seen, ok := c.entries.get(k)
 	if !ok {
-		c.entries[k] = seenEntry{entry: e, prevTerm: prevTerm, node: id}
+		c.entries.set(k, seenEntry{entry: e, prevTerm: prevTerm, node: id}, c.committedLen())
 		return nil
 	}
 	if seen.prevTerm != prevTerm || !sameCommand(seen.entry, e) {
@@ -499,12 +505,13 @@ func (c *checker) commitEntry(id raft.NodeID, e raft.Entry) *Violation {
 // must agree, and then leaves it: committed speaks for it from here.
 func (c *checker) commit(id raft.NodeID, e raft.Entry) *Violation {
 	k := entryID{e.Index, e.Term}
-	if seen, ok := c.entries[k]; ok {
-		delete(c.entries, k)
+	if seen, ok := c.entries.get(k); ok {
+		c.entries.forget(k)
 		if p := c.committedTerm(e.Index - 1); seen.prevTerm != p || !sameCommand(seen.entry, e) {
 			return logMismatch(seen.node, seen.entry, seen.prevTerm, e, p, fmt.Sprintf("node %d commits", id))
 		}
 	}
 	c.committed.Append(e)
+	c.entries.committed(c.committedLen())
 	return nil
 }

@@ -137,12 +137,12 @@ func TestCheckersFire(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := entryID{p.Index, p.Term}
-			seen, ok := w.checker.entries[id]
+			seen, ok := w.checker.entries.get(id)
 			if !ok {
 				t.Fatalf("the checker did not record the leader's new entry %d/%d", p.Index, p.Term)
 			}
 			seen.prevTerm++ // another log held it after an entry of a later term
-			w.checker.entries[id] = seen
+			w.checker.entries.set(id, seen, w.checker.committedLen())
 			nw := &w.checker.perNode[lead-1]
 			nw.logChecked, nw.logCheckedTerm = p.Index-1, w.nodes[lead-1].node.LogTerm(p.Index-1)
 		},

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -49,6 +50,9 @@ type workload struct {
 	// History. In chunks, so that checkpoints share it.
 	history  chunk.Seq[HistoryOp]
 	nextRead uint64
+	// keys are the key names made so far (key). Clones share it with its
+	// capacity cut: it only grows, and its elements never change.
+	keys []string
 	// acked is the highest log index that answered a client.
 	acked uint64
 }
@@ -124,7 +128,7 @@ func (wl *workload) timer(i int) {
 func (wl *workload) startCall(c *client) {
 	r := wl.w.clients
 	c.seq++
-	op := &HistoryOp{Client: c.id, Seq: c.seq, Key: fmt.Sprintf("k%d", r.IntN(wl.w.opts.Keys)), Call: wl.w.now}
+	op := &HistoryOp{Client: c.id, Seq: c.seq, Key: wl.key(r.IntN(wl.w.opts.Keys)), Call: wl.w.now}
 	kind := r.IntN(3)
 	if wl.w.opts.readOnlySpell(wl.w.now) {
 		kind = 0
@@ -133,12 +137,32 @@ func (wl *workload) startCall(c *client) {
 	case 0:
 		op.Op = kv.OpGet
 	case 1:
-		op.Op, op.Value = kv.OpPut, fmt.Sprintf("c%ds%d", c.id, c.seq)
+		op.Op, op.Value = kv.OpPut, callValue(c.id, c.seq, "")
 	default:
-		op.Op, op.Value = kv.OpAppend, fmt.Sprintf("c%ds%d,", c.id, c.seq)
+		op.Op, op.Value = kv.OpAppend, callValue(c.id, c.seq, ",")
 	}
 	c.op = op
 	wl.w.record(EvClient, raft.None, FormatClientCall, num(c.id), num(c.seq), str(op.Op.String()), str(op.Key), str(op.Value))
+}
+
+// key returns the name of key number i, k0, k1 and so on: made once per
+// key, as every call names one.
+func (wl *workload) key(i int) string {
+	for len(wl.keys) <= i {
+		wl.keys = append(wl.keys, "k"+strconv.Itoa(len(wl.keys)))
+	}
+	return wl.keys[i]
+}
+
+// callValue is the value call seq of client id writes, c<id>s<seq>, then
+// suffix, made in one allocation.
+func callValue(id, seq uint64, suffix string) string {
+	var buf [48]byte
+	b := append(buf[:0], 'c')
+	b = strconv.AppendUint(b, id, 10)
+	b = append(b, 's')
+	b = strconv.AppendUint(b, seq, 10)
+	return string(append(b, suffix...))
 }
 
 // attempt sends client i's call to the node it believes leads.
@@ -175,9 +199,8 @@ func (wl *workload) attempt(i int) {
 				At: w.now, Data: c.op.text(), Call: ClientCall(c.id)})
 		}
 	}
-	var nl *raft.NotLeaderError
-	switch {
-	case errors.As(err, &nl):
+	switch nl, notLeader := asNotLeader(err); {
+	case notLeader:
 		wl.redirect(i, nl.Leader, 0)
 	case err != nil:
 		wl.redirect(i, c.target, retryDelay)
@@ -192,6 +215,17 @@ func (wl *workload) attempt(i int) {
 			w.setTimerIfEarlier(&c.timer, w.now+timeout)
 		}
 	}
+}
+
+// asNotLeader returns the NotLeaderError in err's chain, if any. The
+// variable errors.As fills lives on the heap, so only an error pays for it.
+func asNotLeader(err error) (*raft.NotLeaderError, bool) {
+	if err == nil {
+		return nil, false
+	}
+	var nl *raft.NotLeaderError
+	ok := errors.As(err, &nl)
+	return nl, ok
 }
 
 // redirect retries the call at leader (or the next node) after delay.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/internal/chunk"
 )
 
 // This file keeps the recent history views draw: every message's life on
@@ -167,9 +168,11 @@ type history struct {
 	nmsgs uint64
 	// owned[c]: chunk c is this history's alone and may be written.
 	owned []bool
-	// roles[n%roleKeep] is role change number n; nroles counts them.
-	roles  []RoleChange
-	nroles uint64
+	// roles are the latest role changes, oldest first: from roleKeep to
+	// 2*roleKeep of them once that many were made. In chunks shared
+	// between clones, as roles change rarely: a checkpoint copies nothing
+	// until the next change.
+	roles chunk.Seq[RoleChange]
 }
 
 // msgChunk is the number of records per chunk.
@@ -182,7 +185,7 @@ func (h *history) clone() history {
 	c.msgs = slices.Clone(h.msgs)
 	clear(h.owned)
 	c.owned = make([]bool, len(h.owned))
-	c.roles = slices.Clone(h.roles)
+	c.roles = h.roles.Clone()
 	return c
 }
 
@@ -238,11 +241,10 @@ func (h *history) msg(n uint64, id MsgID) *MsgRecord {
 }
 
 func (h *history) addRole(rc RoleChange) {
-	if h.roles == nil {
-		h.roles = make([]RoleChange, roleKeep)
+	h.roles.Append(rc)
+	if n := h.roles.Len(); n > 2*roleKeep {
+		h.roles.DropFront(n - roleKeep)
 	}
-	h.roles[h.nroles%roleKeep] = rc
-	h.nroles++
 }
 
 // recordSend records message m leaving now. A message that gets on the
@@ -296,10 +298,8 @@ func (w *World) MessageLog(since time.Duration, buf []MsgRecord) []MsgRecord {
 // roleKeep), oldest first, and returns it.
 func (w *World) RoleLog(buf []RoleChange) []RoleChange {
 	h := &w.hist
-	for n := h.nroles - min(h.nroles, roleKeep); n < h.nroles; n++ {
-		buf = append(buf, h.roles[n%roleKeep])
-	}
-	return buf
+	n := h.roles.Len()
+	return h.roles.AppendTo(buf, n-min(n, roleKeep), n)
 }
 
 // InFlight returns message id as it is on the wire, with its record.

@@ -151,6 +151,44 @@ func TestRoleLog(t *testing.T) {
 	}
 }
 
+// TestRoleLogKeepsTheLatest: past roleKeep changes the log keeps the
+// latest roleKeep, in order, and a clone (as a checkpoint holds) keeps
+// what it had while the original goes on.
+func TestRoleLogKeepsTheLatest(t *testing.T) {
+	var h history
+	add := func(from, to int) {
+		for i := from; i < to; i++ {
+			h.addRole(RoleChange{Term: uint64(i)})
+		}
+	}
+	terms := func(h *history) []uint64 {
+		var out []uint64
+		for _, rc := range (&World{hist: *h}).RoleLog(nil) {
+			out = append(out, rc.Term)
+		}
+		return out
+	}
+	want := func(from, to int) []uint64 {
+		var out []uint64
+		for i := from; i < to; i++ {
+			out = append(out, uint64(i))
+		}
+		return out
+	}
+	add(0, 300)
+	if got := terms(&h); !slices.Equal(got, want(300-roleKeep, 300)) {
+		t.Fatalf("after 300 changes the log holds terms %v", got)
+	}
+	c := h.clone()
+	add(300, 1100)
+	if got := terms(&h); !slices.Equal(got, want(1100-roleKeep, 1100)) {
+		t.Fatalf("after 1100 changes the log holds terms %v", got)
+	}
+	if got := terms(&c); !slices.Equal(got, want(300-roleKeep, 300)) {
+		t.Fatalf("the clone made after 300 changes holds terms %v", got)
+	}
+}
+
 // TestSeekRestoresHistory: a world rebuilt by Seek has the message and role
 // history of a world run straight to that time (issue 8: what a view
 // shows after a seek is derived from the world, so it equals a fresh run).

@@ -47,7 +47,15 @@ type simNode struct {
 	unchecked []applyRecord
 	// respDelay is the most extra latency on responses this node sends.
 	respDelay time.Duration
+	// peers are the node's replicator states as ReplicatorStates gave
+	// them when its ReplicatorChanges count was peersAt (noPeers: none
+	// kept). The states before a step, unless the count moved since.
+	peers   []raft.PeerState
+	peersAt uint64
 }
+
+// noPeers marks simNode.peers as not kept.
+const noPeers = ^uint64(0)
 
 // applyRecord is one application the checker must verify.
 type applyRecord struct {
@@ -66,6 +74,7 @@ func (w *World) start(sn *simNode) error {
 		return err
 	}
 	sn.node = n
+	sn.peers, sn.peersAt = sn.peers[:0], noPeers // a new node counts from zero
 	sn.store = kv.New()
 	w.hist.addRole(RoleChange{At: w.now, Node: sn.id, Up: true, Role: n.Role(), Term: n.Term()})
 	sn.snapIndex = 0
@@ -88,7 +97,9 @@ func (w *World) node(id raft.NodeID) (*simNode, error) {
 func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 	n := sn.node
 	role, term := n.Role(), n.Term()
-	w.peerStates = n.ReplicatorStates(w.peerStates[:0])
+	if c := n.ReplicatorChanges(); c != sn.peersAt || w.fullReplicatorDiff {
+		sn.peers, sn.peersAt = n.ReplicatorStates(sn.peers[:0]), c
+	}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -106,47 +117,63 @@ func (w *World) stepNode(sn *simNode, f func(*raft.Node) error) (err error) {
 			w.record(EvRole, sn.id, FormatRole, str(role.String()), num(term), str(n.Role().String()), num(n.Term()))
 		}
 	}
-	if n.Role() == raft.Leader || role == raft.Leader {
-		w.recordReplicatorChanges(sn.id, n)
+	if (n.Role() == raft.Leader || role == raft.Leader) && (n.ReplicatorChanges() != sn.peersAt || w.fullReplicatorDiff) {
+		w.recordReplicatorChanges(sn, n)
 	}
 	w.process(sn)
 	return err
 }
 
 // recordReplicatorChanges traces every replicator whose state or blocking
-// changed in the last step (w.peerStates holds the states before it).
-func (w *World) recordReplicatorChanges(id raft.NodeID, n *raft.Node) {
-	before := w.peerStates
+// changed in the last step of node sn (sn.peers holds the states before
+// it), and keeps the states after it in sn.peers. Both lists are in peer
+// order (raft.Node.ReplicatorStates), so one walk over each pairs them up.
+func (w *World) recordReplicatorChanges(sn *simNode, n *raft.Node) {
+	id := sn.id
+	before := sn.peers
 	after := n.ReplicatorStates(w.peerStatesAfter[:0])
-	for _, a := range after {
-		i := slices.IndexFunc(before, func(b raft.PeerState) bool { return b.Peer == a.Peer })
-		if i < 0 {
+	j := 0
+	for i := range after {
+		a := &after[i]
+		for j < len(before) && before[j].Peer < a.Peer {
+			j++
+		}
+		if j == len(before) || before[j].Peer != a.Peer {
 			w.record(EvReplicator, id, FormatReplicatorStarted, num(id), num(a.Peer), str(a.State.String()))
 			continue
 		}
-		b := &before[i]
-		if b.State != a.State {
-			w.record(EvReplicator, id, FormatReplicatorState, num(id), num(a.Peer), str(b.State.String()), str(a.State.String()))
-		}
-		if b.Version != a.Version {
-			w.record(EvReplicator, id, FormatReplicatorReset, num(id), num(a.Peer), num(b.Version), num(a.Version))
-		}
-		if b.Repairs != a.Repairs {
-			r := &a.LastRepair
-			w.record(EvReplicator, id, FormatRepair, num(id), num(a.Peer), num(r.From), num(r.To), str(r.Reason.String()),
-				num(r.PrevIndex), num(r.PrevTerm), num(r.FollowerLast), num(r.FollowerTerm))
-		}
-		if b.Blocked != a.Blocked && a.Blocked {
-			w.record(EvReplicator, id, FormatReplicatorBlocked, num(id), num(a.Peer))
-		}
+		w.recordReplicatorChange(id, &before[j], a)
 	}
-	for _, b := range before {
-		if !slices.ContainsFunc(after, func(a raft.PeerState) bool { return a.Peer == b.Peer }) {
+	j = 0
+	for i := range before {
+		b := &before[i]
+		for j < len(after) && after[j].Peer < b.Peer {
+			j++
+		}
+		if j == len(after) || after[j].Peer != b.Peer {
 			w.record(EvReplicator, id, FormatReplicatorDestroyed, num(id), num(b.Peer))
 		}
 	}
-	// Keep both buffers for the next step.
-	w.peerStatesAfter = after
+	// Keep both buffers: the one before is the next step's scratch.
+	sn.peers, sn.peersAt, w.peerStatesAfter = after, n.ReplicatorChanges(), before[:0]
+}
+
+// recordReplicatorChange traces how leader id's replicator went from b to a.
+func (w *World) recordReplicatorChange(id raft.NodeID, b, a *raft.PeerState) {
+	if b.State != a.State {
+		w.record(EvReplicator, id, FormatReplicatorState, num(id), num(a.Peer), str(b.State.String()), str(a.State.String()))
+	}
+	if b.Version != a.Version {
+		w.record(EvReplicator, id, FormatReplicatorReset, num(id), num(a.Peer), num(b.Version), num(a.Version))
+	}
+	if b.Repairs != a.Repairs {
+		r := &a.LastRepair
+		w.record(EvReplicator, id, FormatRepair, num(id), num(a.Peer), num(r.From), num(r.To), str(r.Reason.String()),
+			num(r.PrevIndex), num(r.PrevTerm), num(r.FollowerLast), num(r.FollowerTerm))
+	}
+	if b.Blocked != a.Blocked && a.Blocked {
+		w.record(EvReplicator, id, FormatReplicatorBlocked, num(id), num(a.Peer))
+	}
 }
 
 // process carries out everything a node's Ready asks, then (re)schedules

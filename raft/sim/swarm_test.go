@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,3 +35,44 @@ func TestSwarm(t *testing.T) {
 		})
 	}
 }
+
+// TestReplicatorChangesCount: a step of a leader whose
+// raft.Node.ReplicatorChanges count did not move is not compared
+// replicator by replicator, so the count must move with every change the
+// trace reports (state, blocking, pipeline resets, repairs, replicators
+// started and destroyed). Swarm runs, whose faults make all of those
+// happen, trace exactly the same events when every step is compared.
+func TestReplicatorChangesCount(t *testing.T) {
+	replicatorEvents := 0
+	for seed := uint64(1); seed <= 6; seed++ {
+		var digests [2][sha256.Size]byte
+		for i, full := range []bool{false, true} {
+			s := SwarmFor(seed)
+			w, err := New(s.Options)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.fullReplicatorDiff = full
+			h := sha256.New()
+			w.Trace().SetSink(io.MultiWriter(h, countingWriter(func(line []byte) {
+				if !full && bytes.Contains(line, []byte(`"kind":"replicator"`)) {
+					replicatorEvents++
+				}
+			})))
+			_ = s.RunOn(w) // a failure would show in TestSwarm; the traces are what count here
+			copy(digests[i][:], h.Sum(nil))
+		}
+		if digests[0] != digests[1] {
+			t.Errorf("seed %d: the trace differs when every step compares the replicator states", seed)
+		}
+	}
+	if replicatorEvents < 100 {
+		t.Fatalf("the runs traced only %d replicator events: too few to test the count", replicatorEvents)
+	}
+}
+
+// countingWriter calls f with every write (a trace sink writes one JSON
+// line per write).
+type countingWriter func([]byte)
+
+func (f countingWriter) Write(p []byte) (int, error) { f(p); return len(p), nil }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -81,8 +82,16 @@ const traceKeep = 256
 // with a sink it also writes every event as one JSON line. Texts are
 // formatted only when read.
 type Trace struct {
-	n      uint64
-	recent []lazyEvent // ring buffer of the last traceKeep events
+	n uint64
+	// recent is a ring of traceKeep slots: event number k is in slot
+	// (k-1)%traceKeep. It holds events first+1..n, the last traceKeep of
+	// them at most (held). A trace copied for a checkpoint keeps no recent
+	// events (first = n, recent nil until the next event): the ring would
+	// cost a checkpoint more than anything else it copies, and Seek
+	// refills it by replaying from an earlier checkpoint when the events
+	// after the one it starts from do not.
+	recent []lazyEvent
+	first  uint64
 	// notable is a ring of the last notableKeep notable events (see
 	// Notable), and nnotable counts them all.
 	notable  []lazyEvent
@@ -101,23 +110,32 @@ func (t *Trace) Err() error { return t.err }
 // format and its arguments as plain values, so recording an event copies a
 // few words and allocates nothing; the text is made only when read.
 //
-// It is kept small (a world and each checkpoint hold a few hundred): the
-// arguments are packed as numbers and strings, in order, with a bit per
-// argument saying which.
+// It is kept small (a world and each checkpoint hold a few hundred, and
+// every event is written into one): the number arguments and, for an event
+// about a message, the message's fields share one array of words (see
+// packMsg), and the string arguments sit beside them, in order, with a bit
+// per argument saying which it is.
 type lazyEvent struct {
-	ev     TraceEvent
+	// n numbers the event (TraceEvent.N); at is when it happened.
+	n  uint64
+	at time.Duration
+	// format is the format of the event's text.
 	format string
+	// words holds the number arguments in order, then, when hasMsg, the
+	// message's fields (msgWords of them).
+	words [maxTraceArgs]uint64
 	// The format's arguments, in order: nargs of them, the i-th a string
-	// (the next of strs) when bit i of isStr is set, else the next of nums.
-	nums  [maxTraceArgs]uint64
-	strs  [maxTraceStrs]string
-	isStr uint16
-	nargs uint8
-	// hasMsg: the event is about message msg, formatted after the args.
-	hasMsg bool
-	msg    msgFields
+	// (the next of strs) when bit i of isStr is set, else the next word.
+	strs [maxTraceStrs]string
 	// boxed holds the arguments of a rare event recorded with recordf.
-	boxed []any
+	boxed *[]any
+	// node is the node the event is about (ids are 1..MaxNodes).
+	node  uint16
+	isStr uint16
+	kind  EventKind
+	nargs uint8
+	// hasMsg: the event is about a message, formatted after the args.
+	hasMsg bool
 }
 
 // maxTraceArgs is the most plain arguments an event carries, and
@@ -153,11 +171,15 @@ func num[T unsigned](v T) traceArg { return traceArg{kind: argNum, n: uint64(v)}
 // str is a string argument.
 func str(s string) traceArg { return traceArg{kind: argStr, s: s} }
 
-// setArgs packs args into e.
-func (e *lazyEvent) setArgs(args []traceArg) {
+// setArgs packs args into e and returns how many words they take.
+func (e *lazyEvent) setArgs(args []traceArg) int {
 	if len(args) > maxTraceArgs {
 		panic(fmt.Sprintf("sim: trace event %q has %d arguments, at most %d fit", e.format, len(args), maxTraceArgs))
 	}
+	// Strings the slot's last event left beyond this one's are cleared
+	// below, so that they are not kept alive; clearing only those (most
+	// events have none) keeps the write barrier away from the rest.
+	stale := bits.OnesCount16(e.isStr)
 	e.nargs, e.isStr = uint8(len(args)), 0
 	n, s := 0, 0
 	for i, a := range args {
@@ -168,11 +190,14 @@ func (e *lazyEvent) setArgs(args []traceArg) {
 			e.strs[s], e.isStr = a.s, e.isStr|1<<i
 			s++
 		} else {
-			e.nums[n] = a.n
+			e.words[n] = a.n
 			n++
 		}
 	}
-	clear(e.strs[s:]) // keep no old strings alive
+	if stale > s {
+		clear(e.strs[s:stale])
+	}
+	return n
 }
 
 func (e *lazyEvent) event() TraceEvent {
@@ -203,8 +228,10 @@ type Record struct {
 
 // record is the event as a Record.
 func (e *lazyEvent) record() Record {
-	r := Record{TraceEvent: e.ev, Format: e.format, Args: slices.Clip(e.boxed)}
-	if r.Args == nil {
+	r := Record{TraceEvent: TraceEvent{N: e.n, At: e.at, Kind: e.kind, Node: raft.NodeID(e.node)}, Format: e.format}
+	if e.boxed != nil {
+		r.Args = slices.Clip(*e.boxed)
+	} else {
 		r.Args = make([]any, 0, e.nargs)
 		n, s := 0, 0
 		for i := range e.nargs {
@@ -212,32 +239,46 @@ func (e *lazyEvent) record() Record {
 				r.Args = append(r.Args, e.strs[s])
 				s++
 			} else {
-				r.Args = append(r.Args, e.nums[n])
+				r.Args = append(r.Args, e.words[n])
 				n++
 			}
 		}
 	}
 	if e.hasMsg {
-		m := e.msg.message()
+		m := unpackMsg(e.words[e.nargs-uint8(bits.OnesCount16(e.isStr)):])
 		r.Msg = &m
 	}
 	return r
 }
 
-func newTrace() *Trace { return &Trace{recent: make([]lazyEvent, 0, traceKeep)} }
+func newTrace() *Trace { return &Trace{} }
+
+// held is the number of recent events the ring holds.
+func (t *Trace) held() int { return int(min(t.n-t.first, traceKeep)) }
+
+// complete reports whether the ring holds the last traceKeep events (or
+// every event, when there have been fewer).
+func (t *Trace) complete() bool { return t.n-t.first >= min(t.n, traceKeep) }
+
+// copyForCheckpoint returns a copy of t without its recent events (see
+// recent) and without its sink.
+func (t *Trace) copyForCheckpoint() *Trace {
+	c := *t
+	c.recent, c.first = nil, t.n
+	c.notable = slices.Clone(t.notable)
+	c.sink = nil
+	return &c
+}
 
 // next makes room for the next event and returns it, filled in but for its
 // format and arguments.
 func (t *Trace) next(at time.Duration, kind EventKind, node raft.NodeID) *lazyEvent {
 	t.n++
-	var le *lazyEvent
-	if len(t.recent) < traceKeep {
-		t.recent = append(t.recent, lazyEvent{})
-		le = &t.recent[len(t.recent)-1]
-	} else {
-		le = &t.recent[(t.n-1)%traceKeep]
+	if t.recent == nil {
+		t.recent = make([]lazyEvent, traceKeep)
 	}
-	le.ev = TraceEvent{N: t.n, At: at, Kind: kind, Node: node}
+	le := &t.recent[(t.n-1)%traceKeep]
+	le.n, le.at, le.kind, le.node = t.n, at, kind, uint16(node)
 	le.hasMsg, le.boxed = false, nil
 	return le
 }
@@ -254,18 +295,23 @@ func (t *Trace) add(at time.Duration, kind EventKind, node raft.NodeID, format s
 func (t *Trace) addMsg(at time.Duration, kind EventKind, node raft.NodeID, format string, m *raft.Message, args ...traceArg) {
 	le := t.next(at, kind, node)
 	le.format = format
-	le.setArgs(args)
-	le.msg, le.hasMsg = fieldsOf(m), true
+	n := le.setArgs(args)
+	if n+msgWords > len(le.words) {
+		panic(fmt.Sprintf("sim: trace event %q about a message has %d number arguments, at most %d fit", format, n, len(le.words)-msgWords))
+	}
+	packMsg((*[msgWords]uint64)(le.words[n:]), m)
+	le.hasMsg = true
 	t.written(le)
 }
 
 // addBoxed records a rare event whose arguments are any values.
 func (t *Trace) addBoxed(at time.Duration, kind EventKind, node raft.NodeID, format string, args []any) {
 	le := t.next(at, kind, node)
-	le.format, le.nargs, le.boxed = format, 0, args
-	if le.boxed == nil {
-		le.boxed = []any{}
+	if args == nil {
+		args = []any{}
 	}
+	clear(le.strs[:bits.OnesCount16(le.isStr)])
+	le.format, le.nargs, le.isStr, le.boxed = format, 0, 0, &args
 	t.written(le)
 }
 
@@ -308,7 +354,7 @@ func (t *Trace) NotableRecords(max int) []Record {
 // RecentRecords is Recent as records: up to max of the latest events,
 // oldest first.
 func (t *Trace) RecentRecords(max int) []Record {
-	k := min(max, len(t.recent))
+	k := min(max, t.held())
 	out := make([]Record, 0, k)
 	for i := t.n - uint64(k); i < t.n; i++ {
 		out = append(out, t.recent[i%traceKeep].record())
@@ -319,7 +365,7 @@ func (t *Trace) RecentRecords(max int) []Record {
 // written keeps a new event among the notable ones if it is, and writes it
 // to the sink, if there is one.
 func (t *Trace) written(le *lazyEvent) {
-	if Notable(le.ev.Kind) {
+	if Notable(le.kind) {
 		if len(t.notable) < notableKeep {
 			t.notable = append(t.notable, *le)
 		} else {
@@ -338,7 +384,7 @@ func (t *Trace) Len() uint64 { return t.n }
 
 // Recent returns up to max of the latest events, oldest first.
 func (t *Trace) Recent(max int) []TraceEvent {
-	k := min(max, len(t.recent))
+	k := min(max, t.held())
 	out := make([]TraceEvent, 0, k)
 	for i := t.n - uint64(k); i < t.n; i++ {
 		out = append(out, t.recent[i%traceKeep].event())
@@ -346,27 +392,30 @@ func (t *Trace) Recent(max int) []TraceEvent {
 	return out
 }
 
-// msgFields is what a trace keeps of a message: the fields its text shows
-// (raft.Message.String), without its entries, so a trace event holds no
-// pointer into a log and half the bytes.
-type msgFields struct {
-	from, to, transferFrom                     raft.NodeID
-	term, index, logTerm, commit, seq, lastLog uint64
-	entries                                    int
-	typ                                        raft.MsgType
-	heartbeat, success                         bool
+// msgWords is how many words of lazyEvent.words a message takes.
+const msgWords = 8
+
+// packMsg keeps what a trace shows of message m (raft.Message.String) in
+// words: its numbers, not its entries, only how many there are, so an
+// event holds no pointer into a log. Node ids are 1..MaxNodes (or None),
+// so three fit in one word.
+func packMsg(w *[msgWords]uint64, m *raft.Message) {
+	flags := uint64(m.Type)
+	if m.Heartbeat {
+		flags |= 1 << 8
+	}
+	if m.Success {
+		flags |= 1 << 9
+	}
+	*w = [msgWords]uint64{uint64(m.From) | uint64(m.To)<<16 | uint64(m.TransferFrom)<<32 | flags<<48,
+		uint64(len(m.Entries)), m.Term, m.Index, m.LogTerm, m.Commit, m.Seq, m.LastLogIndex}
 }
 
-func fieldsOf(m *raft.Message) msgFields {
-	return msgFields{from: m.From, to: m.To, transferFrom: m.TransferFrom, term: m.Term, index: m.Index,
-		logTerm: m.LogTerm, commit: m.Commit, seq: m.Seq, lastLog: m.LastLogIndex, entries: len(m.Entries),
-		typ: m.Type, heartbeat: m.Heartbeat, success: m.Success}
-}
-
-// message rebuilds the message as far as its text goes (its entries are
-// empty ones: only their number shows).
-func (f *msgFields) message() raft.Message {
-	return raft.Message{From: f.from, To: f.to, TransferFrom: f.transferFrom, Term: f.term, Index: f.index,
-		LogTerm: f.logTerm, Commit: f.commit, Seq: f.seq, LastLogIndex: f.lastLog,
-		Entries: make([]raft.Entry, f.entries), Type: f.typ, Heartbeat: f.heartbeat, Success: f.success}
+// unpackMsg rebuilds a message packed by packMsg, as far as its text goes
+// (its entries are empty ones: only their number shows).
+func unpackMsg(w []uint64) raft.Message {
+	ids, flags := w[0], w[0]>>48
+	return raft.Message{From: raft.NodeID(ids & 0xffff), To: raft.NodeID(ids >> 16 & 0xffff), TransferFrom: raft.NodeID(ids >> 32 & 0xffff),
+		Type: raft.MsgType(flags & 0xff), Heartbeat: flags&(1<<8) != 0, Success: flags&(1<<9) != 0,
+		Entries: make([]raft.Entry, w[1]), Term: w[2], Index: w[3], LogTerm: w[4], Commit: w[5], Seq: w[6], LastLogIndex: w[7]}
 }

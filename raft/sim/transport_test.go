@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -280,5 +281,38 @@ func TestRejoinedFollowerCatchesUp(t *testing.T) {
 		}
 		took := w.Now() - back
 		t.Logf("seed %d: node %d caught up %v after it came back", seed, down, took)
+	}
+}
+
+// TestDropRefsClearsEveryReference: a message that left the wire or the
+// call table keeps none of the memory it referenced (dropRefs), whatever
+// fields raft.Message gains.
+func TestDropRefsClearsEveryReference(t *testing.T) {
+	var m raft.Message
+	v := reflect.ValueOf(&m).Elem()
+	refs := 0
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.String, reflect.Interface, reflect.Chan, reflect.Func:
+			refs++
+			switch f.Kind() {
+			case reflect.Pointer:
+				f.Set(reflect.New(f.Type().Elem()))
+			case reflect.Slice:
+				f.Set(reflect.MakeSlice(f.Type(), 1, 1))
+			default:
+				t.Fatalf("raft.Message.%s (%v) references memory: dropRefs must clear it, and this test must set it", v.Type().Field(i).Name, f.Kind())
+			}
+		}
+	}
+	if refs == 0 {
+		t.Fatal("raft.Message has no references: the test sets nothing")
+	}
+	dropRefs(&m)
+	for i := range v.NumField() {
+		if f := v.Field(i); (f.Kind() == reflect.Pointer || f.Kind() == reflect.Slice) && !f.IsNil() {
+			t.Errorf("dropRefs left raft.Message.%s set", v.Type().Field(i).Name)
+		}
 	}
 }

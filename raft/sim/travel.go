@@ -6,7 +6,6 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"time"
 
@@ -160,7 +159,7 @@ func (w *World) replay(interventions []Intervention, until time.Duration) error 
 // forks it from src). until may be past src's time: w then runs on alone.
 func (w *World) Follow(src *World, until time.Duration) error {
 	n := len(w.interventions)
-	if n > len(src.interventions) || (n > 0 && !reflect.DeepEqual(w.interventions[n-1], src.interventions[n-1])) {
+	if n > len(src.interventions) || (n > 0 && !w.interventions[n-1].equal(src.interventions[n-1])) {
 		return errors.New("sim: Follow: the world did not come from the one it follows")
 	}
 	if err := w.replay(src.interventions[n:], until); err != nil {
@@ -182,9 +181,19 @@ func (w *World) Seek(t time.Duration) (*World, error) {
 	for i >= 0 && w.checkpoints[i].at > t {
 		i--
 	}
-	if i < 0 {
-		return Replay(w.opts, w.interventions, t)
+	for ; i >= 0; i-- {
+		s, err := w.seekFrom(i, t)
+		if err != nil || s.trace.complete() {
+			return s, err
+		}
+		// Too few events came after checkpoint i to fill the trace's
+		// ring (a checkpoint keeps none of its own): start earlier.
 	}
+	return Replay(w.opts, w.interventions, t)
+}
+
+// seekFrom returns the world at time t rebuilt from checkpoint i.
+func (w *World) seekFrom(i int, t time.Duration) (*World, error) {
 	cp := w.checkpoints[i]
 	s := cp.w.clone()
 	s.checkpoints = slices.Clip(w.checkpoints[:i+1])
@@ -261,13 +270,15 @@ func (w *World) thinCheckpoints() {
 	w.checkpoints = append(kept, cps[drop+1:]...)
 }
 
-// clone returns an independent copy of the world. Logs, disks, the client
+// clone returns an independent copy of the world but for its trace's
+// recent events (Trace.recent). Logs, disks, the client
 // history and the checker's committed entries share their chunks (package
 // chunk): the copy costs a few tables, and each side copies at most a chunk
 // of each when it next writes. Other append-only slices are shared with
 // their capacity cut, so neither side writes into the other's.
 func (w *World) clone() *World {
 	c := *w
+	c.peerStatesAfter = nil // scratch: each side needs its own
 	netSrc, clientsSrc := *w.netSrc, *w.clientsSrc
 	c.netSrc, c.clientsSrc = &netSrc, &clientsSrc
 	c.net, c.clients = rand.New(c.netSrc), rand.New(c.clientsSrc)
@@ -292,6 +303,7 @@ func (w *World) clone() *World {
 			}
 		}
 		cn.unchecked = slices.Clip(sn.unchecked)
+		cn.peers, cn.peersAt = nil, noPeers // a buffer each side rewrites
 		c.nodes[i] = &cn
 	}
 	c.links = make([][]link, len(w.links))
@@ -307,6 +319,7 @@ func (w *World) clone() *World {
 		wl := *w.workload
 		wl.w = &c
 		wl.history = w.workload.history.Clone()
+		wl.keys = slices.Clip(w.workload.keys)
 		wl.clients = make([]*client, len(w.workload.clients))
 		for i, cl := range w.workload.clients {
 			cc := *cl
@@ -318,11 +331,7 @@ func (w *World) clone() *World {
 		}
 		c.workload = &wl
 	}
-	tr := *w.trace
-	tr.recent = slices.Clone(w.trace.recent)
-	tr.notable = slices.Clone(w.trace.notable)
-	tr.sink = nil
-	c.trace = &tr
+	c.trace = w.trace.copyForCheckpoint()
 	c.interventions = slices.Clip(w.interventions)
 	c.proposals = slices.Clip(w.proposals)
 	c.checkpoints = slices.Clip(w.checkpoints)
@@ -330,12 +339,7 @@ func (w *World) clone() *World {
 		ck := *w.checker
 		ck.leaders = maps.Clone(w.checker.leaders)
 		ck.committed = w.checker.committed.Clone()
-		// entries shrinks as entries commit, and maps.Clone would copy
-		// the room it once needed: copy what it holds.
-		ck.entries = make(map[entryID]seenEntry, len(w.checker.entries))
-		for id, e := range w.checker.entries {
-			ck.entries[id] = e
-		}
+		ck.entries = w.checker.entries.clone()
 		ck.perNode = slices.Clone(w.checker.perNode)
 		ck.digests = maps.Clone(w.checker.digests)
 		ck.reads = slices.Clone(w.checker.reads)

@@ -278,3 +278,40 @@ func TestNoCheckpoints(t *testing.T) {
 		t.Fatal("seeking without checkpoints found another world")
 	}
 }
+
+// TestSeekRefillsTheTrace: checkpoints keep no recent trace events, so a
+// seek to just after one (where the events since do not fill the ring)
+// must replay from an earlier one: the sought world's whole recent trace,
+// records and notable events included, is the one a run stopped there had.
+// The quiet world (no clients) makes few events per checkpoint interval.
+func TestSeekRefillsTheTrace(t *testing.T) {
+	quiet := func(until time.Duration) *World {
+		w, err := New(DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.RunUntil(until)
+		return w
+	}
+	busy := func(until time.Duration) *World { return interveningRun(t, until) }
+	for name, run := range map[string]func(time.Duration) *World{"quiet": quiet, "busy": busy} {
+		end := run(40 * time.Second)
+		for _, at := range []time.Duration{2 * time.Second, 4*time.Second + time.Millisecond, 20*time.Second + 30*time.Millisecond, 33 * time.Second} {
+			got, err := end.Seek(at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := run(at)
+			if !got.Trace().complete() || got.Trace().held() != want.Trace().held() {
+				t.Fatalf("%s, seek to %v: the ring holds %d events (complete %v), a run stopped there %d",
+					name, at, got.Trace().held(), got.Trace().complete(), want.Trace().held())
+			}
+			g, w := got.Trace(), want.Trace()
+			if !reflect.DeepEqual(g.Recent(traceKeep), w.Recent(traceKeep)) ||
+				!reflect.DeepEqual(g.RecentRecords(traceKeep), w.RecentRecords(traceKeep)) ||
+				!reflect.DeepEqual(g.NotableRecords(notableKeep), w.NotableRecords(notableKeep)) {
+				t.Fatalf("%s, seek to %v: the trace differs from a run stopped there", name, at)
+			}
+		}
+	}
+}

@@ -3,6 +3,8 @@ package sim
 import (
 	"iter"
 	"slices"
+
+	"github.com/raftplayground/raftplayground/raft"
 )
 
 // fifo is a queue kept in one array: items leave from the front, and the
@@ -27,15 +29,20 @@ func (f *fifo[T]) push(v T) {
 		// At least half the array is free at the front: shift down rather
 		// than grow.
 		n := copy(f.buf, f.buf[f.head:])
-		clear(f.buf[n:]) // drop references held by the departed items
+		// The slots past the new end hold copies of the moved items:
+		// clear them, or they would keep what the items reference alive
+		// after the items themselves leave.
+		clear(f.buf[n:])
 		f.buf, f.head = f.buf[:n], 0
 	}
 	f.buf = append(f.buf, v)
 }
 
-// popFront removes the first k items.
+// popFront removes the first k items. It does not clear them: an item
+// that references memory must drop its references when it leaves (as
+// wireTable, callTable and seenEntries do), and items without any are
+// not worth the writes.
 func (f *fifo[T]) popFront(k int) {
-	clear(f.buf[f.head : f.head+k])
 	f.head += k
 	if f.head == len(f.buf) {
 		f.buf, f.head = f.buf[:0], 0
@@ -44,6 +51,12 @@ func (f *fifo[T]) popFront(k int) {
 
 // clone returns an independent copy holding only the items.
 func (f *fifo[T]) clone() fifo[T] { return fifo[T]{buf: slices.Clone(f.items())} }
+
+// dropRefs clears the fields of m that reference memory (its entries, its
+// snapshot), so that a message kept in a table after it left does not keep
+// them alive. Two pointer writes: cheaper than clearing the whole message
+// while the collector is marking, when every pointer write is recorded.
+func dropRefs(m *raft.Message) { m.Entries, m.Snapshot = nil, nil }
 
 // wireTable holds the messages in flight in send order, which is also
 // their id order. A message that leaves the wire is marked gone and its
@@ -84,7 +97,7 @@ func (t *wireTable) put(wm wireMsg) *wireMsg {
 // remove takes wm (a pointer find returned) off the wire.
 func (t *wireTable) remove(wm *wireMsg) {
 	wm.gone = true
-	wm.msg = wireMsg{}.msg // drop the entries it references
+	dropRefs(&wm.msg)
 	t.gone++
 	k := 0
 	for k < t.q.len() && t.q.at(k).gone {
@@ -161,7 +174,8 @@ func (t *callTable) get(id uint64) *call {
 
 // remove forgets call c (a pointer get returned).
 func (t *callTable) remove(c *call) {
-	*c = call{done: true}
+	c.done = true
+	dropRefs(&c.req)
 	k := 0
 	for k < t.q.len() && t.q.at(k).done {
 		k++

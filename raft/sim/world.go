@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"time"
 
@@ -50,9 +51,12 @@ type World struct {
 	// checkpoints are frozen copies of the world, oldest first.
 	checkpoints []checkpoint
 
-	// peerStates and peerStatesAfter are scratch space for noticing
-	// replicator changes: the states before and after a step.
-	peerStates, peerStatesAfter []raft.PeerState
+	// peerStatesAfter is scratch space for noticing replicator changes:
+	// the states after a step (simNode.peers has those before).
+	peerStatesAfter []raft.PeerState
+	// fullReplicatorDiff makes every step compare a leader's replicator
+	// states whether or not its ReplicatorChanges count moved (tests).
+	fullReplicatorDiff bool
 
 	checker   *checker   // nil when disabled
 	violation *Violation // the first safety violation; the run stops there
@@ -129,6 +133,9 @@ func (w *World) RunUntil(until time.Duration) {
 		w.take(from, i)
 		w.step(ev)
 		w.runCheckers()
+		if runtime.GOARCH == "wasm" && w.handled%yieldEvery == 0 {
+			runtime.Gosched()
+		}
 	}
 	if w.violation == nil {
 		w.now = max(w.now, until)
@@ -137,6 +144,19 @@ func (w *World) RunUntil(until time.Duration) {
 		}
 	}
 }
+
+// yieldEvery is how many events RunUntil handles between two yields to the
+// Go scheduler. In WebAssembly there is one thread and no preemption: a
+// long run that never yields starves the collector's background marker, so
+// each collection's mark phase lasts until allocations alone have paid for
+// it, and all that time every pointer write goes through the write
+// barrier: a fifth of a long run's time. Yielding now and then lets the
+// marker finish (between a page's frames it runs anyway). Natively the
+// marker has threads of its own, and the yields cost several per cent (the
+// goroutine moves between threads), so only WebAssembly yields. A yield
+// changes nothing in the world: nothing else may use it meanwhile (World
+// is not safe for concurrent use).
+const yieldEvery = 1024
 
 // RunFor advances virtual time by d.
 func (w *World) RunFor(d time.Duration) { w.RunUntil(w.now + d) }

@@ -17,14 +17,14 @@ const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
 
 /** What a documentation site serves: the loader imports the other two beside it. */
 const SITE_FILES = ["static/raft-playground.js", "static/raft-playground.d.ts", "static/wasm_exec.js", "static/raft-playground.wasm",
-  "static/raft-playground-embed.js", "static/embed.html"];
+  "static/raft-playground-embed.js", "static/raft-playground-embed.d.ts", "static/embed.html"];
 /** The scenario library ships too (the embeds' src= files). */
 const SCENARIOS = readdirSync(new URL("../../static/scenarios/", import.meta.url)).filter((f) => f.endsWith(".txt")).map((f) => `static/scenarios/${f}`);
 /** And the guided tours (the embeds' tour= files), without their Go package. */
 const TOURS = readdirSync(new URL("../../static/tours/", import.meta.url)).filter((f) => f.endsWith(".txt")).map((f) => `static/tours/${f}`);
 
 /** npm puts these in every package, whatever "files" says. */
-const ALWAYS = ["package.json", "README.md"];
+const ALWAYS = ["package.json", "README.md", "LICENSE"];
 
 test("npm pack would publish exactly the loader, the declarations, wasm_exec.js, the wasm, the embed, the scenario library and the tours", async () => {
   const { stdout } = await promisify(execFile)("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--offline"], {
@@ -46,9 +46,15 @@ test("package.json describes a publishable ES module whose entry points are pack
   assert.match(pkg.name, /^(@[a-z0-9-]+\/)?[a-z0-9-]+$/);
   assert.match(pkg.version, /^\d+\.\d+\.\d+$/);
   assert.equal(pkg.type, "module");
+  // The licence a site may use it under, in the SPDX form npm reads; the
+  // text is packed (ALWAYS above).
+  assert.equal(pkg.license, "MIT");
   assert.deepEqual(pkg.files.sort(), [...SITE_FILES, "static/scenarios/*.txt", "static/tours/*.txt"].sort());
   assert.deepEqual(pkg.exports["."], { types: "./static/raft-playground.d.ts", default: "./static/raft-playground.js" });
   assert.equal(pkg.types, "./static/raft-playground.d.ts");
+  // The element's declarations (HTMLElementTagNameMap, its events) come
+  // with the element for a site that imports it by the package's name.
+  assert.deepEqual(pkg.exports["./embed"], { types: "./static/raft-playground-embed.d.ts", default: "./static/raft-playground-embed.js" });
   // Every file exports names is packed, so a site can resolve the wasm
   // by the package's name to copy it beside the loader.
   for (const target of Object.values(pkg.exports).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)))) {

@@ -83,6 +83,8 @@ export async function useEveryMethod(): Promise<void> {
   const failedAt: number | undefined = last.error?.line;
   const passed: boolean = run.outcomes().every((o) => o.pass);
   const said: string[] = run.narration().map((n) => n.text);
+  const digest: string = run.traceDigest();
+  void digest;
   run.cluster.destroy();
   try {
     pg.loadScenario("crash");
