@@ -199,9 +199,10 @@ func (s *Store) Clone() *Store {
 		data[k] = &c
 	}
 	sessions := make(map[uint64]*session, len(s.sessions))
+	copies := make([]session, 0, len(s.sessions)) // one allocation for all
 	for id, sess := range s.sessions {
-		c := *sess
-		sessions[id] = &c
+		copies = append(copies, *sess)
+		sessions[id] = &copies[len(copies)-1]
 	}
 	return &Store{applied: s.applied, data: data, sessions: sessions}
 }

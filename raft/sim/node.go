@@ -229,7 +229,7 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 	// looks at what it applies. Applying cannot make another one wait
 	// (a client's next attempt comes from its timer), so which clients
 	// wait is known before the first entry.
-	watched := w.workload.waitsAt(sn.id)
+	watched := len(rd.Committed) > 0 && w.workload.waitsAt(sn.id)
 	for i := range rd.Committed {
 		w.apply(sn, &rd.Committed[i], watched)
 	}
