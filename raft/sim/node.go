@@ -212,8 +212,8 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 	if rd.Snapshot != nil {
 		w.record(EvPersist, sn.id, "snapshot index=%d term=%d", num(rd.Snapshot.Index), num(rd.Snapshot.Term))
 	}
-	for _, m := range rd.Messages {
-		w.send(sn, m)
+	for i := range rd.Messages {
+		w.send(sn, &rd.Messages[i])
 	}
 	if s := rd.RestoreSnapshot; s != nil {
 		if err := sn.store.Restore(s.Data); err != nil {
