@@ -102,7 +102,7 @@ func decodeSnapshot(b []byte) (*Store, error) {
 	}
 
 	nsessions := r.uvarint("session count")
-	s.sessions = make(map[uint64]session, min(nsessions, uint64(len(r.b)/5)))
+	s.sessions = make(map[uint64]*session, min(nsessions, uint64(len(r.b)/5)))
 	var prevID uint64
 	for i := uint64(0); i < nsessions && r.err == nil; i++ {
 		id := r.uvarint("client id")
@@ -126,7 +126,7 @@ func decodeSnapshot(b []byte) (*Store, error) {
 		if r.err != nil {
 			r.err = fmt.Errorf("session %d: %w", i, r.err)
 		}
-		s.sessions[id], prevID = sess, id
+		s.sessions[id], prevID = &sess, id
 	}
 	if err := r.finish(); err != nil {
 		return nil, err
@@ -147,5 +147,5 @@ func (s *Store) Digest() uint64 {
 func (s *Store) Equal(o *Store) bool {
 	return s.applied == o.applied &&
 		maps.EqualFunc(s.data, o.data, func(a, b *string) bool { return *a == *b }) &&
-		maps.Equal(s.sessions, o.sessions)
+		maps.EqualFunc(s.sessions, o.sessions, func(a, b *session) bool { return *a == *b })
 }

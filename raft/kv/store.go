@@ -3,7 +3,6 @@ package kv
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 )
 
@@ -56,14 +55,16 @@ type Store struct {
 	// empty.
 	data map[string]*string
 	// sessions maps a ClientID to its last applied command. Invariant: no
-	// entry for ClientID 0. May be nil when empty. Sessions are never
-	// expired: one per client id ever seen.
-	sessions map[uint64]session
+	// entry for ClientID 0, no nil session, no session shared with another
+	// store. May be nil when empty. Sessions are never expired: one per
+	// client id ever seen. Behind a pointer, so that applying a command
+	// looks its session up once and updates it in place.
+	sessions map[uint64]*session
 }
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{data: map[string]*string{}, sessions: map[uint64]session{}}
+	return &Store{data: map[string]*string{}, sessions: map[uint64]*session{}}
 }
 
 // AppliedIndex is the index of the last entry applied (by Apply, ApplyNoop
@@ -105,8 +106,9 @@ func (s *Store) Apply(index uint64, data []byte) (Result, error) {
 // copies the command's value only to keep it, and its key only when the
 // key is new.
 func (s *Store) apply(index uint64, c commandView) (Result, error) {
+	var sess *session
 	if c.ClientID != 0 {
-		if sess, ok := s.sessions[c.ClientID]; ok && c.Seq <= sess.seq {
+		if sess = s.sessions[c.ClientID]; sess != nil && c.Seq <= sess.seq {
 			if c.Seq < sess.seq {
 				return Result{Duplicate: true}, nil
 			}
@@ -145,10 +147,14 @@ func (s *Store) apply(index uint64, c commandView) (Result, error) {
 		s.data[string(c.Key)] = &v
 	}
 	if c.ClientID != 0 {
-		if s.sessions == nil {
-			s.sessions = map[uint64]session{}
+		if sess == nil {
+			if s.sessions == nil {
+				s.sessions = map[uint64]*session{}
+			}
+			sess = new(session)
+			s.sessions[c.ClientID] = sess
 		}
-		s.sessions[c.ClientID] = session{seq: c.Seq, result: r}
+		*sess = session{seq: c.Seq, result: r}
 	}
 	return r, nil
 }
@@ -192,5 +198,11 @@ func (s *Store) Clone() *Store {
 		c := *v
 		data[k] = &c
 	}
-	return &Store{applied: s.applied, data: data, sessions: maps.Clone(s.sessions)}
+	sessions := make(map[uint64]*session, len(s.sessions))
+	copies := make([]session, 0, len(s.sessions)) // one allocation for all
+	for id, sess := range s.sessions {
+		copies = append(copies, *sess)
+		sessions[id] = &copies[len(copies)-1]
+	}
+	return &Store{applied: s.applied, data: data, sessions: sessions}
 }

@@ -241,11 +241,24 @@ func (wl *workload) redirect(i int, leader raft.NodeID, delay time.Duration) {
 	wl.w.setTimer(&c.timer, wl.w.now+delay)
 }
 
-// applied is called for every entry a node applies.
-func (wl *workload) applied(sn *simNode, e raft.Entry, res kv.Result, err error) {
+// waitsAt reports whether a client waits at node id for an entry to
+// apply or for its applied index to reach a read index: whether applied
+// has anything to do there.
+func (wl *workload) waitsAt(id raft.NodeID) bool {
 	if wl == nil {
-		return
+		return false
 	}
+	for _, c := range wl.clients {
+		if c.op != nil && c.node == id && (c.waitingApply || c.readIndex != 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// applied is called for every entry a node applies while waitsAt says a
+// client waits there.
+func (wl *workload) applied(sn *simNode, e *raft.Entry, res kv.Result, err error) {
 	for i, c := range wl.clients {
 		if c.op == nil || c.node != sn.id {
 			continue

@@ -100,7 +100,7 @@ func (w *World) lateReply(l *link) time.Duration {
 // deliver, or that gets no answer: RPCTimeout, except that a call to a
 // peer that is down fails after a drawn delay when Options.DownFailMax is
 // set (connection attempts to a dead host take their time).
-func (w *World) failAfter(m raft.Message, down bool) time.Duration {
+func (w *World) failAfter(m *raft.Message, down bool) time.Duration {
 	if down && w.opts.DownFailMax > 0 {
 		return time.Duration(w.net.Int64N(int64(w.opts.DownFailMax) + 1))
 	}
@@ -111,8 +111,11 @@ func (w *World) failAfter(m raft.Message, down bool) time.Duration {
 	return w.opts.RPCTimeout
 }
 
-// send puts a message on the link from sn to m.To.
-func (w *World) send(sn *simNode, m raft.Message) {
+// send puts message m of node sn's Ready on the link to m.To. A request
+// gets its call id written into m itself (the Ready is the world's to use
+// until Advance), so that the message is copied only into the tables that
+// keep it.
+func (w *World) send(sn *simNode, m *raft.Message) {
 	to, err := w.node(m.To)
 	if err != nil {
 		return
@@ -121,33 +124,36 @@ func (w *World) send(sn *simNode, m raft.Message) {
 	if m.Type.IsRequest() {
 		w.nextCall++
 		m.Call = w.nextCall
-		w.calls.add(m.Call, call{req: m, from: sn.id, fromInc: sn.incarnation, sent: w.now})
+		c := w.calls.add(m.Call)
+		c.req, c.from, c.fromInc, c.sent = *m, sn.id, sn.incarnation, w.now
 		down := !l.up || to.node == nil
 		w.scheduleTimeout(w.now+w.failAfter(m, down), m.Call)
 	}
 	if !l.up {
-		w.recordMsg(EvDrop, sn.id, "link down: %s", &m)
-		w.recordSend(&m, 0, 0, LinkDown)
+		w.recordMsg(EvDrop, sn.id, "link down: %s", m)
+		w.recordSend(m, 0, 0, LinkDown)
 		return
 	}
 	if l.loss > 0 && w.net.Float64() < l.loss {
-		w.recordMsg(EvDrop, sn.id, "lost: %s", &m)
-		w.recordSend(&m, 0, 0, Lost)
+		w.recordMsg(EvDrop, sn.id, "lost: %s", m)
+		w.recordSend(m, 0, 0, Lost)
 		return
 	}
-	w.put(m, w.latency(l, &m))
+	w.put(m, w.latency(l, m))
 	if l.dup > 0 && w.net.Float64() < l.dup {
-		w.recordMsg(EvDuplicate, sn.id, "duplicated: %s", &m)
-		w.put(m, w.latency(l, &m))
+		w.recordMsg(EvDuplicate, sn.id, "duplicated: %s", m)
+		w.put(m, w.latency(l, m))
 	}
 }
 
-// put places m on the wire, to arrive after latency.
-func (w *World) put(m raft.Message, latency time.Duration) *wireMsg {
+// put places a copy of m on the wire, to arrive after latency. m must not
+// be on the wire itself (a put may move the messages there).
+func (w *World) put(m *raft.Message, latency time.Duration) *wireMsg {
 	w.nextMsg++
-	rec := w.recordSend(&m, w.nextMsg, w.now+latency, InFlight)
-	wm := w.wire.put(wireMsg{id: w.nextMsg, msg: m, sent: w.now, arrive: w.now + latency, rec: rec})
-	w.recordMsg(EvSend, m.From, FormatSend, &m, num(wm.id))
+	rec := w.recordSend(m, w.nextMsg, w.now+latency, InFlight)
+	wm := w.wire.put()
+	wm.id, wm.msg, wm.sent, wm.arrive, wm.rec = w.nextMsg, *m, w.now, w.now+latency, rec
+	w.recordMsg(EvSend, m.From, FormatSend, m, num(wm.id))
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
 }
@@ -436,7 +442,7 @@ func (w *World) Duplicate(id MsgID) (MsgID, error) {
 	m := wm.msg
 	w.intervene(Intervention{Kind: "duplicate", Msg: id})
 	w.recordMsg(EvDuplicate, m.From, "duplicated by hand: #%d %s", &m, num(id))
-	return w.put(m, w.latency(w.link(m.From, m.To), &m)).id, nil
+	return w.put(&m, w.latency(w.link(m.From, m.To), &m)).id, nil
 }
 
 // Note writes text into the trace in the name of the fault schedule (a

@@ -212,8 +212,8 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 	if rd.Snapshot != nil {
 		w.record(EvPersist, sn.id, "snapshot index=%d term=%d", num(rd.Snapshot.Index), num(rd.Snapshot.Term))
 	}
-	for _, m := range rd.Messages {
-		w.send(sn, m)
+	for i := range rd.Messages {
+		w.send(sn, &rd.Messages[i])
 	}
 	if s := rd.RestoreSnapshot; s != nil {
 		if err := sn.store.Restore(s.Data); err != nil {
@@ -225,8 +225,13 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 			sn.unchecked = append(sn.unchecked, applyRecord{entry: raft.Entry{Index: s.Index, Term: s.Term}, restored: true, digest: sn.store.Digest()})
 		}
 	}
-	for _, e := range rd.Committed {
-		w.apply(sn, e)
+	// Only a client waiting at this node for an entry or a read index
+	// looks at what it applies. Applying cannot make another one wait
+	// (a client's next attempt comes from its timer), so which clients
+	// wait is known before the first entry.
+	watched := len(rd.Committed) > 0 && w.workload.waitsAt(sn.id)
+	for i := range rd.Committed {
+		w.apply(sn, &rd.Committed[i], watched)
 	}
 	sn.keepRecent(rd.Committed)
 	for _, rs := range rd.ReadStates {
@@ -236,8 +241,9 @@ func (w *World) complete(sn *simNode, rd *raft.Ready) {
 	w.maybeCompact(sn)
 }
 
-// apply hands one committed entry to the node's state machine.
-func (w *World) apply(sn *simNode, e raft.Entry) {
+// apply hands one committed entry to the node's state machine, and tells
+// the workload when watched (a client waits at the node).
+func (w *World) apply(sn *simNode, e *raft.Entry, watched bool) {
 	var res kv.Result
 	var err error
 	if e.Type == raft.EntryNormal {
@@ -247,9 +253,11 @@ func (w *World) apply(sn *simNode, e raft.Entry) {
 	}
 	sn.appliedCount++
 	if w.checker != nil {
-		sn.unchecked = append(sn.unchecked, applyRecord{entry: e})
+		sn.unchecked = append(sn.unchecked, applyRecord{entry: *e})
 	}
-	w.workload.applied(sn, e, res, err)
+	if watched {
+		w.workload.applied(sn, e, res, err)
+	}
 }
 
 // keepRecent adds entries just applied to recent, and trims it as adding

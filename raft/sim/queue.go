@@ -100,6 +100,11 @@ func (t *timerSlot) before(ev *event) bool {
 	return t.at < ev.at || (t.at == ev.at && t.seq < ev.seq)
 }
 
+// earlier reports whether t fires before o (both set).
+func (t *timerSlot) earlier(o *timerSlot) bool {
+	return t.at < o.at || (t.at == o.at && t.seq < o.seq)
+}
+
 // Where the next event waits: the heap, the timeout FIFO, a node's tick or
 // a client's timer.
 type eventSource uint8
@@ -124,19 +129,32 @@ func (w *World) next() (ev event, from eventSource, i int, ok bool) {
 			ev, from, ok = *t, fromTimeouts, true
 		}
 	}
+	// Find the earliest timer (best, of kind timerFrom, index i), then make
+	// an event of it only if it comes first.
+	var best *timerSlot
+	timerFrom := fromHeap
 	for j, sn := range w.nodes {
-		if t := &sn.tick; t.seq != 0 && (!ok || t.before(&ev)) {
-			ev, from, i, ok = event{at: t.at, seq: t.seq, kind: evTick, node: sn.id}, fromTick, j, true
+		if t := &sn.tick; t.seq != 0 && (best == nil || t.earlier(best)) {
+			best, timerFrom, i = t, fromTick, j
 		}
 	}
 	if w.workload != nil {
 		for j, c := range w.workload.clients {
-			if t := &c.timer; t.seq != 0 && (!ok || t.before(&ev)) {
-				ev, from, i, ok = event{at: t.at, seq: t.seq, kind: evClient, id: uint64(j)}, fromClient, j, true
+			if t := &c.timer; t.seq != 0 && (best == nil || t.earlier(best)) {
+				best, timerFrom, i = t, fromClient, j
 			}
 		}
 	}
-	return ev, from, i, ok
+	if best == nil || (ok && !best.before(&ev)) {
+		return ev, from, 0, ok
+	}
+	ev = event{at: best.at, seq: best.seq, kind: evTick}
+	if timerFrom == fromTick {
+		ev.node = w.nodes[i].id
+	} else {
+		ev.kind, ev.id = evClient, uint64(i)
+	}
+	return ev, timerFrom, i, true
 }
 
 // take removes the event next returned (from, i).

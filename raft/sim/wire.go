@@ -25,9 +25,24 @@ func (f *fifo[T]) items() []T { return f.buf[f.head:] }
 
 // push adds v at the back.
 func (f *fifo[T]) push(v T) {
+	f.makeRoom()
+	f.buf = append(f.buf, v)
+}
+
+// pushZero adds a zero item at the back and returns it, for the caller to
+// fill in place: an item as large as a message is then copied once, not
+// once more per call it is passed through.
+func (f *fifo[T]) pushZero() *T {
+	f.makeRoom()
+	var zero T
+	f.buf = append(f.buf, zero)
+	return &f.buf[len(f.buf)-1]
+}
+
+// makeRoom shifts the items down when the array is full and at least half
+// of it is free at the front, rather than let the next push grow it.
+func (f *fifo[T]) makeRoom() {
 	if len(f.buf) == cap(f.buf) && f.head >= len(f.buf)/2 {
-		// At least half the array is free at the front: shift down rather
-		// than grow.
 		n := copy(f.buf, f.buf[f.head:])
 		// The slots past the new end hold copies of the moved items:
 		// clear them, or they would keep what the items reference alive
@@ -35,7 +50,6 @@ func (f *fifo[T]) push(v T) {
 		clear(f.buf[n:])
 		f.buf, f.head = f.buf[:n], 0
 	}
-	f.buf = append(f.buf, v)
 }
 
 // popFront removes the first k items. It does not clear them: an item
@@ -88,11 +102,10 @@ func (t *wireTable) find(id MsgID) *wireMsg {
 	return &items[lo]
 }
 
-// put adds a message sent after every message on the wire.
-func (t *wireTable) put(wm wireMsg) *wireMsg {
-	t.q.push(wm)
-	return t.q.at(t.q.len() - 1)
-}
+// put adds a message sent after every message on the wire, as a zero
+// wireMsg for the caller to fill in. The pointer is valid until the next
+// put.
+func (t *wireTable) put() *wireMsg { return t.q.pushZero() }
 
 // remove takes wm (a pointer find returned) off the wire.
 func (t *wireTable) remove(wm *wireMsg) {
@@ -150,15 +163,17 @@ type callTable struct {
 	first uint64
 }
 
-// add records call id, which must be the next id after every call added.
-func (t *callTable) add(id uint64, c call) {
+// add records call id, which must be the next id after every call added,
+// and returns it as a zero call for the caller to fill in. The pointer is
+// valid until the next add.
+func (t *callTable) add(id uint64) *call {
 	if t.q.len() == 0 {
 		t.first = id
 	}
 	for t.first+uint64(t.q.len()) < id {
 		t.q.push(call{done: true}) // an id never used for a call
 	}
-	t.q.push(c)
+	return t.q.pushZero()
 }
 
 // get returns call id, or nil when it is not waiting any more.
