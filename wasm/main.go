@@ -142,7 +142,7 @@ func runUI() (err error) {
 // address is what the page's address holds: the run's version last written
 // and the tour's step, if a tour is open.
 type address struct {
-	run  int
+	run  web.RunVersion
 	tour string
 }
 

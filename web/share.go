@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/raftplayground/raftplayground/raft/sim"
 )
@@ -26,10 +27,26 @@ func (p *Playground) RunText() (string, error) {
 	return sim.Format(sc), nil
 }
 
-// RunVersion changes whenever RunText would: it counts the run's
-// interventions (the run's end time is not part of it, so a link written
-// while the run plays is not rewritten at every frame).
-func (p *Playground) RunVersion() int { return p.head.InterventionCount() }
+// RunVersion changes whenever the address should be written again with
+// RunText: at every intervention, and while paused at every new end of the
+// run (a step, or a pause after playing), so a link copied from a paused
+// page ends where the page stands. While the run plays, its end time is left
+// out, so the address is not rewritten at every frame.
+type RunVersion struct {
+	// Interventions counts the run's interventions.
+	Interventions int
+	// End is the run's furthest moment while paused, -1 while playing.
+	End time.Duration
+}
+
+// RunVersion is the run's version now (see [RunVersion]).
+func (p *Playground) RunVersion() RunVersion {
+	v := RunVersion{Interventions: p.head.InterventionCount(), End: -1}
+	if p.paused {
+		v.End = p.head.Now()
+	}
+	return v
+}
 
 // NewFromRun rebuilds a playground from a scenario text: it runs the
 // scenario to its end and shows that moment, paused, with the whole run

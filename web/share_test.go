@@ -142,3 +142,42 @@ func TestFollowRunLink(t *testing.T) {
 		}
 	}
 }
+
+// TestRunVersionWhilePaused: the address is written again at every
+// intervention and, while paused, at every new end of the run, so a link
+// copied from a paused page replays the run to where the page stands;
+// while playing, time alone does not change the version (the address is
+// not rewritten at every frame).
+func TestRunVersionWhilePaused(t *testing.T) {
+	p := newPlayground(t)
+	p.paused = false
+	v := p.RunVersion()
+	run(p, time.Second)
+	if p.RunVersion() != v {
+		t.Errorf("playing for a second changed the version: %+v → %+v", v, p.RunVersion())
+	}
+	p.TogglePause()
+	paused := p.RunVersion()
+	if paused == v || paused.End != p.head.Now() {
+		t.Errorf("pausing at %v gave version %+v (was %+v)", p.head.Now(), paused, v)
+	}
+	p.Step()
+	if p.RunVersion() == paused {
+		t.Errorf("a step while paused left the version at %+v", paused)
+	}
+	text, err := p.RunText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := NewFromRun(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.head.Now() != p.head.Now() {
+		t.Errorf("the link written while paused replays to %v, the page stands at %v", q.head.Now(), p.head.Now())
+	}
+	p.Crash(1)
+	if got := p.RunVersion(); got.Interventions != paused.Interventions+1 {
+		t.Errorf("a crash: version %+v, want one more intervention than %+v", got, paused)
+	}
+}

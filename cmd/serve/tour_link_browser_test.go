@@ -52,21 +52,29 @@ func TestTourLinkEdited(t *testing.T) {
 	p.noErrors()
 }
 
-// TestRunLinkEdited: a shared run's address pasted into an open page
-// (hashchange) shows that run, paused at its end, exactly as a new page
-// opened at the address shows it; a broken run link leaves the page as it
+// TestRunLinkEdited: the address of a paused page opens on exactly what
+// that page shows; pasted into another open page (hashchange) it shows
+// that run, paused at its end, exactly as a new page opened at it does; a broken run link leaves the page as it
 // was, with a notice. Issue 9: a shared URL reproduces the run it was made
 // from.
 func TestRunLinkEdited(t *testing.T) {
 	src := openPage(t)
 	lead := src.waitString("a leader", leaderExcept(""))
 	src.click(`button[data-action="crash"][data-node="` + lead + `"]`)
-	link := src.waitString("the crash in the address", `location.hash.startsWith("#run=") && atob(location.hash.slice(5).replace(/-/g, "+").replace(/_/g, "/")).includes("crash n`+lead+`") ? location.hash : ""`)
-
+	src.waitString("the crash in the address", `location.hash.startsWith("#run=") && atob(location.hash.slice(5).replace(/-/g, "+").replace(/_/g, "/")).includes("crash n`+lead+`") ? location.hash : ""`)
+	// Paused, the address holds the run up to where the page stands.
+	src.click("#pause")
+	src.waitString("paused", `document.querySelector("#pause").getAttribute("aria-pressed") === "true" ? "yes" : ""`)
 	const shown = `document.querySelector("#virtual-time").textContent + " | " + document.querySelector(".nodes").innerText`
+	srcShown := src.waitString("the page", shown)
+	link := src.waitString("the address", `location.hash`)
+
 	fresh := openTour(t, link)
 	fresh.waitString("the run opened", `document.querySelector("#pause")?.getAttribute("aria-pressed") === "true" ? "yes" : ""`)
 	want := fresh.waitString("the page", shown)
+	if want != srcShown {
+		fresh.fatal("the link copied from a paused page opens on\n%s\nnot on what that page shows:\n%s", want, srcShown)
+	}
 
 	p := openPage(t)
 	p.run("editing the address", `location.hash = "`+link+`"`)
