@@ -42,6 +42,8 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
+
+	"github.com/raftplayground/raftplayground/internal/headless"
 )
 
 // benchWorld is the world the frame rate is measured on: 7 nodes, 16
@@ -55,8 +57,6 @@ link-latency 40ms..60ms
 snapshot-every 0
 at 12s
 `
-
-const chromiumPath = "/usr/bin/chromium"
 
 func main() {
 	site := flag.String("site", "static", "the built site")
@@ -73,8 +73,8 @@ func run(site string, window time.Duration, loads int) error {
 	if _, err := os.Stat(filepath.Join(site, "raft-playground.wasm")); err != nil {
 		return fmt.Errorf("the site is not built (%v); run ./build.sh", err)
 	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		return fmt.Errorf("%s is missing (apt-get install chromium)", chromiumPath)
+	if err := headless.Check(); err != nil {
+		return err
 	}
 	base, stop, err := serve(site)
 	if err != nil {
@@ -138,19 +138,7 @@ func serve(site string) (base string, stop func(), err error) {
 // browser starts headless Chromium with the flags of the browser tests.
 func browser() (context.Context, context.CancelFunc) {
 	dir, _ := os.MkdirTemp("", "pagebench-profile")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(dir),
-		chromedp.WindowSize(1440, 900),
-	)
+	opts := headless.Options(dir, 1440, 900)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	tab, cancelTab := chromedp.NewContext(alloc)
 	return tab, func() {

@@ -23,10 +23,11 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/raftplayground/raftplayground/internal/headless"
 )
 
 const (
-	chromiumPath = "/usr/bin/chromium"
 	siteDir      = "../../static"
 	artifactsDir = "../../artifacts"
 	// waitLimit bounds each wait for the page to reach a state.
@@ -111,22 +112,10 @@ func startServer(t *testing.T) string {
 // reports the page's errors to console.
 func newBrowser(t *testing.T, console *consoleLog) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s is missing; install it with: apt-get install -y chromium (or run .ci/ensure-chromium.sh as root)", chromiumPath)
+	if err := headless.Check(); err != nil {
+		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
+	opts := headless.Options(t.TempDir(), 1280, 900)
 	// One limit for the whole test, so that nothing hangs forever.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
