@@ -119,7 +119,7 @@ func runUI() (err error) {
 		go pg.Run(ctx, env) // a page without the cluster view: a ticker drives it
 	}
 
-	if err := followTourLinks(pg, env); err != nil {
+	if err := followLinks(pg, env); err != nil {
 		return err
 	}
 	root := &web.Root{Playground: pg, Experiments: experiments}

@@ -17,11 +17,11 @@ import (
 	"github.com/raftplayground/raftplayground/web"
 )
 
-// followTourLinks listens to the address's fragment for pg (under env's
+// followLinks listens to the address's fragment for pg (under env's
 // lock, with a render after). Fragments that are neither tour nor run
 // links are left alone; the run the page writes itself (replaceState)
 // fires no hashchange.
-func followTourLinks(pg *web.Playground, env vugu.EventEnv) error {
+func followLinks(pg *web.Playground, env vugu.EventEnv) error {
 	changed, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
 		if name, step, isTour, err := tourFromURL(); isTour {
 			env.Lock()

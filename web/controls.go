@@ -353,6 +353,12 @@ func (p *Playground) reset(opts sim.Options) {
 		p.fault(err)
 		return
 	}
+	p.replaceWorld(w)
+}
+
+// replaceWorld shows w, a new run, from its end: nothing of the old run
+// (its scrubber, its selected message) carries over.
+func (p *Playground) replaceWorld(w *sim.World) {
 	p.world, p.head = w, w
 	p.cluster.selected = 0
 	p.resync()

@@ -98,10 +98,8 @@ func (p *Playground) FollowRunLink(text string, linkErr error) {
 		if w, err = runWorld(text); err == nil {
 			p.failed, p.notice = "", ""
 			p.tour = nil
-			p.world, p.head = w, w
 			p.paused = true
-			p.cluster.selected = 0
-			p.resync()
+			p.replaceWorld(w)
 			return
 		}
 	}
