@@ -77,14 +77,10 @@ func (w *experimentWorker) Stop(id int) {
 	}
 }
 
-// maxSafeSeed is the largest seed the JavaScript API takes (a JavaScript
-// number holds integers exactly up to 2^53-1).
-const maxSafeSeed = 1<<53 - 1
-
 // workerOptions are o as createExperiment's opts.
 func workerOptions(o experiment.Options) (map[string]any, error) {
-	if o.Seed > maxSafeSeed {
-		return nil, fmt.Errorf("seed %d is above the JavaScript API's %d", o.Seed, uint64(maxSafeSeed))
+	if o.Seed > maxSafeInteger {
+		return nil, fmt.Errorf("seed %d is above the JavaScript API's %d", o.Seed, uint64(maxSafeInteger))
 	}
 	opts := map[string]any{"seed": float64(o.Seed), "preVote": o.PreVote}
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
