@@ -67,7 +67,18 @@ func (c Command) Validate() error {
 // not check c: a command that fails Validate encodes to bytes DecodeCommand
 // rejects (and Store.Apply then reports, without applying it).
 func (c Command) Encode() []byte {
-	b := make([]byte, 0, 2+4*binary.MaxVarintLen64+len(c.Key)+len(c.Value))
+	return c.AppendEncoded(make([]byte, 0, c.EncodedLenMax()))
+}
+
+// EncodedLenMax bounds the length of c's encoding: AppendEncoded onto a
+// slice with that much room does not reallocate it.
+func (c Command) EncodedLenMax() int {
+	return 2 + 4*binary.MaxVarintLen64 + len(c.Key) + len(c.Value)
+}
+
+// AppendEncoded appends Encode's bytes to b, so that a caller encoding
+// many commands can put them in one buffer.
+func (c Command) AppendEncoded(b []byte) []byte {
 	b = append(b, commandVersion, byte(c.Op))
 	b = binary.AppendUvarint(b, c.ClientID)
 	b = binary.AppendUvarint(b, c.Seq)

@@ -60,6 +60,10 @@ type Store struct {
 	// client id ever seen. Behind a pointer, so that applying a command
 	// looks its session up once and updates it in place.
 	sessions map[uint64]*session
+	// memo is the memo this store follows (NewShared), nil for none.
+	// Invariant: when not nil, the store's state is the memo's canonical
+	// state at the applied index (memo.go).
+	memo *Memo
 }
 
 // New returns an empty store.
@@ -90,16 +94,24 @@ func (s *Store) Apply(index uint64, data []byte) (Result, error) {
 	if index <= s.applied {
 		return Result{}, fmt.Errorf("kv: apply entry %d: %w %d", index, ErrIndexNotAfter, s.applied)
 	}
+	s.memo = nil // an entry applied past the memo's sight (memo.go)
+	r, _, err := s.applyData(index, data)
+	return r, err
+}
+
+// applyData is Apply for an index above the applied one; it also returns
+// the decoded command (zero when undecodable).
+func (s *Store) applyData(index uint64, data []byte) (Result, commandView, error) {
 	s.applied = index
 	c, err := decodeCommandView(data)
 	if err != nil {
-		return Result{Index: index}, fmt.Errorf("kv: apply entry %d: undecodable command: %w", index, err)
+		return Result{Index: index}, commandView{}, fmt.Errorf("kv: apply entry %d: undecodable command: %w", index, err)
 	}
 	r, err := s.apply(index, c)
 	if err != nil {
-		return Result{Index: index}, fmt.Errorf("kv: apply entry %d: %w", index, err)
+		return Result{Index: index}, c, fmt.Errorf("kv: apply entry %d: %w", index, err)
 	}
-	return r, nil
+	return r, c, nil
 }
 
 // apply runs a decoded command through its session and applies it. It
@@ -164,7 +176,7 @@ func (s *Store) apply(index uint64, c commandView) (Result, error) {
 // at or below AppliedIndex is ignored (nothing changes).
 func (s *Store) ApplyNoop(index uint64) {
 	if index > s.applied {
-		s.applied = index
+		s.applied, s.memo = index, nil
 	}
 }
 
@@ -191,12 +203,14 @@ func (s *Store) Keys() []string {
 	return keys
 }
 
-// Clone returns an independent copy of the store.
+// Clone returns an independent copy of the store. The copy follows no
+// memo (see CloneFollowing).
 func (s *Store) Clone() *Store {
 	data := make(map[string]*string, len(s.data))
+	values := make([]string, 0, len(s.data)) // one allocation for all
 	for k, v := range s.data {
-		c := *v
-		data[k] = &c
+		values = append(values, *v)
+		data[k] = &values[len(values)-1]
 	}
 	sessions := make(map[uint64]*session, len(s.sessions))
 	copies := make([]session, 0, len(s.sessions)) // one allocation for all

@@ -55,15 +55,27 @@ type workload struct {
 	keys []string
 	// acked is the highest log index that answered a client.
 	acked uint64
+	// enc holds the encoded commands of the latest calls (encode): one
+	// array for many, as nothing writes a command once proposed. A clone
+	// starts its own, so that neither writes where the other has.
+	enc []byte
 }
+
+// encChunk is the size of the arrays encode puts commands in.
+const encChunk = 4 << 10
 
 // client has at most one call outstanding.
 type client struct {
 	id     uint64
 	seq    uint64
 	target raft.NodeID // the node it believes leads
-	op     *HistoryOp  // the call in progress, or nil
-	gen    uint64      // bumped on every attempt
+	op     *HistoryOp  // the call in progress (&call), or nil
+	// call holds the call in progress, so that a call allocates none.
+	call HistoryOp
+	// data is the call's command as proposed (kv.Command.Encode): made
+	// at its first proposal, and proposed again by each retry.
+	data []byte
+	gen  uint64 // bumped on every attempt
 	// timer is the client's pending timer: a client has one at a time
 	// (setting it replaces the last).
 	timer timerSlot
@@ -128,7 +140,8 @@ func (wl *workload) timer(i int) {
 func (wl *workload) startCall(c *client) {
 	r := wl.w.clients
 	c.seq++
-	op := &HistoryOp{Client: c.id, Seq: c.seq, Key: wl.key(r.IntN(wl.w.opts.Keys)), Call: wl.w.now}
+	c.call = HistoryOp{Client: c.id, Seq: c.seq, Key: wl.key(r.IntN(wl.w.opts.Keys)), Call: wl.w.now}
+	op := &c.call
 	kind := r.IntN(3)
 	if wl.w.opts.readOnlySpell(wl.w.now) {
 		kind = 0
@@ -141,7 +154,7 @@ func (wl *workload) startCall(c *client) {
 	default:
 		op.Op, op.Value = kv.OpAppend, callValue(c.id, c.seq, ",")
 	}
-	c.op = op
+	c.op, c.data = op, nil
 	wl.w.record(EvClient, raft.None, FormatClientCall, num(c.id), num(c.seq), str(op.Op.String()), str(op.Key), str(op.Value))
 }
 
@@ -187,10 +200,12 @@ func (wl *workload) attempt(i int) {
 		}
 		err = w.stepNode(sn, func(n *raft.Node) error { return n.ReadIndex(w.now, c.readID) })
 	} else {
-		cmd := kv.Command{ClientID: c.id, Seq: c.op.Seq, Op: c.op.Op, Key: c.op.Key, Value: c.op.Value}
+		if c.data == nil {
+			c.data = wl.encode(kv.Command{ClientID: c.id, Seq: c.op.Seq, Op: c.op.Op, Key: c.op.Key, Value: c.op.Value})
+		}
 		err = w.stepNode(sn, func(n *raft.Node) error {
 			var err error
-			c.index, c.term, err = n.Propose(w.now, cmd.Encode())
+			c.index, c.term, err = n.Propose(w.now, c.data)
 			return err
 		})
 		c.waitingApply = err == nil
@@ -215,6 +230,17 @@ func (wl *workload) attempt(i int) {
 			w.setTimerIfEarlier(&c.timer, w.now+timeout)
 		}
 	}
+}
+
+// encode returns cmd encoded, in the workload's array enc (a new one
+// when it is full), with its capacity cut.
+func (wl *workload) encode(cmd kv.Command) []byte {
+	if need := cmd.EncodedLenMax(); cap(wl.enc)-len(wl.enc) < need {
+		wl.enc = make([]byte, 0, max(encChunk, need))
+	}
+	start := len(wl.enc)
+	wl.enc = cmd.AppendEncoded(wl.enc)
+	return wl.enc[start:len(wl.enc):len(wl.enc)]
 }
 
 // asNotLeader returns the NotLeaderError in err's chain, if any. The
@@ -319,7 +345,7 @@ func (wl *workload) finish(i int, index uint64) {
 	wl.acked = max(wl.acked, index)
 	wl.history.Append(*op)
 	wl.w.record(EvClient, raft.None, FormatClientReturn, num(c.id), num(op.Seq), str(op.Op.String()), str(op.Key), str(op.Value))
-	c.op = nil
+	c.op, c.data = nil, nil
 	c.timeouts = 0
 	c.target = c.node
 	wl.think(i)

@@ -128,7 +128,8 @@ func (w *World) clientCall(via raft.NodeID, op kv.Op, key, value string) (Client
 	wl := w.workload
 	i := len(wl.clients)
 	c := &client{id: uint64(i + 1), target: target, byHand: true, seq: 1}
-	c.op = &HistoryOp{Client: c.id, Seq: 1, Op: op, Key: key, Value: value, Call: w.now}
+	c.call = HistoryOp{Client: c.id, Seq: 1, Op: op, Key: key, Value: value, Call: w.now}
+	c.op = &c.call
 	wl.clients = append(wl.clients, c)
 	w.intervene(Intervention{Kind: op.String(), Node: via, Key: key, Data: value})
 	w.record(EvClient, raft.None, FormatHandCall, num(c.id), num(c.seq), str(op.String()), str(key), str(value))

@@ -75,7 +75,7 @@ func (w *World) start(sn *simNode) error {
 	}
 	sn.node = n
 	sn.peers, sn.peersAt = sn.peers[:0], noPeers // a new node counts from zero
-	sn.store = kv.New()
+	sn.store = kv.NewShared(w.memo)
 	w.hist.addRole(RoleChange{At: w.now, Node: sn.id, Up: true, Role: n.Role(), Term: n.Term()})
 	sn.snapIndex = 0
 	sn.recent = segments{}
@@ -247,9 +247,9 @@ func (w *World) apply(sn *simNode, e *raft.Entry, watched bool) {
 	var res kv.Result
 	var err error
 	if e.Type == raft.EntryNormal {
-		res, err = sn.store.Apply(e.Index, e.Data)
+		res, err = sn.store.ApplyShared(e.Index, e.Term, e.Data)
 	} else {
-		sn.store.ApplyNoop(e.Index)
+		sn.store.ApplyNoopShared(e.Index, e.Term)
 	}
 	sn.appliedCount++
 	if w.checker != nil {

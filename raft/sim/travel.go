@@ -282,12 +282,13 @@ func (w *World) clone() *World {
 	netSrc, clientsSrc := *w.netSrc, *w.clientsSrc
 	c.netSrc, c.clientsSrc = &netSrc, &clientsSrc
 	c.net, c.clients = rand.New(c.netSrc), rand.New(c.clientsSrc)
+	c.memo = w.memo.Clone(w.memoNeeded())
 	c.nodes = make([]*simNode, len(w.nodes))
 	for i, sn := range w.nodes {
 		cn := *sn
 		if sn.node != nil {
 			cn.node = sn.node.Clone()
-			cn.store = sn.store.Clone()
+			cn.store = sn.store.CloneFollowing(c.memo)
 		}
 		cn.disk = sn.disk.clone()
 		if sn.syncing != nil {
@@ -320,12 +321,12 @@ func (w *World) clone() *World {
 		wl.w = &c
 		wl.history = w.workload.history.Clone()
 		wl.keys = slices.Clip(w.workload.keys)
+		wl.enc = nil
 		wl.clients = make([]*client, len(w.workload.clients))
 		for i, cl := range w.workload.clients {
 			cc := *cl
 			if cl.op != nil {
-				op := *cl.op
-				cc.op = &op
+				cc.op = &cc.call
 			}
 			wl.clients[i] = &cc
 		}
@@ -350,4 +351,17 @@ func (w *World) clone() *World {
 		c.violation = &v
 	}
 	return &c
+}
+
+// memoNeeded is the lowest index a store following the memo applies next
+// (the index after the memo's last when none follows it): what a copy of
+// the memo must hold from.
+func (w *World) memoNeeded() uint64 {
+	need := uint64(math.MaxUint64)
+	for _, sn := range w.nodes {
+		if sn.store != nil && sn.store.Follows(w.memo) {
+			need = min(need, sn.store.AppliedIndex()+1)
+		}
+	}
+	return need
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
+	"github.com/raftplayground/raftplayground/raft/kv"
 )
 
 // World is one simulated cluster. It is not safe for concurrent use.
@@ -39,6 +40,10 @@ type World struct {
 	wire     wireTable // messages in flight, in send order
 
 	workload *workload // nil without clients
+	// memo lets the nodes' state machines apply each command once between
+	// them (kv.Memo): the nodes' stores follow it until one applies
+	// something else.
+	memo *kv.Memo
 
 	trace *Trace
 	// hist is the recent message lives and role changes, for views.
@@ -84,6 +89,7 @@ func New(opts Options) (*World, error) {
 		netSrc:     rand.NewPCG(opts.Seed, 0x6e6574),       // "net"
 		clientsSrc: rand.NewPCG(opts.Seed, 0x636c69656e74), // "client"
 		trace:      newTrace(),
+		memo:       kv.NewMemo(),
 	}
 	w.net, w.clients = rand.New(w.netSrc), rand.New(w.clientsSrc)
 	if !opts.DisableCheckers {
