@@ -63,7 +63,7 @@ type LogsBuilder struct {
 	// Cells is how many indexes the window shows (DefaultLogCells when 0).
 	Cells int
 
-	status sim.Status
+	frame  sim.Frame
 	leader []sim.LogEntry
 	buf    []sim.LogEntry
 	cells  []LogCell
@@ -72,8 +72,8 @@ type LogsBuilder struct {
 
 // Build returns the logs of w now, valid until the next Build.
 func (b *LogsBuilder) Build(w *sim.World) *Logs {
-	w.StatusInto(&b.status)
-	st := &b.status
+	w.FrameInto(&b.frame)
+	st := &b.frame
 	l := &b.logs
 	l.Leader = st.Leader
 	l.Lo, l.Hi = b.window(st)
@@ -115,7 +115,7 @@ func (b *LogsBuilder) Build(w *sim.World) *Logs {
 }
 
 // window picks the indexes shown: see Logs.
-func (b *LogsBuilder) window(st *sim.Status) (lo, hi uint64) {
+func (b *LogsBuilder) window(st *sim.Frame) (lo, hi uint64) {
 	cells := uint64(b.Cells)
 	if cells == 0 {
 		cells = DefaultLogCells

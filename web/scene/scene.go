@@ -108,16 +108,15 @@ type Builder struct {
 	// shows which way it goes).
 	Jump bool
 
-	status sim.Status
-	log    []sim.MsgRecord
+	frame  sim.Frame
 	layout []Point
 	scene  Scene
 }
 
 // Build returns the scene of w now.
 func (b *Builder) Build(w *sim.World) *Scene {
-	w.StatusInto(&b.status)
-	st := &b.status
+	w.FrameInto(&b.frame)
+	st := &b.frame
 	opts := w.Options()
 	s := &b.scene
 	s.Now, s.Leader = st.Now, st.Leader
@@ -131,7 +130,7 @@ func (b *Builder) Build(w *sim.World) *Scene {
 		case !ns.Up:
 		case ns.Role == raft.Leader:
 			n.Timer = TimerHeartbeat
-			n.TimerLeft = heartbeatLeft(&ns.Status, st.Now, opts.HeartbeatInterval)
+			n.TimerLeft = heartbeatLeft(ns.HeartbeatDue, st.Now, opts.HeartbeatInterval)
 		default:
 			n.Timer = TimerElection
 			n.TimerLeft = left(ns.ElectionArmed, ns.ElectionDue, st.Now)
@@ -148,13 +147,16 @@ func (b *Builder) Build(w *sim.World) *Scene {
 		}
 	}
 
-	b.log = w.MessageLog(st.Now-b.Fade, b.log[:0])
+	// The records are read in place (MessageRecord), and each one drawn
+	// is copied once, into its Message.
 	s.Messages = s.Messages[:0]
-	for _, r := range b.log {
-		if r.Sent > st.Now {
+	since := st.Now - b.Fade
+	for i := range w.MessageRecords() {
+		r := w.MessageRecord(i)
+		if r.Sent > st.Now || (r.Outcome != sim.InFlight && r.End < since) {
 			continue
 		}
-		m := Message{MsgRecord: r, Fade: 1}
+		m := Message{MsgRecord: *r, Fade: 1}
 		end := st.Now
 		if r.Outcome != sim.InFlight {
 			end = r.End
@@ -226,14 +228,11 @@ func left(armed, due, now time.Duration) float64 {
 }
 
 // heartbeatLeft is the fraction of the heartbeat interval before the
-// leader's next heartbeat (to any follower).
-func heartbeatLeft(s *raft.Status, now, interval time.Duration) float64 {
-	if len(s.Replicators) == 0 || interval <= 0 {
+// leader's next heartbeat (to any follower), due at next (0: it has no
+// follower).
+func heartbeatLeft(next, now, interval time.Duration) float64 {
+	if next == 0 || interval <= 0 {
 		return 0
-	}
-	next := s.Replicators[0].HeartbeatDue
-	for _, r := range s.Replicators[1:] {
-		next = min(next, r.HeartbeatDue)
 	}
 	return clamp01(float64(next-now) / float64(interval))
 }

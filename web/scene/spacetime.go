@@ -43,7 +43,6 @@ type Arrow struct {
 // SpaceTimeBuilder builds diagrams, keeping its buffers.
 type SpaceTimeBuilder struct {
 	roles []sim.RoleChange
-	log   []sim.MsgRecord
 	st    SpaceTime
 }
 
@@ -72,14 +71,21 @@ func (b *SpaceTimeBuilder) Build(w *sim.World, window time.Duration) *SpaceTime 
 			From: max(rc.At, st.From), To: end})
 	}
 
-	b.log = w.MessageLog(st.From, b.log[:0])
+	// The records are read in place (MessageRecord) and each one shown is
+	// copied once, straight into its arrow: a busy cluster keeps a
+	// thousand, and copying each three times was most of a frame.
 	st.Arrows = st.Arrows[:0]
-	for _, r := range b.log {
-		a := Arrow{MsgRecord: r, End: now}
+	for i := range w.MessageRecords() {
+		r := w.MessageRecord(i)
+		if r.Outcome != sim.InFlight && r.End < st.From {
+			continue
+		}
+		st.Arrows = append(st.Arrows, Arrow{})
+		a := &st.Arrows[len(st.Arrows)-1]
+		a.MsgRecord, a.End = *r, now
 		if r.Outcome != sim.InFlight {
 			a.End, a.Ended = r.End, true
 		}
-		st.Arrows = append(st.Arrows, a)
 	}
 	return st
 }
