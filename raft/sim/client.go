@@ -76,9 +76,6 @@ type client struct {
 	// at its first proposal, and proposed again by each retry.
 	data []byte
 	gen  uint64 // bumped on every attempt
-	// timer is the client's pending timer: a client has one at a time
-	// (setting it replaces the last).
-	timer timerSlot
 	// timeouts counts the call's attempts that timed out; each doubles the
 	// next attempt's timeout (up to 4 times), so a congested cluster is
 	// not buried under retries.
@@ -102,6 +99,7 @@ func newWorkload(w *World) *workload {
 	for i := range w.opts.Clients {
 		c := &client{id: uint64(i + 1), target: raft.NodeID(w.clients.IntN(len(w.nodes)) + 1)}
 		wl.clients = append(wl.clients, c)
+		w.timers.add()
 		wl.think(i)
 	}
 	return wl
@@ -112,7 +110,7 @@ func (wl *workload) think(i int) {
 	c := wl.clients[i]
 	c.gen++
 	if c.byHand {
-		c.timer = timerSlot{} // its last attempt's timeout has nothing to retry
+		wl.w.stopTimer(wl.w.clientTimer(i)) // its last attempt's timeout has nothing to retry
 		return
 	}
 	// The rate is shared by the workload's own clients, not by those made
@@ -122,7 +120,7 @@ func (wl *workload) think(i int) {
 	// run and scenario depends on.
 	perClient := wl.w.opts.ClientRate / float64(min(len(wl.clients), wl.w.opts.Clients))
 	d := time.Duration(wl.w.clients.ExpFloat64() / perClient * float64(time.Second))
-	wl.w.setTimer(&c.timer, wl.w.now+d)
+	wl.w.setTimer(wl.w.clientTimer(i), wl.w.now+d)
 }
 
 // timer fires client i's timer: start a call, or retry one that timed out
@@ -222,12 +220,12 @@ func (wl *workload) attempt(i int) {
 	default:
 		timeout := w.opts.ClientTimeout << min(c.timeouts, 2)
 		if c.gen == gen {
-			w.setTimer(&c.timer, w.now+timeout)
+			w.setTimer(w.clientTimer(i), w.now+timeout)
 		} else {
 			// The call was answered at once (a lease read) and the next
 			// one is planned already: whichever of the two timers is due
 			// first fires, and the attempt it makes retires the other.
-			w.setTimerIfEarlier(&c.timer, w.now+timeout)
+			w.setTimerIfEarlier(w.clientTimer(i), w.now+timeout)
 		}
 	}
 }
@@ -264,7 +262,7 @@ func (wl *workload) redirect(i int, leader raft.NodeID, delay time.Duration) {
 	c.target = leader
 	c.gen++
 	c.waitingApply, c.readID, c.readIndex = false, 0, 0
-	wl.w.setTimer(&c.timer, wl.w.now+delay)
+	wl.w.setTimer(wl.w.clientTimer(i), wl.w.now+delay)
 }
 
 // waitsAt reports whether a client waits at node id for an entry to

@@ -131,6 +131,7 @@ func (w *World) clientCall(via raft.NodeID, op kv.Op, key, value string) (Client
 	c.call = HistoryOp{Client: c.id, Seq: 1, Op: op, Key: key, Value: value, Call: w.now}
 	c.op = &c.call
 	wl.clients = append(wl.clients, c)
+	w.timers.add()
 	w.intervene(Intervention{Kind: op.String(), Node: via, Key: key, Data: value})
 	w.record(EvClient, raft.None, FormatHandCall, num(c.id), num(c.seq), str(op.String()), str(key), str(value))
 	wl.attempt(i)

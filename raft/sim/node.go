@@ -25,13 +25,12 @@ type simNode struct {
 	// changed: the node was stepped since the checkers last looked at it
 	// (every change of a node's state goes through process).
 	changed bool
-	// tickAt is the deadline the node's tick was last scheduled for.
+	// tickAt is the deadline the node's tick was last scheduled for. The
+	// tick itself (due at max(tickAt, when scheduled)) is timer
+	// tickTimer(sn) of World.timers, not in the heap: a node has one tick
+	// pending at a time, and its deadline moves at almost every step, so
+	// a heap would fill with ticks that are no longer wanted.
 	tickAt time.Duration
-	// tick is the node's pending tick (due at max(tickAt, when scheduled)),
-	// kept here rather than in the heap: a node has one tick pending at a
-	// time, and its deadline moves at almost every step, so a heap would
-	// fill with ticks that are no longer wanted.
-	tick timerSlot
 	// store is the KV state machine of this incarnation.
 	store *kv.Store
 	// snapIndex is the index of the node's last snapshot.
@@ -198,7 +197,7 @@ func (w *World) process(sn *simNode) {
 	}
 	if d := n.Deadline(); d != sn.tickAt {
 		sn.tickAt = d
-		w.setTimer(&sn.tick, max(d, w.now))
+		w.setTimer(tickTimer(sn), max(d, w.now))
 	}
 }
 
@@ -315,7 +314,8 @@ func (w *World) Crash(id raft.NodeID) error {
 	w.hist.addRole(RoleChange{At: w.now, Node: id, Role: sn.node.Role(), Term: sn.node.Term()})
 	sn.node, sn.store, sn.syncing = nil, nil, nil
 	sn.incarnation++
-	sn.tickAt, sn.tick = -1, timerSlot{}
+	sn.tickAt = -1
+	w.stopTimer(tickTimer(sn))
 	sn.recent, sn.unchecked = segments{}, nil
 	w.intervene(Intervention{Kind: FormatCrash, Node: id})
 	if lost {

@@ -74,27 +74,31 @@ func (w *World) scheduleTimeout(at time.Duration, id uint64) {
 }
 
 // timerSlot is a timer that is set again and again: a node's tick or a
-// client's timer. Setting it replaces what was pending, so no stale event
-// is ever queued for it. seq is 0 when nothing is pending.
+// client's timer (World.timers). Setting it replaces what was pending, so
+// no stale event is ever queued for it. seq is 0 when nothing is pending.
 type timerSlot struct {
 	at  time.Duration
 	seq uint64
 }
 
-// setTimer sets slot to fire at time at, in the same (at, seq) order as an
-// event scheduled now.
-func (w *World) setTimer(slot *timerSlot, at time.Duration) {
+// setTimer sets timer i (World.timers) to fire at time at, in the same
+// (at, seq) order as an event scheduled now.
+func (w *World) setTimer(i int, at time.Duration) {
 	w.seq++
-	*slot = timerSlot{at: at, seq: w.seq}
+	w.timers.set(i, timerSlot{at: at, seq: w.seq})
 }
 
-// setTimerIfEarlier sets slot to fire at time at unless it is due sooner.
-func (w *World) setTimerIfEarlier(slot *timerSlot, at time.Duration) {
+// setTimerIfEarlier sets timer i to fire at time at unless it is due
+// sooner.
+func (w *World) setTimerIfEarlier(i int, at time.Duration) {
 	w.seq++
-	if slot.seq == 0 || at < slot.at {
-		*slot = timerSlot{at: at, seq: w.seq}
+	if slot := &w.timers.slots[i]; slot.seq == 0 || at < slot.at {
+		w.timers.set(i, timerSlot{at: at, seq: w.seq})
 	}
 }
+
+// stopTimer unsets timer i.
+func (w *World) stopTimer(i int) { w.timers.set(i, timerSlot{}) }
 
 func (t *timerSlot) before(ev *event) bool {
 	return t.at < ev.at || (t.at == ev.at && t.seq < ev.seq)
@@ -118,8 +122,8 @@ const (
 
 // next returns the earliest pending event, where it waits (and which node
 // or client, for a timer), without taking it; ok is false when nothing is
-// pending. The timers are few (one per node and client), so looking at
-// each is cheaper than keeping them in the heap.
+// pending. The timers (one per node and client) are not in the heap: their
+// tree (World.timers) knows the earliest.
 func (w *World) next() (ev event, from eventSource, i int, ok bool) {
 	if len(w.queue) > 0 {
 		ev, from, ok = w.queue[0], fromHeap, true
@@ -129,32 +133,22 @@ func (w *World) next() (ev event, from eventSource, i int, ok bool) {
 			ev, from, ok = *t, fromTimeouts, true
 		}
 	}
-	// Find the earliest timer (best, of kind timerFrom, index i), then make
-	// an event of it only if it comes first.
-	var best *timerSlot
-	timerFrom := fromHeap
-	for j, sn := range w.nodes {
-		if t := &sn.tick; t.seq != 0 && (best == nil || t.earlier(best)) {
-			best, timerFrom, i = t, fromTick, j
-		}
+	// Make an event of the earliest timer only if it comes first.
+	t, set := w.timers.earliest()
+	if !set {
+		return ev, from, 0, ok
 	}
-	if w.workload != nil {
-		for j, c := range w.workload.clients {
-			if t := &c.timer; t.seq != 0 && (best == nil || t.earlier(best)) {
-				best, timerFrom, i = t, fromClient, j
-			}
-		}
-	}
-	if best == nil || (ok && !best.before(&ev)) {
+	best := &w.timers.slots[t]
+	if ok && !best.before(&ev) {
 		return ev, from, 0, ok
 	}
 	ev = event{at: best.at, seq: best.seq, kind: evTick}
-	if timerFrom == fromTick {
-		ev.node = w.nodes[i].id
-	} else {
-		ev.kind, ev.id = evClient, uint64(i)
+	if t < len(w.nodes) {
+		ev.node = w.nodes[t].id
+		return ev, fromTick, t, true
 	}
-	return ev, timerFrom, i, true
+	ev.kind, ev.id = evClient, uint64(t-len(w.nodes))
+	return ev, fromClient, t - len(w.nodes), true
 }
 
 // take removes the event next returned (from, i).
@@ -165,9 +159,9 @@ func (w *World) take(from eventSource, i int) {
 	case fromTimeouts:
 		w.timeouts.popFront(1)
 	case fromTick:
-		w.nodes[i].tick = timerSlot{}
+		w.stopTimer(tickTimer(w.nodes[i]))
 	case fromClient:
-		w.workload.clients[i].timer = timerSlot{}
+		w.stopTimer(w.clientTimer(i))
 	}
 }
 

@@ -313,6 +313,7 @@ func (w *World) clone() *World {
 	}
 	c.queue = slices.Clone(w.queue)
 	c.timeouts = w.timeouts.clone()
+	c.timers = w.timers.clone()
 	c.hist = w.hist.clone()
 	c.calls = w.calls.clone()
 	c.wire = w.wire.clone()

@@ -29,7 +29,10 @@ type World struct {
 	links              [][]link   // links[from-1][to-1]
 	queue              eventQueue
 	timeouts           fifo[event] // RPC timeouts due in FIFO order (scheduleTimeout)
-	seq                uint64      // tie-breaker: events at one time run in scheduling order
+	// timers are the nodes' ticks and the clients' timers, by number:
+	// tickTimer and clientTimer.
+	timers timers
+	seq    uint64 // tie-breaker: events at one time run in scheduling order
 	// handled counts the events handled since time zero (an intervention
 	// made between two events of one instant records it, travel.go).
 	handled uint64
@@ -99,6 +102,7 @@ func New(opts Options) (*World, error) {
 	w.links = make([][]link, opts.Nodes)
 	for i := range opts.Nodes {
 		w.nodes = append(w.nodes, &simNode{id: raft.NodeID(i + 1), seed: timers.Uint64()})
+		w.timers.add()
 		w.links[i] = make([]link, opts.Nodes)
 		for j := range w.links[i] {
 			w.links[i][j] = link{up: true, latencyMin: opts.LatencyMin, latencyMax: opts.LatencyMax, loss: opts.Loss, dup: opts.Duplicate, reorder: opts.Reorder,
