@@ -179,7 +179,7 @@ func (w *World) recordReplicatorChange(id raft.NodeID, b, a *raft.PeerState) {
 // its tick.
 func (w *World) process(sn *simNode) {
 	n := sn.node
-	sn.changed = true
+	sn.changed, w.stepped = true, true
 	for sn.syncing == nil && n.HasReady() {
 		rd := n.Ready()
 		if w.checker != nil {

@@ -61,12 +61,18 @@ func (t *timers) better(a, b int32) int32 {
 	return a
 }
 
-// set sets timer i to s (s.seq 0: unset) and fixes the tree above it.
+// set sets timer i to s (s.seq 0: unset) and fixes the tree above it,
+// up to the first node whose winner is neither i nor changed (the nodes
+// above it depend on i no more than before).
 func (t *timers) set(i int, s timerSlot) {
 	t.slots[i] = s
 	size := len(t.win) / 2
 	for k := (size + i) / 2; k >= 1; k /= 2 {
-		t.win[k] = t.better(t.win[2*k], t.win[2*k+1])
+		w := t.better(t.win[2*k], t.win[2*k+1])
+		if w == t.win[k] && int(w) != i {
+			return
+		}
+		t.win[k] = w
 	}
 }
 

@@ -66,7 +66,12 @@ type World struct {
 	// states whether or not its ReplicatorChanges count moved (tests).
 	fullReplicatorDiff bool
 
-	checker   *checker   // nil when disabled
+	checker *checker // nil when disabled
+	// stepped: a node was stepped (its simNode.changed set) since the
+	// checkers last ran. An event that stepped none (a timeout of a call
+	// already answered, a stale tick) and answered no read gives them
+	// nothing to check.
+	stepped   bool
 	violation *Violation // the first safety violation; the run stops there
 }
 
@@ -215,9 +220,10 @@ func (w *World) step(ev event) {
 
 // runCheckers checks every safety property and records the first violation.
 func (w *World) runCheckers() {
-	if w.checker == nil || w.violation != nil {
+	if w.checker == nil || w.violation != nil || (!w.stepped && len(w.checker.reads) == 0) {
 		return
 	}
+	w.stepped = false
 	if v := w.checker.check(w); v != nil {
 		w.fail(v)
 	}
