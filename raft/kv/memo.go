@@ -185,9 +185,10 @@ func (s *Store) ApplyNoopShared(index, term uint64) {
 	if index <= s.applied {
 		return
 	}
-	rec, first := s.follow(index, term, true, nil)
-	if first {
-		rec = s.memo.add()
+	// A no-op changes nothing but the applied index: replaying its
+	// record is setting that.
+	if _, first := s.follow(index, term, true, nil); first {
+		rec := s.memo.add()
 		rec.term, rec.noop = term, true
 	}
 	s.applied = index
