@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 
@@ -46,6 +47,11 @@ type canvas2D struct {
 	bytes   []byte
 	jsBytes safejs.Value
 	jsCap   int
+	// paint is the painter (painter), looked up at the first flush that
+	// finds it and again after a failed call; noStrings is the JavaScript
+	// "" handed to it for a frame that adds no string. Kept so that a
+	// frame's flush allocates nothing (see paintCall).
+	paint, noStrings js.Value
 }
 
 type fontKey struct {
@@ -181,20 +187,42 @@ func (c *canvas2D) flush() {
 		}
 		c.jsCap = 2 * n
 	}
-	if _, err := safejs.CopyBytesToJS(c.jsBytes, c.bytes); err != nil {
-		return
+	if c.paint.IsUndefined() {
+		p, err := painter()
+		if err != nil {
+			return
+		}
+		c.paint, c.noStrings = safejs.Unsafe(p), js.ValueOf("")
 	}
-	p, err := painter()
-	if err != nil {
-		return
+	strs := c.noStrings
+	if len(c.added) > 0 {
+		strs = js.ValueOf(strings.Join(c.added, "\x00"))
 	}
-	if _, err := p.Invoke(c.ctx, c.jsBytes, n, strings.Join(c.added, "\x00"), c.reset); err != nil {
+	if err := c.paintCall(n, strs); err != nil {
 		// The painter's table may hold part of this frame's strings:
-		// both sides start afresh with the next string.
-		c.strs, c.added = nil, c.added[:0]
+		// both sides start afresh with the next string, and the painter
+		// is looked up again.
+		c.strs, c.added, c.paint = nil, c.added[:0], js.Value{}
 		return
 	}
 	c.added, c.reset = c.added[:0], false
+}
+
+// paintCall copies the frame's n bytes to the painter's array and calls the
+// painter with strs, the strings added since the last flush. It is the
+// frame's one crossing into JavaScript, and goes through syscall/js rather
+// than safejs (whose every call allocates a closure, the arguments'
+// conversions and a handle for each result): a JavaScript exception comes
+// back as the error, as safejs would return it.
+func (c *canvas2D) paintCall(n int, strs js.Value) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("painter: %v", r)
+		}
+	}()
+	js.CopyBytesToJS(safejs.Unsafe(c.jsBytes), c.bytes)
+	c.paint.Invoke(safejs.Unsafe(c.ctx), safejs.Unsafe(c.jsBytes), n, strs, c.reset)
+	return nil
 }
 
 func (c *canvas2D) Clear() { c.ops = append(c.ops, opClear, c.w, c.h) }
