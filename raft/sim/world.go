@@ -205,12 +205,14 @@ func (w *World) step(ev event) {
 		if c == nil {
 			return
 		}
-		req, answered, from := c.req, c.answered, w.nodes[c.from-1]
-		stale := from.node == nil || from.incarnation != c.fromInc
-		w.calls.remove(c)
-		if answered || stale {
+		from := w.nodes[c.from-1]
+		if c.answered || from.node == nil || from.incarnation != c.fromInc {
+			// Answered (most calls), or its sender restarted since.
+			w.calls.remove(c)
 			return
 		}
+		req := c.req // remove drops the copy's entries
+		w.calls.remove(c)
 		w.recordMsg(EvRPCError, from.id, FormatNoResponse, &req)
 		w.stepNode(from, func(n *raft.Node) error { n.ReportRPCError(w.now, req); return nil })
 	case evClient:
