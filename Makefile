@@ -109,9 +109,11 @@ bench: ## benchmarks of the core and the simulator, natively and in WebAssembly:
 	for round in $$(seq $(BENCH_COUNT)); do \
 		echo "bench: round $$round of $(BENCH_COUNT), $$(date -u +%T) UTC, $$($(LOAD))"; \
 		cut -d' ' -f1 /proc/loadavg >> artifacts/bench/load.txt; \
-		go test -p 1 -run '^$$' -bench . -benchmem ./raft/... >> artifacts/bench/native.txt \
+		go test -p 1 -run '^$$' -bench . -benchmem ./raft/... ./web/scene/ >> artifacts/bench/native.txt \
 			|| { cat artifacts/bench/native.txt; exit 1; }; \
 		$(BENCH_WASM) -run '^$$' -bench 'SimSpeed' -benchtime 300x -benchmem ./raft/sim/ >> artifacts/bench/wasm.txt \
+			|| { cat artifacts/bench/wasm.txt; exit 1; }; \
+		$(BENCH_WASM) -run '^$$' -bench 'Frame$$' -benchmem ./web/scene/ >> artifacts/bench/wasm.txt \
 			|| { cat artifacts/bench/wasm.txt; exit 1; }; \
 	done; \
 	cut -d' ' -f1 /proc/loadavg >> artifacts/bench/load.txt; \
