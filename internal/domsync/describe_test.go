@@ -6,97 +6,65 @@ import (
 	"strings"
 )
 
-// describe spells out ops, one line each, as the tests compare them.
+// layouts gives each op's name and operands, as the applier reads them:
+// i a node id, s a string, f a flags byte.
+var layouts = map[op]struct{ name, operands string }{
+	opElement:      {"element", "is"},
+	opText:         {"text", "is"},
+	opComment:      {"comment", "is"},
+	opSetAttr:      {"set-attr", "iss"},
+	opRemoveAttr:   {"remove-attr", "is"},
+	opSetData:      {"set-data", "is"},
+	opSetInnerHTML: {"set-html", "is"},
+	opAppend:       {"append", "ii"},
+	opReplace:      {"replace", "ii"},
+	opRemove:       {"remove", "i"},
+	opListen:       {"listen", "ifs"},
+	opUnlisten:     {"unlisten", "ifs"},
+	opMount:        {"mount", "i"},
+}
+
+// describe spells out ops, one line each ("set-attr 3 "class" "x""), as
+// the tests compare them.
 func describe(ops []byte) ([]string, error) {
-	var out []string
-	p := 0
-	uint := func() (uint64, error) {
-		v, n := binary.Uvarint(ops[p:])
-		if n <= 0 {
-			return 0, fmt.Errorf("bad varint at %d", p)
+	var lines []string
+	for p := 0; p < len(ops); {
+		layout, ok := layouts[op(ops[p])]
+		if !ok {
+			return lines, fmt.Errorf("unknown op %d at byte %d", ops[p], p)
 		}
-		p += n
-		return v, nil
-	}
-	str := func() (string, error) {
-		n, err := uint()
-		if err != nil || p+int(n) > len(ops) {
-			return "", fmt.Errorf("bad string at %d", p)
-		}
-		s := string(ops[p : p+int(n)])
-		p += int(n)
-		return s, nil
-	}
-	for p < len(ops) {
-		o := op(ops[p])
 		p++
-		var parts []string
-		add := func(f string, v any) { parts = append(parts, fmt.Sprintf(f, v)) }
-		var err error
-		id := func() { var v uint64; v, err = uint(); add("%d", v) }
-		s := func() { var v string; v, err = str(); add("%q", v) }
-		switch o {
-		case opElement:
-			add("%s", "element")
-			id()
-			s()
-		case opText:
-			add("%s", "text")
-			id()
-			s()
-		case opComment:
-			add("%s", "comment")
-			id()
-			s()
-		case opSetAttr:
-			add("%s", "set-attr")
-			id()
-			s()
-			s()
-		case opRemoveAttr:
-			add("%s", "remove-attr")
-			id()
-			s()
-		case opSetData:
-			add("%s", "set-data")
-			id()
-			s()
-		case opSetInnerHTML:
-			add("%s", "set-html")
-			id()
-			s()
-		case opAppend:
-			add("%s", "append")
-			id()
-			id()
-		case opReplace:
-			add("%s", "replace")
-			id()
-			id()
-		case opRemove:
-			add("%s", "remove")
-			id()
-		case opListen, opUnlisten:
-			name := "listen"
-			if o == opUnlisten {
-				name = "unlisten"
+		parts := []string{layout.name}
+		for _, kind := range layout.operands {
+			part, n, err := operand(ops[p:], kind)
+			if err != nil {
+				return lines, fmt.Errorf("%s at byte %d: %w", layout.name, p, err)
 			}
-			add("%s", name)
-			id()
-			f := ops[p]
-			p++
-			add("flags=%d", f)
-			s()
-		case opMount:
-			add("%s", "mount")
-			id()
-		default:
-			return out, fmt.Errorf("unknown op %d at %d", o, p-1)
+			parts = append(parts, part)
+			p += n
 		}
-		if err != nil {
-			return out, err
-		}
-		out = append(out, strings.Join(parts, " "))
+		lines = append(lines, strings.Join(parts, " "))
 	}
-	return out, nil
+	return lines, nil
+}
+
+// operand reads one operand of the kind from b: its text and its length.
+func operand(b []byte, kind rune) (string, int, error) {
+	if kind == 'f' {
+		if len(b) == 0 {
+			return "", 0, fmt.Errorf("no flags")
+		}
+		return fmt.Sprintf("flags=%d", b[0]), 1, nil
+	}
+	v, n := binary.Uvarint(b)
+	if n <= 0 {
+		return "", 0, fmt.Errorf("bad varint")
+	}
+	if kind == 'i' {
+		return fmt.Sprint(v), n, nil
+	}
+	if uint64(len(b)-n) < v {
+		return "", 0, fmt.Errorf("a string of %d bytes past the end", v)
+	}
+	return fmt.Sprintf("%q", b[n:n+int(v)]), n + int(v), nil
 }
