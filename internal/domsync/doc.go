@@ -26,7 +26,9 @@
 // StopPropagation and JSEvent work while the handler runs. The Renderer's
 // EventEnv and EventWait stand in for domrender's: handlers run with the
 // write lock held, and requests for a render made before a pass starts
-// make one pass.
+// make one pass. A pass's changes go to the page in a task after the one
+// that built it, so an animation frame that asks for a pass (and builds
+// it) is not also held up by its diff and DOM changes.
 //
 // Live state survives: an element is only touched where the build changed
 // it, so focus, a caret in a text box, an open select and the page's own

@@ -34,6 +34,10 @@ type Renderer struct {
 	bufLen int
 	// onEvent is the Go function the applier calls with each DOM event.
 	onEvent safejs.Func
+	// resume is the Go function a timeout calls to end Render's wait for
+	// the next task; it sends on resumed.
+	resume  safejs.Func
+	resumed chan struct{}
 }
 
 // New starts a renderer whose root element replaces the page's element
@@ -46,13 +50,20 @@ func New(mountID string) (*Renderer, error) {
 	if applier.IsUndefined() || applier.IsNull() {
 		return nil, errors.New("domsync: the page did not load domsync.js")
 	}
-	r := &Renderer{wake: make(chan bool, 1), applier: applier}
+	r := &Renderer{wake: make(chan bool, 1), applier: applier, resumed: make(chan struct{}, 1)}
 	r.env = vugu.NewEventEnvImpl(&r.mu, r.wake)
 	if r.onEvent, err = safejs.FuncOf(r.handle); err != nil {
 		return nil, err
 	}
-	if _, err := applier.Call("start", mountID, r.onEvent); err != nil {
+	if r.resume, err = safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		r.resumed <- struct{}{}
+		return nil
+	}); err != nil {
 		r.onEvent.Release()
+		return nil, err
+	}
+	if _, err := applier.Call("start", mountID, r.onEvent); err != nil {
+		r.Release()
 		return nil, err
 	}
 	return r, nil
@@ -70,10 +81,15 @@ func (r *Renderer) EventWait() bool {
 }
 
 // Render brings the page up to results, sending only what changed since
-// the previous pass. It diffs with the lock held, so no event handler
-// runs meanwhile, and applies without it, so an event the changes fire at
-// once can be handled.
+// the previous pass. It first lets the browser end the task it was called
+// in (while the page plays, the animation frame's that asked for the
+// pass, which also built it), so that frame is drawn without waiting for
+// the diff and the DOM's changes: those run in a task of their own. It
+// diffs with the lock held, so no event handler runs meanwhile, and
+// applies without it, so an event the changes fire at once can be
+// handled.
 func (r *Renderer) Render(results *vugu.BuildResults) error {
+	r.nextTask()
 	r.mu.Lock()
 	ops, err := r.diff.Diff(results)
 	r.mu.Unlock()
@@ -94,9 +110,19 @@ func (r *Renderer) Render(results *vugu.BuildResults) error {
 	return err
 }
 
-// Release lets go of the function the applier calls with events.
+// nextTask returns in a task the browser runs after the current one.
+// Should the timeout not start, it returns at once.
+func (r *Renderer) nextTask() {
+	if _, err := safejs.Global().Call("setTimeout", r.resume, 0); err != nil {
+		return
+	}
+	<-r.resumed
+}
+
+// Release lets go of the functions JavaScript calls.
 func (r *Renderer) Release() {
 	r.onEvent.Release()
+	r.resume.Release()
 }
 
 // handle runs the handler of one DOM event: args are the element's id,
