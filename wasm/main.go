@@ -72,8 +72,9 @@ func mountPoint() (doc safejs.Value, found bool, err error) {
 // time.
 //
 // Builds run under the event environment's read lock, so neither the clock
-// nor a DOM event changes the playground halfway through one
-// (Render takes the read lock again for itself).
+// nor a DOM event changes the playground halfway through one (Render takes
+// the lock again, for writing, while it compares the pass with the last).
+// The renderer is internal/domsync: it sends the page only what changed.
 func runUI() (err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -29,14 +29,16 @@ type Renderer struct {
 	env *vugu.EventEnvImpl
 	// applier is the JavaScript object static/domsync.js installs.
 	applier safejs.Value
-	// buf is the applier's buffer the ops are copied into, of size bufLen.
-	buf    safejs.Value
+	// buf is the applier's Uint8Array the ops are copied into.
+	buf safejs.Value
+	// bufLen is buf's length in bytes; 0 before the first pass.
 	bufLen int
 	// onEvent is the Go function the applier calls with each DOM event.
 	onEvent safejs.Func
 	// resume is the Go function a timeout calls to end Render's wait for
 	// the next task; it sends on resumed.
-	resume  safejs.Func
+	resume safejs.Func
+	// resumed receives when the task Render waits for has come.
 	resumed chan struct{}
 }
 
