@@ -86,6 +86,18 @@ globalThis.vuguGetActiveEventCurrentTarget = () => active?.currentTarget;
 globalThis.vuguActiveEventPreventDefault = () => active?.preventDefault();
 globalThis.vuguActiveEventStopPropagation = () => active?.stopPropagation();
 
+/**
+ * Whether an input should show a new value attribute at once. The
+ * attribute is only the default: once the user has edited a field the
+ * browser shows its own value, so a slider dragged once would no longer
+ * follow what the page sets. The value is set too, but not into a text
+ * field that has the focus, where the user may be typing ahead of the last
+ * pass (and a new value would move the caret).
+ */
+function showsValue(el) {
+  return el instanceof HTMLInputElement && (el !== document.activeElement || el.type === "range");
+}
+
 /** Puts node under id. */
 function keep(id, node) {
   node[idKey] = id;
@@ -146,7 +158,11 @@ function apply(buf, length) {
       case opSetAttr: {
         const el = nodes[uint()];
         const key = str();
-        el.setAttribute(key, str());
+        const value = str();
+        el.setAttribute(key, value);
+        if (key === "value" && showsValue(el)) {
+          el.value = value;
+        }
         break;
       }
       case opRemoveAttr: {

@@ -93,3 +93,25 @@ func (p *page) waitForPasses() {
 	p.run("noting the time", `window.__passesFrom = parseFloat(document.querySelector("#virtual-time").textContent)`)
 	p.waitString("a second more", `parseFloat(document.querySelector("#virtual-time").textContent) >= window.__passesFrom + 1 ? "yes" : ""`)
 }
+
+// TestRenderScrubberFollowsAfterDrag: once dragged, the scrubber's thumb
+// still follows the time shown (a value attribute alone no longer moves a
+// slider the user has moved).
+func TestRenderScrubberFollowsAfterDrag(t *testing.T) {
+	p := openPage(t)
+	p.waitForPasses()
+	p.run("dragging the scrubber to half way", `const s = document.querySelector("#scrub");
+		s.value = String(Math.floor(Number(s.max) / 2)); s.dispatchEvent(new Event("input", { bubbles: true }))`)
+	p.click("#to-end")
+	p.run("playing", `const b = document.querySelector("#pause"); if (b.getAttribute("aria-pressed") === "true") b.click()`)
+	p.waitForPasses()
+	var got struct{ Value, Attr, Max string }
+	p.eval("the scrubber", `(() => {
+		const s = document.querySelector("#scrub");
+		return JSON.stringify({ Value: s.value, Attr: s.getAttribute("value"), Max: s.max });
+	})()`, &got)
+	if got.Value != got.Attr || got.Value != got.Max {
+		p.fatal("at the end of the run, playing: the scrubber's thumb at %s, its value attribute %s, its max %s; want all three equal", got.Value, got.Attr, got.Max)
+	}
+	p.noErrors()
+}

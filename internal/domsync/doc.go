@@ -33,9 +33,12 @@
 // Live state survives: an element is only touched where the build changed
 // it, so focus, a caret in a text box, an open select and the page's own
 // attributes and children (a canvas put into an element built empty)
-// stay. Attributes are set with setAttribute, as domrender does, so a
-// `value` bound with :value sets an input's default, which the browser
-// shows until the user edits the field, never moving a caret.
+// stay. Attributes are set with setAttribute, as domrender does; an
+// input's value attribute (:value) also sets its live value, which the
+// browser would otherwise stop showing once the user edited the field (a
+// scrubber dragged once stood still), except in a focused text field,
+// where the user may be typing ahead of the last pass and a new value
+// would move the caret.
 //
 // Left out, because the playground uses none of them (each is an error,
 // not a silent difference): components' <style> and <script> tags
