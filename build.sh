@@ -102,7 +102,7 @@ if ! command -v brotli >/dev/null; then
 	echo "build: warning: brotli is not installed, so no .br files (apt-get install brotli)" >&2
 fi
 # The whole page: what a browser downloads to show it.
-page=("$out/index.html" "$out/style.css" "$out/boot.js" "$out/paint.js" "$out/raft-playground.js" "$out/wasm_exec.js" "$wasm")
+page=("$out/index.html" "$out/style.css" "$out/domsync.js" "$out/boot.js" "$out/paint.js" "$out/raft-playground.js" "$out/wasm_exec.js" "$wasm")
 # The rest of the site's text files (the embeds, the experiments' worker, the
 # sample page) are served compressed too, but are not part of the page.
 rest=()

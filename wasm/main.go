@@ -20,8 +20,8 @@ import (
 
 	"github.com/hack-pad/safejs"
 	"github.com/vugu/vugu"
-	"github.com/vugu/vugu/domrender"
 
+	"github.com/raftplayground/raftplayground/internal/domsync"
 	"github.com/raftplayground/raftplayground/web"
 )
 
@@ -72,8 +72,9 @@ func mountPoint() (doc safejs.Value, found bool, err error) {
 // time.
 //
 // Builds run under the event environment's read lock, so neither the clock
-// nor a DOM event changes the playground halfway through one
-// (Render takes the read lock again for itself).
+// nor a DOM event changes the playground halfway through one (Render takes
+// the lock again, for writing, while it compares the pass with the last).
+// The renderer is internal/domsync: it sends the page only what changed.
 func runUI() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -84,7 +85,7 @@ func runUI() (err error) {
 	if err != nil {
 		return err
 	}
-	renderer, err := domrender.New("#" + mountID)
+	renderer, err := domsync.New(mountID)
 	if err != nil {
 		return err
 	}
@@ -150,7 +151,7 @@ type address struct {
 // to date: outside a tour it holds the run (also once a tour was left, even
 // where the run did not change); in a tour it follows the step. A panic in a
 // component's build becomes an error, so the caller can report it.
-func renderPass(renderer *domrender.JSRenderer, buildEnv *vugu.BuildEnv, env vugu.EventEnv, root *web.Root, addr *address) (err error) {
+func renderPass(renderer *domsync.Renderer, buildEnv *vugu.BuildEnv, env vugu.EventEnv, root *web.Root, addr *address) (err error) {
 	pg := root.Playground
 	var text string
 	var textErr error

@@ -193,13 +193,13 @@ const apiAlive = `import("./raft-playground.js").then((m) => m.load()).then((pg)
 	return String(leader);
 })`
 
-// TestBootFailure: a panic in the UI (here the renderer's JavaScript
-// throwing, which syscall/js turns into a Go panic) is shown in
-// #boot-error and the JavaScript API still answers; and a WebAssembly that
-// cannot be compiled says so in #boot-error.
+// TestBootFailure: a failure of the UI (here the renderer's JavaScript
+// throwing, static/domsync.js) is shown in #boot-error and the JavaScript
+// API still answers; and a WebAssembly that cannot be compiled says so in
+// #boot-error.
 func TestBootFailure(t *testing.T) {
 	p := openPage(t)
-	p.run("breaking the renderer", `window.vuguRender = () => { throw new Error("injected renderer failure"); }`)
+	p.run("breaking the renderer", `window.domsync.apply = () => { throw new Error("injected renderer failure"); }`)
 	p.click("#pause")
 	msg := p.waitString("#boot-error", `document.getElementById("boot-error").textContent`)
 	if !strings.Contains(msg, "injected renderer failure") || !strings.Contains(msg, "JavaScript API still works") {

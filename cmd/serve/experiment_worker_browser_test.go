@@ -201,7 +201,7 @@ func TestPageExperimentOptions(t *testing.T) {
 
 // noWorkersPolicy is the page's policy with workers forbidden, as a site
 // might serve it.
-const noWorkersPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; worker-src 'none'; style-src 'self'"
+const noWorkersPolicy = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'; style-src 'self'"
 
 // policySwap serves the site with the page's Content-Security-Policy
 // replaced by policy.

@@ -129,11 +129,11 @@ type handler struct {
 
 // ContentSecurityPolicy is the page's policy: scripts and
 // styles only from the site's own files (no inline script, no style
-// attribute). WebAssembly needs 'wasm-unsafe-eval'; Vugu's renderer installs
-// its JavaScript helper with window.eval, so 'unsafe-eval' stays until it
-// does not. The experiments panel runs its trials in a worker of the site's
-// own (static/experiment-worker.js): worker-src 'self'.
-const ContentSecurityPolicy = "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; worker-src 'self'; style-src 'self'"
+// attribute). WebAssembly needs 'wasm-unsafe-eval'; nothing needs eval
+// (the page's renderer, internal/domsync, has its JavaScript in a file,
+// static/domsync.js). The experiments panel runs its trials in a worker of
+// the site's own (static/experiment-worker.js): worker-src 'self'.
+const ContentSecurityPolicy = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'"
 
 // policyPages are the HTML pages served with ContentSecurityPolicy: the
 // page, the embed's frame and the sample documentation page (which show
