@@ -98,6 +98,7 @@ type converter struct {
 	hasOwn         safejs.Value // Object.hasOwn
 	isArray        safejs.Value // Array.isArray
 	getOwnProperty safejs.Value // Reflect.getOwnPropertyDescriptor
+	getPrototype   safejs.Value // Reflect.getPrototypeOf
 	reflectGet     safejs.Value // Reflect.get
 	apply          safejs.Value // Reflect.apply
 	bigintValueOf  safejs.Value // BigInt.prototype.valueOf
@@ -134,6 +135,7 @@ func newConverter() (*converter, error) {
 	c.hasOwn = get(global, "Object", "hasOwn")
 	c.isArray = get(global, "Array", "isArray")
 	c.getOwnProperty = get(global, "Reflect", "getOwnPropertyDescriptor")
+	c.getPrototype = get(global, "Reflect", "getPrototypeOf")
 	c.reflectGet = get(global, "Reflect", "get")
 	c.apply = get(global, "Reflect", "apply")
 	c.bigintValueOf = get(global, "BigInt", "prototype", "valueOf")
@@ -323,6 +325,9 @@ func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
 	if _, err := c.apply.Invoke(c.stringValueOf, v, []any{}); err == nil {
 		return Opaque("a String object"), nil
 	}
+	if kind, err := c.notPlain(v); err != nil || kind != "" {
+		return Opaque(kind), err
+	}
 	keys, err := c.keys.Invoke(v) // runs a Proxy's ownKeys trap
 	if err != nil {
 		return nil, fmt.Errorf("listing its keys (Object.keys) threw %s", c.thrown(err))
@@ -363,6 +368,61 @@ func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
 		}
 	}
 	return m, nil
+}
+
+// notPlain describes v when it is not a plain object, "" when it is. A
+// plain object's prototype is null or an Object.prototype (of any realm:
+// one whose own prototype is null). Anything else, a Date, a Map, a Number
+// object, a class's instance or an object that inherits its keys, would
+// read as an object of its own enumerable keys, most often as {}, and so
+// be taken silently for the defaults.
+func (c *converter) notPlain(v safejs.Value) (string, error) {
+	proto, err := c.getPrototype.Invoke(v) // runs a Proxy's getPrototypeOf trap
+	if err != nil {
+		return "", fmt.Errorf("reading its prototype (Reflect.getPrototypeOf) threw %s", c.thrown(err))
+	}
+	if proto.IsNull() {
+		return "", nil
+	}
+	above, err := c.getPrototype.Invoke(proto)
+	if err != nil {
+		return "", fmt.Errorf("reading its prototype (Reflect.getPrototypeOf) threw %s", c.thrown(err))
+	}
+	if above.IsNull() {
+		return "", nil
+	}
+	if name := c.className(proto); name != "" {
+		return "an instance of " + name + " (only plain objects are accepted)", nil
+	}
+	return "an object that inherits from another (only plain objects are accepted)", nil
+}
+
+// className is the name of the constructor proto belongs to, read from
+// own data properties only (proto.constructor.name), or "" when there is
+// none or it is odd.
+func (c *converter) className(proto safejs.Value) string {
+	ctor, found, err := c.own(proto, "constructor")
+	if err != nil || !found {
+		return ""
+	}
+	if t, known := typeOf(ctor); !known || t != safejs.TypeFunction {
+		return ""
+	}
+	name, found, err := c.own(ctor, "name")
+	if err != nil || !found {
+		return ""
+	}
+	if t, known := typeOf(name); !known || t != safejs.TypeString {
+		return ""
+	}
+	if n, err := c.strLen(name); err != nil || n == 0 || n > 40 {
+		return ""
+	}
+	s, err := name.String()
+	if err != nil {
+		return ""
+	}
+	return s
 }
 
 // own reads v's own property key without calling a getter: found is false

@@ -126,7 +126,7 @@ func (r *Registry) experimentArg(arg any) (int, *experimentRun, error) {
 	}
 	e := r.experiments[id]
 	if e == nil {
-		return 0, nil, fmt.Errorf("no experiment %d", id)
+		return 0, nil, r.missing("experiment", id)
 	}
 	return id, e, nil
 }

@@ -60,12 +60,16 @@ func TestExperimentMethods(t *testing.T) {
 	if n := strings.Count(csv, "\n"); n != 81 {
 		t.Fatalf("CSV has %d lines, want a header and 80 rows", n)
 	}
+	// An experiment's id is no cluster's; once destroyed, an id says so.
+	if msg := fails(t, r, "status", float64(id)); msg != "status: 2 is an experiment's id, not a cluster's" {
+		t.Fatalf("an experiment id as a cluster: %q", msg)
+	}
 	ok(t, r, nil, "destroyExperiment", float64(id))
-	if msg := fails(t, r, "experimentProgress", float64(id)); msg != "experimentProgress: no experiment 2" {
+	if msg := fails(t, r, "experimentProgress", float64(id)); msg != "experimentProgress: experiment 2 was destroyed" {
 		t.Fatalf("after destroy: %q", msg)
 	}
-	// A cluster's id is no experiment's, and the reverse.
-	if msg := fails(t, r, "experimentStep", float64(cluster), 1.0); msg != "experimentStep: no experiment 1" {
+	// A cluster's id is no experiment's.
+	if msg := fails(t, r, "experimentStep", float64(cluster), 1.0); msg != "experimentStep: 1 is a cluster's id, not an experiment's" {
 		t.Fatalf("a cluster id as an experiment: %q", msg)
 	}
 }
