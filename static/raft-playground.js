@@ -221,15 +221,20 @@ function counted(response, onProgress) {
  * Calls a method of the Go API and unwraps its JSON answer.
  *
  * @param {Core} core
- * @param {string} method
+ * @param {string} method the Go API's method
  * @param {unknown[]} args
+ * @param {string} [name] the method the caller called, which errors name
+ *   (a handle's method: traceDigest runs scenarioDigest)
  * @returns {*} the result
  * @throws {Error} with the Go side's message when the answer is an error, or
  *   saying that the program has exited
  */
-function call(core, method, args) {
+function call(core, method, args, name = method) {
   if (core.exited) {
-    throw exitedError(core, method);
+    throw exitedError(core, name);
+  }
+  if (!stackRoom()) {
+    throw new Error(`${name}: too little of the JavaScript stack is left to call the WebAssembly instance safely (called from deep recursion?); the call was not made`);
   }
   let raw;
   try {
@@ -237,19 +242,21 @@ function call(core, method, args) {
   } catch (err) {
     // The Go side never throws; only a program dying halfway through a call does.
     if (core.exited) {
-      throw exitedError(core, method, err);
+      throw exitedError(core, name, err);
     }
-    throw new Error(`${method}: the WebAssembly instance threw: ${err?.message ?? typeof err}`, { cause: err });
+    throw new Error(`${name}: the WebAssembly instance threw: ${err?.message ?? typeof err}`, { cause: err });
   }
   if (core.exited) {
-    throw exitedError(core, method);
+    throw exitedError(core, name);
   }
   if (typeof raw !== "string") {
-    throw new Error(`${method}: the WebAssembly instance gave no answer`);
+    throw new Error(`${name}: the WebAssembly instance gave no answer`);
   }
   const answer = JSON.parse(raw);
   if ("error" in answer) {
-    const err = new Error(answer.error);
+    // The Go side names its own method first; the caller called name.
+    const message = answer.error.startsWith(`${method}: `) ? `${name}: ${answer.error.slice(method.length + 2)}` : answer.error;
+    const err = new Error(message);
     if (typeof answer.line === "number") {
       // A scenario that does not read: where.
       err.line = answer.line;
@@ -258,6 +265,36 @@ function call(core, method, args) {
     throw err;
   }
   return answer.result;
+}
+
+/**
+ * How many frames of probe must fit on the stack before a call goes into
+ * the WebAssembly instance. The stack overflowing inside a call (in one of
+ * wasm_exec.js's functions that the Go program calls) unwinds through the
+ * Go program and kills it: the registry's lock stays held and the next call
+ * deadlocks. A frame of probe takes about 300 bytes in Node.js 20, so 640
+ * frames are about 190 KiB, three times the most a call was seen to need
+ * (about 64 KiB, a Proxy argument whose trap runs inside the call); the
+ * check costs a few microseconds.
+ */
+const STACK_PROBE_FRAMES = 640;
+
+/**
+ * Recurses n deep with 31 more arguments, so that each frame is large and
+ * few frames measure much stack; what it returns does not matter.
+ */
+function probe(n, a, b, c, d, e, f, g, h, i, j, k, l, m, o, p, q, r, s, t, u, v, w, x, y, z, A, B, C, D, E, F) {
+  return n === 0 ? 0 : 1 + probe(n - 1, a, b, c, d, e, f, g, h, i, j, k, l, m, o, p, q, r, s, t, u, v, w, x, y, z, A, B, C, D, E, F);
+}
+
+/** Whether STACK_PROBE_FRAMES frames of probe fit on the stack now. */
+function stackRoom() {
+  try {
+    probe(STACK_PROBE_FRAMES);
+    return true;
+  } catch {
+    return false; // a RangeError: the stack is nearly full
+  }
 }
 
 /**
@@ -300,6 +337,7 @@ export class Playground {
     this.#core = core;
     /** The API version, e.g. "0.2.0+d4da925c0a1b". @type {string} */
     this.version = core.api.version;
+    readOnly(this, "version");
   }
 
   /** Whether the WebAssembly program has exited; every call then throws. */
@@ -406,12 +444,20 @@ export class Experiment {
     this.id = id;
     /** The experiment's name. @type {string} */
     this.name = name;
+    readOnly(this, "id", "name");
   }
 
-  /** Runs a method of this experiment with its id first. */
-  #call(method, params, args) {
-    arity(method, params, args);
-    return call(this.#core, method, [this.id, ...args]);
+  /**
+   * Runs a method of this experiment with its id first.
+   *
+   * @param {string} name the method the caller called, which errors name
+   * @param {string} method the Go API's method
+   * @param {string[]} params
+   * @param {unknown[]} args
+   */
+  #call(name, method, params, args) {
+    arity(name, params, args);
+    return call(this.#core, method, [this.id, ...args], name);
   }
 
   /**
@@ -422,12 +468,12 @@ export class Experiment {
    * @returns {ExperimentProgress}
    */
   step(...args) {
-    return this.#call("experimentStep", ["maxTrials"], args);
+    return this.#call("step", "experimentStep", ["maxTrials"], args);
   }
 
   /** @returns {ExperimentProgress} */
   progress(...args) {
-    return this.#call("experimentProgress", [], args);
+    return this.#call("progress", "experimentProgress", [], args);
   }
 
   /**
@@ -438,7 +484,7 @@ export class Experiment {
    * @returns {ExperimentResult}
    */
   result(...args) {
-    return this.#call("experimentResult", ["trials"], args);
+    return this.#call("result", "experimentResult", ["trials"], args);
   }
 
   /**
@@ -447,12 +493,12 @@ export class Experiment {
    * @returns {string}
    */
   csv(...args) {
-    return this.#call("experimentCSV", [], args);
+    return this.#call("csv", "experimentCSV", [], args);
   }
 
   /** Forgets the experiment; later calls on it throw. */
   destroy(...args) {
-    this.#call("destroyExperiment", [], args);
+    this.#call("destroy", "destroyExperiment", [], args);
   }
 }
 
@@ -467,13 +513,15 @@ export class ScenarioRun {
   /**
    * @param {Cluster} cluster
    * @param {number} steps
-   * @param {Function} invoke runs a method of the cluster
+   * @param {Function} invoke runs a method of the cluster: (name,
+   *   method, params, args), name being the one errors give
    */
   constructor(cluster, steps, invoke) {
     /** The cluster the scenario runs on. @type {Cluster} */
     this.cluster = cluster;
     /** How many steps (timed instructions) the scenario has. @type {number} */
     this.steps = steps;
+    readOnly(this, "cluster", "steps");
     this.#invoke = invoke;
   }
 
@@ -484,7 +532,7 @@ export class ScenarioRun {
    * @returns {ScenarioProgress}
    */
   step(...args) {
-    return this.#invoke("scenarioStep", [], args);
+    return this.#invoke("step", "scenarioStep", [], args);
   }
 
   /**
@@ -493,7 +541,7 @@ export class ScenarioRun {
    * @returns {ScenarioProgress}
    */
   runToEnd(...args) {
-    return this.#invoke("scenarioRun", [], args);
+    return this.#invoke("runToEnd", "scenarioRun", [], args);
   }
 
   /**
@@ -502,7 +550,7 @@ export class ScenarioRun {
    * @returns {ScenarioOutcome[]}
    */
   outcomes(...args) {
-    return this.#invoke("scenarioOutcomes", [], args);
+    return this.#invoke("outcomes", "scenarioOutcomes", [], args);
   }
 
   /**
@@ -511,7 +559,7 @@ export class ScenarioRun {
    * @returns {NarrationLine[]}
    */
   narration(...args) {
-    return this.#invoke("scenarioNarration", [], args);
+    return this.#invoke("narration", "scenarioNarration", [], args);
   }
 
   /**
@@ -524,12 +572,119 @@ export class ScenarioRun {
    * @returns {string}
    */
   traceDigest(...args) {
-    return this.#invoke("scenarioDigest", [], args);
+    return this.#invoke("traceDigest", "scenarioDigest", [], args);
   }
+}
+
+/** The most steps one runUntil may take (each a run and a status). */
+const MAX_RUN_UNTIL_STEPS = 1_000_000;
+
+/**
+ * Reads an options object the way the Go side reads one: undefined or null
+ * for none; otherwise a plain object (not a Date, a Map or a class's
+ * instance) whose own enumerable keys are among keys, read without calling
+ * a getter; its undefined members are left out.
+ *
+ * @param {string} name the method, which errors name
+ * @param {unknown} opts
+ * @param {string[]} keys
+ * @param {string} example a valid object, for messages
+ * @returns {Record<string, unknown>}
+ */
+function readOptions(name, opts, keys, example) {
+  if (opts === undefined || opts === null) {
+    return {};
+  }
+  let entries;
+  try {
+    entries = ownEntries(opts);
+  } catch (err) {
+    throw new Error(`${name}: cannot read opts: it threw ${thrownText(err)}`, { cause: err });
+  }
+  if (entries === null) {
+    throw new Error(`${name}: opts must be a plain object like ${example}, got ${describe(opts)}`);
+  }
+  const out = {};
+  for (const [key, desc] of entries) {
+    if (!keys.includes(key)) {
+      throw new Error(`${name}: opts has an unknown key ${describe(key)} (keys are ${keys.join(", ")})`);
+    }
+    if (!("value" in desc)) {
+      throw new Error(`${name}: cannot read opts: property ${describe(key)}: it is a getter; only plain data properties are accepted`);
+    }
+    if (desc.value !== undefined) {
+      out[key] = desc.value;
+    }
+  }
+  return out;
+}
+
+/**
+ * The own enumerable string keys of a plain object with their property
+ * descriptors, or null when v is not a plain object (its prototype is
+ * neither null nor an Object.prototype). May throw: v may be a Proxy.
+ *
+ * @param {unknown} v
+ * @returns {?Array<[string, PropertyDescriptor]>}
+ */
+function ownEntries(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return null;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) {
+    return null;
+  }
+  const entries = [];
+  for (const key of Object.keys(v)) {
+    const desc = Object.getOwnPropertyDescriptor(v, key);
+    if (desc) {
+      entries.push([key, desc]);
+    }
+  }
+  return entries;
+}
+
+/**
+ * Describes a thrown value without letting it throw again (its message
+ * may be a getter, it may be a Proxy).
+ *
+ * @param {unknown} err
+ * @returns {string}
+ */
+function thrownText(err) {
+  try {
+    if (err instanceof Error && typeof err.message === "string") {
+      return `an Error: ${err.message}`;
+    }
+  } catch {
+    return "an Error";
+  }
+  return describe(err);
 }
 
 /** The kinds of event a cluster's listeners can subscribe to. */
 const EVENT_KINDS = ["role", "commit", "fault", "violation", "*"];
+
+/**
+ * How many times in a row the events that listeners' own calls caused are
+ * handed on within one call (see Cluster's dispatch).
+ */
+const MAX_DISPATCH_ROUNDS = 1000;
+
+/**
+ * Reports an error that must not break the call in progress, as
+ * EventTarget reports a listener's.
+ *
+ * @param {unknown} err
+ */
+function report(err) {
+  if (typeof globalThis.reportError === "function") {
+    globalThis.reportError(err);
+  } else {
+    console.error(err);
+  }
+}
 
 /** One simulated cluster. Nodes are numbered 1 to nodes. */
 export class Cluster {
@@ -537,6 +692,12 @@ export class Cluster {
   #core;
   /** Listeners by kind. @type {Map<string, Set<Function>>} */
   #listeners = new Map();
+  /**
+   * Whether the listeners are being called: a call a listener makes leaves
+   * its events to the loop already running, so that every listener sees
+   * the events in the order they happened.
+   */
+  #dispatching = false;
 
   /**
    * @param {Core} core
@@ -548,55 +709,99 @@ export class Cluster {
     this.#core = core;
     /** The cluster's id in the WebAssembly instance. @type {number} */
     this.id = id;
-    expose?.((method, params, args) => this.#call(method, params, args));
+    readOnly(this, "id");
+    expose?.((name, method, params, args) => this.#call(method, params, args, name));
   }
 
   /**
    * Runs a method of this cluster: checks the arity, calls the Go side with
    * the id first, then tells the listeners what happened.
    *
-   * @param {string} method
+   * @param {string} method the Go API's method
    * @param {string[]} params
    * @param {unknown[]} args
+   * @param {string} [name] the method the caller called, which errors name
    */
-  #call(method, params, args) {
-    arity(method, params, args);
+  #call(method, params, args, name = method) {
+    arity(name, params, args);
     try {
-      return call(this.#core, method, [this.id, ...args]);
+      return call(this.#core, method, [this.id, ...args], name);
     } finally {
       this.#dispatch();
     }
   }
 
-  /** Hands the events collected since the last call to the listeners. */
+  /**
+   * Hands the events collected since the last call to the listeners. The
+   * calls listeners make add events, which the loop hands on in turn, up to
+   * MAX_DISPATCH_ROUNDS rounds: listeners that keep causing events (each
+   * runs the cluster again) would otherwise never let the call return, so
+   * the rest wait, kept by the cluster, for the next call.
+   */
   #dispatch() {
-    if (this.#listeners.size === 0 || this.#core.exited) {
-      return;
+    if (this.#dispatching) {
+      return; // the running loop drains these events next
     }
+    this.#dispatching = true;
+    try {
+      for (let round = 0; this.#listeners.size > 0 && !this.#core.exited; round++) {
+        if (round === MAX_DISPATCH_ROUNDS) {
+          report(new Error(`on: the listeners' own calls caused events ${MAX_DISPATCH_ROUNDS} times in a row; the rest are handed on after the next call`));
+          return;
+        }
+        const events = this.#drain();
+        if (events.length === 0) {
+          return;
+        }
+        for (const ev of events) {
+          this.#deliver(ev);
+        }
+      }
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  /**
+   * Takes the events the cluster collected, a "missed" event first when it
+   * had to drop some; none when the cluster is gone.
+   *
+   * @returns {ClusterEvent[]}
+   */
+  #drain() {
     let drained;
     try {
       drained = call(this.#core, "events", [this.id]);
     } catch {
-      return; // the cluster is gone (destroyed, or a panic destroyed it)
+      return []; // the cluster is gone (destroyed, or a panic destroyed it)
     }
     const events = drained.events;
     if (drained.missed > 0) {
       events.unshift({ kind: "missed", at_ns: events[0]?.at_ns ?? 0, node: 0, count: drained.missed });
     }
-    for (const ev of events) {
-      for (const kind of [ev.kind, "*"]) {
-        for (const listener of this.#listeners.get(kind) ?? []) {
-          try {
-            listener(ev);
-          } catch (err) {
-            // A listener's error is reported, as EventTarget does, and
-            // never breaks the call that produced the event.
-            if (typeof globalThis.reportError === "function") {
-              globalThis.reportError(err);
-            } else {
-              console.error(err);
-            }
-          }
+    return events;
+  }
+
+  /**
+   * Calls the listeners of ev's kind, then those of "*", as EventTarget
+   * does: a listener subscribed while ev is handed on hears from the next
+   * event (one that subscribes itself again would otherwise be called for
+   * ev forever), and one unsubscribed meanwhile is not called.
+   *
+   * @param {ClusterEvent} ev
+   */
+  #deliver(ev) {
+    for (const kind of [ev.kind, "*"]) {
+      for (const listener of [...(this.#listeners.get(kind) ?? [])]) {
+        if (!this.#listeners.get(kind)?.has(listener)) {
+          continue;
+        }
+        try {
+          listener(ev);
+        } catch (err) {
+          // A listener's error is reported, as EventTarget does, and
+          // never breaks the call that produced the event.
+          report(err);
         }
       }
     }
@@ -623,7 +828,7 @@ export class Cluster {
       throw new Error(`on: listener must be a function, got ${describe(listener)}`);
     }
     if (this.#listeners.size === 0) {
-      call(this.#core, "watch", [this.id, true]);
+      call(this.#core, "watch", [this.id, true], "on");
     }
     if (!this.#listeners.has(kind)) {
       this.#listeners.set(kind, new Set());
@@ -661,50 +866,51 @@ export class Cluster {
 
   /**
    * Runs in steps until predicate(status) holds, for at most maxMs of
-   * virtual time.
+   * virtual time (the cluster's: a predicate that runs it counts too).
    *
    * @param {(status: object) => boolean} predicate
-   * @param {{maxMs?: number, stepMs?: number}} [opts] maxMs defaults to
-   *   10000, stepMs to 10
+   * @param {?{maxMs?: number, stepMs?: number}} [opts] maxMs 0 to 1e9
+   *   (default 10000), stepMs 0.000001 to 600000 (default 10), at most
+   *   MAX_RUN_UNTIL_STEPS steps
    * @returns {boolean} whether the predicate held (false: maxMs ran out)
    */
   runUntil(...args) {
     arity("runUntil", ["predicate", "opts"], args);
-    const [predicate, opts = {}] = args;
+    const [predicate, opts] = args;
     if (typeof predicate !== "function") {
       throw new Error(`runUntil: predicate must be a function of the status, got ${describe(predicate)}`);
     }
-    if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-      throw new Error(`runUntil: opts must be an object like {maxMs: 10000, stepMs: 10}, got ${describe(opts)}`);
+    const { maxMs = 10_000, stepMs = 10 } = readOptions("runUntil", opts, ["maxMs", "stepMs"], "{maxMs: 10000, stepMs: 10}");
+    if (typeof maxMs !== "number" || !(maxMs >= 0 && maxMs <= 1e9)) {
+      throw new Error(`runUntil: opts.maxMs must be a number of milliseconds between 0 and 1e9, got ${describe(maxMs)}`);
     }
-    let maxMs, stepMs, unknown;
-    try {
-      ({ maxMs = 10_000, stepMs = 10, ...unknown } = opts);
-      unknown = Object.keys(unknown);
-    } catch (err) {
-      throw new Error(`runUntil: cannot read opts: ${err?.message ?? typeof err}`, { cause: err });
+    // A step runs as one call of run, which takes at most 600000 ms, and
+    // must move time (run counts whole nanoseconds).
+    if (typeof stepMs !== "number" || !(stepMs >= 1e-6 && stepMs <= 600_000)) {
+      throw new Error(`runUntil: opts.stepMs must be a number of milliseconds between 0.000001 and 600000, got ${describe(stepMs)}`);
     }
-    if (unknown.length > 0) {
-      throw new Error(`runUntil: opts has an unknown key ${describe(unknown[0])} (keys are maxMs, stepMs)`);
+    const steps = Math.ceil(maxMs / stepMs);
+    if (steps > MAX_RUN_UNTIL_STEPS) {
+      throw new Error(`runUntil: opts.maxMs / opts.stepMs is ${steps} steps, more than the ${MAX_RUN_UNTIL_STEPS} one call may take; take longer steps`);
     }
-    for (const [name, v] of [["maxMs", maxMs], ["stepMs", stepMs]]) {
-      if (typeof v !== "number" || !(v >= 0 && v <= 1e9)) {
-        throw new Error(`runUntil: opts.${name} must be a number of milliseconds between 0 and 1e9, got ${describe(v)}`);
-      }
-    }
-    if (stepMs === 0) {
-      throw new Error("runUntil: opts.stepMs must be more than 0");
-    }
-    for (let ran = 0; ; ran += stepMs) {
-      if (predicate(this.status())) {
+    // Whole nanoseconds, so that the steps add up to maxMs exactly; the
+    // time is the cluster's, so a predicate that runs the cluster itself
+    // counts too.
+    const stepNs = Math.round(stepMs * 1e6);
+    let status = this.#call("status", [], [], "runUntil");
+    const endNs = status.now_ns + Math.round(maxMs * 1e6);
+    for (;;) {
+      if (predicate(status)) {
         return true;
       }
-      if (ran >= maxMs) {
+      if (status.now_ns >= endNs) {
         return false;
       }
-      this.run(Math.min(stepMs, maxMs - ran, 600_000));
+      this.#call("run", ["ms"], [Math.min(stepNs, endNs - status.now_ns) / 1e6], "runUntil");
+      status = this.#call("status", [], [], "runUntil");
     }
   }
+
 
   /**
    * Crashes a node: it loses everything but its disk.
@@ -1080,8 +1286,21 @@ export class Cluster {
 
   /** Destroys the cluster; its methods throw afterwards. */
   destroy(...args) {
-    this.#call("destroyCluster", [], args);
+    this.#call("destroyCluster", [], args, "destroy");
     this.#listeners.clear();
+  }
+}
+
+/**
+ * Makes a handle's own properties read-only, as the declarations say: a
+ * handle whose id was overwritten would act on another cluster.
+ *
+ * @param {object} obj
+ * @param {...string} keys
+ */
+function readOnly(obj, ...keys) {
+  for (const key of keys) {
+    Object.defineProperty(obj, key, { writable: false, configurable: false });
   }
 }
 
