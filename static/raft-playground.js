@@ -332,6 +332,10 @@ export class Playground {
   /** @type {Core} */
   #core;
 
+  static {
+    guardReceivers(this.prototype, "Playground", "pg", (obj) => #core in obj);
+  }
+
   /** @param {Core} core */
   constructor(core) {
     this.#core = core;
@@ -433,6 +437,10 @@ export class Experiment {
   /** @type {Core} */
   #core;
 
+  static {
+    guardReceivers(this.prototype, "Experiment", "experiment", (obj) => #core in obj);
+  }
+
   /**
    * @param {Core} core
    * @param {number} id the experiment's id in the WebAssembly instance
@@ -509,6 +517,10 @@ export class Experiment {
 export class ScenarioRun {
   /** Calls a method of the cluster. @type {Function} */
   #invoke;
+
+  static {
+    guardReceivers(this.prototype, "ScenarioRun", "run", (obj) => #invoke in obj);
+  }
 
   /**
    * @param {Cluster} cluster
@@ -690,6 +702,10 @@ function report(err) {
 export class Cluster {
   /** @type {Core} */
   #core;
+
+  static {
+    guardReceivers(this.prototype, "Cluster", "cluster", (obj) => #core in obj);
+  }
   /** Listeners by kind. @type {Map<string, Set<Function>>} */
   #listeners = new Map();
   /**
@@ -1288,6 +1304,40 @@ export class Cluster {
   destroy(...args) {
     this.#call("destroyCluster", [], args, "destroy");
     this.#listeners.clear();
+  }
+}
+
+/** Reflect.apply as the module found it: a page may replace it later. */
+const apply = Reflect.apply;
+
+/**
+ * Wraps every method of a class's prototype so that one called on anything
+ * but an instance (taken off its object: const {run} = cluster; run(5))
+ * throws a TypeError naming the method, rather than JavaScript's own
+ * message about a private field.
+ *
+ * @param {object} proto the class's prototype
+ * @param {string} className
+ * @param {string} example how an instance is called in the message
+ * @param {(obj: object) => boolean} isInstance a brand check
+ */
+function guardReceivers(proto, className, example, isInstance) {
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const desc = Object.getOwnPropertyDescriptor(proto, name);
+    if (name === "constructor" || typeof desc.value !== "function") {
+      continue;
+    }
+    const method = desc.value;
+    const article = /^[AEIOU]/.test(className) ? "an" : "a";
+    const wrapped = {
+      [name](...args) {
+        if (this === null || (typeof this !== "object" && typeof this !== "function") || !isInstance(this)) {
+          throw new TypeError(`${name}: called on ${describe(this)}, not on ${article} ${className}; call it as ${example}.${name}(...) or bind it`);
+        }
+        return apply(method, this, args);
+      },
+    }[name];
+    Object.defineProperty(proto, name, { ...desc, value: wrapped });
   }
 }
 

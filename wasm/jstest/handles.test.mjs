@@ -251,3 +251,28 @@ test("objects that are not plain are refused, not read as {}", () => {
     x.destroy();
   }
 });
+
+test("a method taken off its handle throws a TypeError naming it", () => {
+  // Before: "Cannot read properties of undefined (reading 'Cluster')",
+  // which names neither the method nor what was wrong.
+  const c = pg.createCluster({ nodes: 3 });
+  const { run } = c;
+  const wrong = [
+    [() => run(5), /^run: called on undefined, not on a Cluster; call it as cluster\.run\(\.\.\.\) or bind it$/],
+    [() => c.status.call({}), /^status: called on an object, not on a Cluster; /],
+    [() => new Proxy(c, {}).crash(1), /^crash: called on an object, not on a Cluster; /],
+    [() => pg.createCluster.call(null), /^createCluster: called on null, not on a Playground; call it as pg\.createCluster/],
+  ];
+  const run2 = pg.loadScenario(SCENARIO);
+  const e = pg.createExperiment("election");
+  wrong.push([() => run2.step.call(c), /^step: called on an object, not on a ScenarioRun; call it as run\.step/]);
+  wrong.push([() => e.csv.call(run2), /^csv: called on an object, not on an Experiment; call it as experiment\.csv/]);
+  for (const [fn, message] of wrong) {
+    assert.throws(fn, (err) => err instanceof TypeError && message.test(err.message));
+  }
+  assert.equal(run.call(c, 5), 5, "bound to its cluster it works");
+  assert.deepEqual(c.interventions(), []);
+  for (const x of [c, run2.cluster, e]) {
+    x.destroy();
+  }
+});
