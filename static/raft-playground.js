@@ -47,7 +47,13 @@ const IN_NODE = typeof process !== "undefined" && typeof process.versions?.node 
  * @param {LoadOptions} [options]
  * @returns {Promise<Playground>}
  */
-export function load(options = {}) {
+export function load(...args) {
+  let options;
+  try {
+    options = loadOptions(args);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (!globalThis[CACHE]) {
     globalThis[CACHE] = start(options).catch((err) => {
       delete globalThis[CACHE];
@@ -55,6 +61,26 @@ export function load(options = {}) {
     });
   }
   return globalThis[CACHE];
+}
+
+/**
+ * Checks load's arguments, even when the playground is loaded already (and
+ * they are ignored), so that a wrong call is found at once.
+ *
+ * @param {unknown[]} args
+ * @returns {LoadOptions}
+ */
+function loadOptions(args) {
+  arity("load", ["options"], args);
+  const options = readOptions("load", args[0], ["wasm", "onProgress"], '{wasm: "raft-playground.wasm"}', "options");
+  const { wasm, onProgress } = options;
+  if (wasm !== undefined && typeof wasm !== "string" && !(wasm instanceof URL)) {
+    throw new Error(`load: options.wasm must be a URL or a string (a URL, or in Node.js a file path), got ${describe(wasm)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new Error(`load: options.onProgress must be a function, got ${describe(onProgress)}`);
+  }
+  return options;
 }
 
 /**
@@ -601,9 +627,10 @@ const MAX_RUN_UNTIL_STEPS = 1_000_000;
  * @param {unknown} opts
  * @param {string[]} keys
  * @param {string} example a valid object, for messages
+ * @param {string} [param] the parameter's name, for messages
  * @returns {Record<string, unknown>}
  */
-function readOptions(name, opts, keys, example) {
+function readOptions(name, opts, keys, example, param = "opts") {
   if (opts === undefined || opts === null) {
     return {};
   }
@@ -611,18 +638,18 @@ function readOptions(name, opts, keys, example) {
   try {
     entries = ownEntries(opts);
   } catch (err) {
-    throw new Error(`${name}: cannot read opts: it threw ${thrownText(err)}`, { cause: err });
+    throw new Error(`${name}: cannot read ${param}: it threw ${thrownText(err)}`, { cause: err });
   }
   if (entries === null) {
-    throw new Error(`${name}: opts must be a plain object like ${example}, got ${describe(opts)}`);
+    throw new Error(`${name}: ${param} must be a plain object like ${example}, got ${describe(opts)}`);
   }
   const out = {};
   for (const [key, desc] of entries) {
     if (!keys.includes(key)) {
-      throw new Error(`${name}: opts has an unknown key ${describe(key)} (keys are ${keys.join(", ")})`);
+      throw new Error(`${name}: ${param} has an unknown key ${describe(key)} (keys are ${keys.join(", ")})`);
     }
     if (!("value" in desc)) {
-      throw new Error(`${name}: cannot read opts: property ${describe(key)}: it is a getter; only plain data properties are accepted`);
+      throw new Error(`${name}: cannot read ${param}: property ${describe(key)}: it is a getter; only plain data properties are accepted`);
     }
     if (desc.value !== undefined) {
       out[key] = desc.value;

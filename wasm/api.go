@@ -104,6 +104,7 @@ type converter struct {
 	bigintValueOf  safejs.Value // BigInt.prototype.valueOf
 	stringOf       safejs.Value // String (called as a function)
 	stringValueOf  safejs.Value // String.prototype.valueOf
+	isWellFormed   safejs.Value // String.prototype.isWellFormed (undefined in older browsers)
 	isView         safejs.Value // ArrayBuffer.isView
 	errorProto     safejs.Value // Error.prototype
 	isPrototypeOf  safejs.Value // Object.prototype.isPrototypeOf
@@ -141,6 +142,7 @@ func newConverter() (*converter, error) {
 	c.bigintValueOf = get(global, "BigInt", "prototype", "valueOf")
 	c.stringOf = get(global, "String")
 	c.stringValueOf = get(global, "String", "prototype", "valueOf")
+	c.isWellFormed = get(global, "String", "prototype", "isWellFormed")
 	c.isView = get(global, "ArrayBuffer", "isView")
 	c.errorProto = get(global, "Error", "prototype")
 	c.isPrototypeOf = get(global, "Object", "prototype", "isPrototypeOf")
@@ -233,7 +235,9 @@ func (c *converter) unknown(v safejs.Value) Opaque {
 	return Opaque("a bigint; pass a number instead")
 }
 
-// str copies a string, unless it is longer than MaxStringUnits.
+// str copies a string, unless it is longer than MaxStringUnits or holds a
+// lone surrogate, which UTF-8 cannot hold: copied, it would silently become
+// U+FFFD, and a command, key or note would not be what was given.
 func (c *converter) str(v safejs.Value) (any, error) {
 	n, err := c.strLen(v)
 	if err != nil {
@@ -241,6 +245,13 @@ func (c *converter) str(v safejs.Value) (any, error) {
 	}
 	if n > MaxStringUnits {
 		return LongString(n), nil
+	}
+	if c.isWellFormed.Type() == safejs.TypeFunction {
+		if ok, err := c.apply.Invoke(c.isWellFormed, v, []any{}); err == nil {
+			if b, _ := ok.Bool(); !b {
+				return Opaque("a string with a lone surrogate (not well-formed UTF-16, which UTF-8 cannot hold)"), nil
+			}
+		}
 	}
 	return v.String()
 }

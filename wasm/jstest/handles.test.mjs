@@ -276,3 +276,39 @@ test("a method taken off its handle throws a TypeError naming it", () => {
     x.destroy();
   }
 });
+
+test("load refuses wrong options with an Error naming them, loaded or not", async () => {
+  // Before: load(null) threw "Cannot read properties of null (reading
+  // 'wasm')" on a first load, and every wrong call was ignored once loaded.
+  const wrong = [
+    [[null, 1], /^load: takes 1 argument\(s\) \(options\), got 2$/],
+    [["static/raft-playground.wasm"], /^load: options must be a plain object like \{wasm: "raft-playground\.wasm"\}, got "static\/raft-playground\.wasm"$/],
+    [[{ wasm: 5 }], /^load: options\.wasm must be a URL or a string \(a URL, or in Node\.js a file path\), got 5$/],
+    [[{ onProgress: "yes" }], /^load: options\.onProgress must be a function, got "yes"$/],
+    [[{ wasm: "x", onprogress: () => {} }], /^load: options has an unknown key "onprogress" \(keys are wasm, onProgress\)$/],
+  ];
+  for (const [args, message] of wrong) {
+    await assert.rejects(load(...args), (err) => err instanceof Error && message.test(err.message));
+  }
+  assert.equal(await load(null), pg);
+  assert.equal(await load({ wasm: new URL("file:///elsewhere.wasm") }), pg, "once loaded, the options are ignored");
+});
+
+test("a string with a lone surrogate is refused, not changed into U+FFFD", () => {
+  // Before, put("k", "\uD800") stored "\uFFFD": the value read back was not
+  // the value written, and nothing said so.
+  const c = pg.createCluster({ nodes: 3 });
+  c.runUntil((s) => s.leader !== 0);
+  const lone = "a lone surrogate \\(not well-formed UTF-16, which UTF-8 cannot hold\\)";
+  throwsError(() => c.propose("x\uD800"), new RegExp(`^propose: command must be a string, got a string with ${lone}$`));
+  throwsError(() => c.put("k", "\uDC00"), new RegExp(`^put: value must be a string, got a string with ${lone}$`));
+  throwsError(() => c.note(1, "\uD83D"), new RegExp(`^note: text must be a string, got a string with ${lone}$`));
+  throwsError(() => pg.loadScenario("nodes 3\nat 1s say \uD800\n"), new RegExp(`^loadScenario: text must be a string, got a string with ${lone}$`));
+  assert.deepEqual(c.interventions(), []);
+  // A pair is a character like any other.
+  const w = c.put("k", "😀");
+  c.run(500);
+  assert.equal(c.call(w).done, true);
+  assert.equal(c.kv(1).data.k, "😀");
+  c.destroy();
+});
