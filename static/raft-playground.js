@@ -129,7 +129,7 @@ async function start(options) {
         },
       );
     });
-    return new Playground(core);
+    return new Playground(INTERNAL, core);
   } finally {
     delete globalThis.__raftPlaygroundReady;
   }
@@ -362,8 +362,12 @@ export class Playground {
     guardReceivers(this.prototype, "Playground", "pg", (obj) => #core in obj);
   }
 
-  /** @param {Core} core */
-  constructor(core) {
+  /**
+   * @param {symbol} token INTERNAL: only the module makes one
+   * @param {Core} core
+   */
+  constructor(token, core) {
+    internal(token, "Playground", "load()");
     this.#core = core;
     /** The API version, e.g. "0.2.0+d4da925c0a1b". @type {string} */
     this.version = core.api.version;
@@ -385,7 +389,7 @@ export class Playground {
    */
   createCluster(...args) {
     arity("createCluster", ["opts"], args);
-    return new Cluster(this.#core, call(this.#core, "createCluster", args));
+    return new Cluster(INTERNAL, this.#core, call(this.#core, "createCluster", args));
   }
 
   /**
@@ -402,10 +406,10 @@ export class Playground {
     arity("loadScenario", ["text"], args);
     const { id, steps } = call(this.#core, "loadScenario", args);
     let invoke;
-    const cluster = new Cluster(this.#core, id, (fn) => {
+    const cluster = new Cluster(INTERNAL, this.#core, id, (fn) => {
       invoke = fn;
     });
-    return new ScenarioRun(cluster, steps, invoke);
+    return new ScenarioRun(INTERNAL, cluster, steps, invoke);
   }
 
   /**
@@ -421,7 +425,7 @@ export class Playground {
   loadTour(...args) {
     arity("loadTour", ["text"], args);
     const { id, steps } = call(this.#core, "loadTour", args);
-    return { cluster: new Cluster(this.#core, id), steps };
+    return { cluster: new Cluster(INTERNAL, this.#core, id), steps };
   }
 
   /**
@@ -449,7 +453,7 @@ export class Playground {
   createExperiment(...args) {
     arity("createExperiment", ["name", "opts"], args);
     const id = call(this.#core, "createExperiment", args);
-    return new Experiment(this.#core, id, args[0]);
+    return new Experiment(INTERNAL, this.#core, id, args[0]);
   }
 }
 
@@ -468,11 +472,13 @@ export class Experiment {
   }
 
   /**
+   * @param {symbol} token INTERNAL: only the module makes one
    * @param {Core} core
    * @param {number} id the experiment's id in the WebAssembly instance
    * @param {string} name
    */
-  constructor(core, id, name) {
+  constructor(token, core, id, name) {
+    internal(token, "Experiment", "pg.createExperiment()");
     this.#core = core;
     /** The experiment's id in the WebAssembly instance. @type {number} */
     this.id = id;
@@ -549,12 +555,14 @@ export class ScenarioRun {
   }
 
   /**
+   * @param {symbol} token INTERNAL: only the module makes one
    * @param {Cluster} cluster
    * @param {number} steps
    * @param {Function} invoke runs a method of the cluster: (name,
    *   method, params, args), name being the one errors give
    */
-  constructor(cluster, steps, invoke) {
+  constructor(token, cluster, steps, invoke) {
+    internal(token, "ScenarioRun", "pg.loadScenario()");
     /** The cluster the scenario runs on. @type {Cluster} */
     this.cluster = cluster;
     /** How many steps (timed instructions) the scenario has. @type {number} */
@@ -743,12 +751,14 @@ export class Cluster {
   #dispatching = false;
 
   /**
+   * @param {symbol} token INTERNAL: only the module makes one
    * @param {Core} core
    * @param {number} id the cluster's id
    * @param {(invoke: Function) => void} [expose] is handed the function
    *   that runs this cluster's methods (for its ScenarioRun)
    */
-  constructor(core, id, expose) {
+  constructor(token, core, id, expose) {
+    internal(token, "Cluster", "pg.createCluster(), pg.loadScenario(), pg.loadTour() or cluster.seek()");
     this.#core = core;
     /** The cluster's id in the WebAssembly instance. @type {number} */
     this.id = id;
@@ -1185,7 +1195,7 @@ export class Cluster {
    * @returns {Cluster}
    */
   seek(...args) {
-    return new Cluster(this.#core, this.#call("seek", ["ms"], args));
+    return new Cluster(INTERNAL, this.#core, this.#call("seek", ["ms"], args));
   }
 
   /**
@@ -1331,6 +1341,23 @@ export class Cluster {
   destroy(...args) {
     this.#call("destroyCluster", [], args, "destroy");
     this.#listeners.clear();
+  }
+}
+
+/** Passed to the handles' constructors, which only this module may call. */
+const INTERNAL = Symbol("raft-playground internal");
+
+/**
+ * Refuses a handle made with new from outside the module: it would have
+ * no instance to call.
+ *
+ * @param {unknown} token
+ * @param {string} className
+ * @param {string} maker what makes one
+ */
+function internal(token, className, maker) {
+  if (token !== INTERNAL) {
+    throw new TypeError(`${className}: made by ${maker}, not with new`);
   }
 }
 

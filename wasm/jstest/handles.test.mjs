@@ -312,3 +312,13 @@ test("a string with a lone surrogate is refused, not changed into U+FFFD", () =>
   assert.equal(c.kv(1).data.k, "😀");
   c.destroy();
 });
+
+test("a handle made with new is refused at once", async () => {
+  // Before, new Cluster() made a handle whose every method threw
+  // "Cannot read properties of undefined (reading 'exited')".
+  const { Cluster, Experiment, Playground, ScenarioRun } = await import("../../static/raft-playground.js");
+  for (const [Class, maker] of [[Cluster, /pg\.createCluster\(\)/], [Experiment, /pg\.createExperiment\(\)/], [Playground, /load\(\)/], [ScenarioRun, /pg\.loadScenario\(\)/]]) {
+    assert.throws(() => new Class(), (err) => err instanceof TypeError && new RegExp(`^${Class.name}: made by `).test(err.message) && maker.test(err.message));
+  }
+  assert.throws(() => new Cluster(Symbol("raft-playground internal"), {}, 1), TypeError);
+});
