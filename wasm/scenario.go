@@ -129,6 +129,22 @@ func readScenario(arg any) (string, *sim.Scenario, error) {
 	return text, sc, checkCost(sc)
 }
 
+// checkRunCost refuses a run link's scenario (a page's "#run=" fragment)
+// that would cost more than a scenario through the API may: the page runs
+// a link's scenario to its end before it shows anything, so a link of
+// "at 1000h" froze the page for hours. A text that does not parse is left
+// to the page, which says where.
+func checkRunCost(text string) error {
+	sc, err := sim.Parse(text)
+	if err != nil {
+		return nil
+	}
+	if err := checkCost(sc); err != nil {
+		return fmt.Errorf("the run is too long to replay: %w", err)
+	}
+	return nil
+}
+
 // checkCost refuses a scenario that may take more than MaxScenarioTime of
 // virtual time, naming the step that passes it, or whose workload may
 // offer more than MaxScenarioOps operations in that time, naming its
