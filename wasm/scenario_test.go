@@ -310,3 +310,19 @@ func TestCheckRunCost(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioSeedLimit: a scenario's seed is answered as a JavaScript
+// number, so one above 2^53-1 is refused, as createCluster refuses it
+// (before, status().seed read 18446744073709551615 as
+// 18446744073709552000).
+func TestScenarioSeedLimit(t *testing.T) {
+	r := NewRegistry()
+	want := "loadScenario: line 2, column 1: seed must be at most 9007199254740991 through the API, the largest integer a JavaScript number holds exactly, got 18446744073709551615"
+	if msg := fails(t, r, "loadScenario", "nodes 3\nseed 18446744073709551615\nat 1s\n"); msg != want {
+		t.Fatalf("got %q, want %q", msg, want)
+	}
+	if msg := fails(t, r, "loadTour", "nodes 3\nseed 9007199254740992\nstep one\nsay x\n"); !strings.Contains(msg, "seed must be at most 9007199254740991") {
+		t.Fatalf("loadTour: %q", msg)
+	}
+	ok(t, r, nil, "loadScenario", "nodes 3\nseed 9007199254740991\nat 1s\n")
+}
