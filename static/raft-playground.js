@@ -726,10 +726,15 @@ const MAX_DISPATCH_ROUNDS = 1000;
  * @param {unknown} err
  */
 function report(err) {
-  if (typeof globalThis.reportError === "function") {
-    globalThis.reportError(err);
-  } else {
-    console.error(err);
+  try {
+    if (typeof globalThis.reportError === "function") {
+      globalThis.reportError(err);
+    } else {
+      console.error(err);
+    }
+  } catch {
+    // A reportError that throws must not break the call either, nor keep
+    // the other listeners from their events.
   }
 }
 

@@ -322,3 +322,27 @@ test("a handle made with new is refused at once", async () => {
   }
   assert.throws(() => new Cluster(Symbol("raft-playground internal"), {}, 1), TypeError);
 });
+
+test("a reportError that throws breaks neither the call nor the other listeners", () => {
+  // Before, its exception escaped from the dispatch: c.crash(1) threw it,
+  // and the events not yet handed on were lost.
+  const c = pg.createCluster({ nodes: 3 });
+  const heard = [];
+  c.on("fault", () => {
+    throw new Error("listener boom");
+  });
+  c.on("fault", (ev) => heard.push(ev.text));
+  const saved = globalThis.reportError;
+  globalThis.reportError = () => {
+    throw new Error("reportError boom");
+  };
+  try {
+    c.crash(1);
+    c.restart(1);
+  } finally {
+    globalThis.reportError = saved;
+  }
+  assert.equal(heard.length, 2);
+  assert.match(heard[0], /^crash/);
+  c.destroy();
+});
