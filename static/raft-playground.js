@@ -206,14 +206,14 @@ function counted(response, onProgress) {
   const length = headers.get("X-Decoded-Content-Length") ?? (headers.has("Content-Encoding") ? null : headers.get("Content-Length"));
   const total = length !== null && /^\d+$/.test(length) ? Number(length) : null;
   let received = 0;
-  const report = () => {
+  const progress = () => {
     try {
       onProgress(received, total);
     } catch (err) {
-      globalThis.reportError?.(err); // a failing progress bar does not stop the load
+      report(err); // a failing progress bar does not stop the load
     }
   };
-  report();
+  progress();
   const reader = response.body.getReader();
   const body = new ReadableStream({
     async pull(controller) {
@@ -223,7 +223,7 @@ function counted(response, onProgress) {
         return;
       }
       received += value.byteLength;
-      report();
+      progress();
       controller.enqueue(value);
     },
     cancel(reason) {
