@@ -3,7 +3,9 @@
 // listeners that call back into the cluster see the events in order and
 // cannot keep a call from returning, runUntil's bounds, and objects that
 // are not plain (a Date, a Map, a class's instance) are refused rather than
-// read as {}. Build first (./build.sh), then: node --test wasm/jstest/
+// read as {} (issue 9, item 5 and its tests: every call answered by an
+// Error with a useful message, the instance alive after it). Build first
+// (./build.sh), then: node --test wasm/jstest/
 
 import { test } from "node:test";
 import assert from "node:assert/strict";

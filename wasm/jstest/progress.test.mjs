@@ -1,6 +1,6 @@
 // load's onProgress under an adversarial page: a progress callback that
 // throws, reported to a reportError that throws too, does not stop the
-// load. In a file of its own: load loads once per process. Build first
+// load (issue 9, item 5). In a file of its own: load loads once per process. Build first
 // (./build.sh), then: node --test wasm/jstest/
 
 import { test } from "node:test";

@@ -1,6 +1,7 @@
 // A call made with the JavaScript stack nearly full (deep recursion, or a
 // listener that calls the cluster which calls the listener ...) must not
-// kill the WebAssembly instance. Before the loader checked for room, the
+// kill the WebAssembly instance (issue 9, item 5: "the instance must not
+// die of any call"). Before the loader checked for room, the
 // stack overflowed inside one of wasm_exec.js's functions the Go program
 // calls; the RangeError unwound through the Go program, the registry's lock
 // stayed held and the next call ended the program ("all goroutines are
