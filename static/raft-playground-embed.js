@@ -264,6 +264,28 @@ export function parseList(value, known, fallback) {
 }
 
 /**
+ * Runs fn, whose errors name the loader's method inner, so that they name
+ * the element's method outer instead (restartNode runs the cluster's
+ * restart).
+ *
+ * @template T
+ * @param {string} inner
+ * @param {string} outer
+ * @param {() => T} fn
+ * @returns {T}
+ */
+export function renamed(inner, outer, fn) {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith(`${inner}: `)) {
+      err.message = `${outer}: ${err.message.slice(inner.length + 2)}`;
+    }
+    throw err;
+  }
+}
+
+/**
  * Reads a number attribute, clamped to [min, max]; def when absent or not a
  * number.
  *
@@ -770,14 +792,16 @@ export class RaftPlaygroundElement extends ElementBase {
    *
    * @param {number} node
    */
-  crash(node) {
-    this.#now("crash").crash(node);
+  crash(...args) {
+    const cluster = this.#now("crash");
+    cluster.crash(...args);
     this.#schedule();
   }
 
   /** Restarts a crashed node. @param {number} node */
-  restartNode(node) {
-    this.#now("restartNode").restart(node);
+  restartNode(...args) {
+    const cluster = this.#now("restartNode");
+    renamed("restart", "restartNode", () => cluster.restart(...args));
     this.#schedule();
   }
 

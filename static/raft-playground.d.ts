@@ -520,13 +520,21 @@ export class Cluster {
   private constructor();
   /** The cluster's id in the WebAssembly instance. */
   readonly id: number;
-  /** Subscribes a listener; returns the function that unsubscribes it. */
+  /**
+   * Subscribes a listener; returns the function that unsubscribes it.
+   * Events caused by a listener's own calls are handed on after the rest,
+   * in order, at most 1000 rounds a call (the rest wait for the next call).
+   */
   on(kind: "commit", listener: (event: Extract<ClusterEvent, { kind: "commit" }>) => void): () => void;
   on(kind: EventKind, listener: (event: ClusterEvent) => void): () => void;
   /** Advances virtual time by 0 to 600000 ms; returns the new time in ms. */
   run(ms: number): number;
-  /** Runs in steps until predicate(status) holds; false when maxMs ran out. */
-  runUntil(predicate: (status: ClusterStatus) => boolean, opts?: { maxMs?: number; stepMs?: number }): boolean;
+  /**
+   * Runs in steps of stepMs (default 10; 0.000001 to 600000) until
+   * predicate(status) holds; false when maxMs (default 10000; 0 to 1e9) of
+   * virtual time ran out. At most 1000000 steps a call.
+   */
+  runUntil(predicate: (status: ClusterStatus) => boolean, opts?: { maxMs?: number; stepMs?: number } | null): boolean;
   crash(node: number): void;
   restart(node: number): void;
   cut(from: number, to: number): void;

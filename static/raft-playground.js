@@ -47,7 +47,13 @@ const IN_NODE = typeof process !== "undefined" && typeof process.versions?.node 
  * @param {LoadOptions} [options]
  * @returns {Promise<Playground>}
  */
-export function load(options = {}) {
+export function load(...args) {
+  let options;
+  try {
+    options = loadOptions(args);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (!globalThis[CACHE]) {
     globalThis[CACHE] = start(options).catch((err) => {
       delete globalThis[CACHE];
@@ -55,6 +61,26 @@ export function load(options = {}) {
     });
   }
   return globalThis[CACHE];
+}
+
+/**
+ * Checks load's arguments, even when the playground is loaded already (and
+ * they are ignored), so that a wrong call is found at once.
+ *
+ * @param {unknown[]} args
+ * @returns {LoadOptions}
+ */
+function loadOptions(args) {
+  arity("load", ["options"], args);
+  const options = readOptions("load", args[0], ["wasm", "onProgress"], '{wasm: "raft-playground.wasm"}', "options");
+  const { wasm, onProgress } = options;
+  if (wasm !== undefined && typeof wasm !== "string" && !(wasm instanceof URL)) {
+    throw new Error(`load: options.wasm must be a URL or a string (a URL, or in Node.js a file path), got ${describe(wasm)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new Error(`load: options.onProgress must be a function, got ${describe(onProgress)}`);
+  }
+  return options;
 }
 
 /**
@@ -103,7 +129,7 @@ async function start(options) {
         },
       );
     });
-    return new Playground(core);
+    return new Playground(INTERNAL, core);
   } finally {
     delete globalThis.__raftPlaygroundReady;
   }
@@ -180,14 +206,14 @@ function counted(response, onProgress) {
   const length = headers.get("X-Decoded-Content-Length") ?? (headers.has("Content-Encoding") ? null : headers.get("Content-Length"));
   const total = length !== null && /^\d+$/.test(length) ? Number(length) : null;
   let received = 0;
-  const report = () => {
+  const progress = () => {
     try {
       onProgress(received, total);
     } catch (err) {
-      globalThis.reportError?.(err); // a failing progress bar does not stop the load
+      report(err); // a failing progress bar does not stop the load
     }
   };
-  report();
+  progress();
   const reader = response.body.getReader();
   const body = new ReadableStream({
     async pull(controller) {
@@ -197,7 +223,7 @@ function counted(response, onProgress) {
         return;
       }
       received += value.byteLength;
-      report();
+      progress();
       controller.enqueue(value);
     },
     cancel(reason) {
@@ -221,15 +247,20 @@ function counted(response, onProgress) {
  * Calls a method of the Go API and unwraps its JSON answer.
  *
  * @param {Core} core
- * @param {string} method
+ * @param {string} method the Go API's method
  * @param {unknown[]} args
+ * @param {string} [name] the method the caller called, which errors name
+ *   (a handle's method: traceDigest runs scenarioDigest)
  * @returns {*} the result
  * @throws {Error} with the Go side's message when the answer is an error, or
  *   saying that the program has exited
  */
-function call(core, method, args) {
+function call(core, method, args, name = method) {
   if (core.exited) {
-    throw exitedError(core, method);
+    throw exitedError(core, name);
+  }
+  if (!stackRoom()) {
+    throw new Error(`${name}: too little of the JavaScript stack is left to call the WebAssembly instance safely (called from deep recursion?); the call was not made`);
   }
   let raw;
   try {
@@ -237,19 +268,21 @@ function call(core, method, args) {
   } catch (err) {
     // The Go side never throws; only a program dying halfway through a call does.
     if (core.exited) {
-      throw exitedError(core, method, err);
+      throw exitedError(core, name, err);
     }
-    throw new Error(`${method}: the WebAssembly instance threw: ${err?.message ?? typeof err}`, { cause: err });
+    throw new Error(`${name}: the WebAssembly instance threw: ${err?.message ?? typeof err}`, { cause: err });
   }
   if (core.exited) {
-    throw exitedError(core, method);
+    throw exitedError(core, name);
   }
   if (typeof raw !== "string") {
-    throw new Error(`${method}: the WebAssembly instance gave no answer`);
+    throw new Error(`${name}: the WebAssembly instance gave no answer`);
   }
   const answer = JSON.parse(raw);
   if ("error" in answer) {
-    const err = new Error(answer.error);
+    // The Go side names its own method first; the caller called name.
+    const message = answer.error.startsWith(`${method}: `) ? `${name}: ${answer.error.slice(method.length + 2)}` : answer.error;
+    const err = new Error(message);
     if (typeof answer.line === "number") {
       // A scenario that does not read: where.
       err.line = answer.line;
@@ -258,6 +291,36 @@ function call(core, method, args) {
     throw err;
   }
   return answer.result;
+}
+
+/**
+ * How many frames of probe must fit on the stack before a call goes into
+ * the WebAssembly instance. The stack overflowing inside a call (in one of
+ * wasm_exec.js's functions that the Go program calls) unwinds through the
+ * Go program and kills it: the registry's lock stays held and the next call
+ * deadlocks. A frame of probe takes about 300 bytes in Node.js 20, so 640
+ * frames are about 190 KiB, three times the most a call was seen to need
+ * (about 64 KiB, a Proxy argument whose trap runs inside the call); the
+ * check costs a few microseconds.
+ */
+const STACK_PROBE_FRAMES = 640;
+
+/**
+ * Recurses n deep with 31 more arguments, so that each frame is large and
+ * few frames measure much stack; what it returns does not matter.
+ */
+function probe(n, a, b, c, d, e, f, g, h, i, j, k, l, m, o, p, q, r, s, t, u, v, w, x, y, z, A, B, C, D, E, F) {
+  return n === 0 ? 0 : 1 + probe(n - 1, a, b, c, d, e, f, g, h, i, j, k, l, m, o, p, q, r, s, t, u, v, w, x, y, z, A, B, C, D, E, F);
+}
+
+/** Whether STACK_PROBE_FRAMES frames of probe fit on the stack now. */
+function stackRoom() {
+  try {
+    probe(STACK_PROBE_FRAMES);
+    return true;
+  } catch {
+    return false; // a RangeError: the stack is nearly full
+  }
 }
 
 /**
@@ -295,11 +358,20 @@ export class Playground {
   /** @type {Core} */
   #core;
 
-  /** @param {Core} core */
-  constructor(core) {
+  static {
+    guardReceivers(this.prototype, "Playground", "pg", (obj) => #core in obj);
+  }
+
+  /**
+   * @param {symbol} token INTERNAL: only the module makes one
+   * @param {Core} core
+   */
+  constructor(token, core) {
+    internal(token, "Playground", "load()");
     this.#core = core;
     /** The API version, e.g. "0.2.0+d4da925c0a1b". @type {string} */
     this.version = core.api.version;
+    readOnly(this, "version");
   }
 
   /** Whether the WebAssembly program has exited; every call then throws. */
@@ -317,7 +389,7 @@ export class Playground {
    */
   createCluster(...args) {
     arity("createCluster", ["opts"], args);
-    return new Cluster(this.#core, call(this.#core, "createCluster", args));
+    return new Cluster(INTERNAL, this.#core, call(this.#core, "createCluster", args));
   }
 
   /**
@@ -334,10 +406,10 @@ export class Playground {
     arity("loadScenario", ["text"], args);
     const { id, steps } = call(this.#core, "loadScenario", args);
     let invoke;
-    const cluster = new Cluster(this.#core, id, (fn) => {
+    const cluster = new Cluster(INTERNAL, this.#core, id, (fn) => {
       invoke = fn;
     });
-    return new ScenarioRun(cluster, steps, invoke);
+    return new ScenarioRun(INTERNAL, cluster, steps, invoke);
   }
 
   /**
@@ -353,7 +425,7 @@ export class Playground {
   loadTour(...args) {
     arity("loadTour", ["text"], args);
     const { id, steps } = call(this.#core, "loadTour", args);
-    return { cluster: new Cluster(this.#core, id), steps };
+    return { cluster: new Cluster(INTERNAL, this.#core, id), steps };
   }
 
   /**
@@ -381,7 +453,7 @@ export class Playground {
   createExperiment(...args) {
     arity("createExperiment", ["name", "opts"], args);
     const id = call(this.#core, "createExperiment", args);
-    return new Experiment(this.#core, id, args[0]);
+    return new Experiment(INTERNAL, this.#core, id, args[0]);
   }
 }
 
@@ -395,23 +467,37 @@ export class Experiment {
   /** @type {Core} */
   #core;
 
+  static {
+    guardReceivers(this.prototype, "Experiment", "experiment", (obj) => #core in obj);
+  }
+
   /**
+   * @param {symbol} token INTERNAL: only the module makes one
    * @param {Core} core
    * @param {number} id the experiment's id in the WebAssembly instance
    * @param {string} name
    */
-  constructor(core, id, name) {
+  constructor(token, core, id, name) {
+    internal(token, "Experiment", "pg.createExperiment()");
     this.#core = core;
     /** The experiment's id in the WebAssembly instance. @type {number} */
     this.id = id;
     /** The experiment's name. @type {string} */
     this.name = name;
+    readOnly(this, "id", "name");
   }
 
-  /** Runs a method of this experiment with its id first. */
-  #call(method, params, args) {
-    arity(method, params, args);
-    return call(this.#core, method, [this.id, ...args]);
+  /**
+   * Runs a method of this experiment with its id first.
+   *
+   * @param {string} name the method the caller called, which errors name
+   * @param {string} method the Go API's method
+   * @param {string[]} params
+   * @param {unknown[]} args
+   */
+  #call(name, method, params, args) {
+    arity(name, params, args);
+    return call(this.#core, method, [this.id, ...args], name);
   }
 
   /**
@@ -422,12 +508,12 @@ export class Experiment {
    * @returns {ExperimentProgress}
    */
   step(...args) {
-    return this.#call("experimentStep", ["maxTrials"], args);
+    return this.#call("step", "experimentStep", ["maxTrials"], args);
   }
 
   /** @returns {ExperimentProgress} */
   progress(...args) {
-    return this.#call("experimentProgress", [], args);
+    return this.#call("progress", "experimentProgress", [], args);
   }
 
   /**
@@ -438,7 +524,7 @@ export class Experiment {
    * @returns {ExperimentResult}
    */
   result(...args) {
-    return this.#call("experimentResult", ["trials"], args);
+    return this.#call("result", "experimentResult", ["trials"], args);
   }
 
   /**
@@ -447,12 +533,12 @@ export class Experiment {
    * @returns {string}
    */
   csv(...args) {
-    return this.#call("experimentCSV", [], args);
+    return this.#call("csv", "experimentCSV", [], args);
   }
 
   /** Forgets the experiment; later calls on it throw. */
   destroy(...args) {
-    this.#call("destroyExperiment", [], args);
+    this.#call("destroy", "destroyExperiment", [], args);
   }
 }
 
@@ -464,16 +550,24 @@ export class ScenarioRun {
   /** Calls a method of the cluster. @type {Function} */
   #invoke;
 
+  static {
+    guardReceivers(this.prototype, "ScenarioRun", "run", (obj) => #invoke in obj);
+  }
+
   /**
+   * @param {symbol} token INTERNAL: only the module makes one
    * @param {Cluster} cluster
    * @param {number} steps
-   * @param {Function} invoke runs a method of the cluster
+   * @param {Function} invoke runs a method of the cluster: (name,
+   *   method, params, args), name being the one errors give
    */
-  constructor(cluster, steps, invoke) {
+  constructor(token, cluster, steps, invoke) {
+    internal(token, "ScenarioRun", "pg.loadScenario()");
     /** The cluster the scenario runs on. @type {Cluster} */
     this.cluster = cluster;
     /** How many steps (timed instructions) the scenario has. @type {number} */
     this.steps = steps;
+    readOnly(this, "cluster", "steps");
     this.#invoke = invoke;
   }
 
@@ -484,7 +578,7 @@ export class ScenarioRun {
    * @returns {ScenarioProgress}
    */
   step(...args) {
-    return this.#invoke("scenarioStep", [], args);
+    return this.#invoke("step", "scenarioStep", [], args);
   }
 
   /**
@@ -493,7 +587,7 @@ export class ScenarioRun {
    * @returns {ScenarioProgress}
    */
   runToEnd(...args) {
-    return this.#invoke("scenarioRun", [], args);
+    return this.#invoke("runToEnd", "scenarioRun", [], args);
   }
 
   /**
@@ -502,7 +596,7 @@ export class ScenarioRun {
    * @returns {ScenarioOutcome[]}
    */
   outcomes(...args) {
-    return this.#invoke("scenarioOutcomes", [], args);
+    return this.#invoke("outcomes", "scenarioOutcomes", [], args);
   }
 
   /**
@@ -511,7 +605,7 @@ export class ScenarioRun {
    * @returns {NarrationLine[]}
    */
   narration(...args) {
-    return this.#invoke("scenarioNarration", [], args);
+    return this.#invoke("narration", "scenarioNarration", [], args);
   }
 
   /**
@@ -524,79 +618,248 @@ export class ScenarioRun {
    * @returns {string}
    */
   traceDigest(...args) {
-    return this.#invoke("scenarioDigest", [], args);
+    return this.#invoke("traceDigest", "scenarioDigest", [], args);
   }
+}
+
+/** The most steps one runUntil may take (each a run and a status). */
+const MAX_RUN_UNTIL_STEPS = 1_000_000;
+
+/**
+ * Reads an options object the way the Go side reads one: undefined or null
+ * for none; otherwise a plain object (not a Date, a Map or a class's
+ * instance) whose own enumerable keys are among keys, read without calling
+ * a getter; its undefined members are left out.
+ *
+ * @param {string} name the method, which errors name
+ * @param {unknown} opts
+ * @param {string[]} keys
+ * @param {string} example a valid object, for messages
+ * @param {string} [param] the parameter's name, for messages
+ * @returns {Record<string, unknown>}
+ */
+function readOptions(name, opts, keys, example, param = "opts") {
+  if (opts === undefined || opts === null) {
+    return {};
+  }
+  let entries;
+  try {
+    entries = ownEntries(opts);
+  } catch (err) {
+    throw new Error(`${name}: cannot read ${param}: it threw ${thrownText(err)}`, { cause: err });
+  }
+  if (entries === null) {
+    throw new Error(`${name}: ${param} must be a plain object like ${example}, got ${describe(opts)}`);
+  }
+  const out = {};
+  for (const [key, desc] of entries) {
+    if (!keys.includes(key)) {
+      throw new Error(`${name}: ${param} has an unknown key ${describe(key)} (keys are ${keys.join(", ")})`);
+    }
+    if (!("value" in desc)) {
+      throw new Error(`${name}: cannot read ${param}: property ${describe(key)}: it is a getter; only plain data properties are accepted`);
+    }
+    if (desc.value !== undefined) {
+      out[key] = desc.value;
+    }
+  }
+  return out;
+}
+
+/**
+ * The own enumerable string keys of a plain object with their property
+ * descriptors, or null when v is not a plain object (its prototype is
+ * neither null nor an Object.prototype). May throw: v may be a Proxy.
+ *
+ * @param {unknown} v
+ * @returns {?Array<[string, PropertyDescriptor]>}
+ */
+function ownEntries(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return null;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) {
+    return null;
+  }
+  const entries = [];
+  for (const key of Object.keys(v)) {
+    const desc = Object.getOwnPropertyDescriptor(v, key);
+    if (desc) {
+      entries.push([key, desc]);
+    }
+  }
+  return entries;
+}
+
+/**
+ * Describes a thrown value without letting it throw again (its message
+ * may be a getter, it may be a Proxy).
+ *
+ * @param {unknown} err
+ * @returns {string}
+ */
+function thrownText(err) {
+  try {
+    if (err instanceof Error && typeof err.message === "string") {
+      return `an Error: ${err.message}`;
+    }
+  } catch {
+    return "an Error";
+  }
+  return describe(err);
 }
 
 /** The kinds of event a cluster's listeners can subscribe to. */
 const EVENT_KINDS = ["role", "commit", "fault", "violation", "*"];
 
+/**
+ * How many times in a row the events that listeners' own calls caused are
+ * handed on within one call (see Cluster's dispatch).
+ */
+const MAX_DISPATCH_ROUNDS = 1000;
+
+/**
+ * Reports an error that must not break the call in progress, as
+ * EventTarget reports a listener's.
+ *
+ * @param {unknown} err
+ */
+function report(err) {
+  try {
+    if (typeof globalThis.reportError === "function") {
+      globalThis.reportError(err);
+    } else {
+      console.error(err);
+    }
+  } catch {
+    // A reportError that throws must not break the call either, nor keep
+    // the other listeners from their events.
+  }
+}
+
 /** One simulated cluster. Nodes are numbered 1 to nodes. */
 export class Cluster {
   /** @type {Core} */
   #core;
+
+  static {
+    guardReceivers(this.prototype, "Cluster", "cluster", (obj) => #core in obj);
+  }
   /** Listeners by kind. @type {Map<string, Set<Function>>} */
   #listeners = new Map();
+  /**
+   * Whether the listeners are being called: a call a listener makes leaves
+   * its events to the loop already running, so that every listener sees
+   * the events in the order they happened.
+   */
+  #dispatching = false;
 
   /**
+   * @param {symbol} token INTERNAL: only the module makes one
    * @param {Core} core
    * @param {number} id the cluster's id
    * @param {(invoke: Function) => void} [expose] is handed the function
    *   that runs this cluster's methods (for its ScenarioRun)
    */
-  constructor(core, id, expose) {
+  constructor(token, core, id, expose) {
+    internal(token, "Cluster", "pg.createCluster(), pg.loadScenario(), pg.loadTour() or cluster.seek()");
     this.#core = core;
     /** The cluster's id in the WebAssembly instance. @type {number} */
     this.id = id;
-    expose?.((method, params, args) => this.#call(method, params, args));
+    readOnly(this, "id");
+    expose?.((name, method, params, args) => this.#call(method, params, args, name));
   }
 
   /**
    * Runs a method of this cluster: checks the arity, calls the Go side with
    * the id first, then tells the listeners what happened.
    *
-   * @param {string} method
+   * @param {string} method the Go API's method
    * @param {string[]} params
    * @param {unknown[]} args
+   * @param {string} [name] the method the caller called, which errors name
    */
-  #call(method, params, args) {
-    arity(method, params, args);
+  #call(method, params, args, name = method) {
+    arity(name, params, args);
     try {
-      return call(this.#core, method, [this.id, ...args]);
+      return call(this.#core, method, [this.id, ...args], name);
     } finally {
       this.#dispatch();
     }
   }
 
-  /** Hands the events collected since the last call to the listeners. */
+  /**
+   * Hands the events collected since the last call to the listeners. The
+   * calls listeners make add events, which the loop hands on in turn, up to
+   * MAX_DISPATCH_ROUNDS rounds: listeners that keep causing events (each
+   * runs the cluster again) would otherwise never let the call return, so
+   * the rest wait, kept by the cluster, for the next call.
+   */
   #dispatch() {
-    if (this.#listeners.size === 0 || this.#core.exited) {
-      return;
+    if (this.#dispatching) {
+      return; // the running loop drains these events next
     }
+    this.#dispatching = true;
+    try {
+      for (let round = 0; this.#listeners.size > 0 && !this.#core.exited; round++) {
+        if (round === MAX_DISPATCH_ROUNDS) {
+          report(new Error(`on: the listeners' own calls caused events ${MAX_DISPATCH_ROUNDS} times in a row; the rest are handed on after the next call`));
+          return;
+        }
+        const events = this.#drain();
+        if (events.length === 0) {
+          return;
+        }
+        for (const ev of events) {
+          this.#deliver(ev);
+        }
+      }
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  /**
+   * Takes the events the cluster collected, a "missed" event first when it
+   * had to drop some; none when the cluster is gone.
+   *
+   * @returns {ClusterEvent[]}
+   */
+  #drain() {
     let drained;
     try {
       drained = call(this.#core, "events", [this.id]);
     } catch {
-      return; // the cluster is gone (destroyed, or a panic destroyed it)
+      return []; // the cluster is gone (destroyed, or a panic destroyed it)
     }
     const events = drained.events;
     if (drained.missed > 0) {
       events.unshift({ kind: "missed", at_ns: events[0]?.at_ns ?? 0, node: 0, count: drained.missed });
     }
-    for (const ev of events) {
-      for (const kind of [ev.kind, "*"]) {
-        for (const listener of this.#listeners.get(kind) ?? []) {
-          try {
-            listener(ev);
-          } catch (err) {
-            // A listener's error is reported, as EventTarget does, and
-            // never breaks the call that produced the event.
-            if (typeof globalThis.reportError === "function") {
-              globalThis.reportError(err);
-            } else {
-              console.error(err);
-            }
-          }
+    return events;
+  }
+
+  /**
+   * Calls the listeners of ev's kind, then those of "*", as EventTarget
+   * does: a listener subscribed while ev is handed on hears from the next
+   * event (one that subscribes itself again would otherwise be called for
+   * ev forever), and one unsubscribed meanwhile is not called.
+   *
+   * @param {ClusterEvent} ev
+   */
+  #deliver(ev) {
+    for (const kind of [ev.kind, "*"]) {
+      for (const listener of [...(this.#listeners.get(kind) ?? [])]) {
+        if (!this.#listeners.get(kind)?.has(listener)) {
+          continue;
+        }
+        try {
+          listener(ev);
+        } catch (err) {
+          // A listener's error is reported, as EventTarget does, and
+          // never breaks the call that produced the event.
+          report(err);
         }
       }
     }
@@ -623,7 +886,7 @@ export class Cluster {
       throw new Error(`on: listener must be a function, got ${describe(listener)}`);
     }
     if (this.#listeners.size === 0) {
-      call(this.#core, "watch", [this.id, true]);
+      call(this.#core, "watch", [this.id, true], "on");
     }
     if (!this.#listeners.has(kind)) {
       this.#listeners.set(kind, new Set());
@@ -661,50 +924,51 @@ export class Cluster {
 
   /**
    * Runs in steps until predicate(status) holds, for at most maxMs of
-   * virtual time.
+   * virtual time (the cluster's: a predicate that runs it counts too).
    *
    * @param {(status: object) => boolean} predicate
-   * @param {{maxMs?: number, stepMs?: number}} [opts] maxMs defaults to
-   *   10000, stepMs to 10
+   * @param {?{maxMs?: number, stepMs?: number}} [opts] maxMs 0 to 1e9
+   *   (default 10000), stepMs 0.000001 to 600000 (default 10), at most
+   *   MAX_RUN_UNTIL_STEPS steps
    * @returns {boolean} whether the predicate held (false: maxMs ran out)
    */
   runUntil(...args) {
     arity("runUntil", ["predicate", "opts"], args);
-    const [predicate, opts = {}] = args;
+    const [predicate, opts] = args;
     if (typeof predicate !== "function") {
       throw new Error(`runUntil: predicate must be a function of the status, got ${describe(predicate)}`);
     }
-    if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-      throw new Error(`runUntil: opts must be an object like {maxMs: 10000, stepMs: 10}, got ${describe(opts)}`);
+    const { maxMs = 10_000, stepMs = 10 } = readOptions("runUntil", opts, ["maxMs", "stepMs"], "{maxMs: 10000, stepMs: 10}");
+    if (typeof maxMs !== "number" || !(maxMs >= 0 && maxMs <= 1e9)) {
+      throw new Error(`runUntil: opts.maxMs must be a number of milliseconds between 0 and 1e9, got ${describe(maxMs)}`);
     }
-    let maxMs, stepMs, unknown;
-    try {
-      ({ maxMs = 10_000, stepMs = 10, ...unknown } = opts);
-      unknown = Object.keys(unknown);
-    } catch (err) {
-      throw new Error(`runUntil: cannot read opts: ${err?.message ?? typeof err}`, { cause: err });
+    // A step runs as one call of run, which takes at most 600000 ms, and
+    // must move time (run counts whole nanoseconds).
+    if (typeof stepMs !== "number" || !(stepMs >= 1e-6 && stepMs <= 600_000)) {
+      throw new Error(`runUntil: opts.stepMs must be a number of milliseconds between 0.000001 and 600000, got ${describe(stepMs)}`);
     }
-    if (unknown.length > 0) {
-      throw new Error(`runUntil: opts has an unknown key ${describe(unknown[0])} (keys are maxMs, stepMs)`);
+    const steps = Math.ceil(maxMs / stepMs);
+    if (steps > MAX_RUN_UNTIL_STEPS) {
+      throw new Error(`runUntil: opts.maxMs / opts.stepMs is ${steps} steps, more than the ${MAX_RUN_UNTIL_STEPS} one call may take; take longer steps`);
     }
-    for (const [name, v] of [["maxMs", maxMs], ["stepMs", stepMs]]) {
-      if (typeof v !== "number" || !(v >= 0 && v <= 1e9)) {
-        throw new Error(`runUntil: opts.${name} must be a number of milliseconds between 0 and 1e9, got ${describe(v)}`);
-      }
-    }
-    if (stepMs === 0) {
-      throw new Error("runUntil: opts.stepMs must be more than 0");
-    }
-    for (let ran = 0; ; ran += stepMs) {
-      if (predicate(this.status())) {
+    // Whole nanoseconds, so that the steps add up to maxMs exactly; the
+    // time is the cluster's, so a predicate that runs the cluster itself
+    // counts too.
+    const stepNs = Math.round(stepMs * 1e6);
+    let status = this.#call("status", [], [], "runUntil");
+    const endNs = status.now_ns + Math.round(maxMs * 1e6);
+    for (;;) {
+      if (predicate(status)) {
         return true;
       }
-      if (ran >= maxMs) {
+      if (status.now_ns >= endNs) {
         return false;
       }
-      this.run(Math.min(stepMs, maxMs - ran, 600_000));
+      this.#call("run", ["ms"], [Math.min(stepNs, endNs - status.now_ns) / 1e6], "runUntil");
+      status = this.#call("status", [], [], "runUntil");
     }
   }
+
 
   /**
    * Crashes a node: it loses everything but its disk.
@@ -936,7 +1200,7 @@ export class Cluster {
    * @returns {Cluster}
    */
   seek(...args) {
-    return new Cluster(this.#core, this.#call("seek", ["ms"], args));
+    return new Cluster(INTERNAL, this.#core, this.#call("seek", ["ms"], args));
   }
 
   /**
@@ -1080,8 +1344,72 @@ export class Cluster {
 
   /** Destroys the cluster; its methods throw afterwards. */
   destroy(...args) {
-    this.#call("destroyCluster", [], args);
+    this.#call("destroyCluster", [], args, "destroy");
     this.#listeners.clear();
+  }
+}
+
+/** Passed to the handles' constructors, which only this module may call. */
+const INTERNAL = Symbol("raft-playground internal");
+
+/**
+ * Refuses a handle made with new from outside the module: it would have
+ * no instance to call.
+ *
+ * @param {unknown} token
+ * @param {string} className
+ * @param {string} maker what makes one
+ */
+function internal(token, className, maker) {
+  if (token !== INTERNAL) {
+    throw new TypeError(`${className}: made by ${maker}, not with new`);
+  }
+}
+
+/** Reflect.apply as the module found it: a page may replace it later. */
+const apply = Reflect.apply;
+
+/**
+ * Wraps every method of a class's prototype so that one called on anything
+ * but an instance (taken off its object: const {run} = cluster; run(5))
+ * throws a TypeError naming the method, rather than JavaScript's own
+ * message about a private field.
+ *
+ * @param {object} proto the class's prototype
+ * @param {string} className
+ * @param {string} example how an instance is called in the message
+ * @param {(obj: object) => boolean} isInstance a brand check
+ */
+function guardReceivers(proto, className, example, isInstance) {
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const desc = Object.getOwnPropertyDescriptor(proto, name);
+    if (name === "constructor" || typeof desc.value !== "function") {
+      continue;
+    }
+    const method = desc.value;
+    const article = /^[AEIOU]/.test(className) ? "an" : "a";
+    const wrapped = {
+      [name](...args) {
+        if (this === null || (typeof this !== "object" && typeof this !== "function") || !isInstance(this)) {
+          throw new TypeError(`${name}: called on ${describe(this)}, not on ${article} ${className}; call it as ${example}.${name}(...) or bind it`);
+        }
+        return apply(method, this, args);
+      },
+    }[name];
+    Object.defineProperty(proto, name, { ...desc, value: wrapped });
+  }
+}
+
+/**
+ * Makes a handle's own properties read-only, as the declarations say: a
+ * handle whose id was overwritten would act on another cluster.
+ *
+ * @param {object} obj
+ * @param {...string} keys
+ */
+function readOnly(obj, ...keys) {
+  for (const key of keys) {
+    Object.defineProperty(obj, key, { writable: false, configurable: false });
   }
 }
 

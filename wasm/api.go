@@ -98,11 +98,13 @@ type converter struct {
 	hasOwn         safejs.Value // Object.hasOwn
 	isArray        safejs.Value // Array.isArray
 	getOwnProperty safejs.Value // Reflect.getOwnPropertyDescriptor
+	getPrototype   safejs.Value // Reflect.getPrototypeOf
 	reflectGet     safejs.Value // Reflect.get
 	apply          safejs.Value // Reflect.apply
 	bigintValueOf  safejs.Value // BigInt.prototype.valueOf
 	stringOf       safejs.Value // String (called as a function)
 	stringValueOf  safejs.Value // String.prototype.valueOf
+	isWellFormed   safejs.Value // String.prototype.isWellFormed (undefined in older browsers)
 	isView         safejs.Value // ArrayBuffer.isView
 	errorProto     safejs.Value // Error.prototype
 	isPrototypeOf  safejs.Value // Object.prototype.isPrototypeOf
@@ -134,11 +136,13 @@ func newConverter() (*converter, error) {
 	c.hasOwn = get(global, "Object", "hasOwn")
 	c.isArray = get(global, "Array", "isArray")
 	c.getOwnProperty = get(global, "Reflect", "getOwnPropertyDescriptor")
+	c.getPrototype = get(global, "Reflect", "getPrototypeOf")
 	c.reflectGet = get(global, "Reflect", "get")
 	c.apply = get(global, "Reflect", "apply")
 	c.bigintValueOf = get(global, "BigInt", "prototype", "valueOf")
 	c.stringOf = get(global, "String")
 	c.stringValueOf = get(global, "String", "prototype", "valueOf")
+	c.isWellFormed = get(global, "String", "prototype", "isWellFormed")
 	c.isView = get(global, "ArrayBuffer", "isView")
 	c.errorProto = get(global, "Error", "prototype")
 	c.isPrototypeOf = get(global, "Object", "prototype", "isPrototypeOf")
@@ -231,7 +235,9 @@ func (c *converter) unknown(v safejs.Value) Opaque {
 	return Opaque("a bigint; pass a number instead")
 }
 
-// str copies a string, unless it is longer than MaxStringUnits.
+// str copies a string, unless it is longer than MaxStringUnits or holds a
+// lone surrogate, which UTF-8 cannot hold: copied, it would silently become
+// U+FFFD, and a command, key or note would not be what was given.
 func (c *converter) str(v safejs.Value) (any, error) {
 	n, err := c.strLen(v)
 	if err != nil {
@@ -239,6 +245,13 @@ func (c *converter) str(v safejs.Value) (any, error) {
 	}
 	if n > MaxStringUnits {
 		return LongString(n), nil
+	}
+	if c.isWellFormed.Type() == safejs.TypeFunction {
+		if ok, err := c.apply.Invoke(c.isWellFormed, v, []any{}); err == nil {
+			if b, _ := ok.Bool(); !b {
+				return Opaque("a string with a lone surrogate (not well-formed UTF-16, which UTF-8 cannot hold)"), nil
+			}
+		}
 	}
 	return v.String()
 }
@@ -323,6 +336,9 @@ func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
 	if _, err := c.apply.Invoke(c.stringValueOf, v, []any{}); err == nil {
 		return Opaque("a String object"), nil
 	}
+	if kind, err := c.notPlain(v); err != nil || kind != "" {
+		return Opaque(kind), err
+	}
 	keys, err := c.keys.Invoke(v) // runs a Proxy's ownKeys trap
 	if err != nil {
 		return nil, fmt.Errorf("listing its keys (Object.keys) threw %s", c.thrown(err))
@@ -363,6 +379,61 @@ func (c *converter) fromPlain(v safejs.Value, depth int) (any, error) {
 		}
 	}
 	return m, nil
+}
+
+// notPlain describes v when it is not a plain object, "" when it is. A
+// plain object's prototype is null or an Object.prototype (of any realm:
+// one whose own prototype is null). Anything else, a Date, a Map, a Number
+// object, a class's instance or an object that inherits its keys, would
+// read as an object of its own enumerable keys, most often as {}, and so
+// be taken silently for the defaults.
+func (c *converter) notPlain(v safejs.Value) (string, error) {
+	proto, err := c.getPrototype.Invoke(v) // runs a Proxy's getPrototypeOf trap
+	if err != nil {
+		return "", fmt.Errorf("reading its prototype (Reflect.getPrototypeOf) threw %s", c.thrown(err))
+	}
+	if proto.IsNull() {
+		return "", nil
+	}
+	above, err := c.getPrototype.Invoke(proto)
+	if err != nil {
+		return "", fmt.Errorf("reading its prototype (Reflect.getPrototypeOf) threw %s", c.thrown(err))
+	}
+	if above.IsNull() {
+		return "", nil
+	}
+	if name := c.className(proto); name != "" {
+		return "an instance of " + name + " (only plain objects are accepted)", nil
+	}
+	return "an object that inherits from another (only plain objects are accepted)", nil
+}
+
+// className is the name of the constructor proto belongs to, read from
+// own data properties only (proto.constructor.name), or "" when there is
+// none or it is odd.
+func (c *converter) className(proto safejs.Value) string {
+	ctor, found, err := c.own(proto, "constructor")
+	if err != nil || !found {
+		return ""
+	}
+	if t, known := typeOf(ctor); !known || t != safejs.TypeFunction {
+		return ""
+	}
+	name, found, err := c.own(ctor, "name")
+	if err != nil || !found {
+		return ""
+	}
+	if t, known := typeOf(name); !known || t != safejs.TypeString {
+		return ""
+	}
+	if n, err := c.strLen(name); err != nil || n == 0 || n > 40 {
+		return ""
+	}
+	s, err := name.String()
+	if err != nil {
+		return ""
+	}
+	return s
 }
 
 // own reads v's own property key without calling a getter: found is false

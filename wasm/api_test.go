@@ -93,6 +93,20 @@ func TestAPIFromJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Objects that are not plain: read as their own enumerable keys they
+	// were {}, and the call went ahead with the defaults.
+	newOf := func(class string, args ...any) safejs.Value {
+		ctor, err := global.Get(class)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := ctor.New(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	date, emptyMap := newOf("Date", 0), newOf("Map")
 
 	res, msg := callJS(t, api, "createCluster", map[string]any{"nodes": 3, "seed": 4})
 	var id int
@@ -117,6 +131,10 @@ func TestAPIFromJavaScript(t *testing.T) {
 		{"crash", []any{id, sym}, "crash: node must be an integer between 1 and 3, got a symbol"},
 		{"crash", []any{id, fn}, "crash: node must be an integer between 1 and 3, got a function"},
 		{"crash", []any{1 << 40, 1}, "crash: no cluster 1099511627776"},
+		{"createCluster", []any{date},
+			"createCluster: opts must be an object like {nodes: 5, seed: 1}, got an instance of Date (only plain objects are accepted)"},
+		{"setLink", []any{id, 1, 2, emptyMap},
+			"setLink: config must be an object like {latencyMin: 5, latencyMax: 20, loss: 0.1}, got an instance of Map (only plain objects are accepted)"},
 	} {
 		if _, got := callJS(t, api, tc.method, tc.args...); got != tc.want {
 			t.Errorf("%s%v\n got error %q\nwant error %q", tc.method, tc.args, got, tc.want)

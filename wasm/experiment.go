@@ -51,6 +51,13 @@ type experimentRun struct {
 // experimentOptions are the keys createExperiment's opts may have.
 var experimentOptions = []string{"seed", "trials", "preVote", "capMs", "measureMs", "latencyMinMs", "latencyMaxMs", "unevenLogs"}
 
+// experimentOnly names the one experiment each option that is not common
+// to both applies to: the other would ignore it.
+var experimentOnly = map[string]string{
+	"capMs": "election", "latencyMinMs": "election", "latencyMaxMs": "election", "unevenLogs": "election",
+	"measureMs": "pipelining",
+}
+
 // experimentNames lists the experiments createExperiment knows.
 func experimentNames(_ *Registry, _ []any) (any, error) { return experiment.Names(), nil }
 
@@ -73,6 +80,9 @@ func createExperiment(r *Registry, args []any) (any, error) {
 	o.Seed = 1
 	for _, k := range slices.Sorted(maps.Keys(opts)) {
 		v := opts[k]
+		if only, ok := experimentOnly[k]; ok && only != name {
+			return nil, fmt.Errorf("opts.%s applies to the %s experiment only, not to %s", k, only, name)
+		}
 		switch k {
 		case "seed":
 			var s int
@@ -126,7 +136,7 @@ func (r *Registry) experimentArg(arg any) (int, *experimentRun, error) {
 	}
 	e := r.experiments[id]
 	if e == nil {
-		return 0, nil, fmt.Errorf("no experiment %d", id)
+		return 0, nil, r.missing("experiment", id)
 	}
 	return id, e, nil
 }

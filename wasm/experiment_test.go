@@ -60,12 +60,16 @@ func TestExperimentMethods(t *testing.T) {
 	if n := strings.Count(csv, "\n"); n != 81 {
 		t.Fatalf("CSV has %d lines, want a header and 80 rows", n)
 	}
+	// An experiment's id is no cluster's; once destroyed, an id says so.
+	if msg := fails(t, r, "status", float64(id)); msg != "status: 2 is an experiment's id, not a cluster's" {
+		t.Fatalf("an experiment id as a cluster: %q", msg)
+	}
 	ok(t, r, nil, "destroyExperiment", float64(id))
-	if msg := fails(t, r, "experimentProgress", float64(id)); msg != "experimentProgress: no experiment 2" {
+	if msg := fails(t, r, "experimentProgress", float64(id)); msg != "experimentProgress: experiment 2 was destroyed" {
 		t.Fatalf("after destroy: %q", msg)
 	}
-	// A cluster's id is no experiment's, and the reverse.
-	if msg := fails(t, r, "experimentStep", float64(cluster), 1.0); msg != "experimentStep: no experiment 1" {
+	// A cluster's id is no experiment's.
+	if msg := fails(t, r, "experimentStep", float64(cluster), 1.0); msg != "experimentStep: 1 is a cluster's id, not an experiment's" {
 		t.Fatalf("a cluster id as an experiment: %q", msg)
 	}
 }
@@ -87,7 +91,12 @@ func TestExperimentMethodsReject(t *testing.T) {
 		{"createExperiment", []any{"election", map[string]any{"trials": 1e9}}, "createExperiment: opts.trials must be an integer between 1 and 10000"},
 		{"createExperiment", []any{"election", map[string]any{"capMs": 3_600_000.0}}, "createExperiment: opts.capMs must be a number of milliseconds between 0 and 10000"},
 		{"createExperiment", []any{"election", map[string]any{"capMs": 5.0}}, "createExperiment: opts.capMs must be at least 100, got 5"},
-		{"createExperiment", []any{"election", map[string]any{"measureMs": 1e6}}, "createExperiment: opts.measureMs must be a number of milliseconds between 0 and 2000"},
+		{"createExperiment", []any{"pipelining", map[string]any{"measureMs": 1e6}}, "createExperiment: opts.measureMs must be a number of milliseconds between 0 and 2000"},
+		// An option of the other experiment was silently ignored.
+		{"createExperiment", []any{"election", map[string]any{"measureMs": 1000.0}}, "createExperiment: opts.measureMs applies to the pipelining experiment only, not to election"},
+		{"createExperiment", []any{"pipelining", map[string]any{"capMs": 1000.0}}, "createExperiment: opts.capMs applies to the election experiment only, not to pipelining"},
+		{"createExperiment", []any{"pipelining", map[string]any{"unevenLogs": false}}, "createExperiment: opts.unevenLogs applies to the election experiment only, not to pipelining"},
+		{"createExperiment", []any{"pipelining", map[string]any{"latencyMaxMs": 9.0}}, "createExperiment: opts.latencyMaxMs applies to the election experiment only, not to pipelining"},
 		{"createExperiment", []any{"election", map[string]any{"latencyMinMs": 5.0, "latencyMaxMs": 1.0}}, "createExperiment: opts.latencyMinMs must be at most opts.latencyMaxMs, got 5 and 1"},
 		{"createExperiment", []any{"election", map[string]any{"latencyMaxMs": 5000.0}}, "createExperiment: opts.latencyMaxMs must be a number of milliseconds between 0 and 1000, got 5000"},
 		{"createExperiment", []any{"election", map[string]any{"unevenLogs": 1.0}}, "createExperiment: opts.unevenLogs must be true or false, got 1"},

@@ -439,6 +439,11 @@ func setLink(_ *Registry, c *cluster, args []any) (any, error) {
 			return nil, err
 		}
 	}
+	// The world would raise latencyMax to latencyMin; given together, a
+	// larger minimum is a mistake, refused as createCluster refuses it.
+	if lc.LatencyMin != nil && lc.LatencyMax != nil && *lc.LatencyMin > *lc.LatencyMax {
+		return nil, fmt.Errorf("config.latencyMin must be at most config.latencyMax, got %v and %v ms", millis(*lc.LatencyMin), millis(*lc.LatencyMax))
+	}
 	return nil, c.w.SetLinkConfig(from, to, lc)
 }
 

@@ -109,6 +109,9 @@ func TestMethodErrors(t *testing.T) {
 		{"setLink", []any{1.0, 1.0, 2.0, map[string]any{"lag": 1.0}},
 			`setLink: config has an unknown key "lag" (keys are up, latencyMin, latencyMax, loss, duplicate, reorder, responseDelay, lateReplies)`},
 		{"setLink", []any{1.0, 1.0, 2.0, map[string]any{"up": 1.0}}, "setLink: config.up must be true or false, got 1"},
+		// The world raised latencyMax to latencyMin: 10 silently became 50.
+		{"setLink", []any{1.0, 1.0, 2.0, map[string]any{"latencyMin": 50.0, "latencyMax": 10.0}},
+			"setLink: config.latencyMin must be at most config.latencyMax, got 50 and 10 ms"},
 		{"setResponseDelay", []any{1.0, 1.0, -1.0}, "setResponseDelay: ms must be a number of milliseconds between 0 and 60000, got -1"},
 		{"hold", []any{1.0, 0.0}, "hold: msg must be an integer between 1 and 9007199254740991, got 0"},
 		{"drop", []any{1.0, 7.0}, "drop: no message #7 in flight"},

@@ -310,9 +310,24 @@ func (r *Registry) cluster(arg any) (int, *cluster, error) {
 	}
 	c := r.clusters[id]
 	if c == nil {
-		return 0, nil, fmt.Errorf("no cluster %d", id)
+		return 0, nil, r.missing("cluster", id)
 	}
 	return id, c, nil
+}
+
+// missing is the error for an id that names no live cluster (what is
+// "cluster") or no live experiment: ids are never reused, so one that was
+// given out names something destroyed, or the other kind of handle.
+func (r *Registry) missing(what string, id int) error {
+	switch {
+	case what == "cluster" && r.experiments[id] != nil:
+		return fmt.Errorf("%d is an experiment's id, not a cluster's", id)
+	case what == "experiment" && r.clusters[id] != nil:
+		return fmt.Errorf("%d is a cluster's id, not an experiment's", id)
+	case id <= r.lastID:
+		return fmt.Errorf("%s %d was destroyed", what, id)
+	}
+	return fmt.Errorf("no %s %d", what, id)
 }
 
 // allow reports whether cluster c may be changed once more, given bytes

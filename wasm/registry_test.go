@@ -285,7 +285,7 @@ func TestDestroyedIDsAreNotReused(t *testing.T) {
 	var id float64
 	ok(t, r, &id, "createCluster")
 	ok(t, r, nil, "destroyCluster", id)
-	if msg := fails(t, r, "status", id); msg != "status: no cluster 1" {
+	if msg := fails(t, r, "status", id); msg != "status: cluster 1 was destroyed" {
 		t.Fatalf("status of a destroyed cluster: %q", msg)
 	}
 	ok(t, r, &id, "createCluster")
@@ -321,7 +321,7 @@ func TestPanicIsContained(t *testing.T) {
 	if msg := fails(t, r, "run", 1.0, 10.0); msg != want {
 		t.Fatalf("got %q, want %q", msg, want)
 	}
-	if msg := fails(t, r, "status", 1.0); msg != "status: no cluster 1" {
+	if msg := fails(t, r, "status", 1.0); msg != "status: cluster 1 was destroyed" {
 		t.Fatalf("status of the cluster that panicked: %q", msg)
 	}
 	r.testHook = nil

@@ -126,7 +126,45 @@ func readScenario(arg any) (string, *sim.Scenario, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if err := checkSeed(sc); err != nil {
+		return "", nil, err
+	}
 	return text, sc, checkCost(sc)
+}
+
+// checkSeed refuses a seed above maxSafeInteger, as createCluster does:
+// the API answers the seed as a JavaScript number (status, violation),
+// which would hold another one (18446744073709551615 read as
+// 18446744073709552000).
+func checkSeed(sc *sim.Scenario) error {
+	o, err := sc.Options()
+	if err != nil || o.Seed <= maxSafeInteger {
+		return err
+	}
+	pe := &sim.ParseError{Line: 1, Col: 1, Msg: fmt.Sprintf(
+		"seed must be at most %d through the API, the largest integer a JavaScript number holds exactly, got %d", uint64(maxSafeInteger), o.Seed)}
+	for _, st := range sc.Settings {
+		if st.Name == "seed" {
+			pe.Line = st.Line
+		}
+	}
+	return pe
+}
+
+// checkRunCost refuses a run link's scenario (a page's "#run=" fragment)
+// that would cost more than a scenario through the API may: the page runs
+// a link's scenario to its end before it shows anything, so a link of
+// "at 1000h" froze the page for hours. A text that does not parse is left
+// to the page, which says where.
+func checkRunCost(text string) error {
+	sc, err := sim.Parse(text)
+	if err != nil {
+		return nil
+	}
+	if err := checkCost(sc); err != nil {
+		return fmt.Errorf("the run is too long to replay: %w", err)
+	}
+	return nil
 }
 
 // checkCost refuses a scenario that may take more than MaxScenarioTime of

@@ -288,3 +288,41 @@ func TestScenarioDigest(t *testing.T) {
 		t.Fatalf("scenarioDigest of a plain cluster: %q", msg)
 	}
 }
+
+// TestCheckRunCost: a run link's scenario is refused when replaying it
+// would cost more than a scenario through the API may (before, a link of
+// "at 1000h" ran for hours before the page showed anything); one that
+// does not parse is left to the page, which says where.
+func TestCheckRunCost(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want string // "" for accepted
+	}{
+		{"nodes 3\nat 500ms crash n1\nat 59m\n", ""},
+		{"at 1000h\n", "the run is too long to replay: line 1, column 1: the scenario may run 1000h0m0s of virtual time by this step"},
+		{"nodes 3\nat 30m crash n1\nafter 31m restart n1\n", "the run is too long to replay: line 3, column 1: the scenario may run 1h1m0s"},
+		{"nodes 9\nclients 8\nclient-rate 1000\nat 1h\n", "the run is too long to replay: line 3, column 1: the workload may offer 3600000 operations"},
+		{"frobnicate\n", ""},
+	} {
+		err := checkRunCost(tc.text)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want)) {
+			t.Errorf("checkRunCost(%q) = %v, want %q", tc.text, err, tc.want)
+		}
+	}
+}
+
+// TestScenarioSeedLimit: a scenario's seed is answered as a JavaScript
+// number, so one above 2^53-1 is refused, as createCluster refuses it
+// (before, status().seed read 18446744073709551615 as
+// 18446744073709552000).
+func TestScenarioSeedLimit(t *testing.T) {
+	r := NewRegistry()
+	want := "loadScenario: line 2, column 1: seed must be at most 9007199254740991 through the API, the largest integer a JavaScript number holds exactly, got 18446744073709551615"
+	if msg := fails(t, r, "loadScenario", "nodes 3\nseed 18446744073709551615\nat 1s\n"); msg != want {
+		t.Fatalf("got %q, want %q", msg, want)
+	}
+	if msg := fails(t, r, "loadTour", "nodes 3\nseed 9007199254740992\nstep one\nsay x\n"); !strings.Contains(msg, "seed must be at most 9007199254740991") {
+		t.Fatalf("loadTour: %q", msg)
+	}
+	ok(t, r, nil, "loadScenario", "nodes 3\nseed 9007199254740991\nat 1s\n")
+}

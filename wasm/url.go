@@ -129,6 +129,9 @@ func runFromURL() (text string, present bool, err error) {
 	if err != nil {
 		return "", true, fmt.Errorf("the link's run is not base64url text: %v", err)
 	}
+	if err := checkRunCost(string(b)); err != nil {
+		return "", true, err
+	}
 	return string(b), true, nil
 }
 

@@ -50,6 +50,11 @@ func TestRunFromURL(t *testing.T) {
 	if _, present, err := runFromURL(); !present || err == nil || !strings.Contains(err.Error(), "characters read") {
 		t.Errorf("an oversized run: present %v, %v", present, err)
 	}
+	// A run that would take hours to replay is refused before it runs.
+	setHash(t, runPrefix+base64.RawURLEncoding.EncodeToString([]byte("at 1000h\n")))
+	if _, present, err := runFromURL(); !present || err == nil || !strings.Contains(err.Error(), "the run is too long to replay: line 1, column 1: the scenario may run 1000h0m0s of virtual time") {
+		t.Errorf("a run of 1000 h: present %v, %v", present, err)
+	}
 	pg, err := playgroundFromURL()
 	if err != nil || pg.View().Notice == "" {
 		t.Errorf("the default cluster after a bad link: %v, notice %q", err, pg.View().Notice)

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 
 import { load } from "../../static/raft-playground.js";
 import {
-  AnimationSlots, MAX_ANIMATING, allowedOrigins, describeScene, formatTime, parseList, parseNumber, sameOriginURL,
+  AnimationSlots, MAX_ANIMATING, allowedOrigins, describeScene, formatTime, parseList, parseNumber, renamed, sameOriginURL,
 } from "../../static/raft-playground-embed.js";
 
 const KNOWN = ["play", "step", "restart"];
@@ -111,4 +111,20 @@ test("AnimationSlots: takeOver gives a waiting element the slot of the one that 
   // a, told to pause, gives back a slot it no longer holds: nothing moves.
   assert.equal(slots.want(a, false), false);
   assert.deepEqual([...slots.holders], [b, c]);
+});
+
+test("renamed: the element's restartNode names itself in the cluster's errors", async () => {
+  // Before, el.restartNode(99) said "restart: node must be ...", the
+  // cluster's method, not the one the page called.
+  const pg = await load({ wasm: new URL("../../static/raft-playground.wasm", import.meta.url) });
+  const c = pg.createCluster({ nodes: 3 });
+  assert.throws(() => renamed("restart", "restartNode", () => c.restart(99)), {
+    name: "Error",
+    message: "restartNode: node must be an integer between 1 and 3, got 99",
+  });
+  assert.throws(() => renamed("restart", "restartNode", () => c.restart(1, 2)), { message: "restartNode: takes 1 argument(s) (node), got 2" });
+  assert.throws(() => renamed("restart", "restartNode", () => c.crash(7)), { message: "crash: node must be an integer between 1 and 3, got 7" });
+  c.crash(1);
+  assert.equal(renamed("restart", "restartNode", () => c.restart(1)), undefined);
+  c.destroy();
 });

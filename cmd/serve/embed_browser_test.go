@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,6 +152,16 @@ func TestEmbedDocsExample(t *testing.T) {
 	// Crash n2 of the middle one through its API.
 	p.eval("crashing", `JSON.stringify(document.querySelector("#leader-crash").crash(2) ?? null)`, new(any))
 	p.waitString("n2 down in the label", `document.querySelector("#leader-crash").shadowRoot.querySelector("canvas").getAttribute("aria-label").includes("n2 down") ? "ok" : ""`)
+	// The element's methods name themselves in errors, and take no extra
+	// argument: restartNode runs the cluster's restart.
+	var refusals []string
+	p.eval("wrong calls", `(() => {
+		const el = document.querySelector("#leader-crash");
+		return JSON.stringify([() => el.restartNode(99), () => el.crash(2, 3)].map((f) => { try { f(); return "no error"; } catch (e) { return e.message; } }));
+	})()`, &refusals)
+	if want := []string{"restartNode: node must be an integer between 1 and 3, got 99", "crash: takes 1 argument(s) (node), got 2"}; !slices.Equal(refusals, want) {
+		p.fatal("wrong calls of the element: %q, want %q", refusals, want)
+	}
 	var after []embedState
 	p.eval("reading the embeds again", statesJS, &after)
 	if len(after[1].Down) != 1 || after[1].Down[0] != 2 {

@@ -76,7 +76,8 @@ test("Proxy traps that throw become Errors naming the method and argument", () =
   const traps = [
     [{ ownKeys: boom }, /^createCluster: cannot read opts: listing its keys \(Object\.keys\) threw an Error: trap boom$/],
     [{ getOwnPropertyDescriptor: boom }, /^createCluster: cannot read opts: listing its keys \(Object\.keys\) threw an Error: trap boom$/],
-    [{ get: boom, has: boom, getPrototypeOf: boom }, /^createCluster: nodes must be an integer between 1 and 9, got "x"$/],
+    [{ get: boom, has: boom }, /^createCluster: nodes must be an integer between 1 and 9, got "x"$/],
+    [{ getPrototypeOf: boom }, /^createCluster: cannot read opts: reading its prototype \(Reflect\.getPrototypeOf\) threw an Error: trap boom$/],
   ];
   for (let i = 0; i < 1000; i++) {
     for (const [handler, message] of traps) {
@@ -240,9 +241,11 @@ test("wrong types, missing and extra arguments, unknown ids, after destroy", () 
   assert.equal(rawError(raw.status(424242)), "status: no cluster 424242");
   assert.equal(rawError(raw.status()), "status: id must be an integer between 1 and 9007199254740991, got undefined");
   c.destroy();
-  throwsError(() => c.run(1), new RegExp(`^run: no cluster ${c.id}$`));
-  throwsError(() => c.seek(0), new RegExp(`^seek: no cluster ${c.id}$`));
-  throwsError(() => c.on("role", () => {}), new RegExp(`^watch: no cluster ${c.id}$`));
+  throwsError(() => c.run(1), new RegExp(`^run: cluster ${c.id} was destroyed$`));
+  throwsError(() => c.seek(0), new RegExp(`^seek: cluster ${c.id} was destroyed$`));
+  // Named as the caller called them: on, not the Go API's watch; runUntil, not status.
+  throwsError(() => c.on("role", () => {}), new RegExp(`^on: cluster ${c.id} was destroyed$`));
+  throwsError(() => c.runUntil(() => true), new RegExp(`^runUntil: cluster ${c.id} was destroyed$`));
   stillWorks();
 });
 

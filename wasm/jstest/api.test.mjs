@@ -125,8 +125,10 @@ test("bad input throws a clear Error and the instance survives", () => {
 test("a destroyed cluster is gone", () => {
   const c = pg.createCluster();
   c.destroy();
-  assert.throws(() => c.status(), { message: `status: no cluster ${c.id}` });
-  assert.throws(() => c.destroy(), { message: `destroyCluster: no cluster ${c.id}` });
+  assert.throws(() => c.status(), { message: `status: cluster ${c.id} was destroyed` });
+  // Named destroy, as the caller called it, not the Go API's destroyCluster.
+  assert.throws(() => c.destroy(), { message: `destroy: cluster ${c.id} was destroyed` });
+  assert.throws(() => c.destroy(1), { message: "destroy: takes 0 argument(s), got 1" });
 });
 
 test("the same seed and the same calls give the same run", () => {

@@ -54,7 +54,9 @@ test("traceDigest: the same whether run step by step or to the end; a call on th
   const end = whole.traceDigest();
   whole.cluster.crash(1);
   assert.notEqual(whole.traceDigest(), end, "a crash left the digest unchanged");
-  assert.throws(() => whole.traceDigest(1), { name: "Error", message: /^scenarioDigest: takes 0 argument\(s\), got 1$/ }); // named as step(1)'s is: scenarioStep
+  // Named as the caller called it, not as the Go API's scenarioDigest.
+  assert.throws(() => whole.traceDigest(1), { name: "Error", message: /^traceDigest: takes 0 argument\(s\), got 1$/ });
   whole.cluster.destroy();
+  assert.throws(() => whole.traceDigest(), { name: "Error", message: `traceDigest: cluster ${whole.cluster.id} was destroyed` });
   stepped.cluster.destroy();
 });

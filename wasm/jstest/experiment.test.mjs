@@ -65,7 +65,7 @@ for (const [name, opts] of Object.entries(GOLDEN)) {
     const values = first.slice(header.length - want.columns.length).map(Number);
     assert.deepEqual(values, want.configs[0].trials[0].values);
     e.destroy();
-    throwsError(() => e.progress(), new RegExp(`^experimentProgress: no experiment ${e.id}$`));
+    throwsError(() => e.progress(), new RegExp(`^progress: experiment ${e.id} was destroyed$`));
   });
 }
 
@@ -93,10 +93,15 @@ test("bad calls throw Errors naming the method and the argument; the instance li
   const hostile = new Proxy({}, { ownKeys() { throw new Error("boom"); } });
   assert.throws(() => pg.createExperiment("election", hostile), Error);
   const e = pg.createExperiment("pipelining", { measureMs: 100 });
-  throwsError(() => e.step(2), /^experimentStep: maxTrials \(for pipelining\) must be an integer between 1 and 1, got 2$/);
-  throwsError(() => e.step(), /^experimentStep: maxTrials \(for pipelining\) must be an integer between 1 and 1, got undefined$/);
-  throwsError(() => e.step(1, 2), /^experimentStep: takes 1 argument\(s\) \(maxTrials\), got 2$/);
-  throwsError(() => e.result("all"), /^experimentResult: trials must be true or false, got "all"$/);
+  // Errors name the handle's method the caller called (step), not the Go API's (experimentStep).
+  throwsError(() => e.step(2), /^step: maxTrials \(for pipelining\) must be an integer between 1 and 1, got 2$/);
+  throwsError(() => e.step(), /^step: maxTrials \(for pipelining\) must be an integer between 1 and 1, got undefined$/);
+  throwsError(() => e.step(1, 2), /^step: takes 1 argument\(s\) \(maxTrials\), got 2$/);
+  throwsError(() => e.result("all"), /^result: trials must be true or false, got "all"$/);
+  throwsError(() => e.result(true, 1), /^result: takes 1 argument\(s\) \(trials\), got 2$/);
+  throwsError(() => e.progress(1), /^progress: takes 0 argument\(s\), got 1$/);
+  throwsError(() => e.csv(1), /^csv: takes 0 argument\(s\), got 1$/);
+  throwsError(() => e.destroy(1), /^destroy: takes 0 argument\(s\), got 1$/);
   assert.equal(e.step(1).done, 1);
   const more = [1, 2, 3].map(() => pg.createExperiment("election"));
   throwsError(() => pg.createExperiment("election"), /^createExperiment: too many experiments \(4\); destroy one first$/);

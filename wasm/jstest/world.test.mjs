@@ -200,10 +200,11 @@ say never reached
   assert.deepEqual(run.step(), p);
   // The cluster works between and after steps.
   assert.equal(run.cluster.status().nodes[0].up, false);
-  throwsError(() => run.step(1), /^scenarioStep: takes 0 argument\(s\), got 1$/);
+  // Errors name the method the caller called, not the Go API's (scenarioStep).
+  throwsError(() => run.step(1), /^step: takes 0 argument\(s\), got 1$/);
   run.cluster.destroy();
-  throwsError(() => run.step(), new RegExp(`^scenarioStep: no cluster ${run.cluster.id}$`));
-  throwsError(() => run.outcomes(), /^scenarioOutcomes: no cluster /);
+  throwsError(() => run.step(), new RegExp(`^step: cluster ${run.cluster.id} was destroyed$`));
+  throwsError(() => run.outcomes(), /^outcomes: cluster \d+ was destroyed$/);
 });
 
 test("a scenario that does not read throws an Error naming line and column", () => {
@@ -300,8 +301,8 @@ test("every new method answers hostile arguments with an Error naming it, and th
     }
   }
   const run = pg.loadScenario("nodes 3\nwhen leader elected\n");
-  for (const method of ["step", "runToEnd", "outcomes", "narration"]) {
-    throwsError(() => run[method](trap), new RegExp(`^scenario[A-Z][a-z]+: takes 0 argument\\(s\\), got 1$`));
+  for (const method of ["step", "runToEnd", "outcomes", "narration", "traceDigest"]) {
+    throwsError(() => run[method](trap), new RegExp(`^${method}: takes 0 argument\\(s\\), got 1$`));
   }
   assert.equal(run.runToEnd().error, null);
   run.cluster.destroy();
