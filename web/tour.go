@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -173,6 +174,9 @@ func ParseTourFragment(frag string) (name string, step int, ok bool, err error) 
 	step = 1
 	if hasStep {
 		n, serr := strconv.Atoi(stepText)
+		if errors.Is(serr, strconv.ErrRange) {
+			return name, 0, true, fmt.Errorf("the step in the link, %q, is out of range", stepText)
+		}
 		if serr != nil {
 			return name, 0, true, fmt.Errorf("the step in the link, %q, is not a number", stepText)
 		}

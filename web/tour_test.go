@@ -153,6 +153,8 @@ func TestTourLinks(t *testing.T) {
 		{frag: "#tour=election&step=4", name: "election", step: 4, isTour: true},
 		{frag: "#tour=election", name: "election", step: 1, isTour: true},
 		{frag: "#tour=election&step=x", name: "election", isTour: true, wantErr: `the step in the link, "x", is not a number`},
+		{frag: "#tour=election&step=99999999999999999999", name: "election", isTour: true, wantErr: `the step in the link, "99999999999999999999", is out of range`},
+		{frag: "#tour=election&step=-99999999999999999999", name: "election", isTour: true, wantErr: `the step in the link, "-99999999999999999999", is out of range`},
 		{frag: "#tour=nope&step=1", name: "nope", step: 1, isTour: true, openErrSub: `there is no tour called "nope"; the tours are replication, election, safety, membership, reads`},
 		{frag: "#tour=election&step=99", name: "election", step: 99, isTour: true, openErrSub: "the tour election has steps 1 to 14, not 99"},
 		{frag: "#tour=election&step=0", name: "election", step: 0, isTour: true, openErrSub: "the tour election has steps 1 to 14, not 0"},

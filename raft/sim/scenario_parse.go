@@ -35,11 +35,13 @@ const MaxScenarioBytes = 1 << 20
 // maxLineBytes bounds one line.
 const maxLineBytes = 4096
 
-// Parse reads a scenario.
+// Parse reads a scenario. A byte order mark at its start, which some
+// editors write into UTF-8 files, is skipped.
 func Parse(text string) (*Scenario, error) {
 	if len(text) > MaxScenarioBytes {
 		return nil, &ParseError{Line: 1, Col: 1, Msg: fmt.Sprintf("a scenario must be at most %d bytes, this one has %d", MaxScenarioBytes, len(text))}
 	}
+	text = strings.TrimPrefix(text, "\ufeff")
 	p := &parser{sc: &Scenario{Settings: []Setting{}, Steps: []Step{}}, nodes: DefaultOptions().Nodes, names: map[string]bool{}}
 	for i, line := range strings.Split(text, "\n") {
 		p.line, p.src, p.pos = i+1, strings.TrimSuffix(line, "\r"), 0

@@ -184,6 +184,27 @@ func TestScenarioRoundTrip(t *testing.T) {
 	}
 }
 
+// TestScenarioParseSkipsBOM: a scenario saved by an editor that starts
+// UTF-8 files with a byte order mark reads as the same scenario; a mark
+// anywhere else is still an error.
+func TestScenarioParseSkipsBOM(t *testing.T) {
+	const text = "nodes 3\nseed 7\nat 1s crash n1\n"
+	want, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse("\ufeff" + text)
+	if err != nil {
+		t.Fatalf("with a byte order mark: %v", err)
+	}
+	if Format(got) != Format(want) || !reflect.DeepEqual(withoutLines(got), withoutLines(want)) {
+		t.Fatalf("with a byte order mark:\n%s\nwithout:\n%s", Format(got), Format(want))
+	}
+	if _, err := Parse("nodes 3\n\ufeffseed 7\n"); err == nil {
+		t.Fatal("a byte order mark inside the text was accepted")
+	}
+}
+
 // TestScenarioParseErrors: every error names the line and column and what
 // was expected there.
 func TestScenarioParseErrors(t *testing.T) {
