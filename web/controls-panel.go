@@ -33,16 +33,23 @@ type ControlsPanel struct {
 	// so that it is filled again when the world's options change.
 	form    ResetForm
 	formFor sim.Options
-	filled  bool
+	// filled says Compute has run: the form and the client call's boxes
+	// hold what it put there or what the user typed since.
+	filled bool
 }
 
-// Compute fills the reset form from the world's options when they are new.
+// Compute fills the reset form from the world's options when they are new,
+// and the client call's boxes with an example call the first time. Only
+// the first time: boxes the user empties stay empty. (Refilled as soon as
+// both were empty, the box being emptied kept showing nothing while a
+// call sent "1": the page does not write into the text field that has the
+// focus, internal/domsync's doc.)
 func (c *ControlsPanel) Compute() {
+	if !c.filled {
+		c.key, c.value = "x", "1"
+	}
 	if !c.filled || c.formFor != c.View.Options {
 		c.form, c.formFor, c.filled = FormOf(c.View.Options), c.View.Options, true
-	}
-	if c.key == "" && c.value == "" {
-		c.key, c.value = "x", "1"
 	}
 }
 
