@@ -7,17 +7,6 @@ import (
 	"github.com/raftplayground/raftplayground/web/scene"
 )
 
-// benchRun is cmd/pagebench's world: 7 nodes, 16 clients making 200 calls
-// a second, 40–60 ms links (about 50 messages in flight), logs of about
-// 1,000 entries by 12 s.
-const benchRun = `nodes 7
-clients 16
-client-rate 200
-link-latency 40ms..60ms
-snapshot-every 0
-at 12s
-`
-
 // nopCanvas is a scene.Backdrop, as the page's canvases are, that draws
 // nothing and counts the calls.
 type nopCanvas struct{ n int }
@@ -39,7 +28,7 @@ func (c *nopCanvas) Text(_, _ float64, _ string, _ float64, _ string, _ bool) { 
 // the space-time diagram painted on a canvas that draws nothing, and the
 // panels' view model at the rate the clock asks for renders.
 func BenchmarkFrame(b *testing.B) {
-	p, err := NewFromRun(benchRun)
+	p, err := NewFromRun(BenchRun)
 	if err != nil {
 		b.Fatal(err)
 	}

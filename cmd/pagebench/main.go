@@ -9,7 +9,7 @@
 //   - the time from navigation to the first leader drawn, on the default
 //     page (the first is a cold load, the rest revalidate);
 //   - with 7 nodes, a steady client load, logs of about 1,000 entries and
-//     about 50 messages in flight (a #run= link, see benchWorld): frames
+//     about 50 messages in flight (a #run= link, see web.BenchRun): frames
 //     per second and the renderer's main-thread time per frame, median and
 //     p99, from a Chrome trace;
 //   - the renderer's share of one core (its processes' CPU time in /proc)
@@ -44,19 +44,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/raftplayground/raftplayground/internal/headless"
+	"github.com/raftplayground/raftplayground/web"
 )
-
-// benchWorld is the world the frame rate is measured on: 7 nodes, 16
-// clients making 200 calls a second, 40–60 ms links (so about 50 messages
-// are in flight), no compaction, run to 12 s (logs of about 1,000
-// entries) before the page opens it and plays on.
-const benchWorld = `nodes 7
-clients 16
-client-rate 200
-link-latency 40ms..60ms
-snapshot-every 0
-at 12s
-`
 
 func main() {
 	site := flag.String("site", "static", "the built site")
@@ -260,7 +249,7 @@ func hiddenShare(ctx context.Context, window time.Duration) (float64, string, er
 
 // loaded opens the bench world, plays it and measures frames and CPU.
 func loaded(ctx context.Context, base string, window time.Duration) error {
-	url := base + "?world=bench#run=" + base64.RawURLEncoding.EncodeToString([]byte(benchWorld))
+	url := base + "?world=bench#run=" + base64.RawURLEncoding.EncodeToString([]byte(web.BenchRun))
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		return err
 	}

@@ -11,22 +11,12 @@ import (
 	"github.com/raftplayground/raftplayground/web"
 )
 
-// pageRun is cmd/pagebench's world: 7 nodes, 16 clients making 200 calls
-// a second, 40–60 ms links, logs of about 1,000 entries by 12 s.
-const pageRun = `nodes 7
-clients 16
-client-rate 200
-link-latency 40ms..60ms
-snapshot-every 0
-at 12s
-`
-
 // BenchmarkPagePass is one render pass of the page under cmd/pagebench's
 // load, natively: 200 ms of play, the build and the diff against the
 // previous pass. It reports the build's and the diff's time and the ops'
 // bytes per pass, which the page copies to the applier in one call.
 func BenchmarkPagePass(b *testing.B) {
-	pg, err := web.NewFromRun(pageRun)
+	pg, err := web.NewFromRun(web.BenchRun)
 	if err != nil {
 		b.Fatal(err)
 	}
