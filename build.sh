@@ -48,25 +48,26 @@ rm -f "$wasm"
 GOOS=js GOARCH=wasm go build -trimpath -buildvcs=$buildvcs -ldflags="-s -w" "${gcflags[@]}" -o "$wasm" ./wasm
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
 
-# ensure_wasm_opt reports whether wasm-opt is there, installing binaryen with
-# apt-get when it is missing and this runs as root (as .ci/ensure-chromium.sh
-# installs chromium); otherwise it warns in one line.
-ensure_wasm_opt() {
-	if command -v wasm-opt >/dev/null; then
+# ensure TOOL PACKAGE reports whether the command TOOL is there, installing
+# Debian's PACKAGE with apt-get when it is missing and this runs as root (as
+# .ci/ensure-chromium.sh installs chromium); otherwise it warns in one line.
+ensure() {
+	local tool=$1 pkg=$2
+	if command -v "$tool" >/dev/null; then
 		return 0
 	fi
 	if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-		echo "build: installing binaryen (wasm-opt) with apt-get" >&2
+		echo "build: installing $pkg ($tool) with apt-get" >&2
 		export DEBIAN_FRONTEND=noninteractive
-		# Update the package lists only when they do not know binaryen yet.
-		if ! apt-cache show binaryen >/dev/null 2>&1; then
+		# Update the package lists only when they do not know the package yet.
+		if ! apt-cache show "$pkg" >/dev/null 2>&1; then
 			apt-get update
 		fi
-		if apt-get install -y --no-install-recommends binaryen && command -v wasm-opt >/dev/null; then
+		if apt-get install -y --no-install-recommends "$pkg" && command -v "$tool" >/dev/null; then
 			return 0
 		fi
 	fi
-	echo "build: warning: wasm-opt is missing, so the wasm is not optimised (apt-get install binaryen)" >&2
+	echo "build: warning: $tool is missing (apt-get install $pkg)" >&2
 	return 1
 }
 
@@ -74,7 +75,7 @@ ensure_wasm_opt() {
 # binaryen 108 must be told about. -O1 gave the smallest brotli file: -O2,
 # -Os, -Oz and -O3 make the raw file smaller or about the same but compress
 # worse, and take 4 to 20 times longer (README, "Size").
-if ensure_wasm_opt; then
+if ensure wasm-opt binaryen; then
 	echo "optimise: wasm-opt -O1 $wasm"
 	start=$SECONDS
 	wasm-opt -O1 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int \
@@ -96,10 +97,10 @@ fi
 echo "pack: go run ./cmd/wasmpack ${pack[*]} $wasm"
 go run ./cmd/wasmpack "${pack[@]}" "$wasm"
 
+# Without brotli the site is served gzip-compressed only.
 have_brotli=true
-if ! command -v brotli >/dev/null; then
+if ! ensure brotli brotli; then
 	have_brotli=false
-	echo "build: warning: brotli is not installed, so no .br files (apt-get install brotli)" >&2
 fi
 # The whole page: what a browser downloads to show it.
 page=("$out/index.html" "$out/style.css" "$out/domsync.js" "$out/boot.js" "$out/paint.js" "$out/raft-playground.js" "$out/wasm_exec.js" "$wasm")

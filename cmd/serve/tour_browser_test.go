@@ -77,7 +77,9 @@ func TestTourNextBackTakeOver(t *testing.T) {
 	}
 
 	// Step 3 outlines n1's replicator for n2: nextIndex and matchIndex.
+	// Each click waits for its step, as a reader does.
 	p.click("#tour-next")
+	p.waitStep(2)
 	p.click("#tour-next")
 	p.waitStep(3)
 	hl := p.waitString("the highlighted cells", `[...document.querySelectorAll('.replicators tr[data-hl~="next-index"] td.next-index')].map((e) => getComputedStyle(e).outlineStyle).join(",")`)
