@@ -39,6 +39,9 @@ func (p *Playground) ShowKV(id int) {
 // KVView returns the key-value store of the node chosen with ShowKV.
 func (p *Playground) KVView() KVView {
 	v := KVView{Node: int(p.logs.kvNode), Nodes: p.world.Options().Nodes}
+	if v.Node > v.Nodes {
+		v.Node = 0 // a reset to fewer nodes
+	}
 	if v.Node == 0 {
 		return v
 	}

@@ -247,6 +247,16 @@ func TestStorePanel(t *testing.T) {
 	if v := p.KVView(); v.Up || len(v.Pairs) != 0 || !strings.Contains(v.EmptyText(), "down") {
 		t.Errorf("a down node's store: %+v", v)
 	}
+	// A reset to fewer nodes than the one listed lists none: n3 is gone.
+	f := FormOf(p.world.Options())
+	f.Nodes = "1"
+	p.Reset(f)
+	if v := p.KVView(); v.Node != 0 || v.Title() != "Key-value store" || len(v.NodeButtons()) != 1 {
+		t.Errorf("after a reset to 1 node: %+v, titled %q", v, v.Title())
+	}
+	if b := render(t, p).byAttr("data-kv-node", "3"); len(b) != 0 {
+		t.Error("after a reset to 1 node the panel still offers n3")
+	}
 	p.ShowKV(0)
 	if v := p.KVView(); v.Node != 0 {
 		t.Errorf("after Hide: %+v", v)
