@@ -186,7 +186,7 @@ func crashStableLeader(w *sim.World, r *rand.Rand, uneven bool) (crashPoint, uin
 	for {
 		leader, ok := stableLeader(w, deadline)
 		if !ok {
-			return crashPoint{}, 0, errNoLeader
+			return crashPoint{}, 0, noLeader(w.Options())
 		}
 		st := w.Status().Nodes[leader-1]
 		// Every replicator keeps the heartbeat schedule the leader started
@@ -264,6 +264,18 @@ func stableLeader(w *sim.World, deadline time.Duration) (leader raft.NodeID, ok 
 			return leader, true
 		}
 	}
+}
+
+// noLeader is the error of a trial's setup that found no stable leader
+// in o's world. When a round trip over the slowest link takes as long as
+// the shortest election timeout, a leader is deposed (or never elected)
+// before it commits: the error then names the link latency as the cause.
+func noLeader(o sim.Options) error {
+	if 2*o.LatencyMax < o.ElectionTimeout {
+		return errNoLeader
+	}
+	return fmt.Errorf("%w within %v: a round trip over links of %v-%v (the link latency option) can take as long as an election timeout of %v, so no leader holds; lower the link latency (the paper's broadcast time is 15 ms: %v-%v one way)",
+		errNoLeader, setupLimit, o.LatencyMin, o.LatencyMax, o.ElectionTimeout, electionLatencyMin, electionLatencyMax)
 }
 
 // committedEverywhere reports whether every node has committed index.

@@ -1,9 +1,11 @@
 package experiment
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -256,5 +258,21 @@ func TestElectionUnevenLogs(t *testing.T) {
 				t.Fatalf("%s seed %d: node %d won without the last entry (held by %v)", r.label(), seed, l, long)
 			}
 		}
+	}
+}
+
+// TestElectionLatencyTooLong: links slower than half the election timeout
+// leave no stable leader to crash; the run stops with an error that names
+// the link latency as the cause, not only that no leader was found.
+func TestElectionLatencyTooLong(t *testing.T) {
+	r, err := New("election", Options{Seed: 3, Trials: 2, LatencyMin: 80 * time.Millisecond, LatencyMax: 90 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !r.Step(1) {
+	}
+	err = r.Err()
+	if !errors.Is(err, errNoLeader) || !strings.Contains(err.Error(), "link latency") || !strings.Contains(err.Error(), "80ms-90ms") {
+		t.Fatalf("error %v, want one that names the link latency of 80ms-90ms", err)
 	}
 }
