@@ -12,12 +12,48 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hack-pad/safejs"
 
 	"github.com/raftplayground/raftplayground/raft/sim"
 	"github.com/raftplayground/raftplayground/web"
 )
+
+// replayShown is how often, in wall-clock time, the boot screen shows how
+// far a run link's replay has come. A page's run replays at a few hundred
+// times real time in WebAssembly, so a link to a run of an hour takes some
+// seconds: without this the page sat at "Starting the cluster…" meanwhile.
+const replayShown = 100 * time.Millisecond
+
+// bootProgress is web.ReplayRun's progress for the boot screen: every
+// replayShown it writes the virtual time replayed into #boot-status and
+// #boot-progress, then yields to the browser so that it draws them (the
+// replay runs on the page's only thread). A page without them replays
+// without showing anything.
+func bootProgress() func(now, end time.Duration) {
+	var status, bar safejs.Value
+	if doc, err := safejs.Global().Get("document"); err == nil {
+		status, _ = doc.Call("getElementById", "boot-status")
+		bar, _ = doc.Call("getElementById", "boot-progress")
+	}
+	if status.IsUndefined() || status.IsNull() || bar.IsUndefined() || bar.IsNull() {
+		return nil
+	}
+	last := time.Now()
+	return func(now, end time.Duration) {
+		if time.Since(last) < replayShown || end <= 0 {
+			return
+		}
+		_ = status.Set("textContent", fmt.Sprintf("Replaying the run in the link: %.1f s of %.1f s of virtual time…", now.Seconds(), end.Seconds()))
+		_ = bar.Set("max", end.Seconds())
+		_ = bar.Set("value", min(now, end).Seconds())
+		// A sleep hands the thread back to the browser, which draws the
+		// text and the bar, then runs the replay on.
+		time.Sleep(time.Millisecond)
+		last = time.Now()
+	}
+}
 
 // runPrefix starts a fragment that holds a run.
 const runPrefix = "#run="
@@ -46,7 +82,7 @@ func playgroundFromURL() (*web.Playground, error) {
 	text, present, err := runFromURL()
 	if present && err == nil {
 		var pg *web.Playground
-		if pg, err = web.NewFromRun(text); err == nil {
+		if pg, err = web.ReplayRun(text, bootProgress()); err == nil {
 			return pg, nil
 		}
 	}

@@ -52,16 +52,28 @@ func (p *Playground) RunVersion() RunVersion {
 // scenario to its end and shows that moment, paused, with the whole run
 // behind it on the scrubber. A text that is too long, does not parse or
 // cannot run gives an error that says where and why.
-func NewFromRun(text string) (*Playground, error) {
-	w, err := runWorld(text)
+func NewFromRun(text string) (*Playground, error) { return ReplayRun(text, nil) }
+
+// ReplayRun is NewFromRun telling progress how far the run has come,
+// every replaySlice events and at the end: the virtual time reached and
+// the latest the run can end at (sim.Runner.Ends). A page replaying a long
+// run shows that, and yields to the browser in progress so that it can
+// draw it.
+func ReplayRun(text string, progress func(now, end time.Duration)) (*Playground, error) {
+	w, err := runWorld(text, progress)
 	if err != nil {
 		return nil, err
 	}
 	return &Playground{world: w, head: w, speed: 1, paused: true}, nil
 }
 
-// runWorld runs a scenario text to its end (see NewFromRun).
-func runWorld(text string) (*sim.World, error) {
+// replaySlice is how many events a run link's replay handles between two
+// reports of its progress: a few milliseconds in WebAssembly, so a page
+// that draws each report redraws often without spending much on it.
+const replaySlice = 2000
+
+// runWorld runs a scenario text to its end (see ReplayRun).
+func runWorld(text string, progress func(now, end time.Duration)) (*sim.World, error) {
 	if len(text) > MaxRunText {
 		return nil, fmt.Errorf("the run is %d bytes long; at most %d are read", len(text), MaxRunText)
 	}
@@ -73,7 +85,20 @@ func runWorld(text string) (*sim.World, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Run(); err != nil {
+	end := r.Ends()
+	run := r.Run
+	if progress != nil {
+		run = func() error {
+			for !r.Done() {
+				if err := r.Advance(replaySlice); err != nil {
+					return err
+				}
+				progress(r.World().Now(), end)
+			}
+			return nil
+		}
+	}
+	if err := run(); err != nil {
 		var se *sim.StepError
 		if errors.As(err, &se) {
 			return nil, err
@@ -95,7 +120,7 @@ func (p *Playground) FollowRunLink(text string, linkErr error) {
 			return
 		}
 		var w *sim.World
-		if w, err = runWorld(text); err == nil {
+		if w, err = runWorld(text, nil); err == nil {
 			p.failed, p.notice = "", ""
 			p.tour = nil
 			p.paused = true

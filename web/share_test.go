@@ -67,6 +67,48 @@ func TestSharedRunReplaysExactly(t *testing.T) {
 	}
 }
 
+// TestReplayRunReportsProgress: a run link replayed with ReplayRun is the
+// run NewFromRun gives, and on the way it says how far it has come: often
+// (every replaySlice events), never backwards, ending at the run's end
+// within the latest end it announced.
+func TestReplayRunReportsProgress(t *testing.T) {
+	text := "nodes 5\nclients 4\nclient-rate 100\nseed 9\nafter 3s\ncrash n1\nwhen leader elected within 5s\nat 20s\n"
+	want, err := NewFromRun(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports []time.Duration
+	var ends time.Duration
+	got, err := ReplayRun(text, func(now, end time.Duration) {
+		reports = append(reports, now)
+		ends = end
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := want.world, got.world; a.Now() != b.Now() || a.Handled() != b.Handled() || !reflect.DeepEqual(a.Status(), b.Status()) {
+		t.Fatalf("replayed in slices: at %v after %d events, NewFromRun's at %v after %d", b.Now(), b.Handled(), a.Now(), a.Handled())
+	}
+	if min := int(got.world.Handled() / replaySlice); len(reports) < min {
+		t.Errorf("%d reports for %d events, want one every %d at least", len(reports), got.world.Handled(), replaySlice)
+	}
+	for i := 1; i < len(reports); i++ {
+		if reports[i] < reports[i-1] {
+			t.Fatalf("progress went back from %v to %v", reports[i-1], reports[i])
+		}
+	}
+	if last := reports[len(reports)-1]; last != got.world.Now() || ends != 20*time.Second || last > ends {
+		t.Errorf("last report %v of %v; the run ends at %v", last, ends, got.world.Now())
+	}
+	// A run that fails part way fails as NewFromRun's does.
+	bad := "nodes 3\nat 2s crash n1\nat 1s restart n1\n"
+	_, werr := NewFromRun(bad)
+	_, gerr := ReplayRun(bad, func(time.Duration, time.Duration) {})
+	if werr == nil || gerr == nil || werr.Error() != gerr.Error() {
+		t.Errorf("a failing run: %v, NewFromRun's %v", gerr, werr)
+	}
+}
+
 // TestBadRunsAreRefused: a text that does not parse, asks for the
 // impossible or is too long is refused with a message that says why.
 func TestBadRunsAreRefused(t *testing.T) {

@@ -57,6 +57,10 @@ type Runner struct {
 	outcomes []Outcome
 	// err is the error that stopped the run.
 	err error
+	// waiting is set while Advance has begun the next step's wait without
+	// finishing it; waitFrom is when that wait began.
+	waiting  bool
+	waitFrom time.Duration
 }
 
 // NewRunner makes the scenario's world (at time zero, before any step).
@@ -102,14 +106,113 @@ func (r *Runner) Run() error {
 	return r.err
 }
 
-// Step runs the next step: waits for its timing, then acts.
+// Advance runs the scenario on by at most about budget events (at least
+// one, unless the run is done): it handles the events that come before the
+// next step's moment and, when that moment is reached within the budget,
+// makes the step's action, and goes on with the steps after it. Called
+// until Done, it gives exactly the run Run gives: the same events in the
+// same order, and every action at the same point. A caller that must not
+// block for long (a page replaying a shared run) calls it in slices.
+func (r *Runner) Advance(budget int) error {
+	w := r.w
+	for !r.Done() {
+		t := r.sc.Steps[r.next].Timing
+		if !r.waiting {
+			r.waiting, r.waitFrom = true, w.Now()
+		}
+		// The events that come before the step's moment, one by one as
+		// wait would handle them, while the budget lasts.
+		for budget > 0 && w.violation == nil {
+			next, ok := w.nextAt()
+			if !ok {
+				break
+			}
+			switch t.Kind {
+			case At:
+				// With a step count, runToStep handles the events of the
+				// instant t.Time itself; every earlier one comes first.
+				if next > t.Time || (t.Step != nil && next >= t.Time) {
+					ok = false
+				}
+			case After:
+				ok = next <= r.waitFrom+t.Time
+			case When:
+				ok = next <= r.waitFrom+within(t) && !r.condHolds(t)
+			default: // Now: nothing to wait for
+				ok = false
+			}
+			if !ok {
+				break
+			}
+			if t.Kind == When {
+				// RunUntilCond's step: one instant, then the condition.
+				before := w.handled
+				w.RunUntil(max(next, w.now))
+				budget -= int(w.handled - before)
+				continue
+			}
+			w.Step()
+			budget--
+		}
+		if budget <= 0 {
+			return nil
+		}
+		// The wait has nothing left to handle before its moment: Step
+		// finishes it and acts.
+		if err := r.Step(); err != nil {
+			return err
+		}
+	}
+	return r.err
+}
+
+// Ends is the latest virtual time the scenario's run can end at: every
+// step waits as long as it may (a "when" its whole within). A run whose
+// conditions hold early ends sooner. Advance's callers show their
+// progress against it.
+func (r *Runner) Ends() time.Duration {
+	var t time.Duration
+	for _, s := range r.sc.Steps {
+		switch s.Timing.Kind {
+		case At:
+			t = max(t, s.Timing.Time)
+		case After:
+			t += s.Timing.Time
+		case When:
+			t += within(s.Timing)
+		}
+	}
+	return t
+}
+
+// condHolds evaluates a When timing's condition.
+func (r *Runner) condHolds(t Timing) bool {
+	ok, _ := r.eval(t.Cond)
+	return ok
+}
+
+// within is how long a When timing waits for its condition.
+func within(t Timing) time.Duration {
+	if t.Within == 0 {
+		return DefaultWithin
+	}
+	return t.Within
+}
+
+// Step runs the next step: waits for its timing, then acts. A wait that
+// Advance began goes on from where it left it.
 func (r *Runner) Step() error {
 	if r.Done() {
 		return r.err
 	}
 	s := r.sc.Steps[r.next]
 	r.next++
-	err := r.wait(s.Timing)
+	from := r.w.Now()
+	if r.waiting {
+		from = r.waitFrom
+	}
+	r.waiting = false
+	err := r.wait(s.Timing, from)
 	if err == nil && s.Action != nil {
 		err = r.act(s.Action, s.Line)
 	}
@@ -122,7 +225,9 @@ func (r *Runner) Step() error {
 	return r.err
 }
 
-func (r *Runner) wait(t Timing) error {
+// wait waits for a step's timing t; from is when the wait began (After
+// and When count from there).
+func (r *Runner) wait(t Timing, from time.Duration) error {
 	w := r.w
 	switch t.Kind {
 	case At:
@@ -134,18 +239,14 @@ func (r *Runner) wait(t Timing) error {
 		}
 		w.RunUntil(t.Time)
 	case After:
-		w.RunFor(t.Time)
+		w.RunUntil(from + t.Time)
 	case When:
-		within := t.Within
-		if within == 0 {
-			within = DefaultWithin
-		}
-		if !w.RunUntilCond(func() bool { ok, _ := r.eval(t.Cond); return ok }, w.Now()+within) {
+		if !w.RunUntilCond(func() bool { return r.condHolds(t) }, from+within(t)) {
 			if v := w.Violation(); v != nil {
 				return v // the run stopped there
 			}
 			_, observed := r.eval(t.Cond)
-			return fmt.Errorf("%s did not happen within %v (at %v: %s)", t.Cond, within, w.Now(), observed)
+			return fmt.Errorf("%s did not happen within %v (at %v: %s)", t.Cond, within(t), w.Now(), observed)
 		}
 	}
 	return nil

@@ -1,0 +1,57 @@
+//go:build browser
+
+package main
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// replayWatch records every text the boot screen's status shows, with the
+// progress bar's value and max, before the page's own scripts run.
+const replayWatch = `window.__bootSeen = [];
+new MutationObserver(() => {
+	const s = document.getElementById("boot-status");
+	const b = document.getElementById("boot-progress");
+	if (s && b) window.__bootSeen.push(s.textContent + "|" + b.value + "|" + b.max);
+}).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });`
+
+// TestReplayShowsProgress: a link to a long run (a minute of a busy
+// cluster) replays in slices: the boot screen says how far the replay has
+// come, with the bar moving, instead of sitting at "Starting the cluster…"
+// until the run is rebuilt; then the page shows the run's end.
+func TestReplayShowsProgress(t *testing.T) {
+	text := "nodes 5\nclients 8\nclient-rate 400\nseed 2\nat 1m\n"
+	url := startServer(t) + "#run=" + base64.RawURLEncoding.EncodeToString([]byte(text))
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if _, err := chromedp.Call(p.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: replayWatch}); err != nil {
+		t.Fatalf("adding the script: %v", err)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	p.waitString("the run's end", `document.querySelector("#virtual-time")?.textContent.startsWith("60.000") ? "ok" : ""`)
+	seen, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`window.__bootSeen`))
+	if err != nil {
+		p.fatal("reading what the boot screen showed: %v", err)
+	}
+	var replaying []string
+	for _, s := range seen {
+		if strings.HasPrefix(s, "Replaying the run in the link: ") {
+			replaying = append(replaying, s)
+		}
+	}
+	if len(replaying) < 2 {
+		p.fatal("the boot screen showed %d replay reports, want the replay's progress as it goes:\n%s", len(replaying), strings.Join(seen, "\n"))
+	}
+	first, last := strings.Split(replaying[0], "|"), strings.Split(replaying[len(replaying)-1], "|")
+	if first[2] != "60" || first[1] == last[1] || !strings.Contains(first[0], "of 60.0 s of virtual time") {
+		p.fatal("replay reports from %q to %q: want the bar's max at the run's 60 s and its value moving", replaying[0], replaying[len(replaying)-1])
+	}
+	p.noErrors()
+}
