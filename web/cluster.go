@@ -130,6 +130,69 @@ type MessageView struct {
 	Gone bool
 }
 
+// wireShown is the most messages the message panel lists.
+const wireShown = 12
+
+// WireItem is a message on the wire as the message panel lists it while
+// the page is paused: a button that selects it, so a message can be
+// picked from the keyboard or by touch, not only by clicking its dot.
+type WireItem struct {
+	ID sim.MsgID
+	// Text says which message it is and when it arrives: "#12 append
+	// n1→n3, 1.234 s" ("…, held" for a held one).
+	Text     string
+	Selected bool
+}
+
+// WireList is the messages on the wire, soonest to arrive first (held ones
+// last), at most wireShown of them; More counts the rest.
+type WireList struct {
+	Items []WireItem
+	More  int
+}
+
+// wireList lists st's messages on the wire for the panel. It keeps the
+// first wireShown in order as it goes (stable: equal ones in the wire's
+// order), rather than sorting them all: a generic sort of WireStatus
+// would add some kilobytes to the page for a list of twelve.
+func (p *Playground) wireList(st *sim.Status) *WireList {
+	after := func(a, b *sim.WireStatus) bool { // a is listed after b
+		if a.Held != b.Held {
+			return a.Held
+		}
+		return a.Arrive > b.Arrive
+	}
+	var top [wireShown + 1]*sim.WireStatus
+	n := 0
+	for i := range st.Wire {
+		m := &st.Wire[i]
+		j := n
+		for j > 0 && after(top[j-1], m) {
+			j--
+		}
+		if j == wireShown {
+			continue
+		}
+		copy(top[j+1:n+1], top[j:n])
+		top[j] = m
+		n = min(n+1, wireShown)
+	}
+	l := &WireList{More: len(st.Wire) - n}
+	for _, m := range top[:n] {
+		_, rec, ok := p.world.InFlight(m.ID)
+		if !ok {
+			continue
+		}
+		when := formatSeconds(m.Arrive) + " s"
+		if m.Held {
+			when = "held"
+		}
+		l.Items = append(l.Items, WireItem{ID: m.ID, Selected: m.ID == p.cluster.selected,
+			Text: fmt.Sprintf("#%d %s n%d→n%d, %s", m.ID, rec.Kind, m.From, m.To, when)})
+	}
+	return l
+}
+
 // Field is one labelled value.
 type Field struct{ Name, Value string }
 

@@ -88,3 +88,75 @@ func TestClusterClickOnALinkCutsIt(t *testing.T) {
 		t.Error("a click on empty space kept the selection")
 	}
 }
+
+// TestWireListPicksAMessage: paused, the message panel lists the messages
+// on the wire, soonest to arrive first and held ones last, at most
+// wireShown with a count of the rest; a button of the list selects its
+// message as a click on its dot does. Playing, there is no list.
+func TestWireListPicksAMessage(t *testing.T) {
+	p := newPlayground(t)
+	run(p, 2*time.Second)
+	p.Burst()
+	run(p, 2*time.Millisecond)
+	if v := p.View(); v.Wire != nil {
+		t.Fatalf("playing, the panel lists %+v", v.Wire)
+	}
+	if !strings.Contains(text(render(t, p).byID("message-title").Parent), "Pause to list the messages") {
+		t.Error("playing, the panel does not say how to list the messages")
+	}
+	p.TogglePause()
+	wire := p.world.Status().Wire
+	if len(wire) <= wireShown {
+		t.Fatalf("%d messages on the wire after a burst; the test wants more than %d", len(wire), wireShown)
+	}
+	l := p.View().Wire
+	if l == nil || len(l.Items) != wireShown || l.More != len(wire)-wireShown {
+		t.Fatalf("paused with %d messages on the wire, the list is %+v", len(wire), l)
+	}
+	arrive := map[sim.MsgID]time.Duration{}
+	for _, m := range wire {
+		arrive[m.ID] = m.Arrive
+	}
+	for i := 1; i < len(l.Items); i++ {
+		if arrive[l.Items[i].ID] < arrive[l.Items[i-1].ID] {
+			t.Fatalf("item %d (%s) arrives before the one above it (%s)", i, l.Items[i].Text, l.Items[i-1].Text)
+		}
+	}
+
+	// Pick the first by its button: it is selected, and held it goes last.
+	first := l.Items[0]
+	pg := render(t, p)
+	buttons := pg.byAttr("data-msg", itoa(int(first.ID)))
+	if len(buttons) != 1 || !strings.Contains(text(buttons[0]), first.Text) {
+		t.Fatalf("no button for %s", first.Text)
+	}
+	p.SelectMessage(first.ID)
+	p.HoldMessage()
+	v := p.View()
+	if v.Message == nil || v.Message.ID != first.ID || !v.Message.Held {
+		t.Fatalf("after picking %s and holding it the panel shows %+v", first.Text, v.Message)
+	}
+	if len(v.Wire.Items) != wireShown || v.Wire.Items[0].ID == first.ID {
+		t.Fatalf("the held message is still first: %+v", v.Wire.Items[0])
+	}
+	if pressed, _ := attr(render(t, p).byAttr("data-msg", itoa(int(v.Wire.Items[0].ID)))[0], "aria-pressed"); pressed != "false" {
+		t.Errorf("an unselected message's button has aria-pressed %q", pressed)
+	}
+	// Everything else arrives; the held one stays, listed as held.
+	p.TogglePause()
+	run(p, 40*time.Millisecond)
+	p.TogglePause()
+	v = p.View()
+	var held *WireItem
+	for i := range v.Wire.Items {
+		if it := &v.Wire.Items[i]; it.ID == first.ID {
+			held = it
+		}
+	}
+	if held == nil || !held.Selected || !strings.HasSuffix(held.Text, ", held") {
+		t.Fatalf("the held message in the list: %+v (list %+v)", held, v.Wire.Items)
+	}
+	if pressed, _ := attr(render(t, p).byAttr("data-msg", itoa(int(first.ID)))[0], "aria-pressed"); pressed != "true" {
+		t.Errorf("the selected message's button has aria-pressed %q", pressed)
+	}
+}

@@ -1,12 +1,19 @@
 package web
 
-import "github.com/raftplayground/raftplayground/raft/sim"
+import (
+	"fmt"
+
+	"github.com/raftplayground/raftplayground/raft/sim"
+)
 
 // MessagePanel shows the message selected in the cluster view, every
 // field of it, with the actions the world offers on a message in flight.
 type MessagePanel struct {
 	// Message is the selected message, nil for none.
 	Message *MessageView
+	// Wire lists the messages on the wire to pick one from, nil while the
+	// page plays.
+	Wire *WireList
 	// Actions carries out the actions.
 	Actions MessageActions
 }
@@ -53,4 +60,9 @@ func (c *MessagePanel) toggleHold() {
 	} else {
 		c.Actions.HoldMessage()
 	}
+}
+
+// moreText says how many messages on the wire the list leaves out.
+func (l *WireList) moreText() string {
+	return fmt.Sprintf("and %d more (the ones to arrive later)", l.More)
 }

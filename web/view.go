@@ -49,6 +49,9 @@ type View struct {
 	LeaderPanel *LeaderView
 	// Message is the message selected in the cluster view, nil for none.
 	Message *MessageView
+	// Wire lists the messages on the wire while the page is paused (nil
+	// while it plays: they come and go faster than a list can be read).
+	Wire *WireList
 
 	// Result answers the last proposal; ResultFailed marks an error.
 	Result       string
@@ -430,6 +433,9 @@ func (p *Playground) View() View {
 	v.Proposals = p.proposalViews(st.Nodes)
 	v.Feed = p.feedView()
 	v.Message = p.messageView()
+	if p.paused {
+		v.Wire = p.wireList(st)
+	}
 	p.tourView(&v)
 	if v.Result == "" {
 		v.Result = p.resultText()
