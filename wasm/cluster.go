@@ -35,8 +35,8 @@ const clickTolerance = 0.03
 //
 // The animation frames also drive the playground's clock: each advances
 // virtual time by the wall-clock time since the last one. Frames are asked
-// for only while there is something to move: paused, or in a hidden tab,
-// the loop stops (and the page costs nothing); an action (kick, called
+// for only while there is something to move (time, or a followed run link
+// loading): paused, or in a hidden tab, the loop stops (and the page costs nothing); an action (kick, called
 // after each render), the tab showing again or a resize starts it again.
 func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, views []*canvasView) (kick func(), err error) {
 	canvas, err := doc.Call("getElementById", clusterCanvasID)
@@ -99,7 +99,7 @@ func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, v
 				cv.flush()
 			}
 			paintViews(views, pg, win)
-			moving = !pg.Paused()
+			moving = !pg.Paused() || pg.Loading()
 			return render
 		})
 		if !ok {

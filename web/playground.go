@@ -83,6 +83,9 @@ type Playground struct {
 	// notice is the last error of a crash, restart or other fault, shown
 	// until the next action.
 	notice string
+	// load is a followed run link still replaying (FollowRunLink), nil
+	// for none.
+	load *linkLoad
 
 	// feed is how the reader looks at the event feed (feed.go).
 	feed feedState
@@ -123,8 +126,15 @@ func (p *Playground) World() *sim.World { return p.world }
 
 // Advance moves virtual time on by wall (at most [MaxTickWall] of it)
 // times the speed, unless paused. It reports whether the page should be
-// re-rendered: at most once per [RenderInterval].
+// re-rendered: at most once per [RenderInterval]. While a followed run
+// link loads (Loading), it replays the next slice of that run instead,
+// paused or not, and asks for a render each time.
 func (p *Playground) Advance(wall time.Duration) (render bool) {
+	if p.load != nil {
+		// A followed link's run loads; the run shown stands still.
+		p.loadStep()
+		return true
+	}
 	if p.paused || wall <= 0 {
 		return false
 	}
@@ -194,6 +204,10 @@ func (p *Playground) runTo(t time.Duration) {
 // that forks the run here and head's future is dropped.
 func (p *Playground) act() {
 	p.failed, p.notice = "", ""
+	if p.load != nil {
+		p.load = nil
+		p.notice = "The run in the link was not loaded: you acted on the run shown."
+	}
 	p.fork()
 }
 
@@ -339,8 +353,9 @@ func (p *Playground) SetResponseDelay(id int, d time.Duration) {
 	p.fault(p.world.SetResponseDelay(raft.NodeID(id), d))
 }
 
+// fault shows an action's error. Every action began with act, which
+// cleared the notice (or left one saying a link's load stopped).
 func (p *Playground) fault(err error) {
-	p.notice = ""
 	if err != nil {
 		p.notice = plainError(err)
 	}

@@ -74,14 +74,7 @@ const replaySlice = 2000
 
 // runWorld runs a scenario text to its end (see ReplayRun).
 func runWorld(text string, progress func(now, end time.Duration)) (*sim.World, error) {
-	if len(text) > MaxRunText {
-		return nil, fmt.Errorf("the run is %d bytes long; at most %d are read", len(text), MaxRunText)
-	}
-	sc, err := sim.Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	r, err := sim.NewRunner(sc)
+	r, err := runnerOf(text)
 	if err != nil {
 		return nil, err
 	}
@@ -99,36 +92,100 @@ func runWorld(text string, progress func(now, end time.Duration)) (*sim.World, e
 		}
 	}
 	if err := run(); err != nil {
-		var se *sim.StepError
-		if errors.As(err, &se) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("the run stopped: %w", err)
+		return nil, runError(err)
 	}
 	return r.World(), nil
 }
 
+// runnerOf parses a run link's scenario text into a runner at time zero.
+func runnerOf(text string) (*sim.Runner, error) {
+	if len(text) > MaxRunText {
+		return nil, fmt.Errorf("the run is %d bytes long; at most %d are read", len(text), MaxRunText)
+	}
+	sc, err := sim.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return sim.NewRunner(sc)
+}
+
+// runError is the error of a run link's run that failed: a step's error
+// says its line; anything else (a safety violation) stopped the run.
+func runError(err error) error {
+	var se *sim.StepError
+	if errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("the run stopped: %w", err)
+}
+
+// linkLoad is a run link followed within the open page, replayed a slice
+// at a time (Playground.Advance, at every frame) while the page goes on
+// showing the run it had, with a notice saying how far the replay has
+// come.
+type linkLoad struct {
+	r   *sim.Runner
+	end time.Duration
+}
+
+// linkSlice is how many events of a followed link's run the page replays
+// at a frame: about 10 ms in WebAssembly, so the page stays responsive
+// and its notice moves while a long run loads.
+const linkSlice = 4000
+
 // FollowRunLink shows the run of a link followed within the open page (its
 // address edited to another run): as NewFromRun would, paused at the run's
-// end, leaving any tour. The run the page shows already is left as it is
-// (the page writes its own run into the address). A link that cannot be
-// read (linkErr) or run leaves the page as it was, with a notice.
+// end, leaving any tour. A run of more than linkSlice events replays over
+// the next frames (Loading) while the page shows the run it had; an action
+// on that run meanwhile stops the load. The run the page shows already is
+// left as it is (the page writes its own run into the address). A link
+// that cannot be read (linkErr) or run leaves the page as it was, with a
+// notice.
 func (p *Playground) FollowRunLink(text string, linkErr error) {
+	p.load = nil
 	err := linkErr
 	if err == nil {
 		if cur, cerr := p.RunText(); cerr == nil && cur == text {
 			return
 		}
-		var w *sim.World
-		if w, err = runWorld(text, nil); err == nil {
-			p.failed, p.notice = "", ""
-			p.tour = nil
-			p.paused = true
-			p.replaceWorld(w)
+		var r *sim.Runner
+		if r, err = runnerOf(text); err == nil {
+			p.load = &linkLoad{r: r, end: r.Ends()}
+			p.loadStep()
 			return
 		}
 	}
+	p.linkFailed(err)
+}
+
+// linkFailed says why a followed link's run could not be shown.
+func (p *Playground) linkFailed(err error) {
 	p.notice = "The run in this link could not be loaded, so the page shows the run it had: " + err.Error()
+}
+
+// Loading reports whether a followed run link is still being replayed:
+// the page's frames go on while it is, even paused.
+func (p *Playground) Loading() bool { return p.load != nil }
+
+// loadStep replays the next slice of a followed link's run. At the run's
+// end the page shows it, paused at its end, or says why it failed.
+func (p *Playground) loadStep() {
+	l := p.load
+	err := l.r.Advance(linkSlice)
+	if err == nil && !l.r.Done() {
+		p.notice = fmt.Sprintf("Loading the run in the link: %s s of %s s of virtual time…",
+			formatSeconds(l.r.World().Now()), formatSeconds(l.end))
+		return
+	}
+	p.load = nil
+	if err != nil {
+		p.linkFailed(runError(err))
+		return
+	}
+	p.failed, p.notice = "", ""
+	p.tour = nil
+	p.paused = true
+	p.replaceWorld(l.r.World())
 }
 
 // SetNotice shows msg until the next action (for what the page itself has

@@ -185,6 +185,57 @@ func TestFollowRunLink(t *testing.T) {
 	}
 }
 
+// TestFollowLongRunLink: a long run's link followed in an open page
+// loads over the next frames, paused or not, while the page shows the run
+// it had and a notice of the load's progress; at the end the page is the
+// one a new page at the link shows. An action meanwhile stops the load.
+func TestFollowLongRunLink(t *testing.T) {
+	text := "nodes 5\nclients 4\nclient-rate 100\nseed 9\nat 20s\ncrash n2\nat 25s\n"
+	fresh, err := NewFromRun(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPlayground(t)
+	run(p, time.Second)
+	p.TogglePause()
+	before := p.world.Now()
+	p.FollowRunLink(text, nil)
+	if !p.Loading() || p.world.Now() != before || !strings.HasPrefix(p.View().Notice, "Loading the run in the link: ") || !strings.HasSuffix(p.View().Notice, " of 25.000 s of virtual time…") {
+		t.Fatalf("right after following a long link: loading %v, at %v (was %v), notice %q", p.Loading(), p.world.Now(), before, p.View().Notice)
+	}
+	if cls, _ := attr(render(t, p).byID("notice"), "class"); cls != "notice progress" {
+		t.Errorf("the load's notice has class %q, want the muted progress one", cls)
+	}
+	frames := 0
+	var notices []string
+	for p.Loading() {
+		if !p.Advance(16 * time.Millisecond) {
+			t.Fatal("a frame of the load asked for no render")
+		}
+		notices = append(notices, p.View().Notice)
+		frames++
+	}
+	if frames < 3 || notices[0] == notices[len(notices)-2] {
+		t.Errorf("the load took %d frames, its notice went from %q to %q: want several, moving", frames, notices[0], notices[len(notices)-2])
+	}
+	if got, want := render(t, p).html, render(t, fresh).html; got != want || p.View().Notice != "" {
+		t.Errorf("after the load: the same page as a new one at the link: %v; notice %q", got == want, p.View().Notice)
+	}
+
+	// An action during the load stops it: the page keeps its run.
+	q := newPlayground(t)
+	run(q, time.Second)
+	q.FollowRunLink(text, nil)
+	q.Crash(1)
+	if q.Loading() || !strings.Contains(q.View().Notice, "was not loaded") {
+		t.Fatalf("after an action: loading %v, notice %q", q.Loading(), q.View().Notice)
+	}
+	run(q, time.Second)
+	if q.world.Now() >= 20*time.Second || q.world.Status().Nodes[0].Up {
+		t.Errorf("the load went on after the action: at %v, n1 up %v", q.world.Now(), q.world.Status().Nodes[0].Up)
+	}
+}
+
 // TestRunVersionWhilePaused: the address is written again at every
 // intervention and, while paused, at every new end of the run, so a link
 // copied from a paused page replays the run to where the page stands;

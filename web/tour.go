@@ -82,6 +82,7 @@ func (p *Playground) StartTour(name string) {
 }
 
 func (p *Playground) openTour(name string, step int) error {
+	p.load = nil // a tour opened while a run link loads replaces it
 	text, ok := tours.Text(name)
 	if !ok {
 		names := make([]string, len(tours.All))
@@ -258,6 +259,7 @@ func replicatorCell(field string) string {
 // a tour or step that does not exist, becomes a notice, and the page goes
 // on as it was.
 func (p *Playground) FollowTourLink(name string, step int, linkErr error) {
+	p.load = nil
 	err := linkErr
 	switch {
 	case err != nil:

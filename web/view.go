@@ -49,6 +49,9 @@ type View struct {
 	LeaderPanel *LeaderView
 	// Message is the message selected in the cluster view, nil for none.
 	Message *MessageView
+	// Loading is set while a followed run link loads: Notice then says
+	// how far it has come (news, not an error).
+	Loading bool
 	// Wire lists the messages on the wire while the page is paused (nil
 	// while it plays: they come and go faster than a list can be read).
 	Wire *WireList
@@ -433,6 +436,7 @@ func (p *Playground) View() View {
 	v.Proposals = p.proposalViews(st.Nodes)
 	v.Feed = p.feedView()
 	v.Message = p.messageView()
+	v.Loading = p.Loading()
 	if p.paused {
 		v.Wire = p.wireList(st)
 	}
@@ -638,4 +642,13 @@ func formatSeconds(d time.Duration) string {
 // formatMillis shows d in whole milliseconds, rounded up.
 func formatMillis(d time.Duration) string {
 	return fmt.Sprintf("%d ms", (d+time.Millisecond-1)/time.Millisecond)
+}
+
+// noticeClass is the notice's class: an error's colour, except for the
+// progress of a run link loading.
+func noticeClass(loading bool) string {
+	if loading {
+		return "notice progress"
+	}
+	return "notice"
 }

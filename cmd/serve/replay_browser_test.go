@@ -55,3 +55,35 @@ func TestReplayShowsProgress(t *testing.T) {
 	}
 	p.noErrors()
 }
+
+// TestFollowLongRunLinkInPage: a long run's link pasted into an open page
+// loads over the next frames, with a notice saying how far it has come,
+// while the page stays paused on the run it had; then it shows the link's
+// run at its end. The page answers clicks meanwhile.
+func TestFollowLongRunLinkInPage(t *testing.T) {
+	p := openPage(t)
+	p.waitString("a leader", leaderExcept(""))
+	p.click("#pause")
+	p.run("watching the notice", `window.__notices = [];
+		new MutationObserver(() => {
+			const n = document.querySelector("#notice")?.textContent ?? "";
+			if (n && window.__notices[window.__notices.length - 1] !== n) window.__notices.push(n);
+		}).observe(document.body, { subtree: true, childList: true, characterData: true })`)
+	text := "nodes 5\nclients 8\nclient-rate 400\nseed 2\nat 1m\n"
+	p.run("following a link", `location.hash = "#run=`+base64.RawURLEncoding.EncodeToString([]byte(text))+`"`)
+	p.waitString("the link's run at its end", `document.querySelector("#virtual-time")?.textContent.startsWith("60.000") && !document.querySelector("#notice") ? "ok" : ""`)
+	notices, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`window.__notices`))
+	if err != nil {
+		p.fatal("reading the notices: %v", err)
+	}
+	var loading []string
+	for _, n := range notices {
+		if strings.HasPrefix(n, "Loading the run in the link: ") && strings.HasSuffix(n, " of 60.000 s of virtual time…") {
+			loading = append(loading, n)
+		}
+	}
+	if len(loading) < 2 {
+		p.fatal("the page showed %d notices of the load's progress, want it moving:\n%s", len(loading), strings.Join(notices, "\n"))
+	}
+	p.noErrors()
+}
