@@ -101,7 +101,7 @@ func TestWireListPicksAMessage(t *testing.T) {
 	if v := p.View(); v.Wire != nil {
 		t.Fatalf("playing, the panel lists %+v", v.Wire)
 	}
-	if !strings.Contains(text(render(t, p).byID("message-title").Parent), "Pause to list the messages") {
+	if !strings.Contains(text(render(t, p).byID("message-title").Parent), "pause to list the messages on the wire") {
 		t.Error("playing, the panel does not say how to list the messages")
 	}
 	p.TogglePause()

@@ -66,3 +66,11 @@ func (c *MessagePanel) toggleHold() {
 func (l *WireList) moreText() string {
 	return fmt.Sprintf("and %d more (the ones to arrive later)", l.More)
 }
+
+// hint says how to pick a message while none is selected.
+func (c *MessagePanel) hint() string {
+	if c.Wire == nil {
+		return "Click a message in the cluster view to see its fields and to hold, release, drop or duplicate it; pause to list the messages on the wire here."
+	}
+	return "Pick a message below, or click one in the cluster view, to see its fields and to hold, release, drop or duplicate it."
+}
