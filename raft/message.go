@@ -74,7 +74,7 @@ func (t MsgType) MarshalText() ([]byte, error) { return []byte(t.String()), nil 
 // what the sender needs to match it. Every response echoes the RPC layer's
 // Call; those of AppendEntries and InstallSnapshot also echo prevLogIndex,
 // seq and version (seed §4), and a heartbeat's send time and read round.
-func replyTo(m Message) Message {
+func replyTo(m *Message) Message {
 	r := Message{Type: m.Type.Response(), To: m.From, Call: m.Call}
 	if m.Type == MsgApp || m.Type == MsgSnap {
 		r.Index, r.Seq, r.Version = m.Index, m.Seq, m.Version
