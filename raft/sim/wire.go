@@ -87,6 +87,18 @@ type wireTable struct {
 // is valid until the next put.
 func (t *wireTable) find(id MsgID) *wireMsg {
 	items := t.q.items()
+	if len(items) == 0 {
+		return nil
+	}
+	// Ids grow by one per message put, so unless a compaction or a clone
+	// left gaps before it, message id sits id − first places from the
+	// front: try there before searching.
+	if k := uint64(id - items[0].id); k < uint64(len(items)) && items[k].id == id {
+		if items[k].gone {
+			return nil
+		}
+		return &items[k]
+	}
 	lo, hi := 0, len(items) // the message, if here, is in items[lo:hi]
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
