@@ -278,8 +278,9 @@ func (c *checker) appliedEntries(w *World, sn *simNode, nw *nodeWatch) *Violatio
 // checkApplied is appliedEntries for the records of sn.unchecked, which it
 // leaves for appliedEntries to drop.
 func (c *checker) checkApplied(w *World, sn *simNode, nw *nodeWatch) *Violation {
-	for _, a := range sn.unchecked {
-		e := a.entry
+	for k := range sn.unchecked {
+		a := &sn.unchecked[k]
+		e := &a.entry
 		if !a.restored && e.Index == c.committedLen()+1 {
 			// Applying means the node saw it committed; the entry may be
 			// compacted away already, so it joins the history from here.
@@ -290,7 +291,7 @@ func (c *checker) checkApplied(w *World, sn *simNode, nw *nodeWatch) *Violation 
 		if e.Index > c.committedLen() {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied index %d, which no node has committed (committed: %d)", sn.id, e.Index, c.committedLen())}
 		}
-		want := c.committedAt(e.Index)
+		want := c.committedRef(e.Index)
 		if want.Term != e.Term || (!a.restored && !sameCommand(want, e)) {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied %d/%d %q, canonical is %d/%d %q", sn.id, e.Index, e.Term, e.Data, want.Index, want.Term, want.Data)}
 		}
@@ -325,7 +326,7 @@ func (c *checker) committedEntries(sn *simNode, nw *nodeWatch) *Violation {
 		if !ok {
 			continue // compacted: checked when it was committed
 		}
-		if v := c.commitEntry(sn.id, e); v != nil {
+		if v := c.commitEntry(sn.id, &e); v != nil {
 			return v
 		}
 	}
@@ -392,7 +393,7 @@ func (c *checker) logMatching(sn *simNode, nw *nodeWatch) *Violation {
 	prevTerm := n.LogTerm(from - 1)
 	for i := from; i <= last; i++ {
 		e, _ := n.Entry(i)
-		if v := c.matchEntry(sn.id, e, prevTerm); v != nil {
+		if v := c.matchEntry(sn.id, &e, prevTerm); v != nil {
 			return v
 		}
 		prevTerm = e.Term
@@ -420,22 +421,22 @@ func (c *checker) logChanged(sn *simNode, rd *raft.Ready) {
 // matchEntry checks one entry of a node's log, which follows an entry of
 // prevTerm, against the canonical copy of its (index, term), and records
 // it if it is the first copy seen.
-func (c *checker) matchEntry(id raft.NodeID, e raft.Entry, prevTerm uint64) *Violation {
-	if e.Index <= c.committedLen() && c.committedAt(e.Index).Term == e.Term {
-		want := c.committedAt(e.Index)
+func (c *checker) matchEntry(id raft.NodeID, e *raft.Entry, prevTerm uint64) *Violation {
+	if e.Index <= c.committedLen() && c.committedRef(e.Index).Term == e.Term {
+		want := c.committedRef(e.Index)
 		if p := c.committedTerm(e.Index - 1); p != prevTerm || !sameCommand(want, e) {
-			return logMismatch(id, e, prevTerm, want, p, "the committed history")
+			return logMismatch(id, *e, prevTerm, *want, p, "the committed history")
 		}
 		return nil
 	}
 	k := entryID{e.Index, e.Term}
 	seen, ok := c.entries.get(k)
 	if !ok {
-		c.entries.set(k, seenEntry{entry: e, prevTerm: prevTerm, node: id}, c.committedLen())
+		c.entries.set(k, seenEntry{entry: *e, prevTerm: prevTerm, node: id}, c.committedLen())
 		return nil
 	}
-	if seen.prevTerm != prevTerm || !sameCommand(seen.entry, e) {
-		return logMismatch(id, e, prevTerm, seen.entry, seen.prevTerm, fmt.Sprintf("node %d", seen.node))
+	if seen.prevTerm != prevTerm || !sameCommand(&seen.entry, e) {
+		return logMismatch(id, *e, prevTerm, seen.entry, seen.prevTerm, fmt.Sprintf("node %d", seen.node))
 	}
 	return nil
 }
@@ -445,14 +446,18 @@ func (c *checker) committedTerm(i uint64) uint64 {
 	if i == 0 {
 		return 0
 	}
-	return c.committedAt(i).Term
+	return c.committedRef(i).Term
 }
 
 // committedLen is the last index of the canonical committed log.
 func (c *checker) committedLen() uint64 { return uint64(c.committed.Len()) }
 
 // committedAt is the canonical committed entry at index i (from 1).
-func (c *checker) committedAt(i uint64) raft.Entry { return *c.committed.At(int(i - 1)) }
+func (c *checker) committedAt(i uint64) raft.Entry { return *c.committedRef(i) }
+
+// committedRef is committedAt in place, for reading: the checks compare
+// entries by pointer, as an entry is seven words to copy.
+func (c *checker) committedRef(i uint64) *raft.Entry { return c.committed.At(int(i - 1)) }
 
 func logMismatch(id raft.NodeID, e raft.Entry, prevTerm uint64, want raft.Entry, wantPrev uint64, where string) *Violation {
 	return &Violation{Property: "log matching", Check: CheckLogMatching, Detail: fmt.Sprintf(
@@ -462,7 +467,7 @@ func logMismatch(id raft.NodeID, e raft.Entry, prevTerm uint64, want raft.Entry,
 
 // sameCommand reports whether two entries carry the same command or
 // configuration.
-func sameCommand(a, b raft.Entry) bool {
+func sameCommand(a, b *raft.Entry) bool {
 	if a.Type != b.Type || !bytes.Equal(a.Data, b.Data) {
 		return false
 	}
@@ -486,9 +491,9 @@ func (c *checker) snapshotTaken(w *World, id raft.NodeID, index, digest uint64) 
 
 // commitEntry checks e, committed by node id, against the canonical
 // history, or adds it there.
-func (c *checker) commitEntry(id raft.NodeID, e raft.Entry) *Violation {
+func (c *checker) commitEntry(id raft.NodeID, e *raft.Entry) *Violation {
 	if e.Index <= c.committedLen() {
-		if want := c.committedAt(e.Index); want.Term != e.Term || !sameCommand(want, e) {
+		if want := c.committedRef(e.Index); want.Term != e.Term || !sameCommand(want, e) {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d committed %d/%d %q, canonical is %d/%d %q", id, e.Index, e.Term, e.Data, want.Index, want.Term, want.Data)}
 		}
 		return nil
@@ -503,15 +508,15 @@ func (c *checker) commitEntry(id raft.NodeID, e raft.Entry) *Violation {
 
 // commit appends e to the canonical history. Its copy in entries, if any,
 // must agree, and then leaves it: committed speaks for it from here.
-func (c *checker) commit(id raft.NodeID, e raft.Entry) *Violation {
+func (c *checker) commit(id raft.NodeID, e *raft.Entry) *Violation {
 	k := entryID{e.Index, e.Term}
 	if seen, ok := c.entries.get(k); ok {
 		c.entries.forget(k)
-		if p := c.committedTerm(e.Index - 1); seen.prevTerm != p || !sameCommand(seen.entry, e) {
-			return logMismatch(seen.node, seen.entry, seen.prevTerm, e, p, fmt.Sprintf("node %d commits", id))
+		if p := c.committedTerm(e.Index - 1); seen.prevTerm != p || !sameCommand(&seen.entry, e) {
+			return logMismatch(seen.node, seen.entry, seen.prevTerm, *e, p, fmt.Sprintf("node %d commits", id))
 		}
 	}
-	c.committed.Append(e)
+	c.committed.Append(*e)
 	c.entries.committed(c.committedLen())
 	return nil
 }
