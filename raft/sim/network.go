@@ -153,7 +153,7 @@ func (w *World) put(m *raft.Message, latency time.Duration) *wireMsg {
 	rec := w.recordSend(m, w.nextMsg, w.now+latency, InFlight)
 	wm := w.wire.put()
 	wm.id, wm.msg, wm.sent, wm.arrive, wm.rec = w.nextMsg, *m, w.now, w.now+latency, rec
-	w.recordMsg(EvSend, m.From, FormatSend, m, num(wm.id))
+	w.recordMsgID(EvSend, m.From, FormatSend, m, wm.id)
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
 }
@@ -169,7 +169,7 @@ func (w *World) deliver(id MsgID) {
 	to := w.nodes[m.To-1]
 	if to.node == nil {
 		w.recordEnd(rec, id, ReceiverDown)
-		w.recordMsg(EvDrop, m.To, "node down: #%d %s", &m, num(id))
+		w.recordMsgID(EvDrop, m.To, "node down: #%d %s", &m, id)
 		return
 	}
 	if !m.Type.IsRequest() && m.Call != 0 {
@@ -177,13 +177,13 @@ func (w *World) deliver(id MsgID) {
 		if c == nil || c.answered {
 			// The call was answered already or timed out: the RPC layer
 			// drops the late reply.
-			w.recordMsg(EvDrop, m.To, "late reply: #%d %s", &m, num(id))
+			w.recordMsgID(EvDrop, m.To, "late reply: #%d %s", &m, id)
 			w.recordEnd(rec, id, LateReply)
 			return
 		}
 		c.answered = true
 	}
-	w.recordMsg(EvDeliver, m.To, FormatDeliver, &m, num(id))
+	w.recordMsgID(EvDeliver, m.To, FormatDeliver, &m, id)
 	w.recordEnd(rec, id, Delivered)
 	w.stepNode(to, func(n *raft.Node) error { return n.Step(w.now, m) })
 }
@@ -398,7 +398,7 @@ func (w *World) Hold(id MsgID) error {
 	wm.held = true
 	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "hold", Msg: id})
-	w.recordMsg(EvFault, wm.msg.From, FormatHold, &wm.msg, num(id))
+	w.recordMsgID(EvFault, wm.msg.From, FormatHold, &wm.msg, id)
 	return nil
 }
 
@@ -413,7 +413,7 @@ func (w *World) Release(id MsgID) error {
 	wm.arrive = max(wm.arrive, w.now)
 	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "release", Msg: id})
-	w.recordMsg(EvFault, wm.msg.From, FormatRelease, &wm.msg, num(id))
+	w.recordMsgID(EvFault, wm.msg.From, FormatRelease, &wm.msg, id)
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(id)})
 	return nil
 }
@@ -428,7 +428,7 @@ func (w *World) Drop(id MsgID) error {
 	w.recordEnd(wm.rec, id, DroppedByHand)
 	w.wire.remove(wm)
 	w.intervene(Intervention{Kind: "drop", Msg: id})
-	w.recordMsg(EvDrop, m.From, "dropped by hand: #%d %s", &m, num(id))
+	w.recordMsgID(EvDrop, m.From, "dropped by hand: #%d %s", &m, id)
 	return nil
 }
 
@@ -441,7 +441,7 @@ func (w *World) Duplicate(id MsgID) (MsgID, error) {
 	}
 	m := wm.msg
 	w.intervene(Intervention{Kind: "duplicate", Msg: id})
-	w.recordMsg(EvDuplicate, m.From, "duplicated by hand: #%d %s", &m, num(id))
+	w.recordMsgID(EvDuplicate, m.From, "duplicated by hand: #%d %s", &m, id)
 	return w.put(&m, w.latency(w.link(m.From, m.To), &m)).id, nil
 }
 

@@ -304,6 +304,22 @@ func (t *Trace) addMsg(at time.Duration, kind EventKind, node raft.NodeID, forma
 	t.written(le)
 }
 
+// addMsgID is addMsg for the most common shape, a message and its id
+// (format "#%d %s" and the like): every message is sent and delivered
+// with one, so it skips setArgs' loop over the arguments.
+func (t *Trace) addMsgID(at time.Duration, kind EventKind, node raft.NodeID, format string, m *raft.Message, id MsgID) {
+	le := t.next(at, kind, node)
+	le.format = format
+	if le.isStr != 0 {
+		clear(le.strs[:bits.OnesCount16(le.isStr)]) // as setArgs does
+	}
+	le.nargs, le.isStr = 1, 0
+	le.words[0] = uint64(id)
+	packMsg((*[msgWords]uint64)(le.words[1:]), m)
+	le.hasMsg = true
+	t.written(le)
+}
+
 // addBoxed records a rare event whose arguments are any values.
 func (t *Trace) addBoxed(at time.Duration, kind EventKind, node raft.NodeID, format string, args []any) {
 	le := t.next(at, kind, node)

@@ -351,6 +351,11 @@ func (w *World) recordMsg(kind EventKind, node raft.NodeID, format string, m *ra
 	w.trace.addMsg(w.now, kind, node, format, m, args...)
 }
 
+// recordMsgID is recordMsg with the message's id as the only argument.
+func (w *World) recordMsgID(kind EventKind, node raft.NodeID, format string, m *raft.Message, id MsgID) {
+	w.trace.addMsgID(w.now, kind, node, format, m, id)
+}
+
 // recordf adds a rare event whose arguments are any values (each boxed,
 // so not for events that happen at every step).
 func (w *World) recordf(kind EventKind, node raft.NodeID, format string, args ...any) {
