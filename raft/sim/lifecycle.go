@@ -214,13 +214,12 @@ func (h *history) at(n uint64) *MsgRecord {
 	return &h.msgs[i/msgChunk][i%msgChunk]
 }
 
-// addMsg records a message's life starting now and returns its record
-// number, for updates.
-func (h *history) addMsg(r MsgRecord) uint64 {
+// addMsg makes the next record, for the caller to fill in place, and
+// returns it and its number, for updates.
+func (h *history) addMsg() (*MsgRecord, uint64) {
 	n := h.nmsgs
-	*h.slot(n) = r
 	h.nmsgs++
-	return n
+	return h.slot(n), n
 }
 
 // find returns record number n if the ring still holds it and it is
@@ -250,7 +249,8 @@ func (h *history) addRole(rc RoleChange) {
 // recordSend records message m leaving now. A message that gets on the
 // wire (id != 0) arrives at arrive; one that does not ends now with out.
 func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out MsgOutcome) uint64 {
-	r := recordOf(m, id, w.now, arrive)
+	r, n := w.hist.addMsg()
+	*r = recordOf(m, id, w.now, arrive)
 	r.Outcome = out
 	if r.Response && m.Type == raft.MsgAppResp {
 		// A response's kind is its request's: the call still waits for it.
@@ -261,7 +261,7 @@ func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out 
 	if out != InFlight {
 		r.End, r.Arrive = w.now, w.now
 	}
-	return w.hist.addMsg(r)
+	return n
 }
 
 // recordEnd records that the life of message id (record number n) ended
