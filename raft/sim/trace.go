@@ -423,8 +423,10 @@ func packMsg(w *[msgWords]uint64, m *raft.Message) {
 	if m.Success {
 		flags |= 1 << 9
 	}
-	*w = [msgWords]uint64{uint64(m.From) | uint64(m.To)<<16 | uint64(m.TransferFrom)<<32 | flags<<48,
-		uint64(len(m.Entries)), m.Term, m.Index, m.LogTerm, m.Commit, m.Seq, m.LastLogIndex}
+	// Word by word: an array literal was built aside and then copied.
+	w[0] = uint64(m.From) | uint64(m.To)<<16 | uint64(m.TransferFrom)<<32 | flags<<48
+	w[1], w[2], w[3], w[4] = uint64(len(m.Entries)), m.Term, m.Index, m.LogTerm
+	w[5], w[6], w[7] = m.Commit, m.Seq, m.LastLogIndex
 }
 
 // unpackMsg rebuilds a message packed by packMsg, as far as its text goes
