@@ -173,17 +173,16 @@ func (c *checker) check(w *World) *Violation {
 // records every node adds to, so a node that did not change cannot break
 // one, and whichever node makes a conflicting record is the one checked.
 func (c *checker) each(w *World, changedOnly bool, found func(*Violation) bool) {
+	// report hands a violation to found; it is called only for one, so
+	// that a check that finds nothing costs a nil test, not a call.
 	report := func(v *Violation) bool {
-		if v == nil {
-			return true
-		}
 		v.Seed, v.Event, v.At = w.opts.Seed, w.trace.Len(), w.now
 		return found(v)
 	}
 	reads := c.reads
 	c.reads = c.reads[:0]
 	for _, r := range reads {
-		if !report(c.readIndex(r)) {
+		if v := c.readIndex(r); v != nil && !report(v) {
 			return
 		}
 	}
@@ -196,13 +195,25 @@ func (c *checker) each(w *World, changedOnly bool, found func(*Violation) bool) 
 		if nw.incarnation != sn.incarnation {
 			*nw = nodeWatch{incarnation: sn.incarnation}
 		}
-		if !report(c.electionSafety(sn)) ||
-			!report(c.leaderCompleteness(sn, nw)) ||
-			!report(c.leaderAppendOnly(sn, nw)) ||
-			!report(c.appliedEntries(w, sn, nw)) ||
-			!report(c.commitMonotonic(sn, nw)) ||
-			!report(c.committedEntries(sn, nw)) ||
-			!report(c.logMatching(sn, nw)) {
+		if v := c.electionSafety(sn); v != nil && !report(v) {
+			return
+		}
+		if v := c.leaderCompleteness(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.leaderAppendOnly(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.appliedEntries(w, sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.commitMonotonic(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.committedEntries(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.logMatching(sn, nw); v != nil && !report(v) {
 			return
 		}
 	}
