@@ -28,6 +28,8 @@ type World struct {
 	nodes              []*simNode // nodes[i] has id i+1
 	links              [][]link   // links[from-1][to-1]
 	queue              eventQueue
+	queueHeap          bool        // queue is a heap, not sorted (eventQueue)
+	queueBuf           []event     // the array the sorted queue is a window onto
 	timeouts           fifo[event] // RPC timeouts due in FIFO order (scheduleTimeout)
 	// timers are the nodes' ticks and the clients' timers, by number:
 	// tickTimer and clientTimer.
