@@ -34,9 +34,17 @@ func (f *fifo[T]) push(v T) {
 // once more per call it is passed through.
 func (f *fifo[T]) pushZero() *T {
 	f.makeRoom()
-	var zero T
-	f.buf = append(f.buf, zero)
-	return &f.buf[len(f.buf)-1]
+	n := len(f.buf)
+	if n == cap(f.buf) {
+		var zero T
+		f.buf = append(f.buf, zero)
+		return &f.buf[n]
+	}
+	// Zeroed in place: appending a zero value built it aside first.
+	f.buf = f.buf[:n+1]
+	p := &f.buf[n]
+	*p = *new(T)
+	return p
 }
 
 // makeRoom shifts the items down when the array is full and at least half
