@@ -270,9 +270,18 @@ func (c *checker) leaderAppendOnly(sn *simNode, nw *nodeWatch) *Violation {
 		nw.leaderTerm, nw.leaderLast, nw.leaderLastTerm = n.Term(), 0, 0
 	}
 	last, lastTerm := nw.leaderLast, nw.leaderLastTerm
-	nw.leaderLast, nw.leaderLastTerm = n.LastIndex(), n.LogTerm(n.LastIndex())
-	if last > 0 && n.LogTerm(last) != lastTerm {
-		return &Violation{Property: "leader append-only", Check: CheckLeaderAppendOnly, Detail: fmt.Sprintf("leader %d changed index %d from term %d to %d", sn.id, last, lastTerm, n.LogTerm(last))}
+	now := n.LastIndex()
+	nowTerm := n.LogTerm(now)
+	nw.leaderLast, nw.leaderLastTerm = now, nowTerm
+	if last == 0 {
+		return nil
+	}
+	term := nowTerm // mostly nothing was appended since: one lookup
+	if last != now {
+		term = n.LogTerm(last)
+	}
+	if term != lastTerm {
+		return &Violation{Property: "leader append-only", Check: CheckLeaderAppendOnly, Detail: fmt.Sprintf("leader %d changed index %d from term %d to %d", sn.id, last, lastTerm, term)}
 	}
 	return nil
 }
@@ -388,20 +397,26 @@ func (c *checker) readIndex(r answeredRead) *Violation {
 func (c *checker) logMatching(sn *simNode, nw *nodeWatch) *Violation {
 	n := sn.node
 	last := n.LastIndex()
-	if nw.logChecked > last || n.LogTerm(nw.logChecked) != nw.logCheckedTerm {
+	var checkedTerm uint64 // the term at logChecked, once known
+	if nw.logChecked <= last {
+		checkedTerm = n.LogTerm(nw.logChecked)
+	}
+	if nw.logChecked > last || checkedTerm != nw.logCheckedTerm {
 		// The log changed behind the watermark without a Ready saying so
 		// yet (a write waits for the disk), or a snapshot passed it: check
 		// all of it again.
 		nw.logChecked, nw.logCheckedTerm = 0, 0
+		checkedTerm = n.LogTerm(0)
 	}
 	if nw.logChecked >= last {
 		return nil
 	}
 	from := nw.logChecked + 1
+	prevTerm := checkedTerm // the term at from-1
 	if _, ok := n.Entry(from); !ok {
 		from = n.Status().FirstIndex // compacted: start after the snapshot
+		prevTerm = n.LogTerm(from - 1)
 	}
-	prevTerm := n.LogTerm(from - 1)
 	for i := from; i <= last; i++ {
 		e, _ := n.Entry(i)
 		if v := c.matchEntry(sn.id, &e, prevTerm); v != nil {
