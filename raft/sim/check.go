@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -186,12 +187,21 @@ func (c *checker) each(w *World, changedOnly bool, found func(*Violation) bool) 
 			return
 		}
 	}
-	for i, sn := range w.nodes {
-		nw := &c.perNode[i]
+	// The nodes to check, in order: those changed (simNode.changed, whose
+	// bits World.changed keeps, so that the loop skips the others without
+	// looking at them), or all of them.
+	todo := w.changed
+	if !changedOnly {
+		todo = 1<<len(w.nodes) - 1
+	}
+	for ; todo != 0; todo &= todo - 1 {
+		i := bits.TrailingZeros16(todo)
+		sn, nw := w.nodes[i], &c.perNode[i]
 		if sn.node == nil || (changedOnly && !sn.changed) {
 			continue
 		}
 		sn.changed = false
+		w.changed &^= 1 << i
 		if nw.incarnation != sn.incarnation {
 			*nw = nodeWatch{incarnation: sn.incarnation}
 		}

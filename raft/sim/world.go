@@ -73,7 +73,9 @@ type World struct {
 	// checkers last ran. An event that stepped none (a timeout of a call
 	// already answered, a stale tick) and answered no read gives them
 	// nothing to check.
-	stepped   bool
+	stepped bool
+	// changed has bit i set when w.nodes[i].changed is (MaxNodes fit).
+	changed   uint16
 	violation *Violation // the first safety violation; the run stops there
 }
 
