@@ -423,7 +423,7 @@ func (c *checker) logMatching(sn *simNode, nw *nodeWatch) *Violation {
 	}
 	from := nw.logChecked + 1
 	prevTerm := checkedTerm // the term at from-1
-	if _, ok := n.Entry(from); !ok {
+	if from < n.FirstIndex() {
 		from = n.Status().FirstIndex // compacted: start after the snapshot
 		prevTerm = n.LogTerm(from - 1)
 	}
