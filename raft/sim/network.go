@@ -47,7 +47,8 @@ type LinkConfig struct {
 // MsgID names one message in flight.
 type MsgID uint64
 
-// wireMsg is a message on its way.
+// wireMsg is a message on its way. wireTable.put sets every field (its
+// slot may hold an earlier message's): a new field must be set there.
 type wireMsg struct {
 	id     MsgID
 	msg    raft.Message
@@ -124,8 +125,7 @@ func (w *World) send(sn *simNode, m *raft.Message) {
 	if m.Type.IsRequest() {
 		w.nextCall++
 		m.Call = w.nextCall
-		c := w.calls.add(m.Call)
-		c.req, c.from, c.fromInc, c.sent = *m, sn.id, sn.incarnation, w.now
+		w.calls.add(m.Call, m, sn.id, sn.incarnation, w.now)
 		down := !l.up || to.node == nil
 		w.scheduleTimeout(w.now+w.failAfter(m, down), m.Call)
 	}
@@ -151,8 +151,7 @@ func (w *World) send(sn *simNode, m *raft.Message) {
 func (w *World) put(m *raft.Message, latency time.Duration) *wireMsg {
 	w.nextMsg++
 	rec := w.recordSend(m, w.nextMsg, w.now+latency, InFlight)
-	wm := w.wire.put()
-	wm.id, wm.msg, wm.sent, wm.arrive, wm.rec = w.nextMsg, *m, w.now, w.now+latency, rec
+	wm := w.wire.put(w.nextMsg, m, w.now, w.now+latency, rec)
 	w.recordMsgID(EvSend, m.From, FormatSend, m, wm.id)
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm

@@ -79,7 +79,9 @@ type World struct {
 	violation *Violation // the first safety violation; the run stops there
 }
 
-// call is a request waiting for its response.
+// call is a request waiting for its response. callTable.add sets every
+// field (its slot may hold an earlier call's): a new field must be set
+// there.
 type call struct {
 	req     raft.Message
 	from    raft.NodeID
