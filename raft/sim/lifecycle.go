@@ -249,18 +249,22 @@ func (h *history) addRole(rc RoleChange) {
 // recordSend records message m leaving now. A message that gets on the
 // wire (id != 0) arrives at arrive; one that does not ends now with out.
 func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out MsgOutcome) uint64 {
-	r, n := w.hist.addMsg()
-	*r = recordOf(m, id, w.now, arrive)
-	r.Outcome = out
-	if r.Response && m.Type == raft.MsgAppResp {
+	kind := kindOf(m)
+	if m.Type == raft.MsgAppResp {
 		// A response's kind is its request's: the call still waits for it.
 		if c := w.calls.get(m.Call); c != nil {
-			r.Kind = kindOf(&c.req)
+			kind = kindOf(&c.req)
 		}
 	}
+	end := time.Duration(0)
 	if out != InFlight {
-		r.End, r.Arrive = w.now, w.now
+		end, arrive = w.now, w.now
 	}
+	// Written in place, as recordOf would make it.
+	r, n := w.hist.addMsg()
+	*r = MsgRecord{ID: id, Type: m.Type, Kind: kind, From: m.From, To: m.To, Term: m.Term,
+		Entries: len(m.Entries), Response: !m.Type.IsRequest(), Success: m.Success,
+		Sent: w.now, Arrive: arrive, End: end, Outcome: out}
 	return n
 }
 
