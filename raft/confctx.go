@@ -280,7 +280,7 @@ func (n *Node) finishConfChange(now time.Duration, err error) {
 	if !n.conf.IsVoter(n.id) {
 		if next := n.mostUpToDate(); next != None {
 			// SentAt lets the target tell it from a stale one (lease.go).
-			n.send(Message{Type: MsgTimeoutNow, To: next, SentAt: now})
+			n.send(&Message{Type: MsgTimeoutNow, To: next, SentAt: now})
 		}
 		n.becomeFollower(now, n.term, None)
 	}

@@ -93,7 +93,7 @@ func (n *Node) requestVotes(req Message) {
 			continue
 		}
 		req.To = p
-		n.send(req)
+		n.send(&req)
 	}
 }
 
@@ -118,7 +118,7 @@ func (n *Node) handlePreVote(now time.Duration, m Message) {
 	if grant {
 		resp.Term = m.Term
 	}
-	n.send(resp)
+	n.send(&resp)
 }
 
 // handleVote answers a vote request that refusesVote let through (Step).
@@ -130,7 +130,7 @@ func (n *Node) handleVote(now time.Duration, m Message) {
 		n.vote = m.From
 		n.resetElectionTimer(now)
 	}
-	n.send(Message{Type: MsgVoteResp, To: m.From, Success: grant, Call: m.Call})
+	n.send(&Message{Type: MsgVoteResp, To: m.From, Success: grant, Call: m.Call})
 }
 
 func (n *Node) handleVoteResp(now time.Duration, m Message) {

@@ -30,11 +30,11 @@ func (n *Node) acceptLeader(now time.Duration, from NodeID, sentAt time.Duration
 }
 
 // handleAppendEntries is the follower side of AppendEntries (seed §6).
-func (n *Node) handleAppendEntries(now time.Duration, m Message) error {
+func (n *Node) handleAppendEntries(now time.Duration, m *Message) error {
 	resp := replyTo(m)
 	if !n.acceptLeader(now, m.From, m.SentAt) {
 		resp.LastLogIndex = n.log.lastIndex()
-		n.send(resp)
+		n.send(&resp)
 		return nil
 	}
 	prev, ents := m.Index, m.Entries
@@ -54,7 +54,7 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) error {
 				resp.RejectHint--
 			}
 		}
-		n.send(resp)
+		n.send(&resp)
 		return nil
 	}
 	for i, e := range ents {
@@ -66,7 +66,7 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) error {
 				// Only a leader that lost a committed entry can ask this;
 				// refuse rather than lose it.
 				resp.LastLogIndex = n.log.lastIndex()
-				n.send(resp)
+				n.send(&resp)
 				return fmt.Errorf("raft: node %d refused leader %d's entry %d/%d: it would overwrite committed entry %d/%d",
 					n.id, m.From, e.Index, e.Term, e.Index, n.log.term(e.Index))
 			}
@@ -85,6 +85,6 @@ func (n *Node) handleAppendEntries(now time.Duration, m Message) error {
 	}
 	resp.Success = true
 	resp.LastLogIndex = n.log.lastIndex()
-	n.send(resp)
+	n.send(&resp)
 	return nil
 }

@@ -70,11 +70,15 @@ func (t MsgType) String() string {
 // MarshalText makes message types readable in JSON.
 func (t MsgType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
 
+// dropRefs clears the fields of m that reference memory: its entries and
+// its snapshot. Keep it in step with Message's fields.
+func (m *Message) dropRefs() { m.Entries, m.Snapshot = nil, nil }
+
 // replyTo starts the response to request m: addressed to its sender, with
 // what the sender needs to match it. Every response echoes the RPC layer's
 // Call; those of AppendEntries and InstallSnapshot also echo prevLogIndex,
 // seq and version (seed §4), and a heartbeat's send time and read round.
-func replyTo(m Message) Message {
+func replyTo(m *Message) Message {
 	r := Message{Type: m.Type.Response(), To: m.From, Call: m.Call}
 	if m.Type == MsgApp || m.Type == MsgSnap {
 		r.Index, r.Seq, r.Version = m.Index, m.Seq, m.Version

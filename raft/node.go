@@ -271,12 +271,15 @@ func (n *Node) Term() uint64 { return n.term }
 // Leader returns the leader this node knows of, or None.
 func (n *Node) Leader() NodeID { return n.leader }
 
-func (n *Node) send(m Message) {
-	m.From = n.id
-	if m.Term == 0 {
-		m.Term = n.term
+func (n *Node) send(m *Message) {
+	// Copied once, straight into the outbox, and stamped there (a
+	// message is large: passing it by value copied it once more).
+	n.msgs = append(n.msgs, *m)
+	s := &n.msgs[len(n.msgs)-1]
+	s.From = n.id
+	if s.Term == 0 {
+		s.Term = n.term
 	}
-	n.msgs = append(n.msgs, m)
 }
 
 // Step handles a message received at now.
@@ -290,7 +293,7 @@ func (n *Node) Step(now time.Duration, m Message) error {
 	if m.Type == MsgVote && n.refusesVote(now, m) {
 		// Bound by a promise (lease.go): refuse without taking m's term,
 		// so a leader is not deposed by a vote it refuses.
-		n.send(Message{Type: MsgVoteResp, To: m.From, Success: false, Call: m.Call})
+		n.send(&Message{Type: MsgVoteResp, To: m.From, Success: false, Call: m.Call})
 		return nil
 	}
 	switch {
@@ -325,11 +328,12 @@ func (n *Node) Step(now time.Duration, m Message) error {
 		// its sender to step down.
 		switch m.Type {
 		case MsgApp, MsgSnap:
-			resp := replyTo(m)
+			resp := replyTo(&m)
 			resp.LastLogIndex = n.log.lastIndex()
-			n.send(resp)
+			n.send(&resp)
 		case MsgVote, MsgPreVote, MsgTimeoutNow:
-			n.send(replyTo(m))
+			resp := replyTo(&m)
+			n.send(&resp)
 		}
 		return nil
 	}
@@ -342,7 +346,7 @@ func (n *Node) Step(now time.Duration, m Message) error {
 	case MsgPreVoteResp, MsgVoteResp:
 		n.handleVoteResp(now, m)
 	case MsgApp:
-		return n.handleAppendEntries(now, m)
+		return n.handleAppendEntries(now, &m)
 	case MsgSnap:
 		n.handleInstallSnapshot(now, m)
 	case MsgTimeoutNow:
@@ -354,7 +358,7 @@ func (n *Node) Step(now time.Duration, m Message) error {
 		n.handleReadIndexResp(m)
 	case MsgAppResp, MsgSnapResp:
 		if n.role == Leader {
-			n.handleResponse(now, m, false)
+			n.handleResponse(now, &m, false)
 		}
 	default:
 		return fmt.Errorf("raft: node %d cannot handle %s yet", n.id, m.Type)
@@ -375,7 +379,9 @@ func (n *Node) Entry(index uint64) (Entry, bool) {
 	if index <= n.log.snapIndex || index > n.log.lastIndex() {
 		return Entry{}, false
 	}
-	return *n.log.entry(index), true
+	// Bounds checked above: straight to the entries, not through entry,
+	// which checks them again (the checkers call this for every entry).
+	return *n.log.entries.At(int(index - n.log.snapIndex - 1)), true
 }
 
 // CommitIndex returns the highest index this node knows committed.

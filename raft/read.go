@@ -56,7 +56,7 @@ func (n *Node) ReadIndex(now time.Duration, id uint64) error {
 		if n.leader == None {
 			return &NotLeaderError{}
 		}
-		n.send(Message{Type: MsgReadIndex, To: n.leader, Context: id})
+		n.send(&Message{Type: MsgReadIndex, To: n.leader, Context: id})
 		return nil
 	}
 	index, err := n.leaderRead(now, id, n.id, 0)
@@ -135,7 +135,7 @@ func (n *Node) answerRead(id uint64, from NodeID, call, index uint64, err error)
 		return
 	}
 	m := Message{Type: MsgReadIndexResp, To: from, Context: id, Index: index, Success: err == nil, Call: call}
-	n.send(m)
+	n.send(&m)
 }
 
 // failReads refuses every pending read (the node stopped leading).
@@ -149,7 +149,7 @@ func (n *Node) failReads() {
 // handleReadIndex serves a read forwarded by a follower.
 func (n *Node) handleReadIndex(now time.Duration, m Message) {
 	if n.role != Leader {
-		n.send(Message{Type: MsgReadIndexResp, To: m.From, Context: m.Context, Call: m.Call})
+		n.send(&Message{Type: MsgReadIndexResp, To: m.From, Context: m.Context, Call: m.Call})
 		return
 	}
 	index, err := n.leaderRead(now, m.Context, m.From, m.Call)

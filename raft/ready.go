@@ -61,7 +61,13 @@ func (n *Node) Ready() Ready {
 	rd := Ready{Messages: n.msgs, ReadStates: n.readStates, Deadline: n.Deadline()}
 	// The two message buffers take turns: the one handed out now is
 	// refilled after the next Ready, so steady traffic allocates nothing.
-	clear(n.msgsSpare)
+	// The spare buffer's old messages must not keep their entries and
+	// snapshots alive; the rest of each is overwritten when reused, and
+	// clearing whole messages (while the collector marks, every word
+	// through the write barrier) cost more than two pointers each.
+	for i := range n.msgsSpare {
+		n.msgsSpare[i].dropRefs()
+	}
 	n.msgs, n.msgsSpare, n.readStates = n.msgsSpare[:0], n.msgs, nil
 	if (HardState{n.term, n.vote}) != n.hardStateSent {
 		// Only a changed HardState is moved to the heap.

@@ -25,7 +25,7 @@ func (n *Node) fillCommon(r *replicator, index uint64, heartbeat bool) (m Messag
 func (n *Node) sendHeartbeat(now time.Duration, r *replicator) {
 	m, _ := n.fillCommon(r, r.nextIndex, true)
 	m.Version, m.SentAt, m.Context = r.version, now, n.readRound
-	n.send(m)
+	n.send(&m)
 }
 
 // sendProbe sends an empty AppendEntries to learn where the follower's log
@@ -39,12 +39,12 @@ func (n *Node) sendProbe(now time.Duration, r *replicator) {
 		n.sendSnapshot(now, r)
 		return
 	}
-	n.sendRequest(now, r, m, 0)
+	n.sendRequest(now, r, &m, 0)
 }
 
 // sendRequest stamps m with the next seq, the replicator's version and its
 // send time, and records it in flight.
-func (n *Node) sendRequest(now time.Duration, r *replicator, m Message, bytes int) {
+func (n *Node) sendRequest(now time.Duration, r *replicator, m *Message, bytes int) {
 	m.Seq, m.Version, m.SentAt = r.seq, r.version, now
 	r.seq++
 	r.addInflight(Inflight{Type: RequestAppend, StartIndex: m.Index + 1, Count: len(m.Entries), Bytes: bytes, Seq: m.Seq, Sent: now})
@@ -87,13 +87,13 @@ func (n *Node) sendEntries(now time.Duration, r *replicator) {
 			bytes += sz
 		}
 		m.Entries = n.log.slice(next, last)
-		n.sendRequest(now, r, m, bytes)
+		n.sendRequest(now, r, &m, bytes)
 	}
 }
 
 // handleResponse is onRpcReturned: responses (and RPC failures) wait
 // in seq order and are handled only when their turn comes (seed §4).
-func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
+func (n *Node) handleResponse(now time.Duration, m *Message, failed bool) {
 	r := n.replicator(m.From)
 	if r == nil {
 		return
@@ -112,12 +112,12 @@ func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 	}
 	if len(r.pending) == 0 && m.Seq == r.requiredNextSeq {
 		// Its turn, and nothing waits: no need to queue it.
-		if n.handleInTurn(now, r, pendingResponse{seq: m.Seq, msg: m, failed: failed}) {
+		if n.handleInTurn(now, r, m.Seq, m, failed) {
 			n.sendEntries(now, r)
 		}
 		return
 	}
-	r.queueResponse(pendingResponse{seq: m.Seq, msg: m, failed: failed})
+	r.queueResponse(pendingResponse{seq: m.Seq, msg: *m, failed: failed})
 	if len(r.pending) > n.cfg.MaxInflight {
 		// The queue overflowed: start over from a probe.
 		n.resetToProbe(now, r)
@@ -128,31 +128,33 @@ func (n *Node) handleResponse(now time.Duration, m Message, failed bool) {
 		if p.seq < r.requiredNextSeq {
 			continue // a duplicate of the response just handled
 		}
-		if !n.handleInTurn(now, r, p) {
+		if !n.handleInTurn(now, r, p.seq, &p.msg, p.failed) {
 			return
 		}
 	}
 	n.sendEntries(now, r)
 }
 
-// handleInTurn handles the response whose turn it is (p.seq is
-// requiredNextSeq) against the oldest request in flight. It returns whether
-// more may be handled and sent.
-func (n *Node) handleInTurn(now time.Duration, r *replicator, p pendingResponse) bool {
+// handleInTurn handles response m (failed: a stand-in for a request that
+// failed), whose turn it is (its seq is requiredNextSeq), against the
+// oldest request in flight. It returns whether more may be handled and
+// sent. Messages go by pointer along the response path: each is read,
+// never kept, and copying one costs as much as the checks it goes to.
+func (n *Node) handleInTurn(now time.Duration, r *replicator, seq uint64, m *Message, failed bool) bool {
 	r.requiredNextSeq++
 	if len(r.inflights) == 0 {
 		return true // the in-flight requests were cleared
 	}
 	in := r.popInflight()
-	if in.Seq != p.seq {
+	if in.Seq != seq {
 		n.resetToProbe(now, r)
 		return false
 	}
 	var more bool
 	if in.Type == RequestSnapshot {
-		more = n.onInstallSnapshotReturned(now, r, in, p.msg, p.failed)
+		more = n.onInstallSnapshotReturned(now, r, in, m, failed)
 	} else {
-		more = n.onAppendEntriesReturned(now, r, in, p.msg, p.failed)
+		more = n.onAppendEntriesReturned(now, r, in, m, failed)
 	}
 	return more && n.role == Leader
 }
@@ -165,7 +167,7 @@ func (n *Node) resetToProbe(now time.Duration, r *replicator) {
 
 // onAppendEntriesReturned handles one response in its turn (seed §5). It
 // returns whether more may be sent.
-func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Inflight, m Message, failed bool) bool {
+func (n *Node) onAppendEntriesReturned(now time.Duration, r *replicator, in Inflight, m *Message, failed bool) bool {
 	// 1. The record does not match the request.
 	if in.StartIndex != m.Index+1 {
 		n.resetToProbe(now, r)
@@ -276,7 +278,7 @@ func (n *Node) backtrackByTerm(conflictTerm, firstOfTerm, next uint64) uint64 {
 // did not take this node as its leader. Such a request left before this
 // node became leader, so its echoed send time tells it apart (the caller's
 // clock never goes backwards, also across restarts: see doc.go).
-func (n *Node) heardFrom(r *replicator, m Message) {
+func (n *Node) heardFrom(r *replicator, m *Message) {
 	if m.Term == n.term && m.SentAt >= n.electedAt {
 		r.lastRPCSend = max(r.lastRPCSend, m.SentAt)
 	}
@@ -286,7 +288,7 @@ func (n *Node) heardFrom(r *replicator, m Message) {
 // onHeartbeatReturned): step down on a higher term; otherwise it is
 // contact (heardFrom), a read acknowledgement if accepted, and never a
 // reason to stall the pipeline.
-func (n *Node) onHeartbeatReturned(now time.Duration, r *replicator, m Message) {
+func (n *Node) onHeartbeatReturned(now time.Duration, r *replicator, m *Message) {
 	if m.Term > n.term {
 		n.staleLeader(now, r, m.Term)
 		return

@@ -11,7 +11,7 @@ func (n *Node) ReportRPCError(now time.Duration, req Message) {
 		// "Servers retry RPCs if they do not receive a response in a
 		// timely manner" (§5.1): ask again while the election lasts.
 		if _, answered := n.votes[req.To]; !answered {
-			n.send(Message{Type: MsgVote, To: req.To, Term: n.term, Index: n.log.lastIndex(), LogTerm: n.log.lastTerm()})
+			n.send(&Message{Type: MsgVote, To: req.To, Term: n.term, Index: n.log.lastIndex(), LogTerm: n.log.lastTerm()})
 		}
 		return
 	}
@@ -30,7 +30,8 @@ func (n *Node) ReportRPCError(now time.Duration, req Message) {
 		}
 		return
 	}
-	n.handleResponse(now, failure(req.Type.Response(), req.To, req.Term, req.Index, req.Seq, req.Version), true)
+	f := failure(req.Type.Response(), req.To, req.Term, req.Index, req.Seq, req.Version)
+	n.handleResponse(now, &f, true)
 }
 
 // expireRequests fails, exactly as ReportRPCError would, the oldest
@@ -46,7 +47,8 @@ func (n *Node) expireRequests(now time.Duration) {
 			if in.Type == RequestSnapshot {
 				typ = MsgSnapResp
 			}
-			n.handleResponse(now, failure(typ, r.peer, n.term, in.StartIndex-1, in.Seq, r.version), true)
+			f := failure(typ, r.peer, n.term, in.StartIndex-1, in.Seq, r.version)
+			n.handleResponse(now, &f, true)
 		}
 	}
 }

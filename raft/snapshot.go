@@ -37,11 +37,11 @@ func (n *Node) sendSnapshot(now time.Duration, r *replicator) {
 	m.Seq, m.Version, m.SentAt = r.seq, r.version, now
 	r.seq++
 	r.addInflight(Inflight{Type: RequestSnapshot, StartIndex: n.snapshot.Index + 1, Bytes: len(n.snapshot.Data), Seq: m.Seq, Sent: now})
-	n.send(m)
+	n.send(&m)
 }
 
 // onInstallSnapshotReturned handles an InstallSnapshot response in its turn.
-func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in Inflight, m Message, failed bool) bool {
+func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in Inflight, m *Message, failed bool) bool {
 	if failed {
 		r.consecutiveErrors++
 		r.resetInflights()
@@ -70,17 +70,17 @@ func (n *Node) onInstallSnapshotReturned(now time.Duration, r *replicator, in In
 
 // handleInstallSnapshot is the follower's side of InstallSnapshot.
 func (n *Node) handleInstallSnapshot(now time.Duration, m Message) {
-	resp := replyTo(m)
+	resp := replyTo(&m)
 	if !n.acceptLeader(now, m.From, m.SentAt) {
 		resp.LastLogIndex = n.log.lastIndex()
-		n.send(resp)
+		n.send(&resp)
 		return
 	}
 	s := m.Snapshot
 	if s == nil || s.Index <= n.commitIndex {
 		// Stale: this node has committed at least as much.
 		resp.LastLogIndex = n.log.lastIndex()
-		n.send(resp)
+		n.send(&resp)
 		return
 	}
 	if n.log.term(s.Index) == s.Term {
@@ -97,7 +97,7 @@ func (n *Node) handleInstallSnapshot(now time.Duration, m Message) {
 	n.refreshConf()
 	resp.Success = true
 	resp.LastLogIndex = n.log.lastIndex()
-	n.send(resp)
+	n.send(&resp)
 }
 
 // compactPrefix drops entries up to index (whose term is term) into the

@@ -52,7 +52,7 @@ func (n *Node) TransferLeadership(now time.Duration, peer NodeID) error {
 func (n *Node) sendTimeoutNow(now time.Duration, r *replicator) {
 	r.timeoutNowIndex = 0
 	n.timeoutNowSent = now
-	n.send(Message{Type: MsgTimeoutNow, To: r.peer, SentAt: now})
+	n.send(&Message{Type: MsgTimeoutNow, To: r.peer, SentAt: now})
 }
 
 // timeoutNowOut reports whether this transfer's TimeoutNow has gone out.
@@ -83,7 +83,7 @@ func (n *Node) stopTransfer() {
 // transfer it belonged to may have given up and the leader's lease resumed.
 func (n *Node) handleTimeoutNow(now time.Duration, m Message) {
 	ok := n.conf.IsVoter(n.id) && n.transferAllowed(now, m.From, m.SentAt)
-	n.send(Message{Type: MsgTimeoutNowResp, To: m.From, Success: ok, Call: m.Call})
+	n.send(&Message{Type: MsgTimeoutNowResp, To: m.From, Success: ok, Call: m.Call})
 	if ok {
 		n.electSelf(now, &m)
 	}

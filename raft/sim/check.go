@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -173,36 +174,56 @@ func (c *checker) check(w *World) *Violation {
 // records every node adds to, so a node that did not change cannot break
 // one, and whichever node makes a conflicting record is the one checked.
 func (c *checker) each(w *World, changedOnly bool, found func(*Violation) bool) {
+	// report hands a violation to found; it is called only for one, so
+	// that a check that finds nothing costs a nil test, not a call.
 	report := func(v *Violation) bool {
-		if v == nil {
-			return true
-		}
 		v.Seed, v.Event, v.At = w.opts.Seed, w.trace.Len(), w.now
 		return found(v)
 	}
 	reads := c.reads
 	c.reads = c.reads[:0]
 	for _, r := range reads {
-		if !report(c.readIndex(r)) {
+		if v := c.readIndex(r); v != nil && !report(v) {
 			return
 		}
 	}
-	for i, sn := range w.nodes {
-		nw := &c.perNode[i]
+	// The nodes to check, in order: those changed (simNode.changed, whose
+	// bits World.changed keeps, so that the loop skips the others without
+	// looking at them), or all of them.
+	todo := w.changed
+	if !changedOnly {
+		todo = 1<<len(w.nodes) - 1
+	}
+	for ; todo != 0; todo &= todo - 1 {
+		i := bits.TrailingZeros16(todo)
+		sn, nw := w.nodes[i], &c.perNode[i]
 		if sn.node == nil || (changedOnly && !sn.changed) {
 			continue
 		}
 		sn.changed = false
+		w.changed &^= 1 << i
 		if nw.incarnation != sn.incarnation {
 			*nw = nodeWatch{incarnation: sn.incarnation}
 		}
-		if !report(c.electionSafety(sn)) ||
-			!report(c.leaderCompleteness(sn, nw)) ||
-			!report(c.leaderAppendOnly(sn, nw)) ||
-			!report(c.appliedEntries(w, sn, nw)) ||
-			!report(c.commitMonotonic(sn, nw)) ||
-			!report(c.committedEntries(sn, nw)) ||
-			!report(c.logMatching(sn, nw)) {
+		if v := c.electionSafety(sn); v != nil && !report(v) {
+			return
+		}
+		if v := c.leaderCompleteness(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.leaderAppendOnly(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.appliedEntries(w, sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.commitMonotonic(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.committedEntries(sn, nw); v != nil && !report(v) {
+			return
+		}
+		if v := c.logMatching(sn, nw); v != nil && !report(v) {
 			return
 		}
 	}
@@ -259,9 +280,18 @@ func (c *checker) leaderAppendOnly(sn *simNode, nw *nodeWatch) *Violation {
 		nw.leaderTerm, nw.leaderLast, nw.leaderLastTerm = n.Term(), 0, 0
 	}
 	last, lastTerm := nw.leaderLast, nw.leaderLastTerm
-	nw.leaderLast, nw.leaderLastTerm = n.LastIndex(), n.LogTerm(n.LastIndex())
-	if last > 0 && n.LogTerm(last) != lastTerm {
-		return &Violation{Property: "leader append-only", Check: CheckLeaderAppendOnly, Detail: fmt.Sprintf("leader %d changed index %d from term %d to %d", sn.id, last, lastTerm, n.LogTerm(last))}
+	now := n.LastIndex()
+	nowTerm := n.LogTerm(now)
+	nw.leaderLast, nw.leaderLastTerm = now, nowTerm
+	if last == 0 {
+		return nil
+	}
+	term := nowTerm // mostly nothing was appended since: one lookup
+	if last != now {
+		term = n.LogTerm(last)
+	}
+	if term != lastTerm {
+		return &Violation{Property: "leader append-only", Check: CheckLeaderAppendOnly, Detail: fmt.Sprintf("leader %d changed index %d from term %d to %d", sn.id, last, lastTerm, term)}
 	}
 	return nil
 }
@@ -278,8 +308,9 @@ func (c *checker) appliedEntries(w *World, sn *simNode, nw *nodeWatch) *Violatio
 // checkApplied is appliedEntries for the records of sn.unchecked, which it
 // leaves for appliedEntries to drop.
 func (c *checker) checkApplied(w *World, sn *simNode, nw *nodeWatch) *Violation {
-	for _, a := range sn.unchecked {
-		e := a.entry
+	for k := range sn.unchecked {
+		a := &sn.unchecked[k]
+		e := &a.entry
 		if !a.restored && e.Index == c.committedLen()+1 {
 			// Applying means the node saw it committed; the entry may be
 			// compacted away already, so it joins the history from here.
@@ -290,7 +321,7 @@ func (c *checker) checkApplied(w *World, sn *simNode, nw *nodeWatch) *Violation 
 		if e.Index > c.committedLen() {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied index %d, which no node has committed (committed: %d)", sn.id, e.Index, c.committedLen())}
 		}
-		want := c.committedAt(e.Index)
+		want := c.committedRef(e.Index)
 		if want.Term != e.Term || (!a.restored && !sameCommand(want, e)) {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d applied %d/%d %q, canonical is %d/%d %q", sn.id, e.Index, e.Term, e.Data, want.Index, want.Term, want.Data)}
 		}
@@ -325,7 +356,7 @@ func (c *checker) committedEntries(sn *simNode, nw *nodeWatch) *Violation {
 		if !ok {
 			continue // compacted: checked when it was committed
 		}
-		if v := c.commitEntry(sn.id, e); v != nil {
+		if v := c.commitEntry(sn.id, &e); v != nil {
 			return v
 		}
 	}
@@ -376,23 +407,29 @@ func (c *checker) readIndex(r answeredRead) *Violation {
 func (c *checker) logMatching(sn *simNode, nw *nodeWatch) *Violation {
 	n := sn.node
 	last := n.LastIndex()
-	if nw.logChecked > last || n.LogTerm(nw.logChecked) != nw.logCheckedTerm {
+	var checkedTerm uint64 // the term at logChecked, once known
+	if nw.logChecked <= last {
+		checkedTerm = n.LogTerm(nw.logChecked)
+	}
+	if nw.logChecked > last || checkedTerm != nw.logCheckedTerm {
 		// The log changed behind the watermark without a Ready saying so
 		// yet (a write waits for the disk), or a snapshot passed it: check
 		// all of it again.
 		nw.logChecked, nw.logCheckedTerm = 0, 0
+		checkedTerm = n.LogTerm(0)
 	}
 	if nw.logChecked >= last {
 		return nil
 	}
 	from := nw.logChecked + 1
-	if _, ok := n.Entry(from); !ok {
+	prevTerm := checkedTerm // the term at from-1
+	if from < n.FirstIndex() {
 		from = n.Status().FirstIndex // compacted: start after the snapshot
+		prevTerm = n.LogTerm(from - 1)
 	}
-	prevTerm := n.LogTerm(from - 1)
 	for i := from; i <= last; i++ {
 		e, _ := n.Entry(i)
-		if v := c.matchEntry(sn.id, e, prevTerm); v != nil {
+		if v := c.matchEntry(sn.id, &e, prevTerm); v != nil {
 			return v
 		}
 		prevTerm = e.Term
@@ -420,22 +457,22 @@ func (c *checker) logChanged(sn *simNode, rd *raft.Ready) {
 // matchEntry checks one entry of a node's log, which follows an entry of
 // prevTerm, against the canonical copy of its (index, term), and records
 // it if it is the first copy seen.
-func (c *checker) matchEntry(id raft.NodeID, e raft.Entry, prevTerm uint64) *Violation {
-	if e.Index <= c.committedLen() && c.committedAt(e.Index).Term == e.Term {
-		want := c.committedAt(e.Index)
+func (c *checker) matchEntry(id raft.NodeID, e *raft.Entry, prevTerm uint64) *Violation {
+	if e.Index <= c.committedLen() && c.committedRef(e.Index).Term == e.Term {
+		want := c.committedRef(e.Index)
 		if p := c.committedTerm(e.Index - 1); p != prevTerm || !sameCommand(want, e) {
-			return logMismatch(id, e, prevTerm, want, p, "the committed history")
+			return logMismatch(id, *e, prevTerm, *want, p, "the committed history")
 		}
 		return nil
 	}
 	k := entryID{e.Index, e.Term}
 	seen, ok := c.entries.get(k)
 	if !ok {
-		c.entries.set(k, seenEntry{entry: e, prevTerm: prevTerm, node: id}, c.committedLen())
+		c.entries.set(k, seenEntry{entry: *e, prevTerm: prevTerm, node: id}, c.committedLen())
 		return nil
 	}
-	if seen.prevTerm != prevTerm || !sameCommand(seen.entry, e) {
-		return logMismatch(id, e, prevTerm, seen.entry, seen.prevTerm, fmt.Sprintf("node %d", seen.node))
+	if seen.prevTerm != prevTerm || !sameCommand(&seen.entry, e) {
+		return logMismatch(id, *e, prevTerm, seen.entry, seen.prevTerm, fmt.Sprintf("node %d", seen.node))
 	}
 	return nil
 }
@@ -445,14 +482,18 @@ func (c *checker) committedTerm(i uint64) uint64 {
 	if i == 0 {
 		return 0
 	}
-	return c.committedAt(i).Term
+	return c.committedRef(i).Term
 }
 
 // committedLen is the last index of the canonical committed log.
 func (c *checker) committedLen() uint64 { return uint64(c.committed.Len()) }
 
 // committedAt is the canonical committed entry at index i (from 1).
-func (c *checker) committedAt(i uint64) raft.Entry { return *c.committed.At(int(i - 1)) }
+func (c *checker) committedAt(i uint64) raft.Entry { return *c.committedRef(i) }
+
+// committedRef is committedAt in place, for reading: the checks compare
+// entries by pointer, as an entry is seven words to copy.
+func (c *checker) committedRef(i uint64) *raft.Entry { return c.committed.At(int(i - 1)) }
 
 func logMismatch(id raft.NodeID, e raft.Entry, prevTerm uint64, want raft.Entry, wantPrev uint64, where string) *Violation {
 	return &Violation{Property: "log matching", Check: CheckLogMatching, Detail: fmt.Sprintf(
@@ -462,7 +503,7 @@ func logMismatch(id raft.NodeID, e raft.Entry, prevTerm uint64, want raft.Entry,
 
 // sameCommand reports whether two entries carry the same command or
 // configuration.
-func sameCommand(a, b raft.Entry) bool {
+func sameCommand(a, b *raft.Entry) bool {
 	if a.Type != b.Type || !bytes.Equal(a.Data, b.Data) {
 		return false
 	}
@@ -486,9 +527,9 @@ func (c *checker) snapshotTaken(w *World, id raft.NodeID, index, digest uint64) 
 
 // commitEntry checks e, committed by node id, against the canonical
 // history, or adds it there.
-func (c *checker) commitEntry(id raft.NodeID, e raft.Entry) *Violation {
+func (c *checker) commitEntry(id raft.NodeID, e *raft.Entry) *Violation {
 	if e.Index <= c.committedLen() {
-		if want := c.committedAt(e.Index); want.Term != e.Term || !sameCommand(want, e) {
+		if want := c.committedRef(e.Index); want.Term != e.Term || !sameCommand(want, e) {
 			return &Violation{Property: "state machine safety", Check: CheckStateMachineSafety, Detail: fmt.Sprintf("node %d committed %d/%d %q, canonical is %d/%d %q", id, e.Index, e.Term, e.Data, want.Index, want.Term, want.Data)}
 		}
 		return nil
@@ -503,15 +544,15 @@ func (c *checker) commitEntry(id raft.NodeID, e raft.Entry) *Violation {
 
 // commit appends e to the canonical history. Its copy in entries, if any,
 // must agree, and then leaves it: committed speaks for it from here.
-func (c *checker) commit(id raft.NodeID, e raft.Entry) *Violation {
+func (c *checker) commit(id raft.NodeID, e *raft.Entry) *Violation {
 	k := entryID{e.Index, e.Term}
 	if seen, ok := c.entries.get(k); ok {
 		c.entries.forget(k)
-		if p := c.committedTerm(e.Index - 1); seen.prevTerm != p || !sameCommand(seen.entry, e) {
-			return logMismatch(seen.node, seen.entry, seen.prevTerm, e, p, fmt.Sprintf("node %d commits", id))
+		if p := c.committedTerm(e.Index - 1); seen.prevTerm != p || !sameCommand(&seen.entry, e) {
+			return logMismatch(seen.node, seen.entry, seen.prevTerm, *e, p, fmt.Sprintf("node %d commits", id))
 		}
 	}
-	c.committed.Append(e)
+	c.committed.Append(*e)
 	c.entries.committed(c.committedLen())
 	return nil
 }

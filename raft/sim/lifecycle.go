@@ -214,13 +214,12 @@ func (h *history) at(n uint64) *MsgRecord {
 	return &h.msgs[i/msgChunk][i%msgChunk]
 }
 
-// addMsg records a message's life starting now and returns its record
-// number, for updates.
-func (h *history) addMsg(r MsgRecord) uint64 {
+// addMsg makes the next record, for the caller to fill in place, and
+// returns it and its number, for updates.
+func (h *history) addMsg() (*MsgRecord, uint64) {
 	n := h.nmsgs
-	*h.slot(n) = r
 	h.nmsgs++
-	return n
+	return h.slot(n), n
 }
 
 // find returns record number n if the ring still holds it and it is
@@ -250,18 +249,23 @@ func (h *history) addRole(rc RoleChange) {
 // recordSend records message m leaving now. A message that gets on the
 // wire (id != 0) arrives at arrive; one that does not ends now with out.
 func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out MsgOutcome) uint64 {
-	r := recordOf(m, id, w.now, arrive)
-	r.Outcome = out
-	if r.Response && m.Type == raft.MsgAppResp {
+	kind := kindOf(m)
+	if m.Type == raft.MsgAppResp {
 		// A response's kind is its request's: the call still waits for it.
 		if c := w.calls.get(m.Call); c != nil {
-			r.Kind = kindOf(&c.req)
+			kind = kindOf(&c.req)
 		}
 	}
+	end := time.Duration(0)
 	if out != InFlight {
-		r.End, r.Arrive = w.now, w.now
+		end, arrive = w.now, w.now
 	}
-	return w.hist.addMsg(r)
+	// Written in place, as recordOf would make it.
+	r, n := w.hist.addMsg()
+	*r = MsgRecord{ID: id, Type: m.Type, Kind: kind, From: m.From, To: m.To, Term: m.Term,
+		Entries: len(m.Entries), Response: !m.Type.IsRequest(), Success: m.Success,
+		Sent: w.now, Arrive: arrive, End: end, Outcome: out}
+	return n
 }
 
 // recordEnd records that the life of message id (record number n) ended

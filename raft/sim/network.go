@@ -47,7 +47,8 @@ type LinkConfig struct {
 // MsgID names one message in flight.
 type MsgID uint64
 
-// wireMsg is a message on its way.
+// wireMsg is a message on its way. wireTable.put sets every field (its
+// slot may hold an earlier message's): a new field must be set there.
 type wireMsg struct {
 	id     MsgID
 	msg    raft.Message
@@ -124,8 +125,7 @@ func (w *World) send(sn *simNode, m *raft.Message) {
 	if m.Type.IsRequest() {
 		w.nextCall++
 		m.Call = w.nextCall
-		c := w.calls.add(m.Call)
-		c.req, c.from, c.fromInc, c.sent = *m, sn.id, sn.incarnation, w.now
+		w.calls.add(m.Call, m, sn.id, sn.incarnation, w.now)
 		down := !l.up || to.node == nil
 		w.scheduleTimeout(w.now+w.failAfter(m, down), m.Call)
 	}
@@ -151,9 +151,8 @@ func (w *World) send(sn *simNode, m *raft.Message) {
 func (w *World) put(m *raft.Message, latency time.Duration) *wireMsg {
 	w.nextMsg++
 	rec := w.recordSend(m, w.nextMsg, w.now+latency, InFlight)
-	wm := w.wire.put()
-	wm.id, wm.msg, wm.sent, wm.arrive, wm.rec = w.nextMsg, *m, w.now, w.now+latency, rec
-	w.recordMsg(EvSend, m.From, FormatSend, m, num(wm.id))
+	wm := w.wire.put(w.nextMsg, m, w.now, w.now+latency, rec)
+	w.recordMsgID(EvSend, m.From, FormatSend, m, wm.id)
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(wm.id)})
 	return wm
 }
@@ -169,7 +168,7 @@ func (w *World) deliver(id MsgID) {
 	to := w.nodes[m.To-1]
 	if to.node == nil {
 		w.recordEnd(rec, id, ReceiverDown)
-		w.recordMsg(EvDrop, m.To, "node down: #%d %s", &m, num(id))
+		w.recordMsgID(EvDrop, m.To, "node down: #%d %s", &m, id)
 		return
 	}
 	if !m.Type.IsRequest() && m.Call != 0 {
@@ -177,13 +176,13 @@ func (w *World) deliver(id MsgID) {
 		if c == nil || c.answered {
 			// The call was answered already or timed out: the RPC layer
 			// drops the late reply.
-			w.recordMsg(EvDrop, m.To, "late reply: #%d %s", &m, num(id))
+			w.recordMsgID(EvDrop, m.To, "late reply: #%d %s", &m, id)
 			w.recordEnd(rec, id, LateReply)
 			return
 		}
 		c.answered = true
 	}
-	w.recordMsg(EvDeliver, m.To, FormatDeliver, &m, num(id))
+	w.recordMsgID(EvDeliver, m.To, FormatDeliver, &m, id)
 	w.recordEnd(rec, id, Delivered)
 	w.stepNode(to, func(n *raft.Node) error { return n.Step(w.now, m) })
 }
@@ -398,7 +397,7 @@ func (w *World) Hold(id MsgID) error {
 	wm.held = true
 	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "hold", Msg: id})
-	w.recordMsg(EvFault, wm.msg.From, FormatHold, &wm.msg, num(id))
+	w.recordMsgID(EvFault, wm.msg.From, FormatHold, &wm.msg, id)
 	return nil
 }
 
@@ -413,7 +412,7 @@ func (w *World) Release(id MsgID) error {
 	wm.arrive = max(wm.arrive, w.now)
 	w.recordHeld(wm)
 	w.intervene(Intervention{Kind: "release", Msg: id})
-	w.recordMsg(EvFault, wm.msg.From, FormatRelease, &wm.msg, num(id))
+	w.recordMsgID(EvFault, wm.msg.From, FormatRelease, &wm.msg, id)
 	w.schedule(event{at: wm.arrive, kind: evDeliver, id: uint64(id)})
 	return nil
 }
@@ -428,7 +427,7 @@ func (w *World) Drop(id MsgID) error {
 	w.recordEnd(wm.rec, id, DroppedByHand)
 	w.wire.remove(wm)
 	w.intervene(Intervention{Kind: "drop", Msg: id})
-	w.recordMsg(EvDrop, m.From, "dropped by hand: #%d %s", &m, num(id))
+	w.recordMsgID(EvDrop, m.From, "dropped by hand: #%d %s", &m, id)
 	return nil
 }
 
@@ -441,7 +440,7 @@ func (w *World) Duplicate(id MsgID) (MsgID, error) {
 	}
 	m := wm.msg
 	w.intervene(Intervention{Kind: "duplicate", Msg: id})
-	w.recordMsg(EvDuplicate, m.From, "duplicated by hand: #%d %s", &m, num(id))
+	w.recordMsgID(EvDuplicate, m.From, "duplicated by hand: #%d %s", &m, id)
 	return w.put(&m, w.latency(w.link(m.From, m.To), &m)).id, nil
 }
 

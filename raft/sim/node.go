@@ -180,6 +180,7 @@ func (w *World) recordReplicatorChange(id raft.NodeID, b, a *raft.PeerState) {
 func (w *World) process(sn *simNode) {
 	n := sn.node
 	sn.changed, w.stepped = true, true
+	w.changed |= 1 << (sn.id - 1)
 	for sn.syncing == nil && n.HasReady() {
 		rd := n.Ready()
 		if w.checker != nil {

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -42,18 +44,96 @@ func (e *event) before(o *event) bool {
 	return e.seq < o.seq
 }
 
-// eventQueue is a min-heap of events by (at, seq), four children per node:
-// a shallower tree than a binary heap, so a pop moves fewer events. It is
-// typed, so pushing and popping allocate nothing.
+// eventQueue holds the events that are neither timers nor FIFO timeouts,
+// in one of two shapes (World.queueHeap says which). While it is short, as
+// it is in a steady world (a few dozen deliveries), it is sorted earliest
+// first: the next event is the first, a pop moves the slice's start on,
+// and a push, usually the latest event (every delivery is due a link
+// latency from now), goes at or near the end. That costs a small part of
+// what a heap's pop and push did. Past queueSortedMax events (long
+// latencies, held messages) inserting in order would cost more than a
+// heap, so it becomes a min-heap of events by (at, seq), four children per
+// node, and is sorted again once back at queueSortedMin. Seqs are unique,
+// so (at, seq) is a total order and either shape pops the same events in
+// the same order. It is typed, so pushing and popping allocate nothing
+// once its array (World.queueBuf) is large enough.
 type eventQueue []event
 
 // queueArity is the number of children of each node of the heap.
 const queueArity = 4
 
+// The queue's lengths at which it turns into a heap and back: apart, so
+// that a queue hovering around one length does not convert at every event.
+const (
+	queueSortedMax = 64
+	queueSortedMin = 16
+)
+
 func (w *World) schedule(ev event) {
 	w.seq++
 	ev.seq = w.seq
-	w.queue.push(ev)
+	switch {
+	case w.queueHeap:
+		w.queue.push(ev)
+		w.queueBuf = w.queue[:0]
+	case len(w.queue) == queueSortedMax:
+		// Sorted earliest first is a valid min-heap already.
+		w.queueHeap = true
+		w.queue.push(ev)
+		w.queueBuf = w.queue[:0]
+	default:
+		w.insertSorted(ev)
+	}
+}
+
+// queueNext returns the queue's next event; the queue must not be empty.
+func (w *World) queueNext() *event { return &w.queue[0] }
+
+// queuePop removes the queue's next event; the queue must not be empty.
+func (w *World) queuePop() {
+	if !w.queueHeap {
+		w.queue = w.queue[1:]
+		return
+	}
+	w.queue.pop()
+	if len(w.queue) <= queueSortedMin {
+		slices.SortFunc(w.queue, func(a, b event) int {
+			if c := cmp.Compare(a.at, b.at); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.seq, b.seq)
+		})
+		w.queueHeap = false
+	}
+}
+
+// insertSorted adds ev to the sorted queue, before the events due later
+// than it (scheduled last, it is later than any other event due at the
+// same time). The queue is a window onto the array queueBuf starts that
+// pops move on: when the window reaches the array's end, it moves back to
+// the start if at least half the array is free there, and the array grows
+// otherwise.
+func (w *World) insertSorted(ev event) {
+	h := w.queue
+	if len(h) == cap(h) && len(h) <= cap(w.queueBuf)/2 {
+		h = w.queueBuf[:copy(w.queueBuf[:cap(w.queueBuf)], h)]
+	}
+	i := len(h)
+	for i > 0 && ev.before(&h[i-1]) {
+		i--
+	}
+	c := cap(h)
+	if i == len(h) {
+		h = append(h, ev) // the latest, as most are
+	} else {
+		h = append(h, event{})
+		copy(h[i+1:], h[i:])
+		h[i] = ev
+	}
+	if cap(h) != c {
+		w.queueBuf = h[:0] // a new array
+	}
+	w.queue = h
 }
 
 // scheduleTimeout schedules the RPC timeout of call id at time at. Nearly
@@ -126,7 +206,7 @@ const (
 // tree (World.timers) knows the earliest.
 func (w *World) next() (ev event, from eventSource, i int, ok bool) {
 	if len(w.queue) > 0 {
-		ev, from, ok = w.queue[0], fromHeap, true
+		ev, from, ok = *w.queueNext(), fromHeap, true
 	}
 	if w.timeouts.len() > 0 {
 		if t := w.timeouts.at(0); !ok || t.before(&ev) {
@@ -155,7 +235,7 @@ func (w *World) next() (ev event, from eventSource, i int, ok bool) {
 func (w *World) take(from eventSource, i int) {
 	switch from {
 	case fromHeap:
-		w.queue.pop()
+		w.queuePop()
 	case fromTimeouts:
 		w.timeouts.popFront(1)
 	case fromTick:

@@ -304,6 +304,22 @@ func (t *Trace) addMsg(at time.Duration, kind EventKind, node raft.NodeID, forma
 	t.written(le)
 }
 
+// addMsgID is addMsg for the most common shape, a message and its id
+// (format "#%d %s" and the like): every message is sent and delivered
+// with one, so it skips setArgs' loop over the arguments.
+func (t *Trace) addMsgID(at time.Duration, kind EventKind, node raft.NodeID, format string, m *raft.Message, id MsgID) {
+	le := t.next(at, kind, node)
+	le.format = format
+	if le.isStr != 0 {
+		clear(le.strs[:bits.OnesCount16(le.isStr)]) // as setArgs does
+	}
+	le.nargs, le.isStr = 1, 0
+	le.words[0] = uint64(id)
+	packMsg((*[msgWords]uint64)(le.words[1:]), m)
+	le.hasMsg = true
+	t.written(le)
+}
+
 // addBoxed records a rare event whose arguments are any values.
 func (t *Trace) addBoxed(at time.Duration, kind EventKind, node raft.NodeID, format string, args []any) {
 	le := t.next(at, kind, node)
@@ -322,13 +338,11 @@ const notableKeep = 128
 // ones: what a person watching the cluster wants listed (roles, faults,
 // client calls, replicator transitions and repairs, errors, violations),
 // not every message and timer.
-func Notable(k EventKind) bool {
-	switch k {
-	case EvRole, EvFault, EvClient, EvReplicator, EvError, EvViolation:
-		return true
-	}
-	return false
-}
+func Notable(k EventKind) bool { return uint64(notableKinds)>>k&1 != 0 }
+
+// notableKinds has bit k set for each notable kind k (a bit test is
+// cheaper than a switch, and leaves room to inline written).
+const notableKinds = 1<<EvRole | 1<<EvFault | 1<<EvClient | 1<<EvReplicator | 1<<EvError | 1<<EvViolation
 
 // Notable returns up to max of the latest notable events, oldest first.
 func (t *Trace) Notable(max int) []TraceEvent {
@@ -363,8 +377,16 @@ func (t *Trace) RecentRecords(max int) []Record {
 }
 
 // written keeps a new event among the notable ones if it is, and writes it
-// to the sink, if there is one.
+// to the sink, if there is one. It is small enough to be inlined: most
+// events are neither notable nor written anywhere.
 func (t *Trace) written(le *lazyEvent) {
+	if t.sink != nil || Notable(le.kind) {
+		t.keep(le)
+	}
+}
+
+// keep is written for an event that is notable or goes to a sink.
+func (t *Trace) keep(le *lazyEvent) {
 	if Notable(le.kind) {
 		if len(t.notable) < notableKeep {
 			t.notable = append(t.notable, *le)
@@ -407,8 +429,10 @@ func packMsg(w *[msgWords]uint64, m *raft.Message) {
 	if m.Success {
 		flags |= 1 << 9
 	}
-	*w = [msgWords]uint64{uint64(m.From) | uint64(m.To)<<16 | uint64(m.TransferFrom)<<32 | flags<<48,
-		uint64(len(m.Entries)), m.Term, m.Index, m.LogTerm, m.Commit, m.Seq, m.LastLogIndex}
+	// Word by word: an array literal was built aside and then copied.
+	w[0] = uint64(m.From) | uint64(m.To)<<16 | uint64(m.TransferFrom)<<32 | flags<<48
+	w[1], w[2], w[3], w[4] = uint64(len(m.Entries)), m.Term, m.Index, m.LogTerm
+	w[5], w[6], w[7] = m.Commit, m.Seq, m.LastLogIndex
 }
 
 // unpackMsg rebuilds a message packed by packMsg, as far as its text goes

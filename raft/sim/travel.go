@@ -312,6 +312,7 @@ func (w *World) clone() *World {
 		c.links[i] = slices.Clone(w.links[i])
 	}
 	c.queue = slices.Clone(w.queue)
+	c.queueBuf = c.queue[:0] // not w's array
 	c.timeouts = w.timeouts.clone()
 	c.timers = w.timers.clone()
 	c.hist = w.hist.clone()

@@ -3,6 +3,7 @@ package sim
 import (
 	"iter"
 	"slices"
+	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
 )
@@ -29,14 +30,20 @@ func (f *fifo[T]) push(v T) {
 	f.buf = append(f.buf, v)
 }
 
-// pushZero adds a zero item at the back and returns it, for the caller to
-// fill in place: an item as large as a message is then copied once, not
-// once more per call it is passed through.
-func (f *fifo[T]) pushZero() *T {
+// pushSlot adds an item at the back and returns it for the caller to set,
+// every field of it: it holds whatever an item that left held (popFront
+// does not clear), or zero. An item as large as a message is then written
+// once, not zeroed first nor built aside and copied in.
+func (f *fifo[T]) pushSlot() *T {
 	f.makeRoom()
-	var zero T
-	f.buf = append(f.buf, zero)
-	return &f.buf[len(f.buf)-1]
+	n := len(f.buf)
+	if n == cap(f.buf) {
+		var zero T
+		f.buf = append(f.buf, zero)
+	} else {
+		f.buf = f.buf[:n+1]
+	}
+	return &f.buf[n]
 }
 
 // makeRoom shifts the items down when the array is full and at least half
@@ -87,6 +94,18 @@ type wireTable struct {
 // is valid until the next put.
 func (t *wireTable) find(id MsgID) *wireMsg {
 	items := t.q.items()
+	if len(items) == 0 {
+		return nil
+	}
+	// Ids grow by one per message put, so unless a compaction or a clone
+	// left gaps before it, message id sits id − first places from the
+	// front: try there before searching.
+	if k := uint64(id - items[0].id); k < uint64(len(items)) && items[k].id == id {
+		if items[k].gone {
+			return nil
+		}
+		return &items[k]
+	}
 	lo, hi := 0, len(items) // the message, if here, is in items[lo:hi]
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
@@ -102,10 +121,15 @@ func (t *wireTable) find(id MsgID) *wireMsg {
 	return &items[lo]
 }
 
-// put adds a message sent after every message on the wire, as a zero
-// wireMsg for the caller to fill in. The pointer is valid until the next
-// put.
-func (t *wireTable) put() *wireMsg { return t.q.pushZero() }
+// put adds message m, number id, sent at sent and due at arrive, whose
+// record in the world's history is number rec, after every message on the
+// wire, and returns it. The pointer is valid until the next put.
+func (t *wireTable) put(id MsgID, m *raft.Message, sent, arrive time.Duration, rec uint64) *wireMsg {
+	wm := t.q.pushSlot()
+	wm.id, wm.msg, wm.sent, wm.arrive, wm.rec = id, *m, sent, arrive, rec
+	wm.held, wm.gone = false, false
+	return wm
+}
 
 // remove takes wm (a pointer find returned) off the wire.
 func (t *wireTable) remove(wm *wireMsg) {
@@ -163,17 +187,18 @@ type callTable struct {
 	first uint64
 }
 
-// add records call id, which must be the next id after every call added,
-// and returns it as a zero call for the caller to fill in. The pointer is
-// valid until the next add.
-func (t *callTable) add(id uint64) *call {
+// add records call id, which must be the next id after every call added:
+// request req, sent at sent by node from in its incarnation fromInc.
+func (t *callTable) add(id uint64, req *raft.Message, from raft.NodeID, fromInc uint64, sent time.Duration) {
 	if t.q.len() == 0 {
 		t.first = id
 	}
 	for t.first+uint64(t.q.len()) < id {
 		t.q.push(call{done: true}) // an id never used for a call
 	}
-	return t.q.pushZero()
+	c := t.q.pushSlot()
+	c.req, c.from, c.fromInc, c.sent = *req, from, fromInc, sent
+	c.answered, c.done = false, false
 }
 
 // get returns call id, or nil when it is not waiting any more.

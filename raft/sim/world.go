@@ -28,6 +28,8 @@ type World struct {
 	nodes              []*simNode // nodes[i] has id i+1
 	links              [][]link   // links[from-1][to-1]
 	queue              eventQueue
+	queueHeap          bool        // queue is a heap, not sorted (eventQueue)
+	queueBuf           []event     // the array the sorted queue is a window onto
 	timeouts           fifo[event] // RPC timeouts due in FIFO order (scheduleTimeout)
 	// timers are the nodes' ticks and the clients' timers, by number:
 	// tickTimer and clientTimer.
@@ -71,11 +73,15 @@ type World struct {
 	// checkers last ran. An event that stepped none (a timeout of a call
 	// already answered, a stale tick) and answered no read gives them
 	// nothing to check.
-	stepped   bool
+	stepped bool
+	// changed has bit i set when w.nodes[i].changed is (MaxNodes fit).
+	changed   uint16
 	violation *Violation // the first safety violation; the run stops there
 }
 
-// call is a request waiting for its response.
+// call is a request waiting for its response. callTable.add sets every
+// field (its slot may hold an earlier call's): a new field must be set
+// there.
 type call struct {
 	req     raft.Message
 	from    raft.NodeID
@@ -349,6 +355,11 @@ func (w *World) record(kind EventKind, node raft.NodeID, format string, args ...
 // args and then m.
 func (w *World) recordMsg(kind EventKind, node raft.NodeID, format string, m *raft.Message, args ...traceArg) {
 	w.trace.addMsg(w.now, kind, node, format, m, args...)
+}
+
+// recordMsgID is recordMsg with the message's id as the only argument.
+func (w *World) recordMsgID(kind EventKind, node raft.NodeID, format string, m *raft.Message, id MsgID) {
+	w.trace.addMsgID(w.now, kind, node, format, m, id)
 }
 
 // recordf adds a rare event whose arguments are any values (each boxed,
