@@ -101,10 +101,9 @@ BENCH_WASM = GOOS=js GOARCH=wasm go test -exec "$(WASM_EXEC)"
 
 # SIM_STEPS is how many 100 ms steps the simulator's speed benchmarks time,
 # natively and in WebAssembly alike, so both figures time the same stretch
-# of the same world (a world's cost per step varies as it ages). 3000 steps
-# take about 1.3 s of WebAssembly at 230× real time: 300 (the earlier
-# figure) timed about 0.13 s, which a moment of load on a shared machine
-# made range from 86× to 207×.
+# of the same world. 3000 steps take about 1.3 s of WebAssembly at 230× real
+# time; 300 (the earlier figure) timed about 0.13 s, which a moment of load
+# on a shared machine made range from 50× to 207× (3000: 87× to 230×).
 SIM_STEPS ?= 3000
 
 # Each round runs every benchmark once, natively then in WebAssembly, so a
