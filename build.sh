@@ -41,6 +41,16 @@ for p in "${noinline[@]}"; do
 	gcflags+=("-gcflags=$p=-l")
 done
 echo "build: $wasm"
+# Tried for the simulator's speed in WebAssembly (issue 10) and left out, as
+# none beat the noise of alternating runs on a loaded 2-core machine (Node.js
+# 20; 60 virtual seconds of warm-up, then 20 timed chunks of 5 s; 6 to 10
+# rounds; ~220x real time in wasm against ~1,000x natively):
+# GOWASM=satconv,signext (per-round ratio to the plain build 1.01; the code
+# has almost no narrow sign extensions or float conversions), PGO from a
+# native profile of the simulator (0.96 to 1.08 in three series, for 22 KB
+# more brotli), wasm-opt -O3 with or without inlining Go's functions, GOGC
+# 200, 400 or off (the collector takes ~5% of the time). The gap is Go's
+# wasm code itself, evenly spread: every subsystem runs 4 to 6 times slower.
 # go build leaves an output whose build ID matches the sources alone, and
 # wasm-opt keeps that ID: without this, a second build would optimise and
 # pack the already optimised and packed file of the first.

@@ -8,6 +8,16 @@
 // Some units are renamed for reading: ns/op becomes a duration per
 // operation, B/op a size, and the simulator's virtual-s/s (virtual seconds
 // per wall-clock second) becomes "× real time".
+//
+// With -versus, the input is compared, round by round, with another
+// platform's output from the same rounds: `make bench` runs every round
+// natively, then in WebAssembly, so the n-th run of a benchmark in one file
+// and the n-th run in the other met the same load. For each benchmark in
+// both, it prints the median of the per-round ratios (how many times slower
+// the input ran), not a ratio of medians that may come from different
+// rounds.
+//
+//	go run ./cmd/benchsum -title WebAssembly -versus native.txt -versus-title native < wasm.txt
 package main
 
 import (
@@ -24,17 +34,35 @@ import (
 
 func main() {
 	title := flag.String("title", "benchmarks", "heading of the summary")
+	versus := flag.String("versus", "", "`file` of another platform's go test -bench output from the same rounds, to compare with")
+	versusTitle := flag.String("versus-title", "native", "name of the platform of -versus")
 	flag.Parse()
 	s, err := parse(os.Stdin)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchsum:", err)
-		os.Exit(1)
+		fail(err)
 	}
 	if len(s.order) == 0 {
-		fmt.Fprintln(os.Stderr, "benchsum: no benchmark lines on standard input")
-		os.Exit(1)
+		fail(fmt.Errorf("no benchmark lines on standard input"))
 	}
 	s.write(os.Stdout, *title)
+	if *versus == "" {
+		return
+	}
+	f, err := os.Open(*versus)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	base, err := parse(f)
+	if err != nil {
+		fail(err)
+	}
+	s.writeVersus(os.Stdout, *title, base, *versusTitle)
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "benchsum:", err)
+	os.Exit(1)
 }
 
 // bench is one benchmark's figures, every run of it.
@@ -131,6 +159,62 @@ func (s *summary) write(w io.Writer, title string) {
 			cols = append(cols, figure(u, b.values[u]))
 		}
 		fmt.Fprintf(w, "  %-*s  %s\n", width, b.pkg+"."+b.name, strings.Join(cols, "   "))
+	}
+}
+
+// writeVersus prints, for each benchmark of s that base has too, how many
+// times slower s ran than base: the median and range of the per-round
+// ratios. The simulator's speed (virtual-s/s) is compared where both have
+// it, as it is the figure quoted; otherwise the time per operation. Round n
+// is the n-th run in each; runs past the shorter of the two are left out,
+// and a benchmark with fewer rounds than the others says how many it had.
+func (s *summary) writeVersus(w io.Writer, title string, base *summary, baseTitle string) {
+	type row struct{ name, text string }
+	var rows []row
+	rounds, width := 0, 0
+	for _, k := range s.order {
+		b, o := s.benches[k], base.benches[k]
+		if o == nil {
+			continue
+		}
+		unit, speed := "ns/op", false
+		if len(b.values["virtual-s/s"]) > 0 && len(o.values["virtual-s/s"]) > 0 {
+			unit, speed = "virtual-s/s", true
+		}
+		mine, theirs := b.values[unit], o.values[unit]
+		n := min(len(mine), len(theirs))
+		if n == 0 {
+			continue
+		}
+		ratios := make([]float64, n)
+		for i := range n {
+			if speed {
+				ratios[i] = theirs[i] / mine[i]
+			} else {
+				ratios[i] = mine[i] / theirs[i]
+			}
+		}
+		sorted := slices.Sorted(slices.Values(ratios))
+		text := sig3(median(sorted)) + "× slower"
+		if lo, hi := sig3(sorted[0]), sig3(sorted[n-1]); lo != hi {
+			text += " [" + lo + "–" + hi + "]"
+		}
+		if rounds == 0 {
+			rounds = n
+		} else if n != rounds {
+			text += fmt.Sprintf(" (%d rounds)", n)
+		}
+		name := b.pkg + "." + b.name
+		rows = append(rows, row{name, text})
+		width = max(width, len(name))
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s against %s, each round's figure against %s's of the same round: median of %d rounds [lowest–highest]\n",
+		title, baseTitle, baseTitle, rounds)
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, r.name, r.text)
 	}
 }
 
