@@ -119,10 +119,10 @@ func (w *World) failAfter(m *raft.Message, down bool) time.Duration {
 // until Advance), so that the message is copied only into the tables that
 // keep it.
 func (w *World) send(sn *simNode, m *raft.Message) {
-	to, err := w.node(m.To)
-	if err != nil {
-		return
+	if m.To < 1 || int(m.To) > len(w.nodes) {
+		return // no such node (as World.node says, without the error)
 	}
+	to := w.nodes[m.To-1]
 	l := w.link(sn.id, to.id)
 	if m.Type.IsRequest() {
 		w.nextCall++
