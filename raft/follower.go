@@ -30,11 +30,12 @@ func (n *Node) acceptLeader(now time.Duration, from NodeID, sentAt time.Duration
 }
 
 // handleAppendEntries is the follower side of AppendEntries (seed §6).
+//
+// Its response is made in the outbox (reply) where it is sent, not before:
+// accepting the leader may send other messages first.
 func (n *Node) handleAppendEntries(now time.Duration, m *Message) error {
-	resp := replyTo(m)
 	if !n.acceptLeader(now, m.From, m.SentAt) {
-		resp.LastLogIndex = n.log.lastIndex()
-		n.send(&resp)
+		n.reply(m).LastLogIndex = n.log.lastIndex()
 		return nil
 	}
 	prev, ents := m.Index, m.Entries
@@ -46,6 +47,7 @@ func (n *Node) handleAppendEntries(now time.Duration, m *Message) error {
 			prev = ents[0].Index - 1
 		}
 	} else if prev > n.log.lastIndex() || n.log.term(prev) != m.LogTerm {
+		resp := n.reply(m)
 		resp.LastLogIndex = n.log.lastIndex()
 		if prev <= n.log.lastIndex() {
 			resp.LogTerm = n.log.term(prev)
@@ -54,7 +56,6 @@ func (n *Node) handleAppendEntries(now time.Duration, m *Message) error {
 				resp.RejectHint--
 			}
 		}
-		n.send(&resp)
 		return nil
 	}
 	for i, e := range ents {
@@ -65,8 +66,7 @@ func (n *Node) handleAppendEntries(now time.Duration, m *Message) error {
 			if e.Index <= n.commitIndex {
 				// Only a leader that lost a committed entry can ask this;
 				// refuse rather than lose it.
-				resp.LastLogIndex = n.log.lastIndex()
-				n.send(&resp)
+				n.reply(m).LastLogIndex = n.log.lastIndex()
 				return fmt.Errorf("raft: node %d refused leader %d's entry %d/%d: it would overwrite committed entry %d/%d",
 					n.id, m.From, e.Index, e.Term, e.Index, n.log.term(e.Index))
 			}
@@ -83,8 +83,8 @@ func (n *Node) handleAppendEntries(now time.Duration, m *Message) error {
 	if c := min(m.Commit, lastNew); c > n.commitIndex {
 		n.commitIndex = c
 	}
+	resp := n.reply(m)
 	resp.Success = true
 	resp.LastLogIndex = n.log.lastIndex()
-	n.send(&resp)
 	return nil
 }

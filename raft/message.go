@@ -87,6 +87,23 @@ func replyTo(m *Message) Message {
 	return r
 }
 
+// reply adds to the outbox the response to request m, as replyTo starts it
+// and stamped as send stamps a message, and returns it for the caller to
+// complete in place: a follower answers every AppendEntries, and building
+// the response aside copied it once more. The pointer is valid until the
+// next message is sent, and the response goes out in the order reply was
+// called.
+func (n *Node) reply(m *Message) *Message {
+	n.msgs = append(n.msgs, Message{})
+	r := &n.msgs[len(n.msgs)-1]
+	r.Type, r.From, r.To, r.Term, r.Call = m.Type.Response(), n.id, m.From, n.term, m.Call
+	if m.Type == MsgApp || m.Type == MsgSnap {
+		r.Index, r.Seq, r.Version = m.Index, m.Seq, m.Version
+		r.Heartbeat, r.SentAt, r.Context = m.Heartbeat, m.SentAt, m.Context
+	}
+	return r
+}
+
 // IsRequest reports whether messages of this type expect a response.
 func (t MsgType) IsRequest() bool {
 	switch t {

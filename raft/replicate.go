@@ -5,27 +5,41 @@ import "time"
 // This file is the leader side of log replication: how a replicator builds
 // requests and handles their responses (seed §§2–5).
 
-// fillCommon returns an AppendEntries to r with prevLogIndex = index-1 and
-// its term (fillCommonFields). ok is false when that entry was compacted and
-// the request is not a heartbeat: the follower then needs a snapshot.
-func (n *Node) fillCommon(r *replicator, index uint64, heartbeat bool) (m Message, ok bool) {
-	prev := index - 1
-	prevTerm := n.log.term(prev)
+// appendPrev returns prevLogIndex = index-1 and its term for an
+// AppendEntries whose entries start at index (fillCommonFields). ok is
+// false when that entry was compacted and the request is not a heartbeat:
+// the follower then needs a snapshot.
+func (n *Node) appendPrev(index uint64, heartbeat bool) (prev, prevTerm uint64, ok bool) {
+	prev = index - 1
+	prevTerm = n.log.term(prev)
 	if prev < n.log.snapIndex || (prevTerm == 0 && prev != 0) {
 		if !heartbeat {
-			return m, false
+			return 0, 0, false
 		}
 		// A heartbeat then only refreshes the follower's leader timestamp.
 		prev = 0
 	}
-	return Message{Type: MsgApp, To: r.peer, Index: prev, LogTerm: prevTerm, Commit: n.commitIndex, Heartbeat: heartbeat}, true
+	return prev, prevTerm, true
+}
+
+// fillCommon adds to the outbox an AppendEntries to r with prevLogIndex
+// prev of term prevTerm (appendPrev), stamped as send stamps a message,
+// and returns it for the caller to complete in place: an AppendEntries is
+// sent for every proposal to every follower, and building it aside copied
+// it twice more. The pointer is valid until the next message is sent.
+func (n *Node) fillCommon(r *replicator, prev, prevTerm uint64, heartbeat bool) *Message {
+	n.msgs = append(n.msgs, Message{})
+	m := &n.msgs[len(n.msgs)-1]
+	m.Type, m.From, m.To, m.Term = MsgApp, n.id, r.peer, n.term
+	m.Index, m.LogTerm, m.Commit, m.Heartbeat = prev, prevTerm, n.commitIndex, heartbeat
+	return m
 }
 
 // sendHeartbeat sends an empty AppendEntries that is never recorded in flight.
 func (n *Node) sendHeartbeat(now time.Duration, r *replicator) {
-	m, _ := n.fillCommon(r, r.nextIndex, true)
+	prev, prevTerm, _ := n.appendPrev(r.nextIndex, true)
+	m := n.fillCommon(r, prev, prevTerm, true)
 	m.Version, m.SentAt, m.Context = r.version, now, n.readRound
-	n.send(&m)
 }
 
 // sendProbe sends an empty AppendEntries to learn where the follower's log
@@ -34,21 +48,21 @@ func (n *Node) sendProbe(now time.Duration, r *replicator) {
 	if len(r.inflights) > 0 || r.blockedUntil != 0 {
 		return
 	}
-	m, ok := n.fillCommon(r, r.nextIndex, false)
+	prev, prevTerm, ok := n.appendPrev(r.nextIndex, false)
 	if !ok {
 		n.sendSnapshot(now, r)
 		return
 	}
-	n.sendRequest(now, r, &m, 0)
+	n.sendRequest(now, r, n.fillCommon(r, prev, prevTerm, false), 0)
 }
 
-// sendRequest stamps m with the next seq, the replicator's version and its
-// send time, and records it in flight.
+// sendRequest stamps m, in the outbox already (fillCommon), with the next
+// seq, the replicator's version and its send time, and records it in
+// flight.
 func (n *Node) sendRequest(now time.Duration, r *replicator, m *Message, bytes int) {
 	m.Seq, m.Version, m.SentAt = r.seq, r.version, now
 	r.seq++
 	r.addInflight(Inflight{Type: RequestAppend, StartIndex: m.Index + 1, Count: len(m.Entries), Bytes: bytes, Seq: m.Seq, Sent: now})
-	n.send(m)
 }
 
 // sendEntries sends what r may send now: a probe in StateProbe state, pipelined
@@ -71,7 +85,7 @@ func (n *Node) sendEntries(now time.Duration, r *replicator) {
 		if next == 0 || next > n.log.lastIndex() {
 			return
 		}
-		m, ok := n.fillCommon(r, next, false)
+		prev, prevTerm, ok := n.appendPrev(next, false)
 		if !ok {
 			n.sendSnapshot(now, r)
 			return
@@ -86,8 +100,9 @@ func (n *Node) sendEntries(now time.Duration, r *replicator) {
 			}
 			bytes += sz
 		}
+		m := n.fillCommon(r, prev, prevTerm, false)
 		m.Entries = n.log.slice(next, last)
-		n.sendRequest(now, r, &m, bytes)
+		n.sendRequest(now, r, m, bytes)
 	}
 }
 

@@ -231,10 +231,18 @@ func (h *history) find(n uint64, id MsgID) *MsgRecord {
 	return h.at(n)
 }
 
-// msg is find for writing.
+// msg is find for writing. It finds the record's chunk once: every
+// message's end is written through it.
 func (h *history) msg(n uint64, id MsgID) *MsgRecord {
-	if h.find(n, id) == nil {
+	if n >= h.nmsgs || h.nmsgs-n > msgKeep {
 		return nil
+	}
+	i := n % msgKeep
+	c := i / msgChunk
+	if r := &h.msgs[c][i%msgChunk]; r.ID != id {
+		return nil
+	} else if h.owned[c] {
+		return r
 	}
 	return h.slot(n)
 }

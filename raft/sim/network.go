@@ -2,6 +2,8 @@ package sim
 
 import (
 	"fmt"
+	"math/bits"
+	"math/rand/v2"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -117,10 +119,10 @@ func (w *World) failAfter(m *raft.Message, down bool) time.Duration {
 // until Advance), so that the message is copied only into the tables that
 // keep it.
 func (w *World) send(sn *simNode, m *raft.Message) {
-	to, err := w.node(m.To)
-	if err != nil {
-		return
+	if m.To < 1 || int(m.To) > len(w.nodes) {
+		return // no such node (as World.node says, without the error)
 	}
+	to := w.nodes[m.To-1]
 	l := w.link(sn.id, to.id)
 	if m.Type.IsRequest() {
 		w.nextCall++
@@ -450,4 +452,34 @@ func (w *World) Duplicate(id MsgID) (MsgID, error) {
 func (w *World) Note(node raft.NodeID, text string) {
 	w.intervene(Intervention{Kind: "note", Node: node, Data: text})
 	w.record(EvFault, node, "%s", str(text))
+}
+
+// netRand draws the network's numbers from its PCG stream exactly as a
+// rand.Rand on that stream would (Int64N and Float64 are math/rand/v2's,
+// whose 32-bit path gives the same numbers as this 64-bit one), but calls
+// the PCG directly instead of through rand.Source.
+type netRand struct{ src *rand.PCG }
+
+// Int64N returns a number in [0, n), n > 0, as rand.Rand.Int64N does.
+func (r netRand) Int64N(n int64) int64 {
+	if n <= 0 {
+		panic("invalid argument to Int64N")
+	}
+	u := uint64(n)
+	if u&(u-1) == 0 { // a power of two: mask
+		return int64(r.src.Uint64() & (u - 1))
+	}
+	hi, lo := bits.Mul64(r.src.Uint64(), u)
+	if lo < u {
+		thresh := -u % u
+		for lo < thresh {
+			hi, lo = bits.Mul64(r.src.Uint64(), u)
+		}
+	}
+	return int64(hi)
+}
+
+// Float64 returns a number in [0, 1), as rand.Rand.Float64 does.
+func (r netRand) Float64() float64 {
+	return float64(r.src.Uint64()<<11>>11) / (1 << 53)
 }

@@ -118,8 +118,10 @@ func (w *World) insertSorted(ev event) {
 	if len(h) == cap(h) && len(h) <= cap(w.queueBuf)/2 {
 		h = w.queueBuf[:copy(w.queueBuf[:cap(w.queueBuf)], h)]
 	}
+	// ev's seq is the highest yet, so it goes after every event due when
+	// it is: comparing times suffices.
 	i := len(h)
-	for i > 0 && ev.before(&h[i-1]) {
+	for i > 0 && ev.at < h[i-1].at {
 		i--
 	}
 	c := cap(h)

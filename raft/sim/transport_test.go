@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -313,6 +314,26 @@ func TestDropRefsClearsEveryReference(t *testing.T) {
 	for i := range v.NumField() {
 		if f := v.Field(i); (f.Kind() == reflect.Pointer || f.Kind() == reflect.Slice) && !f.IsNil() {
 			t.Errorf("dropRefs left raft.Message.%s set", v.Type().Field(i).Name)
+		}
+	}
+}
+
+// TestNetRandDrawsAsRandRand: the network's draws (netRand) are the numbers
+// a rand.Rand on the same stream gives, so that calling the PCG directly
+// changed no trace.
+func TestNetRandDrawsAsRandRand(t *testing.T) {
+	mine, theirs := netRand{rand.NewPCG(7, 0x6e6574)}, rand.New(rand.NewPCG(7, 0x6e6574))
+	bounds := []int64{1, 2, 3, 7, 8, 1000, 1 << 20, 5_000_001, 1<<62 + 1, 1<<63 - 1}
+	for i := range 100000 {
+		if i%3 == 0 {
+			if a, b := mine.Float64(), theirs.Float64(); a != b {
+				t.Fatalf("draw %d: Float64 gave %v, rand.Rand %v", i, a, b)
+			}
+			continue
+		}
+		n := bounds[i%len(bounds)]
+		if a, b := mine.Int64N(n), theirs.Int64N(n); a != b {
+			t.Fatalf("draw %d: Int64N(%d) gave %d, rand.Rand %d", i, n, a, b)
 		}
 	}
 }

@@ -281,7 +281,7 @@ func (w *World) clone() *World {
 	c.peerStatesAfter = nil // scratch: each side needs its own
 	netSrc, clientsSrc := *w.netSrc, *w.clientsSrc
 	c.netSrc, c.clientsSrc = &netSrc, &clientsSrc
-	c.net, c.clients = rand.New(c.netSrc), rand.New(c.clientsSrc)
+	c.net, c.clients = netRand{c.netSrc}, rand.New(c.clientsSrc)
 	c.memo = w.memo.Clone(w.memoNeeded())
 	c.nodes = make([]*simNode, len(w.nodes))
 	for i, sn := range w.nodes {

@@ -21,8 +21,10 @@ type World struct {
 	opts Options
 	now  time.Duration
 	// Independent random streams, so one knob does not reshuffle the rest.
-	net     *rand.Rand // latencies, loss, duplication
-	clients *rand.Rand // the workload
+	// net draws latencies, loss and duplication straight from its
+	// stream's state (netRand), clients the workload.
+	net     netRand
+	clients *rand.Rand
 	// netSrc and clientsSrc are the streams' states, kept for cloning.
 	netSrc, clientsSrc *rand.PCG
 	nodes              []*simNode // nodes[i] has id i+1
@@ -105,7 +107,7 @@ func New(opts Options) (*World, error) {
 		trace:      newTrace(),
 		memo:       kv.NewMemo(),
 	}
-	w.net, w.clients = rand.New(w.netSrc), rand.New(w.clientsSrc)
+	w.net, w.clients = netRand{w.netSrc}, rand.New(w.clientsSrc)
 	if !opts.DisableCheckers {
 		w.checker = newChecker(opts.Nodes)
 	}
