@@ -91,6 +91,7 @@ func runUI() (err error) {
 	}
 	defer renderer.Release()
 	env := renderer.EventEnv()
+	pg.SetLinkCopier(copyLink(env))
 	buildEnv, err := vugu.NewBuildEnv(env)
 	if err != nil {
 		return err

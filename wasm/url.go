@@ -178,7 +178,7 @@ func writeRunToURL(text string) error {
 	if err != nil {
 		return err
 	}
-	_, err = history.Call("replaceState", nil, "", runPrefix+base64.RawURLEncoding.EncodeToString([]byte(text)))
+	_, err = history.Call("replaceState", nil, "", web.RunFragment(text))
 	return err
 }
 

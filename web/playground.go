@@ -86,6 +86,10 @@ type Playground struct {
 	// load is a followed run link still replaying (FollowRunLink), nil
 	// for none.
 	load *linkLoad
+	// copier copies links to the clipboard (SetLinkCopier); copied says
+	// what the last Copy link did, until the next action.
+	copier LinkCopier
+	copied string
 
 	// feed is how the reader looks at the event feed (feed.go).
 	feed feedState
@@ -203,7 +207,7 @@ func (p *Playground) runTo(t time.Duration) {
 // act is called before anything changes the shown world: behind head,
 // that forks the run here and head's future is dropped.
 func (p *Playground) act() {
-	p.failed, p.notice = "", ""
+	p.failed, p.notice, p.copied = "", "", ""
 	if p.load != nil {
 		p.load = nil
 		p.notice = "The run in the link was not loaded: you acted on the run shown."

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft/sim"
@@ -26,6 +28,57 @@ func (p *Playground) RunText() (string, error) {
 	}
 	return sim.Format(sc), nil
 }
+
+// RunFragment is the address fragment of a run link: "#run=" and the
+// scenario text, base64url-encoded without padding.
+func RunFragment(text string) string {
+	return "#run=" + base64.RawURLEncoding.EncodeToString([]byte(text))
+}
+
+// LinkCopier copies the page's address with the fragment frag to the
+// clipboard and puts frag in the address bar. It may answer later (the
+// clipboard's promise): done is then called, under the page's lock, with
+// nil or why the copy failed. The page sets one (wasm); without one the
+// Copy link button says to copy the address by hand.
+type LinkCopier func(frag string, done func(error)) error
+
+// SetLinkCopier gives the playground the page's clipboard.
+func (p *Playground) SetLinkCopier(c LinkCopier) { p.copier = c }
+
+// CopyLink copies a link to what the page shows: the tour's step in a
+// tour, else the run to its end (RunText). What happened is shown beside
+// the button until the next action (CopyStatus).
+func (p *Playground) CopyLink() {
+	frag := p.TourLink()
+	what := "this tour step"
+	if frag == "" {
+		text, err := p.RunText()
+		if err != nil {
+			p.copied = "The run cannot be written as a link: " + plainError(err)
+			return
+		}
+		frag, what = RunFragment(text), "this run, to "+formatSeconds(p.head.Now())+" s"
+	}
+	if p.copier == nil {
+		p.copied = "This page cannot copy: copy the address from the address bar."
+		return
+	}
+	p.copied = "Copying…"
+	done := func(err error) {
+		if err != nil {
+			p.copied = "Not copied (" + strings.TrimSuffix(plainError(err), ".") + "). The address bar holds the link: copy it from there."
+			return
+		}
+		p.copied = "Link copied: it opens " + what + "."
+	}
+	if err := p.copier(frag, done); err != nil {
+		done(err)
+	}
+}
+
+// CopyStatus says what the last Copy link did, "" before it or after the
+// next action.
+func (p *Playground) CopyStatus() string { return p.copied }
 
 // RunVersion changes whenever the address should be written again with
 // RunText: at every intervention, and while paused at every new end of the

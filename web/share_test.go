@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -272,5 +273,81 @@ func TestRunVersionWhilePaused(t *testing.T) {
 	p.Crash(1)
 	if got := p.RunVersion(); got.Interventions != paused.Interventions+1 {
 		t.Errorf("a crash: version %+v, want one more intervention than %+v", got, paused)
+	}
+}
+
+// TestCopyLink: Copy link hands the page's copier the run's link (the
+// fragment a new page replays to the same run), or the tour step's in a
+// tour, and says what happened once the copy settles; without a copier,
+// or when the copy fails, it says to copy the address by hand. The next
+// action clears what it said.
+func TestCopyLink(t *testing.T) {
+	p := newPlayground(t)
+	p.CopyLink()
+	if s := p.View().CopyStatus; !strings.Contains(s, "copy the address from the address bar") {
+		t.Errorf("without a copier: %q", s)
+	}
+	var frags []string
+	var pending func(error)
+	p.SetLinkCopier(func(frag string, done func(error)) error {
+		frags, pending = append(frags, frag), done
+		return nil
+	})
+	run(p, time.Second)
+	p.Crash(1)
+	run(p, 500*time.Millisecond)
+	p.CopyLink()
+	if s := p.View().CopyStatus; s != "Copying…" {
+		t.Errorf("before the copy settles: %q", s)
+	}
+	pending(nil)
+	if s := p.View().CopyStatus; s != "Link copied: it opens this run, to 1.500 s." {
+		t.Errorf("after the copy: %q", s)
+	}
+	text, err := p.RunText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if frags[0] != RunFragment(text) {
+		t.Fatalf("copied %q, want the run's fragment %q", frags[0], RunFragment(text))
+	}
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(frags[0], "#run="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := NewFromRun(string(b))
+	if err != nil || q.world.Now() != p.world.Now() || q.world.Status().Nodes[0].Up {
+		t.Fatalf("the copied link opens at %v with n1 up %v (%v); the page is at %v with n1 down", q.world.Now(), q.world.Status().Nodes[0].Up, err, p.world.Now())
+	}
+	p.Restart(1)
+	if s := p.View().CopyStatus; s != "" {
+		t.Errorf("after the next action: %q", s)
+	}
+
+	// A refused copy, and a copier that fails at once.
+	p.CopyLink()
+	pending(errors.New("Document is not focused."))
+	if s := p.View().CopyStatus; !strings.Contains(s, "Not copied (Document is not focused). The address bar") || !strings.Contains(s, "address bar") {
+		t.Errorf("a refused copy: %q", s)
+	}
+	p.SetLinkCopier(func(string, func(error)) error { return errors.New("no clipboard") })
+	p.CopyLink()
+	if s := p.View().CopyStatus; !strings.Contains(s, "Not copied (no clipboard)") {
+		t.Errorf("a copier that fails: %q", s)
+	}
+
+	// In a tour: the step's link.
+	tp, err := NewFromTour("election", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp.SetLinkCopier(func(frag string, done func(error)) error {
+		frags = append(frags, frag)
+		done(nil)
+		return nil
+	})
+	tp.CopyLink()
+	if got := frags[len(frags)-1]; got != "#tour=election&step=3" || tp.View().CopyStatus != "Link copied: it opens this tour step." {
+		t.Errorf("in a tour: copied %q, status %q", got, tp.View().CopyStatus)
 	}
 }

@@ -49,6 +49,8 @@ type View struct {
 	LeaderPanel *LeaderView
 	// Message is the message selected in the cluster view, nil for none.
 	Message *MessageView
+	// CopyStatus says what the last Copy link did ("" for nothing).
+	CopyStatus string
 	// Loading is set while a followed run link loads: Notice then says
 	// how far it has come (news, not an error).
 	Loading bool
@@ -437,6 +439,7 @@ func (p *Playground) View() View {
 	v.Feed = p.feedView()
 	v.Message = p.messageView()
 	v.Loading = p.Loading()
+	v.CopyStatus = p.copied
 	if p.paused {
 		v.Wire = p.wireList(st)
 	}

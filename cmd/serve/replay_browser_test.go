@@ -87,3 +87,42 @@ func TestFollowLongRunLinkInPage(t *testing.T) {
 	}
 	p.noErrors()
 }
+
+// clipboardStub stands in for the browser's clipboard (headless Chromium
+// refuses a page without focus): it keeps what was written.
+const clipboardStub = `Object.defineProperty(navigator, "clipboard", { configurable: true, value: {
+	writeText: (text) => { window.__copied = text; return Promise.resolve(); },
+} });`
+
+// TestPageCopyLink: Copy link puts the page's address, holding the run to
+// where it stands, on the clipboard, and says so; the address bar holds
+// the same link.
+func TestPageCopyLink(t *testing.T) {
+	url := startServer(t)
+	console := &consoleLog{}
+	p := &page{t: t, ctx: newBrowser(t, console), console: console}
+	if _, err := chromedp.Call(p.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: clipboardStub}); err != nil {
+		t.Fatalf("adding the script: %v", err)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	lead := p.waitString("a leader", leaderExcept(""))
+	p.click(`button[data-action="crash"][data-node="` + lead + `"]`)
+	p.click("#copy-link")
+	status := p.waitString("the copy's status", `(document.querySelector("#copy-status")?.textContent ?? "").startsWith("Link copied") ? document.querySelector("#copy-status").textContent : ""`)
+	copied, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`window.__copied ?? ""`))
+	if err != nil {
+		p.fatal("reading the clipboard: %v", err)
+	}
+	href, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`location.href`))
+	if copied != href || !strings.HasPrefix(copied, url+"#run=") {
+		p.fatal("copied %q; the address is %q; want the same run link", copied, href)
+	}
+	text, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(copied, url+"#run="))
+	if err != nil || !strings.Contains(string(text), "crash n"+lead) {
+		p.fatal("the copied link's run %q (%v) lacks the crash of n%s", text, err, lead)
+	}
+	t.Logf("%s", status)
+	p.noErrors()
+}
