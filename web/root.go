@@ -37,10 +37,19 @@ func speedText(s float64) string { return strconv.FormatFloat(s, 'f', -1, 64) + 
 
 // scrubText says where the scrubber is.
 func (c *Root) scrubText() string {
+	s := c.view.Now
 	if c.view.Behind {
-		return c.view.Now + " of " + c.view.End + " · playing replays the run, acting forks it here"
+		s += " of " + c.view.End
 	}
-	return c.view.Now
+	if c.view.Paused {
+		// Paused, the moment is also an event count: Step adds one, and a
+		// scenario's "at T step N" names a moment between two events so.
+		s += " · event " + strconv.FormatUint(c.view.Handled, 10)
+	}
+	if c.view.Behind {
+		s += " · playing replays the run, acting forks it here"
+	}
+	return s
 }
 
 // pauseText labels the pause button.

@@ -34,6 +34,9 @@ type View struct {
 	NowMs, EndMs int64
 	End          string
 	Behind       bool
+	// Handled counts the events the world has handled (what a scenario's
+	// "at T step N" counts; Step adds one).
+	Handled uint64
 	// Events counts the trace events so far.
 	Events uint64
 
@@ -402,6 +405,7 @@ func (p *Playground) View() View {
 		Speed:        p.speed,
 		Paused:       p.paused,
 		Events:       st.Events,
+		Handled:      p.world.Handled(),
 		Result:       p.failed,
 		ResultFailed: p.failed != "",
 		NowMs:        st.Now.Milliseconds(),

@@ -48,34 +48,43 @@ func TestPageCutLinkNothingCrosses(t *testing.T) {
 	p.noErrors()
 }
 
-// TestPageStepOneEvent: paused, each click of Step handles one event: the
-// clock moves to that event's time (never back), the feed's new entries
-// all happened at that time, and the page stays paused.
+// TestPageStepOneEvent: paused, each click of Step handles exactly one
+// event: the event count the clock shows goes up by one, the clock never
+// goes back, whatever the feed lists new happened at the time shown, and
+// the page stays paused.
 func TestPageStepOneEvent(t *testing.T) {
 	p := openPage(t)
 	p.waitString("a leader", leaderExcept(""))
 	p.click("#pause")
-	// Every kind of event in the feed, so that each step adds to it.
+	// Every kind of event in the feed, so that each step's shows.
 	p.run("showing every kind", `for (const b of document.querySelectorAll('button.feed-kind[aria-pressed="false"]')) b.click()`)
 	p.waitString("every kind shown", `document.querySelectorAll('button.feed-kind[aria-pressed="false"]').length === 0 ? "ok" : ""`)
+	// "0.533 s · event 812|120": the clock, the event count and the
+	// newest feed entry.
 	state := `(() => {
 		const n = Math.max(...[...document.querySelectorAll("#feed-list li[data-n]")].map((li) => Number(li.dataset.n)));
-		return document.querySelector("#virtual-time").textContent + "|" + n;
+		return document.querySelector("#scrub-text").textContent + "|" + n;
 	})()`
-	prev := p.waitString("the state", state)
-	for i := 0; i < 5; i++ {
-		p.click("#step")
-		cur := p.waitString("the step shown", `(() => { const s = `+state+`; return s !== "`+prev+`" ? s : ""; })()`)
-		var t0, t1 float64
-		var n0, n1 int
-		fmt.Sscanf(strings.Replace(prev, "|", " ", 1), "%g s %d", &t0, &n0)
-		fmt.Sscanf(strings.Replace(cur, "|", " ", 1), "%g s %d", &t1, &n1)
-		if t1 < t0 || n1 <= n0 {
-			p.fatal("step %d: from %q to %q: want the clock not going back and new events", i+1, prev, cur)
+	parse := func(s string) (at float64, event, newest int) {
+		if _, err := fmt.Sscanf(s, "%g s · event %d|%d", &at, &event, &newest); err != nil {
+			p.fatal("the clock and feed read %q: %v", s, err)
 		}
-		at := p.waitString("the new entries' times", fmt.Sprintf(`[...new Set([...document.querySelectorAll("#feed-list li[data-n]")].filter((li) => Number(li.dataset.n) > %d).map((li) => li.dataset.at))].join(",")`, n0))
-		if want := strconv.FormatFloat(t1, 'f', 3, 64); at != want {
-			p.fatal("step %d: the new entries happened at %q, want all at %s (one event)", i+1, at, want)
+		return
+	}
+	prev := p.waitString("the state", `(() => { const s = `+state+`; return s.includes(" · event ") ? s : ""; })()`)
+	for i := 0; i < 8; i++ {
+		t0, e0, n0 := parse(prev)
+		p.click("#step")
+		cur := p.waitString("the step shown", fmt.Sprintf(`(() => { const s = `+state+`; return s.includes(" · event %d|") ? s : ""; })()`, e0+1))
+		t1, _, n1 := parse(cur)
+		if t1 < t0 {
+			p.fatal("step %d: the clock went back from %q to %q", i+1, prev, cur)
+		}
+		if n1 > n0 {
+			at := p.waitString("the new entries' times", fmt.Sprintf(`[...new Set([...document.querySelectorAll("#feed-list li[data-n]")].filter((li) => Number(li.dataset.n) > %d).map((li) => li.dataset.at))].join(",")`, n0))
+			if want := strconv.FormatFloat(t1, 'f', 3, 64); at != want {
+				p.fatal("step %d: the new entries happened at %q, want all at %s (one event)", i+1, at, want)
+			}
 		}
 		if paused := p.waitString("paused", `document.querySelector("#pause").getAttribute("aria-pressed")`); paused != "true" {
 			p.fatal("step %d left the page playing", i+1)
