@@ -36,8 +36,9 @@ const clickTolerance = 0.03
 // The animation frames also drive the playground's clock: each advances
 // virtual time by the wall-clock time since the last one. Frames are asked
 // for only while there is something to move (time, or a followed run link
-// loading): paused, or in a hidden tab, the loop stops (and the page costs nothing); an action (kick, called
-// after each render), the tab showing again or a resize starts it again.
+// loading): paused, or in a hidden tab, the loop stops (and the page costs
+// nothing); an action (kick, called after each render), the tab showing
+// again or a resize starts it again.
 func startClusterView(doc safejs.Value, pg *web.Playground, env vugu.EventEnv, views []*canvasView) (kick func(), err error) {
 	canvas, err := doc.Call("getElementById", clusterCanvasID)
 	if err != nil {

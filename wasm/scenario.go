@@ -173,21 +173,9 @@ func checkRunCost(text string) error {
 // client-rate line.
 func checkCost(sc *sim.Scenario) error {
 	var t time.Duration
-	for _, s := range sc.Steps {
-		switch s.Timing.Kind {
-		case sim.At:
-			t = max(t, s.Timing.Time)
-		case sim.After:
-			t += s.Timing.Time
-		case sim.When:
-			within := s.Timing.Within
-			if within == 0 {
-				within = sim.DefaultWithin
-			}
-			t += within
-		}
-		if t > MaxScenarioTime {
-			return &sim.ParseError{Line: s.Line, Col: 1, Msg: fmt.Sprintf(
+	for i, latest := range sc.LatestTimes() {
+		if t = latest; t > MaxScenarioTime {
+			return &sim.ParseError{Line: sc.Steps[i].Line, Col: 1, Msg: fmt.Sprintf(
 				"the scenario may run %v of virtual time by this step, more than the %v a scenario through the API may take (count every at, after and when's within)",
 				t, MaxScenarioTime)}
 		}

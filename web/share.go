@@ -47,7 +47,7 @@ func (p *Playground) SetLinkCopier(c LinkCopier) { p.copier = c }
 
 // CopyLink copies a link to what the page shows: the tour's step in a
 // tour, else the run to its end (RunText). What happened is shown beside
-// the button until the next action (CopyStatus).
+// the button until the next action (View.CopyStatus).
 func (p *Playground) CopyLink() {
 	frag := p.TourLink()
 	what := "this tour step"
@@ -75,10 +75,6 @@ func (p *Playground) CopyLink() {
 		done(err)
 	}
 }
-
-// CopyStatus says what the last Copy link did, "" before it or after the
-// next action.
-func (p *Playground) CopyStatus() string { return p.copied }
 
 // RunVersion changes whenever the address should be written again with
 // RunText: at every intervention, and while paused at every new end of the

@@ -100,8 +100,16 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });`
 
 // openWatched opens the page with script injected before the page's own
-// (a CDP script on new document) and waits for a leader.
+// (a CDP script on new document).
 func openWatched(t *testing.T, script string) *page {
+	t.Helper()
+	p, _ := openWatchedAt(t, script, "")
+	return p
+}
+
+// openWatchedAt is openWatched at the address with fragment frag (such as
+// a run link); it also returns the page's address without it.
+func openWatchedAt(t *testing.T, script, frag string) (*page, string) {
 	t.Helper()
 	url := startServer(t)
 	console := &consoleLog{}
@@ -112,10 +120,10 @@ func openWatched(t *testing.T, script string) *page {
 	if _, err := chromedp.Call(p.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
 		t.Fatalf("adding the script: %v", err)
 	}
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("opening %s: %v", url, err)
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url+frag)); err != nil {
+		t.Fatalf("opening %s: %v", url+frag, err)
 	}
-	return p
+	return p, url
 }
 
 // TestBootUnderCSP: the server sends the page's policy, and the page boots

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/raftplayground/raftplayground/web"
 )
 
 // replayWatch records every text the boot screen's status shows, with the
@@ -26,15 +27,7 @@ new MutationObserver(() => {
 // until the run is rebuilt; then the page shows the run's end.
 func TestReplayShowsProgress(t *testing.T) {
 	text := "nodes 5\nclients 8\nclient-rate 400\nseed 2\nat 1m\n"
-	url := startServer(t) + "#run=" + base64.RawURLEncoding.EncodeToString([]byte(text))
-	console := &consoleLog{}
-	p := &page{t: t, ctx: newBrowser(t, console), console: console}
-	if _, err := chromedp.Call(p.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: replayWatch}); err != nil {
-		t.Fatalf("adding the script: %v", err)
-	}
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("opening %s: %v", url, err)
-	}
+	p, _ := openWatchedAt(t, replayWatch, web.RunFragment(text))
 	p.waitString("the run's end", `document.querySelector("#virtual-time")?.textContent.startsWith("60.000") ? "ok" : ""`)
 	seen, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`window.__bootSeen`))
 	if err != nil {
@@ -70,7 +63,7 @@ func TestFollowLongRunLinkInPage(t *testing.T) {
 			if (n && window.__notices[window.__notices.length - 1] !== n) window.__notices.push(n);
 		}).observe(document.body, { subtree: true, childList: true, characterData: true })`)
 	text := "nodes 5\nclients 8\nclient-rate 400\nseed 2\nat 1m\n"
-	p.run("following a link", `location.hash = "#run=`+base64.RawURLEncoding.EncodeToString([]byte(text))+`"`)
+	p.run("following a link", `location.hash = "`+web.RunFragment(text)+`"`)
 	p.waitString("the link's run at its end", `document.querySelector("#virtual-time")?.textContent.startsWith("60.000") && !document.querySelector("#notice") ? "ok" : ""`)
 	notices, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`window.__notices`))
 	if err != nil {
@@ -98,15 +91,7 @@ const clipboardStub = `Object.defineProperty(navigator, "clipboard", { configura
 // where it stands, on the clipboard, and says so; the address bar holds
 // the same link.
 func TestPageCopyLink(t *testing.T) {
-	url := startServer(t)
-	console := &consoleLog{}
-	p := &page{t: t, ctx: newBrowser(t, console), console: console}
-	if _, err := chromedp.Call(p.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: clipboardStub}); err != nil {
-		t.Fatalf("adding the script: %v", err)
-	}
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("opening %s: %v", url, err)
-	}
+	p, url := openWatchedAt(t, clipboardStub, "")
 	lead := p.waitString("a leader", leaderExcept(""))
 	p.click(`button[data-action="crash"][data-node="` + lead + `"]`)
 	p.click("#copy-link")

@@ -76,6 +76,26 @@ type Timing struct {
 // step says otherwise.
 const DefaultWithin = time.Minute
 
+// LatestTimes gives, for each step, the latest virtual time its run can
+// reach it by: every earlier step waits as long as it may (an "at" until
+// its time, an "after" its wait, a "when" its whole within).
+func (s *Scenario) LatestTimes() []time.Duration {
+	out := make([]time.Duration, len(s.Steps))
+	var t time.Duration
+	for i, st := range s.Steps {
+		switch st.Timing.Kind {
+		case At:
+			t = max(t, st.Timing.Time)
+		case After:
+			t += st.Timing.Time
+		case When:
+			t += within(st.Timing)
+		}
+		out[i] = t
+	}
+	return out
+}
+
 // Action is what a step does. Verb says which fields are used.
 type Action struct {
 	// Verb is the instruction's keyword, such as "crash" or "expect"

@@ -166,23 +166,15 @@ func (r *Runner) Advance(budget int) error {
 	return r.err
 }
 
-// Ends is the latest virtual time the scenario's run can end at: every
-// step waits as long as it may (a "when" its whole within). A run whose
-// conditions hold early ends sooner. Advance's callers show their
-// progress against it.
+// Ends is the latest virtual time the scenario's run can end at
+// (Scenario.LatestTimes). A run whose conditions hold early ends sooner.
+// Advance's callers show their progress against it.
 func (r *Runner) Ends() time.Duration {
-	var t time.Duration
-	for _, s := range r.sc.Steps {
-		switch s.Timing.Kind {
-		case At:
-			t = max(t, s.Timing.Time)
-		case After:
-			t += s.Timing.Time
-		case When:
-			t += within(s.Timing)
-		}
+	latest := r.sc.LatestTimes()
+	if len(latest) == 0 {
+		return 0
 	}
-	return t
+	return latest[len(latest)-1]
 }
 
 // condHolds evaluates a When timing's condition.
