@@ -155,6 +155,16 @@ func (s *Seq[T]) AppendTo(dst []T, i, j int) []T {
 
 // Append adds vs at the end.
 func (s *Seq[T]) Append(vs ...T) {
+	if len(vs) == 1 {
+		// Most appends are of one element (a proposal, a committed
+		// entry, a client operation): an assignment, where copy would
+		// call typedslicecopy, which costs a call and a memmove, and
+		// while the collector marks a bulk write barrier as well.
+		slot := s.room()
+		s.chunks[len(s.chunks)-1][slot] = vs[0]
+		s.n++
+		return
+	}
 	for len(vs) > 0 {
 		slot := s.room()
 		k := copy(s.chunks[len(s.chunks)-1][slot:], vs)
