@@ -352,11 +352,11 @@ func (c *checker) committedEntries(sn *simNode, nw *nodeWatch) *Violation {
 	n := sn.node
 	commit := n.CommitIndex()
 	for i := nw.commit + 1; i <= commit; i++ {
-		e, ok := n.Entry(i)
-		if !ok {
+		e := n.EntryRef(i)
+		if e == nil {
 			continue // compacted: checked when it was committed
 		}
-		if v := c.commitEntry(sn.id, &e); v != nil {
+		if v := c.commitEntry(sn.id, e); v != nil {
 			return v
 		}
 	}
@@ -428,8 +428,8 @@ func (c *checker) logMatching(sn *simNode, nw *nodeWatch) *Violation {
 		prevTerm = n.LogTerm(from - 1)
 	}
 	for i := from; i <= last; i++ {
-		e, _ := n.Entry(i)
-		if v := c.matchEntry(sn.id, &e, prevTerm); v != nil {
+		e := n.EntryRef(i)
+		if v := c.matchEntry(sn.id, e, prevTerm); v != nil {
 			return v
 		}
 		prevTerm = e.Term
