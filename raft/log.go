@@ -63,13 +63,16 @@ func (l *logManager) lastTerm() uint64 { return l.term(l.lastIndex()) }
 // term returns the term of the entry at index, or 0 when index is beyond the
 // log or compacted away (the snapshot's own index still answers).
 func (l *logManager) term(index uint64) uint64 {
-	switch {
-	case index == l.snapIndex:
-		return l.snapTerm
-	case index < l.snapIndex || index > l.lastIndex():
-		return 0
+	// One unsigned comparison finds the common case, an index in the log
+	// (below snapIndex+1 the difference wraps around and is too large):
+	// every message and every check asks for a term or two.
+	if i := index - l.snapIndex - 1; i < uint64(l.entries.Len()) {
+		return l.entries.At(int(i)).Term
 	}
-	return l.entries.At(int(index - l.snapIndex - 1)).Term
+	if index == l.snapIndex {
+		return l.snapTerm
+	}
+	return 0
 }
 
 // entry returns the entry at index, in place: read it, never write it.

@@ -389,10 +389,11 @@ func (n *Node) Entry(index uint64) (Entry, bool) {
 // slices Ready handed out share it. It is Entry without the copy of seven
 // words, for a caller that reads every entry (the simulator's checkers).
 func (n *Node) EntryRef(index uint64) *Entry {
-	if index <= n.log.snapIndex || index > n.log.lastIndex() {
-		return nil
+	// As in logManager.term: one comparison, which also spares At its own.
+	if i := index - n.log.snapIndex - 1; i < uint64(n.log.entries.Len()) {
+		return n.log.entries.At(int(i))
 	}
-	return n.log.entries.At(int(index - n.log.snapIndex - 1))
+	return nil
 }
 
 // CommitIndex returns the highest index this node knows committed.
