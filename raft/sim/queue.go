@@ -119,22 +119,20 @@ func (w *World) insertSorted(ev event) {
 		h = w.queueBuf[:copy(w.queueBuf[:cap(w.queueBuf)], h)]
 	}
 	// ev's seq is the highest yet, so it goes after every event due when
-	// it is: comparing times suffices.
-	i := len(h)
-	for i > 0 && ev.at < h[i-1].at {
-		i--
-	}
+	// it is: comparing times suffices. The events due later move up one
+	// as they are passed (an insertion sort's step): most inserts pass
+	// none or a few, for which a memmove's call cost more than the moves.
 	c := cap(h)
-	if i == len(h) {
-		h = append(h, ev) // the latest, as most are
-	} else {
-		h = append(h, event{})
-		copy(h[i+1:], h[i:])
-		h[i] = ev
-	}
+	h = append(h, ev)
 	if cap(h) != c {
 		w.queueBuf = h[:0] // a new array
 	}
+	i := len(h) - 1
+	for i > 0 && ev.at < h[i-1].at {
+		h[i] = h[i-1]
+		i--
+	}
+	h[i] = ev
 	w.queue = h
 }
 
