@@ -38,6 +38,14 @@ type logManager struct {
 	// from there on must be written (replacing any durable suffix).
 	// Zero when nothing is waiting.
 	unstableFrom uint64
+	// tail is the log's last entries, up to logOverlap+1 of them (so
+	// shared with entries, never a copy), and tailFrom the index of the
+	// first: term finds most indexes it is asked about there (the last
+	// entries), without going through the chunks. Every change to the
+	// log's end or its snapshot boundary sets them again (setTail).
+	// Invariant: tail is entries tailFrom..lastIndex(), all past snapIndex.
+	tail     []Entry
+	tailFrom uint64
 }
 
 // newLog returns an empty log.
@@ -63,18 +71,36 @@ func (l *logManager) lastTerm() uint64 { return l.term(l.lastIndex()) }
 // term returns the term of the entry at index, or 0 when index is beyond the
 // log or compacted away (the snapshot's own index still answers).
 func (l *logManager) term(index uint64) uint64 {
-	switch {
-	case index == l.snapIndex:
-		return l.snapTerm
-	case index < l.snapIndex || index > l.lastIndex():
-		return 0
+	// One unsigned comparison finds the common case, an index in the tail
+	// (below tailFrom the difference wraps around and is too large):
+	// every message and every check asks for a term or two, nearly always
+	// of the last entries.
+	if i := index - l.tailFrom; i < uint64(len(l.tail)) {
+		return l.tail[i].Term
 	}
-	return l.entries.At(int(index - l.snapIndex - 1)).Term
+	if i := index - l.snapIndex - 1; i < uint64(l.entries.Len()) {
+		return l.entries.At(int(i)).Term
+	}
+	if index == l.snapIndex {
+		return l.snapTerm
+	}
+	return 0
+}
+
+// setTail sets tail and tailFrom after the log changed.
+func (l *logManager) setTail() {
+	n := l.entries.Len()
+	k := min(n, logOverlap+1)
+	l.tail = l.entries.Slice(n-k, n)
+	l.tailFrom = l.lastIndex() + 1 - uint64(k)
 }
 
 // entry returns the entry at index, in place: read it, never write it.
 // The index must be in the log.
 func (l *logManager) entry(index uint64) *Entry {
+	if i := index - l.tailFrom; i < uint64(len(l.tail)) {
+		return &l.tail[i]
+	}
 	if index <= l.snapIndex || index > l.lastIndex() {
 		panic(fmt.Sprintf("raft: entry %d outside log [%d, %d]", index, l.firstIndex(), l.lastIndex()))
 	}
@@ -107,6 +133,7 @@ func (l *logManager) append(ents ...Entry) {
 	}
 	l.markUnstable(ents[0].Index)
 	l.entries.Append(ents...)
+	l.setTail()
 }
 
 // truncateSuffix drops every entry at index and after.
@@ -118,6 +145,7 @@ func (l *logManager) truncateSuffix(index uint64) {
 		return
 	}
 	l.entries.Truncate(int(index - l.snapIndex - 1))
+	l.setTail()
 	l.stable = min(l.stable, index-1)
 	l.markUnstable(index)
 }

@@ -25,6 +25,35 @@ func sameLog(t *testing.T, name string, l *logManager, want []Entry) {
 			t.Fatalf("%s: entry %d is %d/%q, want %d/%q", name, w.Index, e.Term, e.Data, w.Term, w.Data)
 		}
 	}
+	sameTail(t, name, l)
+}
+
+// sameTail fails unless the log's tail is its last entries (up to
+// logOverlap+1 of them) and term answers for every index around the log
+// as the entries and the snapshot boundary say.
+func sameTail(t *testing.T, name string, l *logManager) {
+	t.Helper()
+	n := l.entries.Len()
+	if k := min(n, logOverlap+1); len(l.tail) != k || (k > 0 && l.tailFrom != l.lastIndex()+1-uint64(k)) {
+		t.Fatalf("%s: tail of %d from %d, want the last %d of [%d, %d]", name, len(l.tail), l.tailFrom, k, l.firstIndex(), l.lastIndex())
+	}
+	for i := range l.tail {
+		if e := l.entries.At(n - len(l.tail) + i); l.tail[i].Index != e.Index || l.tail[i].Term != e.Term {
+			t.Fatalf("%s: tail[%d] is %d/%d, the log has %d/%d", name, i, l.tail[i].Index, l.tail[i].Term, e.Index, e.Term)
+		}
+	}
+	for i := l.snapIndex - min(l.snapIndex, 2); i <= l.lastIndex()+2; i++ {
+		want := uint64(0)
+		switch {
+		case i == l.snapIndex:
+			want = l.snapTerm
+		case i > l.snapIndex && i <= l.lastIndex():
+			want = l.entries.At(int(i - l.snapIndex - 1)).Term
+		}
+		if got := l.term(i); got != want {
+			t.Fatalf("%s: term(%d) = %d, want %d", name, i, got, want)
+		}
+	}
 }
 
 // TestLogCloneSharesNoWrites: a clone of the log (Node.Clone, the
@@ -53,6 +82,12 @@ func TestLogCloneSharesNoWrites(t *testing.T) {
 	c.truncateSuffix(2990)
 	c.append(logEntries(2990, 3050, 3, "c")...)
 
+	empty := c.clone()
+	empty.compactPrefix(4000, 3) // past the end: reset
+	sameTail(t, "reset", &empty)
+	near := c.clone()
+	near.compactPrefix(3040, 3) // into the tail
+	sameTail(t, "compacted into the tail", &near)
 	sameLog(t, "original", &l, append(logEntries(2001, 2499, 1, "a"), logEntries(2500, 2600, 2, "b")...))
 	sameLog(t, "clone", &c, append(logEntries(1501, 2989, 1, "a"), logEntries(2990, 3050, 3, "c")...))
 	for i := range kept {

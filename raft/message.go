@@ -105,13 +105,13 @@ func (n *Node) reply(m *Message) *Message {
 }
 
 // IsRequest reports whether messages of this type expect a response.
-func (t MsgType) IsRequest() bool {
-	switch t {
-	case MsgPreVote, MsgVote, MsgApp, MsgSnap, MsgTimeoutNow, MsgReadIndex:
-		return true
-	}
-	return false
-}
+func (t MsgType) IsRequest() bool { return requestTypes>>t&1 != 0 }
+
+// requestTypes has bit t set for each request type t. A bit test instead
+// of a switch: a driver asks about every message, requests and responses
+// alternate, and the switch's branches were mispredicted about as often
+// as they were taken.
+const requestTypes uint64 = 1<<MsgPreVote | 1<<MsgVote | 1<<MsgApp | 1<<MsgSnap | 1<<MsgTimeoutNow | 1<<MsgReadIndex
 
 // Response is the type of the response to a request of type t.
 func (t MsgType) Response() MsgType {

@@ -247,10 +247,16 @@ func (r *replicator) expiry(timeout time.Duration) time.Duration {
 }
 
 // popInflight removes and returns the oldest request in flight. The FIFO
-// shifts down rather than re-slicing, so it keeps its capacity.
+// shifts down rather than re-slicing, so it keeps its capacity; by a
+// loop, as it holds a few requests at most (MaxInflight), for which a
+// memmove's call cost more than the moves.
 func (r *replicator) popInflight() Inflight {
 	in := r.inflights[0]
-	r.inflights = r.inflights[:copy(r.inflights, r.inflights[1:])]
+	rest := len(r.inflights) - 1
+	for i := range rest {
+		r.inflights[i] = r.inflights[i+1]
+	}
+	r.inflights = r.inflights[:rest]
 	return in
 }
 

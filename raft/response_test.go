@@ -90,3 +90,23 @@ func TestLateReplyToEarlierLeadership(t *testing.T) {
 		t.Fatalf("a reply to the term-1 leader's probe changed the term-3 replicator:\n%+v\nwas\n%+v", got, r)
 	}
 }
+
+// TestIsRequest: the request types, and only they, are requests, each
+// answered by the type after it; every other value, named or not, is not
+// a request and has no response type.
+func TestIsRequest(t *testing.T) {
+	requests := map[MsgType]MsgType{
+		MsgPreVote: MsgPreVoteResp, MsgVote: MsgVoteResp, MsgApp: MsgAppResp,
+		MsgSnap: MsgSnapResp, MsgTimeoutNow: MsgTimeoutNowResp, MsgReadIndex: MsgReadIndexResp,
+	}
+	for i := range 256 {
+		mt := MsgType(i)
+		resp, want := requests[mt]
+		if got := mt.IsRequest(); got != want {
+			t.Errorf("%v.IsRequest() = %v, want %v", mt, got, want)
+		}
+		if got := mt.Response(); got != resp {
+			t.Errorf("%v.Response() = %v, want %v", mt, got, resp)
+		}
+	}
+}

@@ -114,6 +114,7 @@ func (l *logManager) compactPrefix(index, term uint64) {
 	// messages in flight and clones, are kept as they are.
 	l.entries.DropFront(int(index - l.snapIndex))
 	l.snapIndex, l.snapTerm = index, term
+	l.setTail()
 	l.stable = max(l.stable, index)
 	if l.unstableFrom != 0 && l.unstableFrom <= index {
 		l.unstableFrom = index + 1
@@ -124,6 +125,7 @@ func (l *logManager) compactPrefix(index, term uint64) {
 func (l *logManager) reset(index, term uint64) {
 	l.entries.Truncate(0)
 	l.snapIndex, l.snapTerm = index, term
+	l.setTail()
 	l.stable = index
 	// Whatever the disk holds after the snapshot must go.
 	l.unstableFrom = index + 1

@@ -55,6 +55,11 @@ type workload struct {
 	keys []string
 	// acked is the highest log index that answered a client.
 	acked uint64
+	// attemptsAt[id] counts the clients whose latest attempt went to node
+	// id (client.node), so that waitsAt answers at once for a node no
+	// client went to: most nodes that apply are followers, and clients
+	// go to the leader.
+	attemptsAt [MaxNodes + 1]int32
 	// enc holds the encoded commands of the latest calls (encode): one
 	// array for many, as nothing writes a command once proposed. A clone
 	// starts its own, so that neither writes where the other has.
@@ -183,7 +188,11 @@ func (wl *workload) attempt(i int) {
 	c.gen++
 	gen := c.gen
 	c.index, c.term, c.readID, c.readIndex, c.waitingApply = 0, 0, 0, 0, false
+	if c.node != raft.None { // none before the client's first attempt
+		wl.attemptsAt[c.node]--
+	}
 	c.node = c.target
+	wl.attemptsAt[c.node]++
 	sn := w.nodes[c.node-1]
 	if sn.node == nil {
 		wl.redirect(i, raft.None, retryDelay)
@@ -269,7 +278,7 @@ func (wl *workload) redirect(i int, leader raft.NodeID, delay time.Duration) {
 // apply or for its applied index to reach a read index: whether applied
 // has anything to do there.
 func (wl *workload) waitsAt(id raft.NodeID) bool {
-	if wl == nil {
+	if wl == nil || wl.attemptsAt[id] == 0 {
 		return false
 	}
 	for _, c := range wl.clients {

@@ -119,22 +119,20 @@ func (w *World) insertSorted(ev event) {
 		h = w.queueBuf[:copy(w.queueBuf[:cap(w.queueBuf)], h)]
 	}
 	// ev's seq is the highest yet, so it goes after every event due when
-	// it is: comparing times suffices.
-	i := len(h)
-	for i > 0 && ev.at < h[i-1].at {
-		i--
-	}
+	// it is: comparing times suffices. The events due later move up one
+	// as they are passed (an insertion sort's step): most inserts pass
+	// none or a few, for which a memmove's call cost more than the moves.
 	c := cap(h)
-	if i == len(h) {
-		h = append(h, ev) // the latest, as most are
-	} else {
-		h = append(h, event{})
-		copy(h[i+1:], h[i:])
-		h[i] = ev
-	}
+	h = append(h, ev)
 	if cap(h) != c {
 		w.queueBuf = h[:0] // a new array
 	}
+	i := len(h) - 1
+	for i > 0 && ev.at < h[i-1].at {
+		h[i] = h[i-1]
+		i--
+	}
+	h[i] = ev
 	w.queue = h
 }
 
@@ -204,33 +202,47 @@ const (
 
 // next returns the earliest pending event, where it waits (and which node
 // or client, for a timer), without taking it; ok is false when nothing is
-// pending. The timers (one per node and client) are not in the heap: their
-// tree (World.timers) knows the earliest.
+// pending.
 func (w *World) next() (ev event, from eventSource, i int, ok bool) {
+	p, from, i := w.peek()
+	if p == nil {
+		return event{}, from, 0, false
+	}
+	return *p, from, i, true
+}
+
+// peek is next without copying the event: it returns a pointer to it
+// (nil when nothing is pending), valid until the queue, the timeout FIFO
+// or a timer next changes. The event loop asks before every event, and
+// passing the event up by value copied it twice. The timers (one per node
+// and client) are not in the heap: their tree (World.timers) knows the
+// earliest, which peek makes an event of in World.timerEvent.
+func (w *World) peek() (ev *event, from eventSource, i int) {
 	if len(w.queue) > 0 {
-		ev, from, ok = *w.queueNext(), fromHeap, true
+		ev, from = w.queueNext(), fromHeap
 	}
 	if w.timeouts.len() > 0 {
-		if t := w.timeouts.at(0); !ok || t.before(&ev) {
-			ev, from, ok = *t, fromTimeouts, true
+		if t := w.timeouts.at(0); ev == nil || t.before(ev) {
+			ev, from = t, fromTimeouts
 		}
 	}
 	// Make an event of the earliest timer only if it comes first.
 	t, set := w.timers.earliest()
 	if !set {
-		return ev, from, 0, ok
+		return ev, from, 0
 	}
 	best := &w.timers.slots[t]
-	if ok && !best.before(&ev) {
-		return ev, from, 0, ok
+	if ev != nil && !best.before(ev) {
+		return ev, from, 0
 	}
-	ev = event{at: best.at, seq: best.seq, kind: evTick}
+	ev = &w.timerEvent
+	*ev = event{at: best.at, seq: best.seq, kind: evTick}
 	if t < len(w.nodes) {
 		ev.node = w.nodes[t].id
-		return ev, fromTick, t, true
+		return ev, fromTick, t
 	}
 	ev.kind, ev.id = evClient, uint64(t-len(w.nodes))
-	return ev, fromClient, t - len(w.nodes), true
+	return ev, fromClient, t - len(w.nodes)
 }
 
 // take removes the event next returned (from, i).
@@ -250,8 +262,10 @@ func (w *World) take(from eventSource, i int) {
 // nextAt returns when the next event is due; ok is false when nothing is
 // pending.
 func (w *World) nextAt() (at time.Duration, ok bool) {
-	ev, _, _, ok := w.next()
-	return ev.at, ok
+	if ev, _, _ := w.peek(); ev != nil {
+		return ev.at, true
+	}
+	return 0, false
 }
 
 // push adds ev, moving it up from the bottom to its place.

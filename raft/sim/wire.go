@@ -51,10 +51,12 @@ func (f *fifo[T]) pushSlot() *T {
 func (f *fifo[T]) makeRoom() {
 	if len(f.buf) == cap(f.buf) && f.head >= len(f.buf)/2 {
 		n := copy(f.buf, f.buf[f.head:])
-		// The slots past the new end hold copies of the moved items:
-		// clear them, or they would keep what the items reference alive
-		// after the items themselves leave.
-		clear(f.buf[n:])
+		// The slots the items moved from, past the new end, still hold
+		// copies of them: clear those, or they would keep what the items
+		// reference alive after the items themselves leave. The slots
+		// before them hold items that left, which dropped their
+		// references then (popFront), or the moved items themselves.
+		clear(f.buf[max(n, f.head):])
 		f.buf, f.head = f.buf[:n], 0
 	}
 }

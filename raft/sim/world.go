@@ -36,7 +36,9 @@ type World struct {
 	// timers are the nodes' ticks and the clients' timers, by number:
 	// tickTimer and clientTimer.
 	timers timers
-	seq    uint64 // tie-breaker: events at one time run in scheduling order
+	// timerEvent is where peek makes an event of a timer: scratch.
+	timerEvent event
+	seq        uint64 // tie-breaker: events at one time run in scheduling order
 	// handled counts the events handled since time zero (an intervention
 	// made between two events of one instant records it, travel.go).
 	handled uint64
@@ -144,10 +146,11 @@ func (w *World) Options() Options { return w.opts }
 // the clock to until. After a safety violation it does nothing.
 func (w *World) RunUntil(until time.Duration) {
 	for w.violation == nil {
-		ev, from, i, ok := w.next()
-		if !ok || ev.at > until {
+		p, from, i := w.peek()
+		if p == nil || p.at > until {
 			break
 		}
+		ev := *p // take may let the queue reuse its slot
 		if due := w.nextCheckpoint(); due < ev.at {
 			// Everything up to due has happened: freeze this moment.
 			w.now = max(w.now, due)

@@ -125,18 +125,30 @@ func (s *Seq[T]) At(i int) *T {
 // be kept, since a Seq never writes an element it has shown, but must not
 // be written or appended to. Otherwise it is a copy.
 func (s *Seq[T]) Slice(i, j int) []T {
-	if i < 0 || j > s.n || i > j {
-		panic(fmt.Sprintf("chunk: slice [%d, %d) out of range [0, %d)", i, j, s.n))
+	if uint(i) > uint(j) || uint(j) > uint(s.n) {
+		panic(rangeError{"slice", i, j, s.n})
 	}
 	if i == j {
 		return nil
 	}
 	lo, hi := s.off+i, s.off+j
 	c, slot := s.locate(lo)
-	if hi-c*s.stride() <= s.size() {
+	if hi-c<<s.log2() <= s.size() {
 		return s.chunks[c][slot : slot+j-i]
 	}
 	return s.AppendTo(make([]T, 0, j-i), i, j)
+}
+
+// rangeError is the panic of a range out of bounds. Like indexError, it
+// formats nothing until printed, so that Slice, which the Raft log calls
+// for every message and Ready, carries no formatting code.
+type rangeError struct {
+	op      string
+	i, j, n int
+}
+
+func (e rangeError) Error() string {
+	return fmt.Sprintf("chunk: %s [%d, %d) out of range [0, %d)", e.op, e.i, e.j, e.n)
 }
 
 // AppendTo appends elements i..j-1 to dst (copies) and returns it.
@@ -155,6 +167,16 @@ func (s *Seq[T]) AppendTo(dst []T, i, j int) []T {
 
 // Append adds vs at the end.
 func (s *Seq[T]) Append(vs ...T) {
+	if len(vs) == 1 {
+		// Most appends are of one element (a proposal, a committed
+		// entry, a client operation): an assignment, where copy would
+		// call typedslicecopy, which costs a call and a memmove, and
+		// while the collector marks a bulk write barrier as well.
+		slot := s.room()
+		s.chunks[len(s.chunks)-1][slot] = vs[0]
+		s.n++
+		return
+	}
 	for len(vs) > 0 {
 		slot := s.room()
 		k := copy(s.chunks[len(s.chunks)-1][slot:], vs)
