@@ -47,7 +47,7 @@
 //		// 4. Acknowledge:
 //		n.Advance(now)
 //	}
-//	// Then call Tick again at n.Deadline().
+//	// Call Tick again at n.Deadline() (also in rd.Deadline).
 //
 // Persist before send is what makes a vote or an acknowledgement safe: a
 // vote grant leaves in the same Ready as the HardState that records it, and

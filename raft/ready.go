@@ -32,6 +32,8 @@ type Ready struct {
 	Committed []Entry
 	// ReadStates answer ReadIndex calls.
 	ReadStates []ReadState
+	// Deadline is when Tick is next due.
+	Deadline time.Duration
 }
 
 // MustSync reports whether the Ready has anything to persist.
@@ -56,7 +58,7 @@ func (n *Node) applyTo() uint64 {
 // Ready takes the node's pending effects. The caller must carry them out in
 // the order Ready's documentation gives, then call Advance.
 func (n *Node) Ready() Ready {
-	rd := Ready{Messages: n.msgs, ReadStates: n.readStates}
+	rd := Ready{Messages: n.msgs, ReadStates: n.readStates, Deadline: n.Deadline()}
 	// The two message buffers take turns: the one handed out now is
 	// refilled after the next Ready, so steady traffic allocates nothing.
 	// The spare buffer's old messages must not keep their entries and
