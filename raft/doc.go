@@ -47,7 +47,8 @@
 //		// 4. Acknowledge:
 //		n.Advance(now)
 //	}
-//	// Call Tick again at n.Deadline() (also in rd.Deadline).
+//	// Then call Tick again at n.Deadline() (rd.Deadline says the same as
+//	// of the Ready, before Advance).
 //
 // Persist before send is what makes a vote or an acknowledgement safe: a
 // vote grant leaves in the same Ready as the HardState that records it, and

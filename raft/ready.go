@@ -32,7 +32,10 @@ type Ready struct {
 	Committed []Entry
 	// ReadStates answer ReadIndex calls.
 	ReadStates []ReadState
-	// Deadline is when Tick is next due.
+	// Deadline is when Tick is next due, as of this Ready. Advance can
+	// move it (a leader's own acknowledgement there can commit entries, a
+	// configuration change among them): a loop that has called Advance asks
+	// n.Deadline(), as doc.go's loop does.
 	Deadline time.Duration
 }
 
