@@ -10,11 +10,11 @@ func TestPackageOf(t *testing.T) {
 		"github.com_x_y_raft_sim.init.func1":              "github.com/x/y/raft/sim",
 		"slices.SortFunc_go.shape.string_":                "slices",
 		"slices.pdqsort_go.shape.struct___a.b_c.d_int___": "slices",
-		"main.main":                                       "main (./wasm)",
-		"internal_runtime_maps.__Map_.getWithKey":         "internal/runtime/maps",
-		"type_.eq.github.com_x_y_raft.Entry":              "type: (equality and hash functions)",
-		"_rt0_wasm_js":                                    "_rt0",
-		"wasm_export_run":                                 "wasm",
+		"main.main": "main (./wasm)",
+		"internal_runtime_maps.__Map_.getWithKey": "internal/runtime/maps",
+		"type_.eq.github.com_x_y_raft.Entry":      "type: (equality and hash functions)",
+		"_rt0_wasm_js":                            "_rt0",
+		"wasm_export_run":                         "wasm",
 	} {
 		if got := pkgOf(name); got != want {
 			t.Errorf("packageOf(%q) = %q, want %q", name, got, want)
