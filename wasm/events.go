@@ -9,9 +9,9 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
+	"github.com/raftplayground/raftplayground/internal/jsonvalue"
 	"github.com/raftplayground/raftplayground/raft/sim"
 )
 
@@ -70,13 +70,37 @@ func (l *eventLog) Write(line []byte) (int, error) {
 	if !watched {
 		return len(line), nil
 	}
-	var ev Event // the trace's JSON has the same names
-	if err := json.Unmarshal(line, &ev); err != nil {
+	ev, err := readEvent(line)
+	if err != nil {
 		return len(line), nil
 	}
 	ev.Text = truncate(ev.Text, MaxTraceText)
 	l.add(ev)
 	return len(line), nil
+}
+
+// readEvent reads a trace event's JSON line into an Event, whose fields
+// have the same names, as encoding/json's Unmarshal would
+// (internal/jsonvalue says why it is not used).
+func readEvent(line []byte) (Event, error) {
+	v, err := jsonvalue.Parse(line)
+	if err != nil {
+		return Event{}, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok && v != nil {
+		return Event{}, fmt.Errorf("a trace event is %T, not an object", v)
+	}
+	var r jsonvalue.Reader
+	ev := Event{
+		Kind:  r.String(m, "kind"),
+		N:     r.Uint(m, "n", false),
+		At:    r.Int(m, "at_ns"),
+		Node:  r.Uint(m, "node", false),
+		Text:  r.String(m, "text"),
+		Index: r.Uint(m, "index", false),
+	}
+	return ev, r.Err
 }
 
 // add queues an event, dropping the oldest when full.

@@ -59,6 +59,8 @@ var clientOptions = []string{"via"}
 
 // clientCall makes the method of one kind of hand call: put and append
 // take a key and a value, get a key only; each takes {via: node} last.
+//
+//go:noinline
 func clientCall(op string) handler {
 	return func(r *Registry, c *cluster, args []any) (any, error) {
 		key, err := stringArg("key", args[0], MaxClientBytes)

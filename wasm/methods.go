@@ -80,6 +80,12 @@ var Methods = []Method{
 
 // reads makes a method of the cluster args[0] names that leaves its
 // interventions alone.
+//
+// Not inlined (nor are the other makers of methods in this file and
+// clientCall): inlined into the method table's initializer, each use
+// would compile a copy of the closure, 21 of this one (README, "Size").
+//
+//go:noinline
 func reads(fn handler) func(*Registry, []any) (any, error) {
 	return func(r *Registry, args []any) (any, error) {
 		_, c, err := r.cluster(args[0])
@@ -93,6 +99,8 @@ func reads(fn handler) func(*Registry, []any) (any, error) {
 // changes makes a method that changes the cluster args[0] names, which the
 // world records for seek: it is refused once the cluster has used its
 // budget, and counted when it succeeds.
+//
+//go:noinline
 func changes(fn handler) func(*Registry, []any) (any, error) {
 	return func(r *Registry, args []any) (any, error) {
 		_, c, err := r.cluster(args[0])
@@ -346,6 +354,8 @@ func proposeWith(r *Registry, c *cluster, cmd string, fn func([]byte) (sim.Propo
 }
 
 // onNode makes a method that does fn to one node.
+//
+//go:noinline
 func onNode(fn func(w *sim.World, id raft.NodeID) error) handler {
 	return func(_ *Registry, c *cluster, args []any) (any, error) {
 		node, err := nodeArg("node", args[0], c.w.Options().Nodes)
@@ -372,6 +382,8 @@ func linkArgs(c *cluster, fromArg, toArg any) (from, to raft.NodeID, err error) 
 }
 
 // cutOrHeal makes the method that cuts (up=false) or heals a directed link.
+//
+//go:noinline
 func cutOrHeal(up bool) handler {
 	return func(_ *Registry, c *cluster, args []any) (any, error) {
 		from, to, err := linkArgs(c, args[0], args[1])
@@ -485,6 +497,8 @@ func msgArg(arg any) (sim.MsgID, error) {
 }
 
 // onMessage makes a method that does fn to one message in flight.
+//
+//go:noinline
 func onMessage(fn func(w *sim.World, id sim.MsgID) error) handler {
 	return func(_ *Registry, c *cluster, args []any) (any, error) {
 		id, err := msgArg(args[0])

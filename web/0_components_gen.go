@@ -8,7 +8,6 @@ import "reflect"
 import "github.com/vugu/vjson"
 import "github.com/vugu/vugu"
 import js "github.com/vugu/vugu/js"
-import "log"
 
 func (c *ActionBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -22,82 +21,40 @@ func (c *ActionBar) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "bar-pause"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "button", "id", "bar-pause", "type", "button", "class", "toggle")
 		vgn.AddAttrInterface("aria-pressed", ariaBool(c.Paused))
-		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType: "click",
-			Func:      func(event vugu.DOMEvent) { c.Actions.TogglePause() },
-			// TODO: implement capture, etc. mostly need to decide syntax
-		})
+		vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.TogglePause() })
 		{
 			vgparent := vgn
 			_ = vgparent
-			{
-				vgcompKey := vugu.MakeCompKey(0x6CD129AD2F2D17C5^vgin.CurrentPositionHash(), vgiterkey)
-				// ask BuildEnv for prior instance of this specific component
-				vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-				if vgcomp == nil {
-					// create new one if needed
-					vgcomp = new(Text)
-					vgin.BuildEnv.WireComponent(vgcomp)
-				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.S = pauseText(c.Paused)
-				vgout.Components = append(vgout.Components, vgcomp)
-				vgn = &vugu.VGNode{Component: vgcomp}
-				vgparent.AppendChild(vgn)
-			}
+			vgTextComp(vgin, vgout, vgparent, 0x6CD129AD2F2D17C5, vgiterkey, pauseText(c.Paused))
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "bar-step"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Handle the next event and pause"}}}
-		vgparent.AppendChild(vgn)
-		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType: "click",
-			Func:      func(event vugu.DOMEvent) { c.Actions.Step() },
-			// TODO: implement capture, etc. mostly need to decide syntax
-		})
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "button", "id", "bar-step", "type", "button", "title", "Handle the next event and pause")
+		vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Step() })
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Step"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "Step")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "bar-send"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "primary"}}}
-		vgparent.AppendChild(vgn)
-		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType: "click",
-			Func:      func(event vugu.DOMEvent) { c.Actions.Propose() },
-			// TODO: implement capture, etc. mostly need to decide syntax
-		})
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "button", "id", "bar-send", "type", "button", "class", "primary")
+		vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Propose() })
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Send"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "Send")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "bar-burst"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Propose 10 commands at once"}}}
-		vgparent.AppendChild(vgn)
-		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType: "click",
-			Func:      func(event vugu.DOMEvent) { c.Actions.Burst() },
-			// TODO: implement capture, etc. mostly need to decide syntax
-		})
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "button", "id", "bar-burst", "type", "button", "title", "Propose 10 commands at once")
+		vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Burst() })
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Burst ×10"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "Burst ×10")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -107,7 +64,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *Announcer) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -121,54 +77,21 @@ func (c *Announcer) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "announce-roles"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}, vugu.VGAttribute{Namespace: "", Key: "aria-atomic", Val: "true"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "p", "id", "announce-roles", "aria-live", "polite", "aria-atomic", "true")
 		{
 			vgparent := vgn
 			_ = vgparent
-			{
-				vgcompKey := vugu.MakeCompKey(0xF5D4E9381F09BF9E^vgin.CurrentPositionHash(), vgiterkey)
-				// ask BuildEnv for prior instance of this specific component
-				vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-				if vgcomp == nil {
-					// create new one if needed
-					vgcomp = new(Text)
-					vgin.BuildEnv.WireComponent(vgcomp)
-				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.S = c.View.RolesText()
-				vgout.Components = append(vgout.Components, vgcomp)
-				vgn = &vugu.VGNode{Component: vgcomp}
-				vgparent.AppendChild(vgn)
-			}
+			vgTextComp(vgin, vgout, vgparent, 0xF5D4E9381F09BF9E, vgiterkey, c.View.RolesText())
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "announce-result"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}, vugu.VGAttribute{Namespace: "", Key: "aria-atomic", Val: "true"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "p", "id", "announce-result", "aria-live", "polite", "aria-atomic", "true")
 		{
 			vgparent := vgn
 			_ = vgparent
-			{
-				vgcompKey := vugu.MakeCompKey(0x80FDBD68F5F38D49^vgin.CurrentPositionHash(), vgiterkey)
-				// ask BuildEnv for prior instance of this specific component
-				vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-				if vgcomp == nil {
-					// create new one if needed
-					vgcomp = new(Text)
-					vgin.BuildEnv.WireComponent(vgcomp)
-				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.S = c.View.ResultText()
-				vgout.Components = append(vgout.Components, vgcomp)
-				vgn = &vugu.VGNode{Component: vgcomp}
-				vgparent.AppendChild(vgn)
-			}
+			vgTextComp(vgin, vgout, vgparent, 0x80FDBD68F5F38D49, vgiterkey, c.View.ResultText())
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -178,7 +101,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *ClientPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -192,155 +114,79 @@ func (c *ClientPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "client-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "client-title")
 		vgn.SetInnerHTML(vugu.HTML("Client"))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "p", "class", "muted")
 		vgn.SetInnerHTML(vugu.HTML("Sends the next command, \x3Ccode\x3Eput k\x26lt;n\x26gt;=\x26lt;n\x26gt;\x3C/code\x3E, to the leader as a client would, then follows on how many nodes it is stored and whether it is committed; a node\x26#39;s key-value store shows it once applied."))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "p")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "propose"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "primary"}}}
-			vgparent.AppendChild(vgn)
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Actions.Propose() },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "button", "id", "propose", "type", "button", "class", "primary")
+			vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Propose() })
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Send command"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "Send command")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "burst"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Propose 10 commands at once: the leader pipelines them, several requests in flight per follower, responses handled in seq order"}}}
-			vgparent.AppendChild(vgn)
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Actions.Burst() },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "button", "id", "burst", "type", "button", "title", "Propose 10 commands at once: the leader pipelines them, several requests in flight per follower, responses handled in seq order")
+			vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Burst() })
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Burst ×10"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "Burst ×10")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "propose-result"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "p", "id", "propose-result")
 		vgn.AddAttrInterface("class", resultClass(c.View.ResultFailed))
 		{
 			vgparent := vgn
 			_ = vgparent
-			{
-				vgcompKey := vugu.MakeCompKey(0x5A5472A71A89C902^vgin.CurrentPositionHash(), vgiterkey)
-				// ask BuildEnv for prior instance of this specific component
-				vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-				if vgcomp == nil {
-					// create new one if needed
-					vgcomp = new(Text)
-					vgin.BuildEnv.WireComponent(vgcomp)
-				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.S = c.View.Result
-				vgout.Components = append(vgout.Components, vgcomp)
-				vgn = &vugu.VGNode{Component: vgcomp}
-				vgparent.AppendChild(vgn)
-			}
+			vgTextComp(vgin, vgout, vgparent, 0x5A5472A71A89C902, vgiterkey, c.View.Result)
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "ol", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "proposals"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "proposals"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Proposed commands, newest first"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "ol", "id", "proposals", "class", "proposals", "aria-label", "Proposed commands, newest first")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			for vgiterkeyt, p := range c.View.Proposals {
 				var vgiterkey interface{} = vgiterkeyt
 				_ = vgiterkey
 				p := p
 				_ = p
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "li")
 				vgn.AddAttrInterface("class", proposalClass(p))
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "proposal-text"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "span", "class", "proposal-text")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0xF87A55D13FBC8123^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = p.Text()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0xF87A55D13FBC8123, vgiterkey, p.Text())
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "code", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "code")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x72CE76716C32206D^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = p.Command
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x72CE76716C32206D, vgiterkey, p.Command)
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -350,7 +196,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *ControlsPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -364,13 +209,10 @@ func (c *ControlsPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "controls-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "controls-title")
 		vgn.SetInnerHTML(vugu.HTML("More controls"))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		{
 			vgcompKey := vugu.MakeCompKey(0x199F70AA21A56D4F^vgin.CurrentPositionHash(), vgiterkey)
 			// ask BuildEnv for prior instance of this specific component
@@ -389,771 +231,436 @@ func (c *ControlsPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Component: vgcomp}
 			vgparent.AppendChild(vgn)
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "controls-body"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "disclosed"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "div", "id", "controls-body", "class", "disclosed")
 		vgn.AddAttrInterface("data-shown", ariaBool(c.Shown))
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "tabs"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Control sections: one opens at a time"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
+			vgn = vgElem(vgparent, "div", "class", "tabs", "role", "group", "aria-label", "Control sections: one opens at a time")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				for vgiterkeyt, t := range ControlTabs {
 					var vgiterkey interface{} = vgiterkeyt
 					_ = vgiterkey
 					t := t
 					_ = t
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "tab"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle", "data-action", "tab")
 					vgn.AddAttrInterface("aria-pressed", ariaBool(t.ID == c.View.Tab))
 					vgn.AddAttrInterface("data-tab", t.ID)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.OpenControls(t.ID) },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.OpenControls(t.ID) })
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x193D6BBC23268849^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = t.Label
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x193D6BBC23268849, vgiterkey, t.Label)
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 			if c.View.Tab == "network" {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-section"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "div", "class", "control-section")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "split"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Partition the cluster: the leader and a minority on one side, a majority that can elect a new leader on the other"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.Split() },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "split", "type", "button", "title", "Partition the cluster: the leader and a minority on one side, a majority that can elect a new leader on the other")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Split() })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Split minority / majority"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Split minority / majority")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "muted")
 					vgn.SetInnerHTML(vugu.HTML("A link\x26#39;s latency and loss, one direction (from → to); an empty box keeps that value. Response delays are on each node\x26#39;s card."))
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "div", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "From "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "link-from"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "From ")
+							vgn = vgElem(vgparent, "input", "id", "link-from", "type", "number", "inputmode", "numeric", "min", "1")
 							vgn.AddAttrInterface("max", c.View.Options.Nodes)
 							vgn.AddAttrInterface("value", c.linkFrom)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.linkFrom = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.linkFrom = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "To "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "link-to"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "To ")
+							vgn = vgElem(vgparent, "input", "id", "link-to", "type", "number", "inputmode", "numeric", "min", "1")
 							vgn.AddAttrInterface("max", c.View.Options.Nodes)
 							vgn.AddAttrInterface("value", c.linkTo)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.linkTo = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.linkTo = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Latency ms "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "link-latency"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "decimal"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0"}, vugu.VGAttribute{Namespace: "", Key: "max", Val: "10000"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Latency ms ")
+							vgn = vgElem(vgparent, "input", "id", "link-latency", "type", "number", "inputmode", "decimal", "min", "0", "max", "10000")
 							vgn.AddAttrInterface("value", c.latency)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.latency = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.latency = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Loss % "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "link-loss"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "decimal"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0"}, vugu.VGAttribute{Namespace: "", Key: "max", Val: "100"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Loss % ")
+							vgn = vgElem(vgparent, "input", "id", "link-loss", "type", "number", "inputmode", "decimal", "min", "0", "max", "100")
 							vgn.AddAttrInterface("value", c.loss)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.loss = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.loss = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "set-link"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Set the one-way latency and loss of the link from → to; an empty box keeps that value"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.SetLinkProps(c.linkFrom, c.linkTo, c.latency, c.loss) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "set-link", "type", "button", "title", "Set the one-way latency and loss of the link from → to; an empty box keeps that value")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SetLinkProps(c.linkFrom, c.linkTo, c.latency, c.loss) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Set link"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Set link")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 			if c.View.Tab == "client" {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-section"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "div", "class", "control-section")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "div", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Key "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "call-key"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "text"}, vugu.VGAttribute{Namespace: "", Key: "autocomplete", Val: "off"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Key ")
+							vgn = vgElem(vgparent, "input", "id", "call-key", "type", "text", "autocomplete", "off")
 							vgn.AddAttrInterface("value", c.key)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.key = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.key = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Value "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "call-value"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "text"}, vugu.VGAttribute{Namespace: "", Key: "autocomplete", Val: "off"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Value ")
+							vgn = vgElem(vgparent, "input", "id", "call-value", "type", "text", "autocomplete", "off")
 							vgn.AddAttrInterface("value", c.value)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.value = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.value = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Via node "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "call-via"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}, vugu.VGAttribute{Namespace: "", Key: "placeholder", Val: "leader"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Via node ")
+							vgn = vgElem(vgparent, "input", "id", "call-via", "type", "number", "inputmode", "numeric", "min", "1", "placeholder", "leader")
 							vgn.AddAttrInterface("max", c.View.Options.Nodes)
 							vgn.AddAttrInterface("value", c.via)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.via = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.via = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "call"}, vugu.VGAttribute{Namespace: "", Key: "data-op", Val: "put"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.Call(`put`, c.via, c.key, c.value) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "call", "data-op", "put")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Call(`put`, c.via, c.key, c.value) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Put"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Put")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "call"}, vugu.VGAttribute{Namespace: "", Key: "data-op", Val: "append"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.Call(`append`, c.via, c.key, c.value) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "call", "data-op", "append")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Call(`append`, c.via, c.key, c.value) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Append"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Append")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "call"}, vugu.VGAttribute{Namespace: "", Key: "data-op", Val: "get"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.Call(`get`, c.via, c.key, c.value) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "call", "data-op", "get")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Call(`get`, c.via, c.key, c.value) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Get"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Get")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "ol", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "calls"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "calls"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Client calls by hand, newest first"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "ol", "id", "calls", "class", "calls", "aria-label", "Client calls by hand, newest first", "aria-live", "polite")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
 						for vgiterkeyt, cl := range c.View.Calls {
 							var vgiterkey interface{} = vgiterkeyt
 							_ = vgiterkey
 							cl := cl
 							_ = cl
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute(nil)}
-							vgparent.AppendChild(vgn)
+							vgn = vgElem(vgparent, "li")
 							vgn.AddAttrInterface("class", callClass(cl.Done))
 							{
 								vgparent := vgn
 								_ = vgparent
-								{
-									vgcompKey := vugu.MakeCompKey(0x5C74DCE5E75B4E17^vgin.CurrentPositionHash(), vgiterkey)
-									// ask BuildEnv for prior instance of this specific component
-									vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-									if vgcomp == nil {
-										// create new one if needed
-										vgcomp = new(Text)
-										vgin.BuildEnv.WireComponent(vgcomp)
-									}
-									vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-									vgcomp.S = cl.Text
-									vgout.Components = append(vgout.Components, vgcomp)
-									vgn = &vugu.VGNode{Component: vgcomp}
-									vgparent.AppendChild(vgn)
-								}
+								vgTextComp(vgin, vgout, vgparent, 0x5C74DCE5E75B4E17, vgiterkey, cl.Text)
 							}
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row load-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "control-row load-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "load"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "load", "type", "button", "class", "toggle")
 						vgn.AddAttrInterface("aria-pressed", ariaBool(c.View.Load))
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.SetLoad(!c.View.Load) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SetLoad(!c.View.Load) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Steady client load"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Steady client load")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						{
-							vgcompKey := vugu.MakeCompKey(0x4F7A41DBC0543DBA^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = loadText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgTextComp(vgin, vgout, vgparent, 0x4F7A41DBC0543DBA, vgiterkey, loadText())
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 			if c.View.Tab == "cluster" {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-section"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "div", "class", "control-section")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "config"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "id", "config")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x44F269FC747176^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.configText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x44F269FC747176, vgiterkey, c.configText())
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "label", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Node "}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "node-input"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}, vugu.VGAttribute{Namespace: "", Key: "placeholder", Val: "best, to transfer"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Node ")
+						vgn = vgElem(vgparent, "input", "id", "node-input", "type", "number", "inputmode", "numeric", "min", "1", "placeholder", "best, to transfer")
 						vgn.AddAttrInterface("max", c.View.Options.Nodes)
 						vgn.AddAttrInterface("value", c.node)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "input",
-							Func:      func(event vugu.DOMEvent) { c.node = event.PropString(`target`, `value`) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "input", func(event vugu.DOMEvent) { c.node = event.PropString(`target`, `value`) })
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "node"}, vugu.VGAttribute{Namespace: "", Key: "data-do", Val: "transfer"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Hand leadership to this node (empty: the most up-to-date voter)"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.NodeAction(`transfer`, c.node) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "node", "data-do", "transfer", "title", "Hand leadership to this node (empty: the most up-to-date voter)")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.NodeAction(`transfer`, c.node) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Transfer leadership"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Transfer leadership")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "node"}, vugu.VGAttribute{Namespace: "", Key: "data-do", Val: "isolate"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Cut every link to and from this node"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.NodeAction(`isolate`, c.node) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "node", "data-do", "isolate", "title", "Cut every link to and from this node")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.NodeAction(`isolate`, c.node) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Isolate"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Isolate")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "node"}, vugu.VGAttribute{Namespace: "", Key: "data-do", Val: "snapshot"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Compact this node's log up to what it applied"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.NodeAction(`snapshot`, c.node) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "node", "data-do", "snapshot", "title", "Compact this node's log up to what it applied")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.NodeAction(`snapshot`, c.node) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Snapshot now"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Snapshot now")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "node"}, vugu.VGAttribute{Namespace: "", Key: "data-do", Val: "remove"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Remove this voter or learner from the configuration"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.NodeAction(`remove`, c.node) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "node", "data-do", "remove", "title", "Remove this voter or learner from the configuration")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.NodeAction(`remove`, c.node) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Remove"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Remove")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "node"}, vugu.VGAttribute{Namespace: "", Key: "data-do", Val: "add"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Add this node as a voter"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.NodeAction(`add`, c.node) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "node", "data-do", "add", "title", "Add this node as a voter")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.NodeAction(`add`, c.node) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Add voter"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Add voter")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "node"}, vugu.VGAttribute{Namespace: "", Key: "data-do", Val: "learner"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Add this node as a learner: it gets the log but does not vote"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.NodeAction(`learner`, c.node) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "node", "data-do", "learner", "title", "Add this node as a learner: it gets the log but does not vote")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.NodeAction(`learner`, c.node) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Add learner"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Add learner")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "node"}, vugu.VGAttribute{Namespace: "", Key: "data-do", Val: "promote"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Make this learner a voter"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.NodeAction(`promote`, c.node) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "type", "button", "data-action", "node", "data-do", "promote", "title", "Make this learner a voter")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.NodeAction(`promote`, c.node) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Promote"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Promote")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 			if c.View.Tab == "reset" {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-section"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "div", "class", "control-section")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "muted")
 					vgn.SetInnerHTML(vugu.HTML("A reset builds a new world with these options: the run starts again at 0 s, and the scrubber and the shared link forget the old one."))
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "div", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Nodes (1–9) "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset-nodes"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}, vugu.VGAttribute{Namespace: "", Key: "max", Val: "9"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Nodes (1–9) ")
+							vgn = vgElem(vgparent, "input", "id", "reset-nodes", "type", "number", "inputmode", "numeric", "min", "1", "max", "9")
 							vgn.AddAttrInterface("value", c.form.Nodes)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.Nodes = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.Nodes = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Seed "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset-seed"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Seed ")
+							vgn = vgElem(vgparent, "input", "id", "reset-seed", "type", "number", "inputmode", "numeric", "min", "0")
 							vgn.AddAttrInterface("value", c.form.Seed)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.Seed = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.Seed = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Election timeout ms "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset-election"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "10"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Election timeout ms ")
+							vgn = vgElem(vgparent, "input", "id", "reset-election", "type", "number", "inputmode", "numeric", "min", "10")
 							vgn.AddAttrInterface("value", c.form.ElectionMs)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.ElectionMs = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.ElectionMs = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Heartbeat ms "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset-heartbeat"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Heartbeat ms ")
+							vgn = vgElem(vgparent, "input", "id", "reset-heartbeat", "type", "number", "inputmode", "numeric", "min", "1")
 							vgn.AddAttrInterface("value", c.form.HeartbeatMs)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.HeartbeatMs = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.HeartbeatMs = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset-prevote"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Pre-vote: a node asks whether it could win before it starts an election"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "reset-prevote", "type", "button", "class", "toggle", "title", "Pre-vote: a node asks whether it could win before it starts an election")
 						vgn.AddAttrInterface("aria-pressed", ariaBool(c.form.PreVote))
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.form.PreVote = !c.form.PreVote },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.form.PreVote = !c.form.PreVote })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Pre-vote"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Pre-vote")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset-lease"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Lease reads: the leader answers reads from its lease, without a round of heartbeats (needs pre-vote)"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "reset-lease", "type", "button", "class", "toggle", "title", "Lease reads: the leader answers reads from its lease, without a round of heartbeats (needs pre-vote)")
 						vgn.AddAttrInterface("aria-pressed", ariaBool(c.form.LeaseReads))
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.form.LeaseReads = !c.form.LeaseReads },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.form.LeaseReads = !c.form.LeaseReads })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Lease reads"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Lease reads")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "p", "class", "control-row")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "primary"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.Reset(c.form) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "reset", "type", "button", "class", "primary")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.Reset(c.form) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Reset"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Reset")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "reset-new-seed"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.resetNewSeed() },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "reset-new-seed", "type", "button")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.resetNewSeed() })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Reset with a new seed"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Reset with a new seed")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -1163,7 +670,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *Disclosure) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -1177,29 +683,11 @@ func (c *Disclosure) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	vgn.AddAttrInterface("aria-controls", c.ID)
 	vgn.AddAttrInterface("aria-expanded", ariaBool(c.Shown))
 	vgn.AddAttrInterface("id", c.ID+"-toggle")
-	vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-		EventType: "click",
-		Func:      func(event vugu.DOMEvent) { c.Actions.TogglePart(c.ID) },
-		// TODO: implement capture, etc. mostly need to decide syntax
-	})
+	vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.TogglePart(c.ID) })
 	{
 		vgparent := vgn
 		_ = vgparent
-		{
-			vgcompKey := vugu.MakeCompKey(0xD27FE33FA7D88158^vgin.CurrentPositionHash(), vgiterkey)
-			// ask BuildEnv for prior instance of this specific component
-			vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-			if vgcomp == nil {
-				// create new one if needed
-				vgcomp = new(Text)
-				vgin.BuildEnv.WireComponent(vgcomp)
-			}
-			vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-			vgcomp.S = c.label()
-			vgout.Components = append(vgout.Components, vgcomp)
-			vgn = &vugu.VGNode{Component: vgcomp}
-			vgparent.AppendChild(vgn)
-		}
+		vgTextComp(vgin, vgout, vgparent, 0xD27FE33FA7D88158, vgiterkey, c.label())
 	}
 	return vgout
 }
@@ -1209,7 +697,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *EventList) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -1223,58 +710,30 @@ func (c *EventList) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "events-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "events-title")
 		vgn.SetInnerHTML(vugu.HTML("What happened"))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "safety"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "safety"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "p", "id", "safety", "class", "safety")
 		vgn.AddAttrInterface("data-ok", ariaBool(c.Feed.Safety.OK))
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			{
-				vgcompKey := vugu.MakeCompKey(0x22FA871C618A06AA^vgin.CurrentPositionHash(), vgiterkey)
-				// ask BuildEnv for prior instance of this specific component
-				vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-				if vgcomp == nil {
-					// create new one if needed
-					vgcomp = new(Text)
-					vgin.BuildEnv.WireComponent(vgcomp)
-				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.S = c.Feed.Safety.Text
-				vgout.Components = append(vgout.Components, vgcomp)
-				vgn = &vugu.VGNode{Component: vgcomp}
-				vgparent.AppendChild(vgn)
-			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgTextComp(vgin, vgout, vgparent, 0x22FA871C618A06AA, vgiterkey, c.Feed.Safety.Text)
+			vgText(vgparent, "\n\t\t")
 			if !c.Feed.Safety.OK && !c.Feed.Safety.Here {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "seek-violation"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-				vgparent.AppendChild(vgn)
-				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType: "click",
-					Func:      func(event vugu.DOMEvent) { c.Actions.SeekViolation() },
-					// TODO: implement capture, etc. mostly need to decide syntax
-				})
+				vgn = vgElem(vgparent, "button", "id", "seek-violation", "type", "button")
+				vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SeekViolation() })
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Go to the violation"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "Go to the violation")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		{
 			vgcompKey := vugu.MakeCompKey(0xDDC5F42DCB34A5DE^vgin.CurrentPositionHash(), vgiterkey)
 			// ask BuildEnv for prior instance of this specific component
@@ -1293,225 +752,120 @@ func (c *EventList) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Component: vgcomp}
 			vgparent.AppendChild(vgn)
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "feed-body"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "disclosed"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "div", "id", "feed-body", "class", "disclosed")
 		vgn.AddAttrInterface("data-shown", ariaBool(c.Shown))
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "feed-filters"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Which events to list"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
+			vgn = vgElem(vgparent, "div", "class", "feed-filters", "role", "group", "aria-label", "Which events to list")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "for", Val: "feed-node"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "label", "for", "feed-node")
 				vgn.SetInnerHTML(vugu.HTML("Node"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "feed-node"}}}
-				vgparent.AppendChild(vgn)
-				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType: "change",
-					Func:      func(event vugu.DOMEvent) { c.Actions.SetFeedNode(event.PropString(`target`, `value`)) },
-					// TODO: implement capture, etc. mostly need to decide syntax
-				})
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "select", "id", "feed-node")
+				vgOn(vgn, "change", func(event vugu.DOMEvent) { c.Actions.SetFeedNode(event.PropString(`target`, `value`)) })
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute{{Namespace: "", Key: "value", Val: "0"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "option", "value", "0")
 					vgn.AddAttrInterface("selected", c.Feed.Node == 0)
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "all"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "all")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					for i := 1; i <= c.Feed.Nodes; i++ {
 						var vgiterkey interface{} = i
 						_ = vgiterkey
 						i := i
 						_ = i
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "option")
 						vgn.AddAttrInterface("selected", c.Feed.Node == i)
 						vgn.AddAttrInterface("value", i)
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				for vgiterkeyt, k := range c.Feed.Kinds {
 					var vgiterkey interface{} = vgiterkeyt
 					_ = vgiterkey
 					k := k
 					_ = k
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle feed-kind"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "feed-kind"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle feed-kind", "data-action", "feed-kind")
 					vgn.AddAttrInterface("aria-pressed", ariaBool(k.On))
 					vgn.AddAttrInterface("data-kind", k.Kind)
 					vgn.AddAttrInterface("title", k.Title)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.ToggleFeedKind(string(k.Kind)) },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.ToggleFeedKind(string(k.Kind)) })
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0xD58FD34A730C9DA0^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = k.Label
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0xD58FD34A730C9DA0, vgiterkey, k.Label)
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "feed-status muted"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
+			vgn = vgElem(vgparent, "p", "class", "feed-status muted")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				{
-					vgcompKey := vugu.MakeCompKey(0x8E2C5BEB928DAA0E^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.statusText()
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgTextComp(vgin, vgout, vgparent, 0x8E2C5BEB928DAA0E, vgiterkey, c.statusText())
+				vgText(vgparent, "\n\t\t")
 				if c.Feed.New > 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "feed-new"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-					vgparent.AppendChild(vgn)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.FeedLive() },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgn = vgElem(vgparent, "button", "id", "feed-new", "type", "button")
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.FeedLive() })
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x2514737A6B088084^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.newText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x2514737A6B088084, vgiterkey, c.newText())
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "ol", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "feed-list"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "events"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Events, newest first"}, vugu.VGAttribute{Namespace: "", Key: "tabindex", Val: "0"}}}
-			vgparent.AppendChild(vgn)
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "scroll",
-				Func:      func(event vugu.DOMEvent) { c.Actions.FeedScrolled(event.PropFloat64(`target`, `scrollTop`)) },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgText(vgparent, "\n\t")
+			vgn = vgElem(vgparent, "ol", "id", "feed-list", "class", "events", "aria-label", "Events, newest first", "tabindex", "0")
+			vgOn(vgn, "scroll", func(event vugu.DOMEvent) { c.Actions.FeedScrolled(event.PropFloat64(`target`, `scrollTop`)) })
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				for _, e := range c.Feed.Items {
 					var vgiterkey interface{} = e.N
 					_ = vgiterkey
 					e := e
 					_ = e
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "li")
 					vgn.AddAttrInterface("data-at", e.At)
 					vgn.AddAttrInterface("data-kind", e.Kind)
 					vgn.AddAttrInterface("data-n", e.N)
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x3454B3744F2D31BB^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = e.Text
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x3454B3744F2D31BB, vgiterkey, e.Text)
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if len(c.Feed.Items) == 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "li", "class", "muted")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "No events match the filters yet."}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "No events match the filters yet.")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -1521,7 +875,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *ExperimentPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -1535,523 +888,269 @@ func (c *ExperimentPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiments-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "experiments-title")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiments-toggle"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "disclosure"}, vugu.VGAttribute{Namespace: "", Key: "aria-controls", Val: "experiments-body"}}}
-			vgparent.AppendChild(vgn)
+			vgn = vgElem(vgparent, "button", "id", "experiments-toggle", "type", "button", "class", "disclosure", "aria-controls", "experiments-body")
 			vgn.AddAttrInterface("aria-expanded", ariaBool(c.View.Open))
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Actions.ToggleExperiments() },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.ToggleExperiments() })
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0x801819242C13EAB3^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.toggleText()
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0x801819242C13EAB3, vgiterkey, c.toggleText())
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.View.Open {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiments-body"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "experiments-body"}}}
-			vgparent.AppendChild(vgn)
+			vgn = vgElem(vgparent, "div", "id", "experiments-body", "class", "experiments-body")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "class", "muted")
 				vgn.SetInnerHTML(vugu.HTML("Each experiment runs thousands of short, seeded worlds of its own in the background while the cluster above goes on. The same seed and trials give the same numbers as \x3Ccode\x3Ego run ./cmd/experiment\x3C/code\x3E and the JavaScript API."))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Experiment"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "div", "class", "control-row", "role", "group", "aria-label", "Experiment")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					for vgiterkeyt, ch := range c.View.Choices {
 						var vgiterkey interface{} = vgiterkeyt
 						_ = vgiterkey
 						ch := ch
 						_ = ch
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "experiment"}}}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle", "data-action", "experiment")
 						vgn.AddAttrInterface("aria-pressed", ariaBool(ch.Name == c.form.Name))
 						vgn.AddAttrInterface("data-experiment", ch.Name)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.choose(ch.Name) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.choose(ch.Name) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							{
-								vgcompKey := vugu.MakeCompKey(0x4B9A7318C5EF5427^vgin.CurrentPositionHash(), vgiterkey)
-								// ask BuildEnv for prior instance of this specific component
-								vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-								if vgcomp == nil {
-									// create new one if needed
-									vgcomp = new(Text)
-									vgin.BuildEnv.WireComponent(vgcomp)
-								}
-								vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-								vgcomp.S = ch.Title
-								vgout.Components = append(vgout.Components, vgcomp)
-								vgn = &vugu.VGNode{Component: vgcomp}
-								vgparent.AppendChild(vgn)
-							}
+							vgTextComp(vgin, vgout, vgparent, 0x4B9A7318C5EF5427, vgiterkey, ch.Title)
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-note"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "muted"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "id", "experiment-note", "class", "muted")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x82C276058899C20F^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = ExperimentNotes[c.form.Name]
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x82C276058899C20F, vgiterkey, ExperimentNotes[c.form.Name])
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-where"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "muted"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "id", "experiment-where", "class", "muted")
 				vgn.AddAttrInterface("data-worker", ariaBool(c.View.InWorker))
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x6E24AC9A5193DF9B^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.View.Where
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x6E24AC9A5193DF9B, vgiterkey, c.View.Where)
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "div", "class", "control-row")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "label")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Seed "}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-seed"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Seed ")
+						vgn = vgElem(vgparent, "input", "id", "experiment-seed", "type", "number", "inputmode", "numeric", "min", "0")
 						vgn.AddAttrInterface("value", c.form.Seed)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "input",
-							Func:      func(event vugu.DOMEvent) { c.form.Seed = event.PropString(`target`, `value`) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.Seed = event.PropString(`target`, `value`) })
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "label")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Trials per configuration "}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-trials"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Trials per configuration ")
+						vgn = vgElem(vgparent, "input", "id", "experiment-trials", "type", "number", "inputmode", "numeric", "min", "1")
 						vgn.AddAttrInterface("max", maxTrials())
 						vgn.AddAttrInterface("value", c.form.Trials)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "input",
-							Func:      func(event vugu.DOMEvent) { c.form.Trials = event.PropString(`target`, `value`) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.Trials = event.PropString(`target`, `value`) })
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-prevote"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Pre-vote: a node asks whether it could win before it starts an election. The paper's measurement had none."}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "experiment-prevote", "type", "button", "class", "toggle", "title", "Pre-vote: a node asks whether it could win before it starts an election. The paper's measurement had none.")
 					vgn.AddAttrInterface("aria-pressed", ariaBool(c.form.PreVote))
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.form.PreVote = !c.form.PreVote },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.form.PreVote = !c.form.PreVote })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Pre-vote"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Pre-vote")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if c.form.Name == `election` {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Election options (empty: the default)"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "div", "class", "control-row", "role", "group", "aria-label", "Election options (empty: the default)")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Cap (ms) "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-cap"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "How long a trial waits for a new leader; one without counts as the cap"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Cap (ms) ")
+							vgn = vgElem(vgparent, "input", "id", "experiment-cap", "type", "number", "inputmode", "numeric", "title", "How long a trial waits for a new leader; one without counts as the cap")
 							vgn.AddAttrInterface("max", maxCapMs)
 							vgn.AddAttrInterface("min", minCapMs)
 							vgn.AddAttrInterface("placeholder", defaultCapMs)
 							vgn.AddAttrInterface("value", c.form.CapMs)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.CapMs = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.CapMs = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Latency min (ms) "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-latency-min"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "The one-way link latency is drawn per message between min and max"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Latency min (ms) ")
+							vgn = vgElem(vgparent, "input", "id", "experiment-latency-min", "title", "The one-way link latency is drawn per message between min and max", "type", "number", "inputmode", "numeric", "min", "0")
 							vgn.AddAttrInterface("max", maxLatencyMs)
 							vgn.AddAttrInterface("placeholder", defaultLatencyMinMs)
 							vgn.AddAttrInterface("value", c.form.LatencyMinMs)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.LatencyMinMs = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.LatencyMinMs = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Latency max (ms) "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-latency-max"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "The one-way link latency is drawn per message between min and max"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "1"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Latency max (ms) ")
+							vgn = vgElem(vgparent, "input", "id", "experiment-latency-max", "title", "The one-way link latency is drawn per message between min and max", "type", "number", "inputmode", "numeric", "min", "1")
 							vgn.AddAttrInterface("max", maxLatencyMs)
 							vgn.AddAttrInterface("placeholder", defaultLatencyMaxMs)
 							vgn.AddAttrInterface("value", c.form.LatencyMaxMs)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.LatencyMaxMs = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.LatencyMaxMs = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-uneven"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Uneven logs: before the crash the leader's last entry reaches only two of its four followers, so the other two cannot win, as in the paper's worst case"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "button", "id", "experiment-uneven", "type", "button", "class", "toggle", "title", "Uneven logs: before the crash the leader's last entry reaches only two of its four followers, so the other two cannot win, as in the paper's worst case")
 						vgn.AddAttrInterface("aria-pressed", ariaBool(c.form.UnevenLogs))
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.form.UnevenLogs = !c.form.UnevenLogs },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.form.UnevenLogs = !c.form.UnevenLogs })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Uneven logs"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Uneven logs")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if c.form.Name == `pipelining` {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Pipelining options (empty: the default)"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "div", "class", "control-row", "role", "group", "aria-label", "Pipelining options (empty: the default)")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "label")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Measurement (ms) "}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-measure"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "number"}, vugu.VGAttribute{Namespace: "", Key: "inputmode", Val: "numeric"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "How long each trial counts commits once its load is steady"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Measurement (ms) ")
+							vgn = vgElem(vgparent, "input", "id", "experiment-measure", "type", "number", "inputmode", "numeric", "title", "How long each trial counts commits once its load is steady")
 							vgn.AddAttrInterface("max", maxMeasureMs)
 							vgn.AddAttrInterface("min", minMeasureMs)
 							vgn.AddAttrInterface("placeholder", defaultMeasureMs)
 							vgn.AddAttrInterface("value", c.form.MeasureMs)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.form.MeasureMs = event.PropString(`target`, `value`) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "input", func(event vugu.DOMEvent) { c.form.MeasureMs = event.PropString(`target`, `value`) })
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "span", "class", "muted")
 						vgn.SetInnerHTML(vugu.HTML("Every window (1 to 32 requests in flight) and link latency (1 to 50 ms) is measured."))
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-row"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "class", "control-row")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-start"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "primary"}}}
-					vgparent.AppendChild(vgn)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.StartExperiment(c.form) },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "experiment-start", "type", "button", "class", "primary")
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.StartExperiment(c.form) })
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0xC229FD38CF9C8872^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.startText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0xC229FD38CF9C8872, vgiterkey, c.startText())
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-stop"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "experiment-stop", "type", "button")
 					vgn.AddAttrInterface("disabled", !c.View.Running)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.StopExperiment() },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.StopExperiment() })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Stop"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Stop")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-csv"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "experiment-csv", "type", "button")
 					vgn.AddAttrInterface("disabled", !c.View.CanDownload)
 					vgn.AddAttrInterface("title", c.View.CSVName)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.DownloadExperiment(`csv`) },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.DownloadExperiment(`csv`) })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Download CSV"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Download CSV")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-json"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "experiment-json", "type", "button")
 					vgn.AddAttrInterface("disabled", !c.View.CanDownload)
 					vgn.AddAttrInterface("title", c.View.JSONName)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.DownloadExperiment(`json`) },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.DownloadExperiment(`json`) })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Download JSON"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Download JSON")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "experiment-progress"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "div", "class", "experiment-progress")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "progress", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-progress"}, vugu.VGAttribute{Namespace: "", Key: "aria-labelledby", Val: "experiment-status"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "progress", "id", "experiment-progress", "aria-labelledby", "experiment-status")
 					vgn.AddAttrInterface("max", c.progressMax())
 					vgn.AddAttrInterface("value", c.View.Done)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-status"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "p", "id", "experiment-status")
 					vgn.AddAttrInterface("data-percent", c.View.Percent)
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0xB6D0AD2861A1442D^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.View.Status
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0xB6D0AD2861A1442D, vgiterkey, c.View.Status)
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-announce"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "visually-hidden"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "id", "experiment-announce", "class", "visually-hidden", "aria-live", "polite")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x407C9C2CD47F809^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.announce()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x407C9C2CD47F809, vgiterkey, c.announce())
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-error"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "notice"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "alert"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "id", "experiment-error", "class", "notice", "role", "alert")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x6DD6166C0565347C^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.View.Error
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x6DD6166C0565347C, vgiterkey, c.View.Error)
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "experiment-plots"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "experiment-plots"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "div", "id", "experiment-plots", "class", "experiment-plots")
 				vgn.AddAttrInterface("aria-busy", ariaBool(c.View.Running))
 				vgn.AddAttrInterface("data-version", c.View.Version)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -2061,7 +1160,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *FaultPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -2075,13 +1173,10 @@ func (c *FaultPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "faults-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "faults-title")
 		vgn.SetInnerHTML(vugu.HTML("Network faults"))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		{
 			vgcompKey := vugu.MakeCompKey(0x342077380210B6AE^vgin.CurrentPositionHash(), vgiterkey)
 			// ask BuildEnv for prior instance of this specific component
@@ -2100,120 +1195,65 @@ func (c *FaultPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Component: vgcomp}
 			vgparent.AppendChild(vgn)
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "links-body"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "disclosed"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "div", "id", "links-body", "class", "disclosed")
 		vgn.AddAttrInterface("data-shown", ariaBool(c.Shown))
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
+			vgn = vgElem(vgparent, "p", "class", "muted")
 			vgn.SetInnerHTML(vugu.HTML("One button per directed link, sender→receiver, one row per sender; red ones are cut. Click to cut or heal."))
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "link-matrix"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Links, one row per sender"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
+			vgn = vgElem(vgparent, "div", "class", "link-matrix", "role", "group", "aria-label", "Links, one row per sender")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				for vgiterkeyt, l := range c.Links {
 					var vgiterkey interface{} = vgiterkeyt
 					_ = vgiterkey
 					l := l
 					_ = l
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle link"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "link"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle link", "data-action", "link")
 					vgn.AddAttrInterface("aria-pressed", ariaBool(l.Cut))
 					vgn.AddAttrInterface("data-from", l.From)
 					vgn.AddAttrInterface("data-to", l.To)
 					vgn.AddAttrInterface("title", l.Title())
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.SetLink(l.From, l.To, l.Cut) },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SetLink(l.From, l.To, l.Cut) })
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0xD73C2689749C048C^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = l.Label()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0xD73C2689749C048C, vgiterkey, l.Label())
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "fault-actions"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "p", "class", "fault-actions")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "heal-all"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-			vgparent.AppendChild(vgn)
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Actions.HealAll() },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "button", "id", "heal-all", "type", "button")
+			vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.HealAll() })
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Heal all"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "Heal all")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "cut-count"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "muted"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "span", "id", "cut-count", "class", "muted")
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0xA0A943CF453F6F2^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.cutText()
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0xA0A943CF453F6F2, vgiterkey, c.cutText())
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -2223,7 +1263,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *LeaderPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -2237,241 +1276,133 @@ func (c *LeaderPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "leader-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "leader-title")
 		vgn.SetInnerHTML(vugu.HTML("Leader"))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.Leader == nil {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-			vgparent.AppendChild(vgn)
+			vgn = vgElem(vgparent, "p", "class", "muted")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "No leader right now."}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "No leader right now.")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.Leader != nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3)} // <vg-template>
 			vgparent.AppendChild(vgn)
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "leader-summary"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "class", "leader-summary")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x3166EB26B7E0D528^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.summary()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x3166EB26B7E0D528, vgiterkey, c.summary())
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dl", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "ballot-box"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Ballot box"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "dl", "class", "ballot-box", "aria-label", "Ballot box")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "div")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dt")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Pending index"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Pending index")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "ballot-pending-index"}}}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dd", "id", "ballot-pending-index")
 						{
 							vgparent := vgn
 							_ = vgparent
-							{
-								vgcompKey := vugu.MakeCompKey(0xC62D48403A57C6EF^vgin.CurrentPositionHash(), vgiterkey)
-								// ask BuildEnv for prior instance of this specific component
-								vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-								if vgcomp == nil {
-									// create new one if needed
-									vgcomp = new(Text)
-									vgin.BuildEnv.WireComponent(vgcomp)
-								}
-								vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-								vgcomp.S = num(c.Leader.PendingIndex)
-								vgout.Components = append(vgout.Components, vgcomp)
-								vgn = &vugu.VGNode{Component: vgcomp}
-								vgparent.AppendChild(vgn)
-							}
+							vgTextComp(vgin, vgout, vgparent, 0xC62D48403A57C6EF, vgiterkey, num(c.Leader.PendingIndex))
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "div")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dt")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Open ballots"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Open ballots")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "ballot-open"}}}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dd", "id", "ballot-open")
 						{
 							vgparent := vgn
 							_ = vgparent
-							{
-								vgcompKey := vugu.MakeCompKey(0xC268ED06ED39A7ED^vgin.CurrentPositionHash(), vgiterkey)
-								// ask BuildEnv for prior instance of this specific component
-								vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-								if vgcomp == nil {
-									// create new one if needed
-									vgcomp = new(Text)
-									vgin.BuildEnv.WireComponent(vgcomp)
-								}
-								vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-								vgcomp.S = num(c.Leader.OpenBallots)
-								vgout.Components = append(vgout.Components, vgcomp)
-								vgn = &vugu.VGNode{Component: vgcomp}
-								vgparent.AppendChild(vgn)
-							}
+							vgTextComp(vgin, vgout, vgparent, 0xC268ED06ED39A7ED, vgiterkey, num(c.Leader.OpenBallots))
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "ballot-list"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "div", "class", "ballot-list")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute{{Namespace: "", Key: "title", Val: "open ballots, first few: index: acknowledgements/voters"}}}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dt", "title", "open ballots, first few: index: acknowledgements/voters")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Acks"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Acks")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "ballots"}}}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dd", "id", "ballots")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t\t")
 							for _, b := range c.Leader.Ballots {
 								var vgiterkey interface{} = b.Index
 								_ = vgiterkey
 								b := b
 								_ = b
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "chip"}}}
-								vgparent.AppendChild(vgn)
+								vgn = vgElem(vgparent, "span", "class", "chip")
 								vgn.AddAttrInterface("data-index", b.Index)
 								{
 									vgparent := vgn
 									_ = vgparent
-									{
-										vgcompKey := vugu.MakeCompKey(0x9C1A64397CB9B350^vgin.CurrentPositionHash(), vgiterkey)
-										// ask BuildEnv for prior instance of this specific component
-										vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-										if vgcomp == nil {
-											// create new one if needed
-											vgcomp = new(Text)
-											vgin.BuildEnv.WireComponent(vgcomp)
-										}
-										vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-										vgcomp.S = b.Text()
-										vgout.Components = append(vgout.Components, vgcomp)
-										vgn = &vugu.VGNode{Component: vgcomp}
-										vgparent.AppendChild(vgn)
-									}
+									vgTextComp(vgin, vgout, vgparent, 0x9C1A64397CB9B350, vgiterkey, b.Text())
 								}
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t\t")
 							if c.Leader.MoreBallots > 0 {
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "more"}}}
-								vgparent.AppendChild(vgn)
+								vgn = vgElem(vgparent, "span", "class", "more")
 								{
 									vgparent := vgn
 									_ = vgparent
-									{
-										vgcompKey := vugu.MakeCompKey(0x44BEFDEBA337DAD1^vgin.CurrentPositionHash(), vgiterkey)
-										// ask BuildEnv for prior instance of this specific component
-										vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-										if vgcomp == nil {
-											// create new one if needed
-											vgcomp = new(Text)
-											vgin.BuildEnv.WireComponent(vgcomp)
-										}
-										vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-										vgcomp.S = c.Leader.MoreText()
-										vgout.Components = append(vgout.Components, vgcomp)
-										vgn = &vugu.VGNode{Component: vgcomp}
-										vgparent.AppendChild(vgn)
-									}
+									vgTextComp(vgin, vgout, vgparent, 0x44BEFDEBA337DAD1, vgiterkey, c.Leader.MoreText())
 								}
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t\t")
 							if len(c.Leader.Ballots) == 0 {
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-								vgparent.AppendChild(vgn)
+								vgn = vgElem(vgparent, "span", "class", "muted")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "none open"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "none open")
 								}
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t")
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "scroll-hint muted"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "class", "scroll-hint muted")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "The table scrolls sideways: swipe it for every column."}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "The table scrolls sideways: swipe it for every column.")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				{
 					vgcompKey := vugu.MakeCompKey(0xE3E8298A5412BC17^vgin.CurrentPositionHash(), vgiterkey)
 					// ask BuildEnv for prior instance of this specific component
@@ -2490,676 +1421,320 @@ func (c *LeaderPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn = &vugu.VGNode{Component: vgcomp}
 					vgparent.AppendChild(vgn)
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "replicators"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "table-scroll disclosed"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "region"}, vugu.VGAttribute{Namespace: "", Key: "aria-labelledby", Val: "replicators-caption"}, vugu.VGAttribute{Namespace: "", Key: "tabindex", Val: "0"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "div", "id", "replicators", "class", "table-scroll disclosed", "role", "region", "aria-labelledby", "replicators-caption", "tabindex", "0")
 				vgn.AddAttrInterface("data-shown", ariaBool(c.Shown))
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "table", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "replicators"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
+					vgn = vgElem(vgparent, "table", "class", "replicators")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "caption", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "replicators-caption"}}}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "caption", "id", "replicators-caption")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Replicators of the leader, one per follower"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "Replicators of the leader, one per follower")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "thead", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "thead")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "tr", Attr: []vugu.VGAttribute(nil)}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t\t")
+							vgn = vgElem(vgparent, "tr")
 							{
 								vgparent := vgn
 								_ = vgparent
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "the follower this replicator sends to"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "the follower this replicator sends to")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Peer"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Peer")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Probe: one request at a time until the follower's log matches; Replicate: pipelined appends; Snapshot: installing a snapshot"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Probe: one request at a time until the follower's log matches; Replicate: pipelined appends; Snapshot: installing a snapshot")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "State"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "State")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "nextIndex: the next entry the follower needs, once every request in flight has succeeded"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "nextIndex: the next entry the follower needs, once every request in flight has succeeded")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Next"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Next")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "matchIndex: last entry known to match"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "matchIndex: last entry known to match")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Match"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Match")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "inflights"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "requests in flight, oldest first: #seq startIndex+entries"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "class", "inflights", "title", "requests in flight, oldest first: #seq startIndex+entries")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "In flight"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "In flight")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Req (requiredNextSeq): the seq of the only response handled next"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Req (requiredNextSeq): the seq of the only response handled next")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Req"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Req")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Waiting: seqs of responses that arrived before their turn"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Waiting: seqs of responses that arrived before their turn")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Wait"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Wait")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Ver (version): bumped by every reset; older responses are stale"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Ver (version): bumped by every reset; older responses are stale")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Ver"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Ver")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "bytes of entries in flight"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "bytes of entries in flight")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Bytes"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Bytes")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "OK (hasSucceeded): the follower has accepted a request of this replicator"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "OK (hasSucceeded): the follower has accepted a request of this replicator")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "OK"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "OK")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "HB: time until the next heartbeat to this follower"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "HB: time until the next heartbeat to this follower")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "HB"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "HB")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Ack (last contact): how long ago the newest request the follower answered was sent (counts for the lease and check-quorum)"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Ack (last contact): how long ago the newest request the follower answered was sent (counts for the lease and check-quorum)")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Ack"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Ack")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Fix: nextIndex repairs, times a rejection moved nextIndex back (hover a number for the last)"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Fix: nextIndex repairs, times a rejection moved nextIndex back (hover a number for the last)")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Fix"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Fix")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Err: consecutive errors"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Err: consecutive errors")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Err"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Err")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-								vgparent.AppendChild(vgn)
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "col"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Blk (blocked): after an RPC error the replicator waits this long before it probes again"}}}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t\t")
+								vgn = vgElem(vgparent, "th", "scope", "col", "title", "Blk (blocked): after an RPC error the replicator waits this long before it probes again")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Blk"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "Blk")
 								}
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "\n\t\t\t\t")
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "tbody", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
+						vgn = vgElem(vgparent, "tbody")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t\t")
 							for _, r := range c.Leader.Replicators {
 								var vgiterkey interface{} = r.Peer
 								_ = vgiterkey
 								r := r
 								_ = r
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "tr", Attr: []vugu.VGAttribute(nil)}
-								vgparent.AppendChild(vgn)
+								vgn = vgElem(vgparent, "tr")
 								vgn.AddAttrInterface("data-hl", r.Highlight)
 								vgn.AddAttrInterface("data-peer", r.Peer)
 								vgn.AddAttrInterface("data-state", r.State)
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "th", Attr: []vugu.VGAttribute{{Namespace: "", Key: "scope", Val: "row"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "th", "scope", "row")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x335790831DEE9026^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = nodeName(r.Peer)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x335790831DEE9026, vgiterkey, nodeName(r.Peer))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "state"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "state")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x95F26CFC492282DC^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = r.State
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x95F26CFC492282DC, vgiterkey, r.State)
 										if r.TimeoutNowIndex != 0 {
-											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "timeout-now"}}}
-											vgparent.AppendChild(vgn)
+											vgn = vgElem(vgparent, "span", "class", "timeout-now")
 											vgn.AddAttrInterface("data-index", r.TimeoutNowIndex)
 											{
 												vgparent := vgn
 												_ = vgparent
-												{
-													vgcompKey := vugu.MakeCompKey(0xB7085202F3FCBF9E^vgin.CurrentPositionHash(), vgiterkey)
-													// ask BuildEnv for prior instance of this specific component
-													vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-													if vgcomp == nil {
-														// create new one if needed
-														vgcomp = new(Text)
-														vgin.BuildEnv.WireComponent(vgcomp)
-													}
-													vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-													vgcomp.S = r.TimeoutNowText()
-													vgout.Components = append(vgout.Components, vgcomp)
-													vgn = &vugu.VGNode{Component: vgcomp}
-													vgparent.AppendChild(vgn)
-												}
+												vgTextComp(vgin, vgout, vgparent, 0xB7085202F3FCBF9E, vgiterkey, r.TimeoutNowText())
 											}
 										}
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "next-index"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "next-index")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0xE71F118D9A6B31CB^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = num(r.NextIndex)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0xE71F118D9A6B31CB, vgiterkey, num(r.NextIndex))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "match-index"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "match-index")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x2DD19D0BAEE3A199^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = num(r.MatchIndex)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x2DD19D0BAEE3A199, vgiterkey, num(r.MatchIndex))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "inflights"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "inflights")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x7AD97E8731F7E971^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = dashIf(r.Inflight == 0)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x7AD97E8731F7E971, vgiterkey, dashIf(r.Inflight == 0))
 										for _, f := range r.Inflights {
 											var vgiterkey interface{} = f.Seq
 											_ = vgiterkey
 											f := f
 											_ = f
-											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "chip"}}}
-											vgparent.AppendChild(vgn)
+											vgn = vgElem(vgparent, "span", "class", "chip")
 											vgn.AddAttrInterface("data-kind", f.Kind)
 											vgn.AddAttrInterface("data-seq", f.Seq)
 											vgn.AddAttrInterface("title", f.Title())
 											{
 												vgparent := vgn
 												_ = vgparent
-												{
-													vgcompKey := vugu.MakeCompKey(0x2017C78DA6E4CBA4^vgin.CurrentPositionHash(), vgiterkey)
-													// ask BuildEnv for prior instance of this specific component
-													vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-													if vgcomp == nil {
-														// create new one if needed
-														vgcomp = new(Text)
-														vgin.BuildEnv.WireComponent(vgcomp)
-													}
-													vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-													vgcomp.S = f.Text()
-													vgout.Components = append(vgout.Components, vgcomp)
-													vgn = &vugu.VGNode{Component: vgcomp}
-													vgparent.AppendChild(vgn)
-												}
+												vgTextComp(vgin, vgout, vgparent, 0x2017C78DA6E4CBA4, vgiterkey, f.Text())
 											}
 										}
 										if r.MoreInflights > 0 {
-											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "more"}}}
-											vgparent.AppendChild(vgn)
+											vgn = vgElem(vgparent, "span", "class", "more")
 											{
 												vgparent := vgn
 												_ = vgparent
-												{
-													vgcompKey := vugu.MakeCompKey(0x9EC8979DF3382C44^vgin.CurrentPositionHash(), vgiterkey)
-													// ask BuildEnv for prior instance of this specific component
-													vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-													if vgcomp == nil {
-														// create new one if needed
-														vgcomp = new(Text)
-														vgin.BuildEnv.WireComponent(vgcomp)
-													}
-													vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-													vgcomp.S = r.MoreText()
-													vgout.Components = append(vgout.Components, vgcomp)
-													vgn = &vugu.VGNode{Component: vgcomp}
-													vgparent.AppendChild(vgn)
-												}
+												vgTextComp(vgin, vgout, vgparent, 0x9EC8979DF3382C44, vgiterkey, r.MoreText())
 											}
 										}
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "required-next-seq"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "required-next-seq")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x1B4F8ED5E5EF616D^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = num(r.RequiredNextSeq)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x1B4F8ED5E5EF616D, vgiterkey, num(r.RequiredNextSeq))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "waiting"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "waiting")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x1D044DFC67AD1A93^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = r.Waiting
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x1D044DFC67AD1A93, vgiterkey, r.Waiting)
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "version"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "version")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x10BD8A005C3CCE82^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = num(r.Version)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x10BD8A005C3CCE82, vgiterkey, num(r.Version))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "bytes"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "bytes")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0xD444C3B65DBDA5B1^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = num(r.Bytes)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0xD444C3B65DBDA5B1, vgiterkey, num(r.Bytes))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "succeeded"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "succeeded")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x2B74E39ADC458F38^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = yesNo(r.Succeeded)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x2B74E39ADC458F38, vgiterkey, yesNo(r.Succeeded))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "heartbeat"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "heartbeat")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0xDB6D9C5806A928A1^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = r.Heartbeat
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0xDB6D9C5806A928A1, vgiterkey, r.Heartbeat)
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "contact"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "contact")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x4DF8C88BA1F91B7D^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = r.Contact
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x4DF8C88BA1F91B7D, vgiterkey, r.Contact)
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "repairs"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "repairs")
 									vgn.AddAttrInterface("title", r.Repair)
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x7493AD18D5DEDE53^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = num(r.Repairs)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x7493AD18D5DEDE53, vgiterkey, num(r.Repairs))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "errors"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "errors")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x88191B729AF54141^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = num(r.Errors)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x88191B729AF54141, vgiterkey, num(r.Errors))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "td", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "blocked"}}}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t\t")
+									vgn = vgElem(vgparent, "td", "class", "blocked")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x7735DF28DE92FB32^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = blockedText(r.Blocked)
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x7735DF28DE92FB32, vgiterkey, blockedText(r.Blocked))
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-									vgparent.AppendChild(vgn)
+									vgText(vgparent, "\n\t\t\t\t")
 								}
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t")
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "table-key muted disclosed"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "class", "table-key muted disclosed")
 				vgn.AddAttrInterface("data-shown", ariaBool(c.Shown))
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Req: requiredNextSeq · Wait: responses early for their seq · Ver: version · OK: hasSucceeded · HB: next heartbeat · Ack: last answered request, sent … ago · Fix: nextIndex repairs · Err: consecutive errors · Blk: blocked for. Hover a heading for more."}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "Req: requiredNextSeq · Wait: responses early for their seq · Ver: version · OK: hasSucceeded · HB: next heartbeat · Ack: last answered request, sent … ago · Fix: nextIndex repairs · Err: consecutive errors · Blk: blocked for. Hover a heading for more.")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -3169,7 +1744,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *MessagePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -3183,373 +1757,197 @@ func (c *MessagePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "message-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "message-title")
 		vgn.SetInnerHTML(vugu.HTML("Message"))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "aria-live", Val: "polite"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "div", "aria-live", "polite")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			if c.Message == nil {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "p", "class", "muted")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x9CD59FA60C7CA15A^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.hint()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x9CD59FA60C7CA15A, vgiterkey, c.hint())
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			if c.Message != nil {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "div")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "message-title"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "p", "class", "message-title")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x4AC1F76E7544DE2F^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.Message.Title
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x4AC1F76E7544DE2F, vgiterkey, c.Message.Title)
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					if len(c.Message.Fields) > 0 {
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dl", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "message-fields"}}}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dl", "class", "message-fields")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t\t")
 							for vgiterkeyt, f := range c.Message.Fields {
 								var vgiterkey interface{} = vgiterkeyt
 								_ = vgiterkey
 								f := f
 								_ = f
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-								vgparent.AppendChild(vgn)
+								vgn = vgElem(vgparent, "div")
 								{
 									vgparent := vgn
 									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-									vgparent.AppendChild(vgn)
+									vgn = vgElem(vgparent, "dt")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x322B07BD971782BC^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = f.Name
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x322B07BD971782BC, vgiterkey, f.Name)
 									}
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-									vgparent.AppendChild(vgn)
+									vgn = vgElem(vgparent, "dd")
 									{
 										vgparent := vgn
 										_ = vgparent
-										{
-											vgcompKey := vugu.MakeCompKey(0x989F661109E47D8D^vgin.CurrentPositionHash(), vgiterkey)
-											// ask BuildEnv for prior instance of this specific component
-											vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-											if vgcomp == nil {
-												// create new one if needed
-												vgcomp = new(Text)
-												vgin.BuildEnv.WireComponent(vgcomp)
-											}
-											vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-											vgcomp.S = f.Value
-											vgout.Components = append(vgout.Components, vgcomp)
-											vgn = &vugu.VGNode{Component: vgcomp}
-											vgparent.AppendChild(vgn)
-										}
+										vgTextComp(vgin, vgout, vgparent, 0x989F661109E47D8D, vgiterkey, f.Value)
 									}
 								}
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t")
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					if !c.Message.Gone {
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "message-actions"}}}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "p", "class", "message-actions")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t\t")
+							vgn = vgElem(vgparent, "button", "type", "button")
 							vgn.AddAttrInterface("id", c.holdID())
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "click",
-								Func:      func(event vugu.DOMEvent) { c.toggleHold() },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "click", func(event vugu.DOMEvent) { c.toggleHold() })
 							{
 								vgparent := vgn
 								_ = vgparent
-								{
-									vgcompKey := vugu.MakeCompKey(0x5297F2D11017C26A^vgin.CurrentPositionHash(), vgiterkey)
-									// ask BuildEnv for prior instance of this specific component
-									vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-									if vgcomp == nil {
-										// create new one if needed
-										vgcomp = new(Text)
-										vgin.BuildEnv.WireComponent(vgcomp)
-									}
-									vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-									vgcomp.S = c.holdText()
-									vgout.Components = append(vgout.Components, vgcomp)
-									vgn = &vugu.VGNode{Component: vgcomp}
-									vgparent.AppendChild(vgn)
-								}
+								vgTextComp(vgin, vgout, vgparent, 0x5297F2D11017C26A, vgiterkey, c.holdText())
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "msg-drop"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "danger"}}}
-							vgparent.AppendChild(vgn)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "click",
-								Func:      func(event vugu.DOMEvent) { c.Actions.DropMessage() },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgText(vgparent, "\n\t\t\t\t")
+							vgn = vgElem(vgparent, "button", "id", "msg-drop", "type", "button", "class", "danger")
+							vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.DropMessage() })
 							{
 								vgparent := vgn
 								_ = vgparent
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Drop"}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "Drop")
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "msg-duplicate"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-							vgparent.AppendChild(vgn)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "click",
-								Func:      func(event vugu.DOMEvent) { c.Actions.DuplicateMessage() },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgText(vgparent, "\n\t\t\t\t")
+							vgn = vgElem(vgparent, "button", "id", "msg-duplicate", "type", "button")
+							vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.DuplicateMessage() })
 							{
 								vgparent := vgn
 								_ = vgparent
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Duplicate"}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "Duplicate")
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "msg-clear"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-							vgparent.AppendChild(vgn)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "click",
-								Func:      func(event vugu.DOMEvent) { c.Actions.SelectMessage(0) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgText(vgparent, "\n\t\t\t\t")
+							vgn = vgElem(vgparent, "button", "id", "msg-clear", "type", "button")
+							vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SelectMessage(0) })
 							{
 								vgparent := vgn
 								_ = vgparent
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Close"}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "Close")
 							}
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "\n\t\t\t")
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					if c.Message.Gone {
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "p")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "msg-clear"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-							vgparent.AppendChild(vgn)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "click",
-								Func:      func(event vugu.DOMEvent) { c.Actions.SelectMessage(0) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgn = vgElem(vgparent, "button", "id", "msg-clear", "type", "button")
+							vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SelectMessage(0) })
 							{
 								vgparent := vgn
 								_ = vgparent
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Close"}
-								vgparent.AppendChild(vgn)
+								vgText(vgparent, "Close")
 							}
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.Wire != nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3)} // <vg-template>
 			vgparent.AppendChild(vgn)
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h3", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "wire-title"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "h3", "class", "wire-title")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "On the wire"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "On the wire")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if len(c.Wire.Items) == 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "p", "class", "muted")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "No message is on the wire."}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "No message is on the wire.")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if len(c.Wire.Items) > 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "ul", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "wire-list"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "ul", "class", "wire-list")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t\t")
 						for vgiterkeyt, m := range c.Wire.Items {
 							var vgiterkey interface{} = vgiterkeyt
 							_ = vgiterkey
 							m := m
 							_ = m
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute(nil)}
-							vgparent.AppendChild(vgn)
+							vgn = vgElem(vgparent, "li")
 							{
 								vgparent := vgn
 								_ = vgparent
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle small wire-msg"}}}
-								vgparent.AppendChild(vgn)
+								vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle small wire-msg")
 								vgn.AddAttrInterface("aria-pressed", ariaBool(m.Selected))
 								vgn.AddAttrInterface("data-msg", m.ID)
-								vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-									EventType: "click",
-									Func:      func(event vugu.DOMEvent) { c.Actions.SelectMessage(m.ID) },
-									// TODO: implement capture, etc. mostly need to decide syntax
-								})
+								vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SelectMessage(m.ID) })
 								{
 									vgparent := vgn
 									_ = vgparent
-									{
-										vgcompKey := vugu.MakeCompKey(0xD6731B6107F81681^vgin.CurrentPositionHash(), vgiterkey)
-										// ask BuildEnv for prior instance of this specific component
-										vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-										if vgcomp == nil {
-											// create new one if needed
-											vgcomp = new(Text)
-											vgin.BuildEnv.WireComponent(vgcomp)
-										}
-										vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-										vgcomp.S = m.Text
-										vgout.Components = append(vgout.Components, vgcomp)
-										vgn = &vugu.VGNode{Component: vgcomp}
-										vgparent.AppendChild(vgn)
-									}
+									vgTextComp(vgin, vgout, vgparent, 0xD6731B6107F81681, vgiterkey, m.Text)
 								}
 							}
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "\n\t\t")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if c.Wire.More > 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "p", "class", "muted")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x620D6A0023109337^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.Wire.moreText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x620D6A0023109337, vgiterkey, c.Wire.moreText())
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -3559,7 +1957,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *NodeCard) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -3577,354 +1974,162 @@ func (c *NodeCard) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "header", Attr: []vugu.VGAttribute(nil)}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "header")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute(nil)}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "h2")
 			vgn.AddAttrInterface("id", c.headingID())
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0x90548F91297B9D79^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.Node.Name()
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0x90548F91297B9D79, vgiterkey, c.Node.Name())
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "role"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "span", "class", "role")
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0x495A2E85F8949C2A^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.Node.RoleText()
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0x495A2E85F8949C2A, vgiterkey, c.Node.RoleText())
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dl", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "node-stats"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "dl", "class", "node-stats")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "term"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "term")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dt")
 				vgn.SetInnerHTML(vugu.HTML("Term"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dd")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x528E2C8631AA8810^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = num(c.Node.Term)
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x528E2C8631AA8810, vgiterkey, num(c.Node.Term))
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "vote"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "vote")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dt")
 				vgn.SetInnerHTML(vugu.HTML("Vote"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dd")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0xDD2D3AA0B373C5C0^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.Node.VoteText()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0xDD2D3AA0B373C5C0, vgiterkey, c.Node.VoteText())
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "last-index"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "last-index")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dt")
 				vgn.SetInnerHTML(vugu.HTML("Last index"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dd")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x3E32523BFC50C8E6^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = num(c.Node.LastIndex)
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x3E32523BFC50C8E6, vgiterkey, num(c.Node.LastIndex))
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "commit"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "commit")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dt")
 				vgn.SetInnerHTML(vugu.HTML("Commit"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dd")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x7CC1D5253D5B447D^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.Node.CommitText()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x7CC1D5253D5B447D, vgiterkey, c.Node.CommitText())
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "applied"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "applied")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dt")
 				vgn.SetInnerHTML(vugu.HTML("Applied"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dd")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x50C3E40D3388E3F9^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.Node.AppliedText()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x50C3E40D3388E3F9, vgiterkey, c.Node.AppliedText())
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "leader"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "leader")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dt")
 				vgn.SetInnerHTML(vugu.HTML("Leader"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "dd")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x48E5266BBBFE9FC7^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.Node.LeaderText()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x48E5266BBBFE9FC7, vgiterkey, c.Node.LeaderText())
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "delay"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "div", "class", "delay", "role", "group")
 		vgn.AddAttrInterface("aria-label", "Response delay of "+c.Node.Name()+" in ms")
 		vgn.AddAttrInterface("title", "Responses from "+c.Node.Name()+" get up to this much extra latency")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "label"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "span", "class", "label")
 			vgn.SetInnerHTML(vugu.HTML("Resp. delay ms"))
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			for vgiterkeyt, o := range c.Node.DelayOptions() {
 				var vgiterkey interface{} = vgiterkeyt
 				_ = vgiterkey
 				o := o
 				_ = o
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle small"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "delay"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle small", "data-action", "delay")
 				vgn.AddAttrInterface("aria-pressed", ariaBool(o.Selected))
 				vgn.AddAttrInterface("data-ms", o.Millis())
 				vgn.AddAttrInterface("data-node", o.Node)
 				vgn.AddAttrInterface("title", o.Title())
-				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType: "click",
-					Func:      func(event vugu.DOMEvent) { c.Actions.SetResponseDelay(o.Node, o.Delay) },
-					// TODO: implement capture, etc. mostly need to decide syntax
-				})
+				vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.SetResponseDelay(o.Node, o.Delay) })
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0xC885DA5C0BE13863^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = o.Label()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0xC885DA5C0BE13863, vgiterkey, o.Label())
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "button", "type", "button")
 		vgn.AddAttrInterface("aria-label", c.upText()+" "+c.Node.Name())
 		vgn.AddAttrInterface("class", c.upClass())
 		vgn.AddAttrInterface("data-action", c.upAction())
 		vgn.AddAttrInterface("data-node", c.Node.ID)
-		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType: "click",
-			Func:      func(event vugu.DOMEvent) { c.toggleUp() },
-			// TODO: implement capture, etc. mostly need to decide syntax
-		})
+		vgOn(vgn, "click", func(event vugu.DOMEvent) { c.toggleUp() })
 		{
 			vgparent := vgn
 			_ = vgparent
-			{
-				vgcompKey := vugu.MakeCompKey(0xA00F39C9E3738431^vgin.CurrentPositionHash(), vgiterkey)
-				// ask BuildEnv for prior instance of this specific component
-				vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-				if vgcomp == nil {
-					// create new one if needed
-					vgcomp = new(Text)
-					vgin.BuildEnv.WireComponent(vgcomp)
-				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.S = c.upText()
-				vgout.Components = append(vgout.Components, vgcomp)
-				vgn = &vugu.VGNode{Component: vgcomp}
-				vgparent.AppendChild(vgn)
-			}
+			vgTextComp(vgin, vgout, vgparent, 0xA00F39C9E3738431, vgiterkey, c.upText())
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -3934,7 +2139,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -3948,424 +2152,198 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "header", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "topbar"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "header", "class", "topbar")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h1", Attr: []vugu.VGAttribute(nil)}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "h1")
 			vgn.SetInnerHTML(vugu.HTML("Raft Playground"))
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dl", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "summary"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Cluster summary"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "dl", "class", "summary", "aria-label", "Cluster summary")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "div")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dt")
 					vgn.SetInnerHTML(vugu.HTML("Virtual time"))
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "virtual-time"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dd", "id", "virtual-time")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x3E38B617EE750ABF^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.view.Now
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x3E38B617EE750ABF, vgiterkey, c.view.Now)
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "div")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dt")
 					vgn.SetInnerHTML(vugu.HTML("Term"))
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "cluster-term"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dd", "id", "cluster-term")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x87A73AE46E017067^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = num(c.view.Term)
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x87A73AE46E017067, vgiterkey, num(c.view.Term))
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "div")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dt")
 					vgn.SetInnerHTML(vugu.HTML("Leader"))
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "cluster-leader"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dd", "id", "cluster-leader")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x55FA92E75CB119C7^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.view.LeaderText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x55FA92E75CB119C7, vgiterkey, c.view.LeaderText())
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "div")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dt")
 					vgn.SetInnerHTML(vugu.HTML("Nodes up"))
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "dd")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x6F7AC1F5ED4E260C^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.view.UpText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x6F7AC1F5ED4E260C, vgiterkey, c.view.UpText())
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "section", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "controls"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Simulation controls"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\n\t")
+		vgn = vgElem(vgparent, "section", "class", "controls", "aria-label", "Simulation controls")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "speed"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-labelledby", Val: "speed-label"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "speed", "role", "group", "aria-labelledby", "speed-label")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "speed-label"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "label"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "span", "id", "speed-label", "class", "label")
 				vgn.SetInnerHTML(vugu.HTML("Speed"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
 				for vgiterkeyt, s := range Speeds {
 					var vgiterkey interface{} = vgiterkeyt
 					_ = vgiterkey
 					s := s
 					_ = s
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle")
 					vgn.AddAttrInterface("aria-pressed", ariaBool(s == c.view.Speed))
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Playground.SetSpeed(s) },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Playground.SetSpeed(s) })
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x90802580E3E80811^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = speedText(s)
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x90802580E3E80811, vgiterkey, speedText(s))
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "pause"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "button", "id", "pause", "type", "button", "class", "toggle")
 			vgn.AddAttrInterface("aria-pressed", ariaBool(c.view.Paused))
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Playground.TogglePause() },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Playground.TogglePause() })
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0xB6DB545C7F660FDC^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = pauseText(c.view.Paused)
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0xB6DB545C7F660FDC, vgiterkey, pauseText(c.view.Paused))
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "step"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Handle the next event (a message delivered, a timer firing) and pause"}}}
-			vgparent.AppendChild(vgn)
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Playground.Step() },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "button", "id", "step", "type", "button", "title", "Handle the next event (a message delivered, a timer firing) and pause")
+			vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Playground.Step() })
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Step"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "Step")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "copy-link"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Copy a link that opens this run (or this tour step) exactly as it is"}}}
-			vgparent.AppendChild(vgn)
-			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType: "click",
-				Func:      func(event vugu.DOMEvent) { c.Playground.CopyLink() },
-				// TODO: implement capture, etc. mostly need to decide syntax
-			})
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "button", "id", "copy-link", "type", "button", "title", "Copy a link that opens this run (or this tour step) exactly as it is")
+			vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Playground.CopyLink() })
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Copy link"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "Copy link")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "scrubber"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "div", "class", "scrubber")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "for", Val: "scrub"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "label", "for", "scrub")
 				vgn.SetInnerHTML(vugu.HTML("Time"))
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "scrub"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "range"}, vugu.VGAttribute{Namespace: "", Key: "min", Val: "0"}, vugu.VGAttribute{Namespace: "", Key: "step", Val: "1"}, vugu.VGAttribute{Namespace: "", Key: "aria-describedby", Val: "scrub-text"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "input", "id", "scrub", "type", "range", "min", "0", "step", "1", "aria-describedby", "scrub-text")
 				vgn.AddAttrInterface("max", c.view.EndMs)
 				vgn.AddAttrInterface("value", c.view.NowMs)
-				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType: "input",
-					Func:      func(event vugu.DOMEvent) { c.Playground.SeekMillis(event.PropString(`target`, `value`)) },
-					// TODO: implement capture, etc. mostly need to decide syntax
-				})
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "scrub-text"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "muted"}}}
-				vgparent.AppendChild(vgn)
+				vgOn(vgn, "input", func(event vugu.DOMEvent) { c.Playground.SeekMillis(event.PropString(`target`, `value`)) })
+				vgText(vgparent, "\n\t\t\t")
+				vgn = vgElem(vgparent, "span", "id", "scrub-text", "class", "muted")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0xBF48629A91973F35^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.scrubText()
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0xBF48629A91973F35, vgiterkey, c.scrubText())
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t\t")
 				if c.view.Behind {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "to-end"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-					vgparent.AppendChild(vgn)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Playground.SeekEnd() },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgn = vgElem(vgparent, "button", "id", "to-end", "type", "button")
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Playground.SeekEnd() })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Back to the end"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Back to the end")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "copy-status"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "muted copy-status"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}}}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
+			vgn = vgElem(vgparent, "p", "id", "copy-status", "class", "muted copy-status", "aria-live", "polite")
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0xED9F5AF60DE92194^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.view.CopyStatus
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0xED9F5AF60DE92194, vgiterkey, c.view.CopyStatus)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			if c.view.Notice != "" {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "notice"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "p", "id", "notice")
 				vgn.AddAttrInterface("class", noticeClass(c.view.Loading))
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x2975FAFC086546C2^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.view.Notice
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x2975FAFC086546C2, vgiterkey, c.view.Notice)
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			if c.view.Violation != "" {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "violation"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "notice"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "alert"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "p", "id", "violation", "class", "notice", "role", "alert")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x9B799D267379CA04^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = "The run stopped: " + c.view.Violation
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x9B799D267379CA04, vgiterkey, "The run stopped: "+c.view.Violation)
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\n\t")
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(4), Data: " A tour shows above the cluster, the picker below the node cards: each\n\t     where it is in the document, so the tab order follows the page. "}
 		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.view.Tour != nil {
 			{
 				vgcompKey := vugu.MakeCompKey(0x3A9163A3F52D3D6C^vgin.CurrentPositionHash(), vgiterkey)
@@ -4384,15 +2362,12 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "section", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "nodes"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Nodes"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\n\t")
+		vgn = vgElem(vgparent, "section", "class", "nodes", "aria-label", "Nodes")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			for _, n := range c.view.Nodes {
 				var vgiterkey interface{} = n.ID
 				_ = vgiterkey
@@ -4415,11 +2390,9 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\n\t")
 		if c.view.Tour == nil {
 			{
 				vgcompKey := vugu.MakeCompKey(0x7AABE608E18399BE^vgin.CurrentPositionHash(), vgiterkey)
@@ -4438,15 +2411,12 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "panels"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\n\t")
+		vgn = vgElem(vgparent, "div", "class", "panels")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			{
 				vgcompKey := vugu.MakeCompKey(0xFABBFC6FD36584CB^vgin.CurrentPositionHash(), vgiterkey)
 				// ask BuildEnv for prior instance of this specific component
@@ -4464,8 +2434,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			{
 				vgcompKey := vugu.MakeCompKey(0x145AF98EC1BF4AF4^vgin.CurrentPositionHash(), vgiterkey)
 				// ask BuildEnv for prior instance of this specific component
@@ -4485,8 +2454,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			{
 				vgcompKey := vugu.MakeCompKey(0x1F9A2571244F5B28^vgin.CurrentPositionHash(), vgiterkey)
 				// ask BuildEnv for prior instance of this specific component
@@ -4503,8 +2471,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			{
 				vgcompKey := vugu.MakeCompKey(0x3D633301FF8C9ED0^vgin.CurrentPositionHash(), vgiterkey)
 				// ask BuildEnv for prior instance of this specific component
@@ -4523,8 +2490,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			{
 				vgcompKey := vugu.MakeCompKey(0x23759D26600CFAE^vgin.CurrentPositionHash(), vgiterkey)
 				// ask BuildEnv for prior instance of this specific component
@@ -4541,8 +2507,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			{
 				vgcompKey := vugu.MakeCompKey(0x6E5911C70DE8BD08^vgin.CurrentPositionHash(), vgiterkey)
 				// ask BuildEnv for prior instance of this specific component
@@ -4560,8 +2525,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			{
 				vgcompKey := vugu.MakeCompKey(0x6F33A29DBCFA8ADC^vgin.CurrentPositionHash(), vgiterkey)
 				// ask BuildEnv for prior instance of this specific component
@@ -4581,11 +2545,9 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Component: vgcomp}
 				vgparent.AppendChild(vgn)
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.Experiments != nil {
 			{
 				vgcompKey := vugu.MakeCompKey(0x7548481F7B803EF8^vgin.CurrentPositionHash(), vgiterkey)
@@ -4604,8 +2566,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		{
 			vgcompKey := vugu.MakeCompKey(0x1E716764F3CD08CA^vgin.CurrentPositionHash(), vgiterkey)
 			// ask BuildEnv for prior instance of this specific component
@@ -4621,8 +2582,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Component: vgcomp}
 			vgparent.AppendChild(vgn)
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		{
 			vgcompKey := vugu.MakeCompKey(0x64B6411DC764E0D9^vgin.CurrentPositionHash(), vgiterkey)
 			// ask BuildEnv for prior instance of this specific component
@@ -4639,8 +2599,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Component: vgcomp}
 			vgparent.AppendChild(vgn)
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -4650,7 +2609,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *StorePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -4664,224 +2622,107 @@ func (c *StorePanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "kv-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "kv-title")
 		{
 			vgparent := vgn
 			_ = vgparent
-			{
-				vgcompKey := vugu.MakeCompKey(0x2E1CD2C0254C0FE4^vgin.CurrentPositionHash(), vgiterkey)
-				// ask BuildEnv for prior instance of this specific component
-				vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-				if vgcomp == nil {
-					// create new one if needed
-					vgcomp = new(Text)
-					vgin.BuildEnv.WireComponent(vgcomp)
-				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-				vgcomp.S = c.KV.Title()
-				vgout.Components = append(vgout.Components, vgcomp)
-				vgn = &vugu.VGNode{Component: vgcomp}
-				vgparent.AppendChild(vgn)
-			}
+			vgTextComp(vgin, vgout, vgparent, 0x2E1CD2C0254C0FE4, vgiterkey, c.KV.Title())
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "kv-nodes"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "group"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "List the store of node"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "div", "class", "kv-nodes", "role", "group", "aria-label", "List the store of node")
 		{
 			vgparent := vgn
 			_ = vgparent
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			for vgiterkeyt, id := range c.KV.NodeButtons() {
 				var vgiterkey interface{} = vgiterkeyt
 				_ = vgiterkey
 				id := id
 				_ = id
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "toggle small"}}}
-				vgparent.AppendChild(vgn)
+				vgn = vgElem(vgparent, "button", "type", "button", "class", "toggle small")
 				vgn.AddAttrInterface("aria-pressed", c.pressed(id))
 				vgn.AddAttrInterface("data-kv-node", id)
-				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType: "click",
-					Func:      func(event vugu.DOMEvent) { c.Chooser.ShowKV(id) },
-					// TODO: implement capture, etc. mostly need to decide syntax
-				})
+				vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Chooser.ShowKV(id) })
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0xA8A516654BC59593^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = buttonText(id)
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0xA8A516654BC59593, vgiterkey, buttonText(id))
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t\t")
 			if c.KV.Node != 0 {
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "kv-hide"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "small"}}}
-				vgparent.AppendChild(vgn)
-				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType: "click",
-					Func:      func(event vugu.DOMEvent) { c.Chooser.ShowKV(0) },
-					// TODO: implement capture, etc. mostly need to decide syntax
-				})
+				vgn = vgElem(vgparent, "button", "id", "kv-hide", "type", "button", "class", "small")
+				vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Chooser.ShowKV(0) })
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Hide"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "Hide")
 				}
 			}
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-			vgparent.AppendChild(vgn)
+			vgText(vgparent, "\n\t")
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.KV.Node == 0 {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-			vgparent.AppendChild(vgn)
+			vgn = vgElem(vgparent, "p", "class", "muted")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Choose a node (or click its row in the logs view) to list the keys it has applied."}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "Choose a node (or click its row in the logs view) to list the keys it has applied.")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if len(c.KV.Pairs) > 0 {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dl", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "kv-pairs"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "kv-pairs"}, vugu.VGAttribute{Namespace: "", Key: "tabindex", Val: "0"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Keys and values"}}}
-			vgparent.AppendChild(vgn)
+			vgn = vgElem(vgparent, "dl", "id", "kv-pairs", "class", "kv-pairs", "tabindex", "0", "aria-label", "Keys and values")
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				for vgiterkeyt, f := range c.KV.Pairs {
 					var vgiterkey interface{} = vgiterkeyt
 					_ = vgiterkey
 					f := f
 					_ = f
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "div")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dt", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dt")
 						{
 							vgparent := vgn
 							_ = vgparent
-							{
-								vgcompKey := vugu.MakeCompKey(0xEADBD0F45855EAF9^vgin.CurrentPositionHash(), vgiterkey)
-								// ask BuildEnv for prior instance of this specific component
-								vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-								if vgcomp == nil {
-									// create new one if needed
-									vgcomp = new(Text)
-									vgin.BuildEnv.WireComponent(vgcomp)
-								}
-								vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-								vgcomp.S = f.Name
-								vgout.Components = append(vgout.Components, vgcomp)
-								vgn = &vugu.VGNode{Component: vgcomp}
-								vgparent.AppendChild(vgn)
-							}
+							vgTextComp(vgin, vgout, vgparent, 0xEADBD0F45855EAF9, vgiterkey, f.Name)
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "dd", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "dd")
 						{
 							vgparent := vgn
 							_ = vgparent
-							{
-								vgcompKey := vugu.MakeCompKey(0x7FCFB1DA68DE9EB1^vgin.CurrentPositionHash(), vgiterkey)
-								// ask BuildEnv for prior instance of this specific component
-								vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-								if vgcomp == nil {
-									// create new one if needed
-									vgcomp = new(Text)
-									vgin.BuildEnv.WireComponent(vgcomp)
-								}
-								vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-								vgcomp.S = f.Value
-								vgout.Components = append(vgout.Components, vgcomp)
-								vgn = &vugu.VGNode{Component: vgcomp}
-								vgparent.AppendChild(vgn)
-							}
+							vgTextComp(vgin, vgout, vgparent, 0x7FCFB1DA68DE9EB1, vgiterkey, f.Value)
 						}
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.KV.Node != 0 && len(c.KV.Pairs) == 0 {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-			vgparent.AppendChild(vgn)
+			vgn = vgElem(vgparent, "p", "class", "muted")
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0xCB46BA979350E4E^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.KV.EmptyText()
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0xCB46BA979350E4E, vgiterkey, c.KV.EmptyText())
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.KV.More > 0 {
-			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-			vgparent.AppendChild(vgn)
+			vgn = vgElem(vgparent, "p", "class", "muted")
 			{
 				vgparent := vgn
 				_ = vgparent
-				{
-					vgcompKey := vugu.MakeCompKey(0x35A5DD838FCEFFF7^vgin.CurrentPositionHash(), vgiterkey)
-					// ask BuildEnv for prior instance of this specific component
-					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-					if vgcomp == nil {
-						// create new one if needed
-						vgcomp = new(Text)
-						vgin.BuildEnv.WireComponent(vgcomp)
-					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-					vgcomp.S = c.KV.MoreText()
-					vgout.Components = append(vgout.Components, vgcomp)
-					vgn = &vugu.VGNode{Component: vgcomp}
-					vgparent.AppendChild(vgn)
-				}
+				vgTextComp(vgin, vgout, vgparent, 0x35A5DD838FCEFFF7, vgiterkey, c.KV.MoreText())
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -4891,7 +2732,6 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger
 
 func (c *TourPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -4906,256 +2746,139 @@ func (c *TourPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	{
 		vgparent := vgn
 		_ = vgparent
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "h2", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-title"}}}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
+		vgn = vgElem(vgparent, "h2", "id", "tour-title")
 		vgn.SetInnerHTML(vugu.HTML("Guided tours"))
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.View == nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3)} // <vg-template>
 			vgparent.AppendChild(vgn)
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "class", "muted")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Each tour runs the real algorithm and stops at each step to say what just happened. Back really goes back; Take over lets you act from there."}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "Each tour runs the real algorithm and stops at each step to say what just happened. Back really goes back; Take over lets you act from there.")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "ul", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "tour-list"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "ul", "class", "tour-list")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					for _, t := range TourChoices() {
 						var vgiterkey interface{} = t.Name
 						_ = vgiterkey
 						t := t
 						_ = t
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "li", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "li")
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "data-action", Val: "start-tour"}}}
-							vgparent.AppendChild(vgn)
+							vgn = vgElem(vgparent, "button", "type", "button", "data-action", "start-tour")
 							vgn.AddAttrInterface("data-tour", t.Name)
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "click",
-								Func:      func(event vugu.DOMEvent) { c.Actions.StartTour(t.Name) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
+							vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.StartTour(t.Name) })
 							{
 								vgparent := vgn
 								_ = vgparent
-								{
-									vgcompKey := vugu.MakeCompKey(0xC7D4C63062FB7115^vgin.CurrentPositionHash(), vgiterkey)
-									// ask BuildEnv for prior instance of this specific component
-									vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-									if vgcomp == nil {
-										// create new one if needed
-										vgcomp = new(Text)
-										vgin.BuildEnv.WireComponent(vgcomp)
-									}
-									vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-									vgcomp.S = t.Title
-									vgout.Components = append(vgout.Components, vgcomp)
-									vgn = &vugu.VGNode{Component: vgcomp}
-									vgparent.AppendChild(vgn)
-								}
+								vgTextComp(vgin, vgout, vgparent, 0xC7D4C63062FB7115, vgiterkey, t.Title)
 							}
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n\t")
 		if c.View != nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3)} // <vg-template>
 			vgparent.AppendChild(vgn)
 			{
 				vgparent := vgn
 				_ = vgparent
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "tour-name"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "class", "tour-name")
 				{
 					vgparent := vgn
 					_ = vgparent
-					{
-						vgcompKey := vugu.MakeCompKey(0x4980ED261E40EE2D^vgin.CurrentPositionHash(), vgiterkey)
-						// ask BuildEnv for prior instance of this specific component
-						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-						if vgcomp == nil {
-							// create new one if needed
-							vgcomp = new(Text)
-							vgin.BuildEnv.WireComponent(vgcomp)
-						}
-						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.S = c.View.Title
-						vgout.Components = append(vgout.Components, vgcomp)
-						vgn = &vugu.VGNode{Component: vgcomp}
-						vgparent.AppendChild(vgn)
-					}
+					vgTextComp(vgin, vgout, vgparent, 0x4980ED261E40EE2D, vgiterkey, c.View.Title)
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-step"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "tour-step"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "p", "id", "tour-step", "class", "tour-step", "aria-live", "polite")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "muted"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "span", "class", "muted")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x83B1A257CF058286^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.View.StepText()
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: ":"}
-						vgparent.AppendChild(vgn)
+						vgTextComp(vgin, vgout, vgparent, 0x83B1A257CF058286, vgiterkey, c.View.StepText())
+						vgText(vgparent, ":")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " "}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "strong", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-step-title"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, " ")
+					vgn = vgElem(vgparent, "strong", "id", "tour-step-title")
 					{
 						vgparent := vgn
 						_ = vgparent
-						{
-							vgcompKey := vugu.MakeCompKey(0x2927A1DAF00675B4^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = c.View.StepTitle
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
+						vgTextComp(vgin, vgout, vgparent, 0x2927A1DAF00675B4, vgiterkey, c.View.StepTitle)
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(4), Data: " Above the narration, whose length changes from step to step, so\n\t\t     that Next stays under the pointer while a reader clicks through. "}
 				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "tour-buttons"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "div", "class", "tour-buttons")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-back"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "tour-back", "type", "button")
 					vgn.AddAttrInterface("disabled", c.first())
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.TourBack() },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.TourBack() })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Back"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Back")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-next"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "primary"}}}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "tour-next", "type", "button", "class", "primary")
 					vgn.AddAttrInterface("disabled", c.last())
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.TourNext() },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.TourNext() })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Next"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Next")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					if c.View.Moved {
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-here"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}}}
-						vgparent.AppendChild(vgn)
-						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType: "click",
-							Func:      func(event vugu.DOMEvent) { c.Actions.TourGo(c.View.Step) },
-							// TODO: implement capture, etc. mostly need to decide syntax
-						})
+						vgn = vgElem(vgparent, "button", "id", "tour-here", "type", "button")
+						vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.TourGo(c.View.Step) })
 						{
 							vgparent := vgn
 							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "This step"}
-							vgparent.AppendChild(vgn)
+							vgText(vgparent, "This step")
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-take-over"}, vugu.VGAttribute{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Leave the tour: the run forks at this step and goes on under your control"}}}
-					vgparent.AppendChild(vgn)
-					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType: "click",
-						Func:      func(event vugu.DOMEvent) { c.Actions.TakeOver() },
-						// TODO: implement capture, etc. mostly need to decide syntax
-					})
+					vgText(vgparent, "\n\t\t\t")
+					vgn = vgElem(vgparent, "button", "id", "tour-take-over", "type", "button", "title", "Leave the tour: the run forks at this step and goes on under your control")
+					vgOn(vgn, "click", func(event vugu.DOMEvent) { c.Actions.TakeOver() })
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Take over"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Take over")
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "tour-narration"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "tour-narration"}}}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
+				vgn = vgElem(vgparent, "div", "id", "tour-narration", "class", "tour-narration")
 				{
 					vgparent := vgn
 					_ = vgparent
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t\t")
 					for i, line := range c.View.Narration {
 						var vgiterkey interface{} = i
 						_ = vgiterkey
@@ -5163,78 +2886,39 @@ func (c *TourPanel) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = i
 						line := line
 						_ = line
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute(nil)}
-						vgparent.AppendChild(vgn)
+						vgn = vgElem(vgparent, "p")
 						{
 							vgparent := vgn
 							_ = vgparent
-							{
-								vgcompKey := vugu.MakeCompKey(0x8C329E9033DEBD6F^vgin.CurrentPositionHash(), vgiterkey)
-								// ask BuildEnv for prior instance of this specific component
-								vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-								if vgcomp == nil {
-									// create new one if needed
-									vgcomp = new(Text)
-									vgin.BuildEnv.WireComponent(vgcomp)
-								}
-								vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-								vgcomp.S = line
-								vgout.Components = append(vgout.Components, vgcomp)
-								vgn = &vugu.VGNode{Component: vgcomp}
-								vgparent.AppendChild(vgn)
-							}
+							vgTextComp(vgin, vgout, vgparent, 0x8C329E9033DEBD6F, vgiterkey, line)
 						}
 					}
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-					vgparent.AppendChild(vgn)
+					vgText(vgparent, "\n\t\t")
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if len(c.View.Highlights) > 0 {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "tour-highlights muted"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "p", "class", "tour-highlights muted")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Look at: "}
-						vgparent.AppendChild(vgn)
-						{
-							vgcompKey := vugu.MakeCompKey(0xF5A73F52CE8A9DF3^vgin.CurrentPositionHash(), vgiterkey)
-							// ask BuildEnv for prior instance of this specific component
-							vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*Text)
-							if vgcomp == nil {
-								// create new one if needed
-								vgcomp = new(Text)
-								vgin.BuildEnv.WireComponent(vgcomp)
-							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-							vgcomp.S = joinComma(c.View.Highlights)
-							vgout.Components = append(vgout.Components, vgcomp)
-							vgn = &vugu.VGNode{Component: vgcomp}
-							vgparent.AppendChild(vgn)
-						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " (outlined on the page)"}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "Look at: ")
+						vgTextComp(vgin, vgout, vgparent, 0xF5A73F52CE8A9DF3, vgiterkey, joinComma(c.View.Highlights))
+						vgText(vgparent, " (outlined on the page)")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t\t")
 				if c.View.Moved {
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "notice"}}}
-					vgparent.AppendChild(vgn)
+					vgn = vgElem(vgparent, "p", "class", "notice")
 					{
 						vgparent := vgn
 						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "The run has moved on from this step. Back, Next or this step's button bring it back to a step."}
-						vgparent.AppendChild(vgn)
+						vgText(vgparent, "The run has moved on from this step. Back, Next or this step's button bring it back to a step.")
 					}
 				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
-				vgparent.AppendChild(vgn)
+				vgText(vgparent, "\n\t")
 			}
 		}
-		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n"}
-		vgparent.AppendChild(vgn)
+		vgText(vgparent, "\n")
 	}
 	return vgout
 }
@@ -5244,4 +2928,3 @@ var _ fmt.Stringer
 var _ reflect.Type
 var _ vjson.RawMessage
 var _ js.Value
-var _ log.Logger

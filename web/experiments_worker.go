@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft/sim/experiment"
@@ -85,11 +84,10 @@ func (e *Experiments) Report(r ExperimentReport) (render bool) {
 		e.failed, e.err = true, r.Error
 	}
 	if len(r.Result) > 0 {
-		var res experiment.Result
-		if err := json.Unmarshal(r.Result, &res); err != nil {
+		if res, err := decodeResult(r.Result); err != nil {
 			e.err = "cannot read the worker's result: " + err.Error()
 		} else {
-			e.show(&res)
+			e.show(res)
 		}
 	}
 	if r.End {

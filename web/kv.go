@@ -1,7 +1,7 @@
 package web
 
 import (
-	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -55,7 +55,7 @@ func (p *Playground) KVView() KVView {
 	for k := range kv {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, compareKeys)
+	sort.Sort(byKey(keys))
 	if len(keys) > kvShown {
 		v.More = len(keys) - kvShown
 		keys = keys[:kvShown]
@@ -65,6 +65,15 @@ func (p *Playground) KVView() KVView {
 	}
 	return v
 }
+
+// byKey sorts keys by compareKeys. (With sort.Sort, which the page has
+// anyway, rather than slices.SortFunc, whose pdqsort for strings with a
+// comparison function only this would use: 19 KB raw, 2 KB brotli.)
+type byKey []string
+
+func (k byKey) Len() int           { return len(k) }
+func (k byKey) Less(i, j int) bool { return compareKeys(k[i], k[j]) < 0 }
+func (k byKey) Swap(i, j int)      { k[i], k[j] = k[j], k[i] }
 
 // compareKeys orders keys as a person reads them: "k2" before "k10".
 func compareKeys(a, b string) int {
@@ -80,6 +89,10 @@ func compareKeys(a, b string) int {
 	case na < nb:
 		return -1
 	case na > nb:
+		return 1
+	case a < b: // "k02" and "k2": not left to the map's order
+		return -1
+	case a > b:
 		return 1
 	}
 	return 0

@@ -16,10 +16,16 @@
 // The differences say what each layer costs: the runtime, the framework,
 // and the playground (core, simulator, checkers, components, API). It
 // needs wasm-opt (Debian's binaryen) and brotli, as ./build.sh does.
+//
+// With -packages N it then prints the N Go packages with the most code in
+// the page (packages.go says how it counts):
+//
+//	go run ./cmd/sizefloor -packages 15
 package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -45,13 +51,15 @@ var pageNoInline = []string{
 }
 
 func main() {
-	if err := run(); err != nil {
+	top := flag.Int("packages", 0, "also print the `N` packages with the most code in the page")
+	flag.Parse()
+	if err := run(*top); err != nil {
 		fmt.Fprintln(os.Stderr, "sizefloor:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(top int) error {
 	for _, tool := range []string{"wasm-opt", "brotli"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is missing (apt-get install binaryen brotli): %v", tool, err)
@@ -84,6 +92,9 @@ func run() error {
 		}
 		fmt.Printf("%-34s %10d %10s\n", p.name, n, added)
 		prev = n
+	}
+	if top > 0 {
+		return packages(dir, top, page)
 	}
 	return nil
 }

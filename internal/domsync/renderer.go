@@ -3,7 +3,6 @@
 package domsync
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -177,6 +176,6 @@ func eventArgs(args []safejs.Value) (id int, typ string, capture bool, summary m
 	if err != nil {
 		return
 	}
-	err = json.Unmarshal([]byte(text), &summary)
+	summary, err = summaryOf(text)
 	return
 }
