@@ -60,10 +60,17 @@ func intArg(name string, arg any, lo, hi int) (int, error) {
 // msArg reads a duration given in (fractional) milliseconds, between 0 and
 // max.
 func msArg(name string, arg any, max time.Duration) (time.Duration, error) {
+	return msRangeArg(name, arg, 0, max)
+}
+
+// msRangeArg reads a number of milliseconds in [min, max], and says the
+// whole range when it is not (not 0 as the bottom of a range that starts
+// higher, as a check after msArg would).
+func msRangeArg(name string, arg any, min, max time.Duration) (time.Duration, error) {
 	ms, ok := arg.(float64)
-	if !ok || math.IsNaN(ms) || ms < 0 || ms > millis(max) {
-		return 0, fmt.Errorf("%s must be a number of milliseconds between 0 and %v, got %s",
-			name, millis(max), describe(arg))
+	if !ok || math.IsNaN(ms) || ms < millis(min) || ms > millis(max) {
+		return 0, fmt.Errorf("%s must be a number of milliseconds between %v and %v, got %s",
+			name, millis(min), millis(max), describe(arg))
 	}
 	return time.Duration(math.Round(ms * float64(time.Millisecond))), nil
 }

@@ -181,20 +181,11 @@ func setOption(o *sim.Options, key string, v any) error {
 	case "snapshotEvery":
 		o.SnapshotEvery, err = intArg(key, v, 1, 1_000_000)
 	case "electionTimeout":
-		o.ElectionTimeout, err = msArg(key, v, time.Minute)
-		if err == nil && o.ElectionTimeout < 10*time.Millisecond {
-			err = fmt.Errorf("electionTimeout must be at least 10 ms, got %s", describe(v))
-		}
+		o.ElectionTimeout, err = msRangeArg(key, v, 10*time.Millisecond, time.Minute)
 	case "electionTimeoutMax":
-		o.ElectionTimeoutMax, err = msArg(key, v, time.Minute)
-		if err == nil && o.ElectionTimeoutMax < 10*time.Millisecond {
-			err = fmt.Errorf("electionTimeoutMax must be at least 10 ms, got %s", describe(v))
-		}
+		o.ElectionTimeoutMax, err = msRangeArg(key, v, 10*time.Millisecond, time.Minute)
 	case "heartbeatInterval":
-		o.HeartbeatInterval, err = msArg(key, v, time.Minute)
-		if err == nil && o.HeartbeatInterval < time.Millisecond {
-			err = fmt.Errorf("heartbeatInterval must be at least 1 ms, got %s", describe(v))
-		}
+		o.HeartbeatInterval, err = msRangeArg(key, v, time.Millisecond, time.Minute)
 	case "latencyMin":
 		o.LatencyMin, err = msArg(key, v, time.Minute)
 	case "latencyMax":
