@@ -169,8 +169,8 @@ func (w *World) Follow(src *World, until time.Duration) error {
 	return nil
 }
 
-// Seek returns the world as it was at time t (t <= Now): a copy of the
-// last checkpoint before t, with the interventions made since replayed.
+// Seek returns the world as it was at time t (t <= Now): a copy of a
+// checkpoint before t, with the interventions made since replayed.
 // Acting on the returned world forks the run: its future is whatever
 // happens next, and w is left as it was.
 func (w *World) Seek(t time.Duration) (*World, error) {
@@ -181,15 +181,53 @@ func (w *World) Seek(t time.Duration) (*World, error) {
 	for i >= 0 && w.checkpoints[i].at > t {
 		i--
 	}
-	for ; i >= 0; i-- {
+	if i < 0 {
+		return Replay(w.opts, w.interventions, t)
+	}
+	// A checkpoint keeps none of the trace's recent events and only some
+	// of the message records, so the replay must start early enough to
+	// fill both rings (complete). The start is chosen from an estimate, so
+	// that a seek seldom replays twice; when the estimate fell short, the
+	// failed replay tells the exact counts and the second start suffices.
+	msgs, events := w.countsAt(i, t)
+	for {
+		for i >= 0 && !w.fills(i, msgs, events) {
+			i--
+		}
+		if i < 0 {
+			return Replay(w.opts, w.interventions, t)
+		}
 		s, err := w.seekFrom(i, t)
-		if err != nil || s.trace.complete() {
+		if err != nil || (s.trace.complete() && s.hist.complete()) {
 			return s, err
 		}
-		// Too few events came after checkpoint i to fill the trace's
-		// ring (a checkpoint keeps none of its own): start earlier.
+		msgs, events = s.hist.nmsgs, s.trace.n
+		i--
 	}
-	return Replay(w.opts, w.interventions, t)
+}
+
+// countsAt estimates how many messages and trace events the run made by
+// time t, which lies between checkpoint i and the next one (or now), as if
+// it made them at a steady rate in between.
+func (w *World) countsAt(i int, t time.Duration) (msgs, events uint64) {
+	a, b := w.checkpoints[i].w, w
+	if i+1 < len(w.checkpoints) {
+		b = w.checkpoints[i+1].w
+	}
+	if b.now <= a.now {
+		return a.hist.nmsgs, a.trace.n
+	}
+	f := float64(t-a.now) / float64(b.now-a.now)
+	return a.hist.nmsgs + uint64(f*float64(b.hist.nmsgs-a.hist.nmsgs)),
+		a.trace.n + uint64(f*float64(b.trace.n-a.trace.n))
+}
+
+// fills reports whether a world rebuilt from checkpoint i that has made
+// msgs messages and events trace events in all holds its last msgKeep
+// message records and traceKeep events (complete).
+func (w *World) fills(i int, msgs, events uint64) bool {
+	cp := w.checkpoints[i].w
+	return msgs-cp.hist.from >= min(msgs, msgKeep) && events-cp.trace.first >= min(events, traceKeep)
 }
 
 // seekFrom returns the world at time t rebuilt from checkpoint i.
@@ -271,7 +309,7 @@ func (w *World) thinCheckpoints() {
 }
 
 // clone returns an independent copy of the world but for its trace's
-// recent events (Trace.recent). Logs, disks, the client
+// recent events (Trace.recent) and its older message records (history). Logs, disks, the client
 // history and the checker's committed entries share their chunks (package
 // chunk): the copy costs a few tables, and each side copies at most a chunk
 // of each when it next writes. Other append-only slices are shared with

@@ -279,10 +279,11 @@ func TestNoCheckpoints(t *testing.T) {
 	}
 }
 
-// TestSeekRefillsTheTrace: checkpoints keep no recent trace events, so a
-// seek to just after one (where the events since do not fill the ring)
-// must replay from an earlier one: the sought world's whole recent trace,
-// records and notable events included, is the one a run stopped there had.
+// TestSeekRefillsTheTrace: checkpoints keep no recent trace events and no
+// message records, so a seek to just after one (where the events or
+// messages since do not fill the rings) must replay from an earlier one:
+// the sought world's whole recent trace, records and notable events
+// included, and its message log are the ones a run stopped there had.
 // The quiet world (no clients) makes few events per checkpoint interval.
 func TestSeekRefillsTheTrace(t *testing.T) {
 	quiet := func(until time.Duration) *World {
@@ -311,6 +312,10 @@ func TestSeekRefillsTheTrace(t *testing.T) {
 				!reflect.DeepEqual(g.RecentRecords(traceKeep), w.RecentRecords(traceKeep)) ||
 				!reflect.DeepEqual(g.NotableRecords(notableKeep), w.NotableRecords(notableKeep)) {
 				t.Fatalf("%s, seek to %v: the trace differs from a run stopped there", name, at)
+			}
+			if g, w := got.MessageLog(0, nil), want.MessageLog(0, nil); !reflect.DeepEqual(g, w) || len(g) == 0 {
+				t.Fatalf("%s, seek to %v: the message log holds %d records, a run stopped there %d (equal: %v)",
+					name, at, len(g), len(w), reflect.DeepEqual(g, w))
 			}
 		}
 	}
