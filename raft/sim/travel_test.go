@@ -320,3 +320,42 @@ func TestSeekRefillsTheTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestSeekRefillsNotableEvents: under client load a checkpoint keeps no
+// notable events (the ring turns over between checkpoints), so a seek to
+// just after one, where the notable events since do not fill the ring,
+// must replay from the checkpoint before: the sought world's notable
+// events are the ones a run stopped there had.
+func TestSeekRefillsNotableEvents(t *testing.T) {
+	run := func(until time.Duration) *World {
+		w, err := New(benchOptions(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.RunUntil(until)
+		return w
+	}
+	end := run(30 * time.Second)
+	dropped := 0
+	for _, cp := range end.checkpoints {
+		if cp.w.trace.notable == nil {
+			dropped++
+		}
+	}
+	if dropped == 0 {
+		t.Fatal("no checkpoint of a busy world dropped its notable events: the test tests nothing")
+	}
+	// About 0.45 s after a checkpoint this world has made enough messages
+	// to fill the message ring but not yet enough notable events.
+	for _, at := range []time.Duration{10*time.Second + time.Millisecond, 20*time.Second + 420*time.Millisecond,
+		20*time.Second + 450*time.Millisecond, 24*time.Second + 440*time.Millisecond, 26*time.Second + 470*time.Millisecond} {
+		got, err := end.Seek(at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := run(at)
+		if g, w := got.Trace().NotableRecords(notableKeep), want.Trace().NotableRecords(notableKeep); !reflect.DeepEqual(g, w) || len(g) != notableKeep {
+			t.Fatalf("seek to %v: %d notable events, a run stopped there %d (equal: %v)", at, len(g), len(w), reflect.DeepEqual(g, w))
+		}
+	}
+}
