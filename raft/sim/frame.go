@@ -62,12 +62,12 @@ func (sn *simNode) frameNode() FrameNode {
 // MessageRecords is how many message records the world keeps (the last
 // msgKeep): MessageRecord(0) is the oldest, MessageRecord(n-1) the newest.
 // With MessageRecord, it reads what MessageLog copies, in place.
-func (w *World) MessageRecords() int { return int(min(w.hist.nmsgs, msgKeep)) }
+func (w *World) MessageRecords() int { return int(w.hist.held()) }
 
 // MessageRecord returns message record i of MessageRecords, oldest first.
 // The record is the world's own: read it, do not keep the pointer past the
 // world's next step (the ring reuses it).
 func (w *World) MessageRecord(i int) *MsgRecord {
 	h := &w.hist
-	return h.at(h.nmsgs - min(h.nmsgs, msgKeep) + uint64(i))
+	return h.at(h.nmsgs - h.held() + uint64(i))
 }

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"slices"
 	"time"
 
 	"github.com/raftplayground/raftplayground/raft"
@@ -157,17 +156,23 @@ type RoleChange struct {
 // history is the world's recent message lives and role changes, each in a
 // ring that overwrites its oldest entry.
 //
-// The message ring is cut into chunks shared between a world and its
-// checkpoints: a clone copies the chunk pointers only, and whichever side
-// writes into a shared chunk first copies that chunk (only the newest one
-// or two ever change, as messages end within a few round trips).
+// A clone (a checkpoint, or a world Seek starts from one) keeps only the
+// newest msgCloned message records, as a Trace's clone keeps no recent
+// events: under client load the ring wraps in about a second, so with
+// checkpoints every two seconds, sharing the ring saved nothing (the world
+// copied every chunk of it as it wrapped, a quarter of all the bytes a
+// busy world allocated). Seek makes up the rest by replaying from an
+// earlier checkpoint when the messages after the one it starts from do not
+// (complete).
 type history struct {
-	// msgs[i/msgChunk][i%msgChunk], for i = n%msgKeep, is record number
-	// n (counted from 0); nmsgs counts the records ever made.
+	// msgs[i/msgChunk][i%msgChunk], for i = n%msgKeep, is record number n
+	// (counted from 0) for the last held() records, from..nmsgs-1 at most;
+	// nmsgs counts the records ever made, and from is the first this
+	// history holds. A chunk is allocated when first written; a clone's
+	// chunks are its own.
 	msgs  []*[msgChunk]MsgRecord
 	nmsgs uint64
-	// owned[c]: chunk c is this history's alone and may be written.
-	owned []bool
+	from  uint64
 	// roles are the latest role changes, oldest first: from roleKeep to
 	// 2*roleKeep of them once that many were made. In chunks shared
 	// between clones, as roles change rarely: a checkpoint copies nothing
@@ -175,40 +180,42 @@ type history struct {
 	roles chunk.Seq[RoleChange]
 }
 
-// msgChunk is the number of records per chunk.
-const msgChunk = 256
+// msgChunk is the number of records per chunk of the ring.
+const msgChunk = 64
 
-// clone returns a history that shares the message chunks with h: after
-// it, neither writes into them without copying first.
+// msgCloned is how many of the newest message records a clone keeps: half
+// the ring halves what a checkpoint copies, and a seek then needs only
+// msgKeep-msgCloned messages after the checkpoint it starts from (about
+// half a second of a busy world) to fill the ring again.
+const msgCloned = msgKeep / 2
+
+// clone returns a history with h's role changes and its newest msgCloned
+// message records (see history).
 func (h *history) clone() history {
-	c := *h
-	c.msgs = slices.Clone(h.msgs)
-	clear(h.owned)
-	c.owned = make([]bool, len(h.owned))
-	c.roles = h.roles.Clone()
+	c := history{nmsgs: h.nmsgs, from: h.nmsgs - min(h.held(), msgCloned), roles: h.roles.Clone()}
+	if c.from == c.nmsgs {
+		return c
+	}
+	c.msgs = make([]*[msgChunk]MsgRecord, msgKeep/msgChunk)
+	// Every chunk holding a record from c.from on, whole: h holds those
+	// chunks, as it holds their records.
+	for n := c.from &^ (msgChunk - 1); n < c.nmsgs; n += msgChunk {
+		i := n % msgKeep / msgChunk
+		ch := *h.msgs[i]
+		c.msgs[i] = &ch
+	}
 	return c
 }
 
-// slot returns the place of record number n, copying its chunk first if it
-// is shared.
-func (h *history) slot(n uint64) *MsgRecord {
-	if h.msgs == nil {
-		h.msgs = make([]*[msgChunk]MsgRecord, msgKeep/msgChunk)
-		h.owned = make([]bool, msgKeep/msgChunk)
-	}
-	i := n % msgKeep
-	c := i / msgChunk
-	if !h.owned[c] {
-		chunk := new([msgChunk]MsgRecord)
-		if h.msgs[c] != nil {
-			*chunk = *h.msgs[c]
-		}
-		h.msgs[c], h.owned[c] = chunk, true
-	}
-	return &h.msgs[c][i%msgChunk]
-}
+// held is the number of message records the ring holds.
+func (h *history) held() uint64 { return min(h.nmsgs-h.from, msgKeep) }
 
-// at returns record number n for reading; it must be in the ring.
+// complete reports whether the ring holds the last msgKeep records (or
+// every record, when there have been fewer): whether a world rebuilt from
+// a clone shows the same messages as the world it was cloned from.
+func (h *history) complete() bool { return h.nmsgs-h.from >= min(h.nmsgs, msgKeep) }
+
+// at returns record number n; it must be in the ring.
 func (h *history) at(n uint64) *MsgRecord {
 	i := n % msgKeep
 	return &h.msgs[i/msgChunk][i%msgChunk]
@@ -219,32 +226,25 @@ func (h *history) at(n uint64) *MsgRecord {
 func (h *history) addMsg() (*MsgRecord, uint64) {
 	n := h.nmsgs
 	h.nmsgs++
-	return h.slot(n), n
+	if h.msgs == nil {
+		h.msgs = make([]*[msgChunk]MsgRecord, msgKeep/msgChunk)
+	}
+	i := n % msgKeep
+	ch := h.msgs[i/msgChunk]
+	if ch == nil {
+		ch = new([msgChunk]MsgRecord)
+		h.msgs[i/msgChunk] = ch
+	}
+	return &ch[i%msgChunk], n
 }
 
 // find returns record number n if the ring still holds it and it is
-// message id's; else nil. The record must not be written through.
+// message id's; else nil.
 func (h *history) find(n uint64, id MsgID) *MsgRecord {
-	if n >= h.nmsgs || h.nmsgs-n > msgKeep || h.at(n).ID != id {
+	if n >= h.nmsgs || h.nmsgs-n > h.held() || h.at(n).ID != id {
 		return nil
 	}
 	return h.at(n)
-}
-
-// msg is find for writing. It finds the record's chunk once: every
-// message's end is written through it.
-func (h *history) msg(n uint64, id MsgID) *MsgRecord {
-	if n >= h.nmsgs || h.nmsgs-n > msgKeep {
-		return nil
-	}
-	i := n % msgKeep
-	c := i / msgChunk
-	if r := &h.msgs[c][i%msgChunk]; r.ID != id {
-		return nil
-	} else if h.owned[c] {
-		return r
-	}
-	return h.slot(n)
 }
 
 func (h *history) addRole(rc RoleChange) {
@@ -279,7 +279,7 @@ func (w *World) recordSend(m *raft.Message, id MsgID, arrive time.Duration, out 
 // recordEnd records that the life of message id (record number n) ended
 // now with out.
 func (w *World) recordEnd(n uint64, id MsgID, out MsgOutcome) {
-	if r := w.hist.msg(n, id); r != nil {
+	if r := w.hist.find(n, id); r != nil {
 		r.End, r.Outcome, r.Held = w.now, out, false
 	}
 }
@@ -287,7 +287,7 @@ func (w *World) recordEnd(n uint64, id MsgID, out MsgOutcome) {
 // recordHeld records that message wm is held (or released, to arrive at
 // its arrival time).
 func (w *World) recordHeld(wm *wireMsg) {
-	if r := w.hist.msg(wm.rec, wm.id); r != nil {
+	if r := w.hist.find(wm.rec, wm.id); r != nil {
 		r.Held, r.Arrive = wm.held, wm.arrive
 	}
 }
@@ -297,8 +297,7 @@ func (w *World) recordHeld(wm *wireMsg) {
 // allocates nothing when buf is large enough.
 func (w *World) MessageLog(since time.Duration, buf []MsgRecord) []MsgRecord {
 	h := &w.hist
-	first := h.nmsgs - min(h.nmsgs, msgKeep)
-	for n := first; n < h.nmsgs; n++ {
+	for n := h.nmsgs - h.held(); n < h.nmsgs; n++ {
 		if r := h.at(n); r.Outcome == InFlight || r.End >= since {
 			buf = append(buf, *r)
 		}

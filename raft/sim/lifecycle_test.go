@@ -204,10 +204,15 @@ func TestSeekRestoresHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.RunFor(6 * time.Second)
-	// A copy shares the message chunks; running the original on must not
-	// change the copy's history.
+	// A copy (a checkpoint) keeps the newest msgCloned message records, as
+	// they were; running the original on must not change them.
 	c := w.clone()
+	all := w.MessageLog(0, nil)
 	before := c.MessageLog(0, nil)
+	if !reflect.DeepEqual(before, all[len(all)-msgCloned:]) || c.hist.complete() {
+		t.Fatalf("a clone keeps %d message records (complete: %v), not the newest %d of %d",
+			len(before), c.hist.complete(), msgCloned, len(all))
+	}
 	w.RunFor(time.Second)
 	if after := c.MessageLog(0, nil); !reflect.DeepEqual(before, after) {
 		t.Fatal("running a world changed its clone's message history")

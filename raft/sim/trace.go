@@ -92,12 +92,18 @@ type Trace struct {
 	// after the one it starts from do not.
 	recent []lazyEvent
 	first  uint64
-	// notable is a ring of the last notableKeep notable events (see
-	// Notable), and nnotable counts them all.
-	notable  []lazyEvent
-	nnotable uint64
-	sink     io.Writer
-	err      error // the first error writing to sink
+	// notable is a ring of notableKeep slots (nil until the first notable
+	// event, see Notable): notable event number k, counted from 0, is in
+	// slot k%notableKeep. It holds events notableFrom..nnotable-1, the
+	// last notableKeep of them at most (heldNotable); nnotable counts
+	// them all. A trace copied for a checkpoint keeps the ring only when
+	// the ring has not turned over since the previous checkpoint (see
+	// World.checkpoint): else it starts empty, notableFrom = nnotable.
+	notable     []lazyEvent
+	nnotable    uint64
+	notableFrom uint64
+	sink        io.Writer
+	err         error // the first error writing to sink
 }
 
 // SetSink makes the trace write every later event to sink as a JSON line.
@@ -256,16 +262,27 @@ func newTrace() *Trace { return &Trace{} }
 // held is the number of recent events the ring holds.
 func (t *Trace) held() int { return int(min(t.n-t.first, traceKeep)) }
 
-// complete reports whether the ring holds the last traceKeep events (or
-// every event, when there have been fewer).
-func (t *Trace) complete() bool { return t.n-t.first >= min(t.n, traceKeep) }
+// heldNotable is the number of notable events the ring holds.
+func (t *Trace) heldNotable() uint64 { return min(t.nnotable-t.notableFrom, notableKeep) }
+
+// complete reports whether the rings hold the last traceKeep events and
+// the last notableKeep notable events (or all of them, when there have
+// been fewer).
+func (t *Trace) complete() bool {
+	return t.n-t.first >= min(t.n, traceKeep) && t.nnotable-t.notableFrom >= min(t.nnotable, notableKeep)
+}
 
 // copyForCheckpoint returns a copy of t without its recent events (see
-// recent) and without its sink.
-func (t *Trace) copyForCheckpoint() *Trace {
+// recent) and without its sink; with its notable events when notable is
+// set.
+func (t *Trace) copyForCheckpoint(notable bool) *Trace {
 	c := *t
 	c.recent, c.first = nil, t.n
-	c.notable = slices.Clone(t.notable)
+	if notable {
+		c.notable = slices.Clone(t.notable)
+	} else {
+		c.notable, c.notableFrom = nil, t.nnotable
+	}
 	c.sink = nil
 	return &c
 }
@@ -346,7 +363,7 @@ const notableKinds = 1<<EvRole | 1<<EvFault | 1<<EvClient | 1<<EvReplicator | 1<
 
 // Notable returns up to max of the latest notable events, oldest first.
 func (t *Trace) Notable(max int) []TraceEvent {
-	k := min(uint64(max), uint64(len(t.notable)))
+	k := min(uint64(max), t.heldNotable())
 	out := make([]TraceEvent, 0, k)
 	for i := t.nnotable - k; i < t.nnotable; i++ {
 		out = append(out, t.notable[i%notableKeep].event())
@@ -357,7 +374,7 @@ func (t *Trace) Notable(max int) []TraceEvent {
 // NotableRecords is Notable as records: up to max of the latest notable
 // events, oldest first.
 func (t *Trace) NotableRecords(max int) []Record {
-	k := min(uint64(max), uint64(len(t.notable)))
+	k := min(uint64(max), t.heldNotable())
 	out := make([]Record, 0, k)
 	for i := t.nnotable - k; i < t.nnotable; i++ {
 		out = append(out, t.notable[i%notableKeep].record())
@@ -388,11 +405,10 @@ func (t *Trace) written(le *lazyEvent) {
 // keep is written for an event that is notable or goes to a sink.
 func (t *Trace) keep(le *lazyEvent) {
 	if Notable(le.kind) {
-		if len(t.notable) < notableKeep {
-			t.notable = append(t.notable, *le)
-		} else {
-			t.notable[t.nnotable%notableKeep] = *le
+		if t.notable == nil {
+			t.notable = make([]lazyEvent, notableKeep)
 		}
+		t.notable[t.nnotable%notableKeep] = *le
 		t.nnotable++
 	}
 	if t.sink != nil && t.err == nil {

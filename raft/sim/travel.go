@@ -169,8 +169,8 @@ func (w *World) Follow(src *World, until time.Duration) error {
 	return nil
 }
 
-// Seek returns the world as it was at time t (t <= Now): a copy of the
-// last checkpoint before t, with the interventions made since replayed.
+// Seek returns the world as it was at time t (t <= Now): a copy of a
+// checkpoint before t, with the interventions made since replayed.
 // Acting on the returned world forks the run: its future is whatever
 // happens next, and w is left as it was.
 func (w *World) Seek(t time.Duration) (*World, error) {
@@ -181,15 +181,61 @@ func (w *World) Seek(t time.Duration) (*World, error) {
 	for i >= 0 && w.checkpoints[i].at > t {
 		i--
 	}
-	for ; i >= 0; i-- {
+	if i < 0 {
+		return Replay(w.opts, w.interventions, t)
+	}
+	// A checkpoint keeps none of the trace's recent events, only some of
+	// the message records and not always the notable events, so the
+	// replay must start early enough to fill those rings (complete). The start is chosen from an estimate, so
+	// that a seek seldom replays twice; when the estimate fell short, the
+	// failed replay tells the exact counts and the second start suffices.
+	want := w.countsAt(i, t)
+	for {
+		for i >= 0 && !w.fills(i, want) {
+			i--
+		}
+		if i < 0 {
+			return Replay(w.opts, w.interventions, t)
+		}
 		s, err := w.seekFrom(i, t)
-		if err != nil || s.trace.complete() {
+		if err != nil || (s.trace.complete() && s.hist.complete()) {
 			return s, err
 		}
-		// Too few events came after checkpoint i to fill the trace's
-		// ring (a checkpoint keeps none of its own): start earlier.
+		want = countsOf(s)
+		i--
 	}
-	return Replay(w.opts, w.interventions, t)
+}
+
+// counts are how many messages, trace events and notable events a run
+// made by some time.
+type counts struct{ msgs, events, notable uint64 }
+
+func countsOf(w *World) counts { return counts{w.hist.nmsgs, w.trace.n, w.trace.nnotable} }
+
+// countsAt estimates the counts at time t, which lies between checkpoint i
+// and the next one (or now), as if the run made each at a steady rate in
+// between.
+func (w *World) countsAt(i int, t time.Duration) counts {
+	a, b := w.checkpoints[i].w, w
+	if i+1 < len(w.checkpoints) {
+		b = w.checkpoints[i+1].w
+	}
+	ca, cb := countsOf(a), countsOf(b)
+	if b.now <= a.now {
+		return ca
+	}
+	f := float64(t-a.now) / float64(b.now-a.now)
+	at := func(x, y uint64) uint64 { return x + uint64(f*float64(y-x)) }
+	return counts{at(ca.msgs, cb.msgs), at(ca.events, cb.events), at(ca.notable, cb.notable)}
+}
+
+// fills reports whether a world rebuilt from checkpoint i that has made
+// c in all holds its last msgKeep message records, traceKeep events and
+// notableKeep notable events (complete).
+func (w *World) fills(i int, c counts) bool {
+	h, t := &w.checkpoints[i].w.hist, w.checkpoints[i].w.trace
+	return c.msgs-h.from >= min(c.msgs, msgKeep) && c.events-t.first >= min(c.events, traceKeep) &&
+		c.notable-t.notableFrom >= min(c.notable, notableKeep)
 }
 
 // seekFrom returns the world at time t rebuilt from checkpoint i.
@@ -235,7 +281,17 @@ func (w *World) checkpoint() {
 	if len(w.checkpoints) == maxCheckpoints {
 		w.thinCheckpoints()
 	}
-	c := w.clone()
+	// A checkpoint keeps the trace's notable events only when fewer than
+	// notableKeep were made since the previous one. Under client load
+	// (hundreds a second) the ring turns over between checkpoints, and a
+	// seek refills it from the events it replays: from the checkpoint
+	// before, at worst, since that many were made after it. In a quiet
+	// world the ring is kept, as refilling it could take the whole run.
+	var prev uint64
+	if n := len(w.checkpoints); n > 0 {
+		prev = w.checkpoints[n-1].w.trace.nnotable
+	}
+	c := w.cloneWith(w.trace.nnotable-prev < notableKeep)
 	// A frozen copy keeps no checkpoints of its own (Seek gives a world
 	// made from it its own list): through them it would keep alive every
 	// checkpoint thinned since.
@@ -271,12 +327,17 @@ func (w *World) thinCheckpoints() {
 }
 
 // clone returns an independent copy of the world but for its trace's
-// recent events (Trace.recent). Logs, disks, the client
-// history and the checker's committed entries share their chunks (package
-// chunk): the copy costs a few tables, and each side copies at most a chunk
-// of each when it next writes. Other append-only slices are shared with
-// their capacity cut, so neither side writes into the other's.
-func (w *World) clone() *World {
+// recent events (Trace.recent) and its older message records (history).
+// Logs, disks, the client history and the checker's committed entries
+// share their chunks (package chunk): the copy costs a few tables, and
+// each side copies at most a chunk of each when it next writes. Other
+// append-only slices are shared with their capacity cut, so neither side
+// writes into the other's.
+func (w *World) clone() *World { return w.cloneWith(true) }
+
+// cloneWith is clone, keeping the trace's notable events only when
+// notable is set.
+func (w *World) cloneWith(notable bool) *World {
 	c := *w
 	c.peerStatesAfter = nil // scratch: each side needs its own
 	netSrc, clientsSrc := *w.netSrc, *w.clientsSrc
@@ -334,7 +395,7 @@ func (w *World) clone() *World {
 		}
 		c.workload = &wl
 	}
-	c.trace = w.trace.copyForCheckpoint()
+	c.trace = w.trace.copyForCheckpoint(notable)
 	c.interventions = slices.Clip(w.interventions)
 	c.proposals = slices.Clip(w.proposals)
 	c.checkpoints = slices.Clip(w.checkpoints)

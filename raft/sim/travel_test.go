@@ -279,10 +279,11 @@ func TestNoCheckpoints(t *testing.T) {
 	}
 }
 
-// TestSeekRefillsTheTrace: checkpoints keep no recent trace events, so a
-// seek to just after one (where the events since do not fill the ring)
-// must replay from an earlier one: the sought world's whole recent trace,
-// records and notable events included, is the one a run stopped there had.
+// TestSeekRefillsTheTrace: checkpoints keep no recent trace events and no
+// message records, so a seek to just after one (where the events or
+// messages since do not fill the rings) must replay from an earlier one:
+// the sought world's whole recent trace, records and notable events
+// included, and its message log are the ones a run stopped there had.
 // The quiet world (no clients) makes few events per checkpoint interval.
 func TestSeekRefillsTheTrace(t *testing.T) {
 	quiet := func(until time.Duration) *World {
@@ -312,6 +313,49 @@ func TestSeekRefillsTheTrace(t *testing.T) {
 				!reflect.DeepEqual(g.NotableRecords(notableKeep), w.NotableRecords(notableKeep)) {
 				t.Fatalf("%s, seek to %v: the trace differs from a run stopped there", name, at)
 			}
+			if g, w := got.MessageLog(0, nil), want.MessageLog(0, nil); !reflect.DeepEqual(g, w) || len(g) == 0 {
+				t.Fatalf("%s, seek to %v: the message log holds %d records, a run stopped there %d (equal: %v)",
+					name, at, len(g), len(w), reflect.DeepEqual(g, w))
+			}
+		}
+	}
+}
+
+// TestSeekRefillsNotableEvents: under client load a checkpoint keeps no
+// notable events (the ring turns over between checkpoints), so a seek to
+// just after one, where the notable events since do not fill the ring,
+// must replay from the checkpoint before: the sought world's notable
+// events are the ones a run stopped there had.
+func TestSeekRefillsNotableEvents(t *testing.T) {
+	run := func(until time.Duration) *World {
+		w, err := New(benchOptions(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.RunUntil(until)
+		return w
+	}
+	end := run(30 * time.Second)
+	dropped := 0
+	for _, cp := range end.checkpoints {
+		if cp.w.trace.notable == nil {
+			dropped++
+		}
+	}
+	if dropped == 0 {
+		t.Fatal("no checkpoint of a busy world dropped its notable events: the test tests nothing")
+	}
+	// About 0.45 s after a checkpoint this world has made enough messages
+	// to fill the message ring but not yet enough notable events.
+	for _, at := range []time.Duration{10*time.Second + time.Millisecond, 20*time.Second + 420*time.Millisecond,
+		20*time.Second + 450*time.Millisecond, 24*time.Second + 440*time.Millisecond, 26*time.Second + 470*time.Millisecond} {
+		got, err := end.Seek(at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := run(at)
+		if g, w := got.Trace().NotableRecords(notableKeep), want.Trace().NotableRecords(notableKeep); !reflect.DeepEqual(g, w) || len(g) != notableKeep {
+			t.Fatalf("seek to %v: %d notable events, a run stopped there %d (equal: %v)", at, len(g), len(w), reflect.DeepEqual(g, w))
 		}
 	}
 }
