@@ -39,6 +39,14 @@ var KVModel = porcupine.Model{
 		return parts
 	},
 	Init: func() any { return "" },
+	// Equal and Hash key porcupine's cache of states it has seen for each
+	// set of linearized calls. Without Hash every state of one set shares
+	// a bucket searched one by one: appends to one key make a state for
+	// every order of the concurrent ones, and seed 20224's 3,160 calls on
+	// one key (eight clients) took porcupine over 3 minutes instead of 0.2
+	// s. The answer is the same either way: Hash only picks the bucket.
+	Equal: func(a, b any) bool { return a.(string) == b.(string) },
+	Hash:  func(state any) uint64 { return hashString(state.(string)) },
 	Step: func(state, input, output any) (bool, any) {
 		s, in, out := state.(string), input.(kvInput), output.(kvOutput)
 		switch in.Op {
@@ -57,6 +65,16 @@ var KVModel = porcupine.Model{
 		}
 		return fmt.Sprintf("%s(%s, %q)", in.Op, in.Key, in.Value)
 	},
+}
+
+// hashString is 64-bit FNV-1a, without hash/fnv's allocation per call.
+func hashString(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // LinearizabilityError reports a history that no sequential order explains.
