@@ -25,7 +25,7 @@ func (n *Node) Clone() *Node {
 	c.reads = slices.Clip(n.reads)
 	c.confCtx.target = n.confCtx.target.Clone()
 	c.confCtx.newPeers = slices.Clone(n.confCtx.newPeers)
-	c.confCtx.matched = slices.Clone(n.confCtx.matched)
+	c.confCtx.behind = slices.Clone(n.confCtx.behind)
 	c.replicators = make([]*replicator, len(n.replicators))
 	for i, r := range n.replicators {
 		rc := *r

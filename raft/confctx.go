@@ -52,12 +52,13 @@ type confCtx struct {
 	// to the configuration and learners the change makes voters.
 	newPeers []NodeID
 	// deadline of the catching-up stage; it moves on while the new peers
-	// make progress.
+	// get closer to the leader's log.
 	deadline time.Duration
-	// matched holds, per new peer, its match index at the last deadline
-	// (at the start of the change for the first one).
-	// Invariant: len(matched) == len(newPeers).
-	matched []uint64
+	// behind holds, per new peer, how far its match index was behind the
+	// leader's last index at the last deadline (at the start of the change
+	// for the first one).
+	// Invariant: len(behind) == len(newPeers).
+	behind []uint64
 	// index of the config entry the stage waits to see committed.
 	index uint64
 	// result of the last finished change (nil on success); for Status.
@@ -177,7 +178,7 @@ func (n *Node) ChangePeers(now time.Duration, voters, learners []NodeID) error {
 		// ConfigurationCtx does for every adding peer, so that a voter far
 		// behind never holds up the joint quorum.
 		n.confCtx.newPeers = append(n.confCtx.newPeers, p)
-		n.confCtx.matched = append(n.confCtx.matched, n.replicator(p).matchIndex)
+		n.confCtx.behind = append(n.confCtx.behind, n.log.lastIndex()-n.replicator(p).matchIndex)
 	}
 	n.advanceConfChange(now)
 	return nil
@@ -197,22 +198,29 @@ func (n *Node) checkLeaderCanChange() error {
 	return nil
 }
 
-// catchupProgressed reports whether any new peer's match index moved since
-// the last deadline, and remembers where they stand now.
+// catchupProgressed reports whether any new peer got closer to the leader's
+// last index since the last deadline, and remembers where they stand now.
+// Closer, not merely moved: under a load that fills the pipeline to the new
+// peer, its match index moves as fast as the log grows and the gap never
+// closes, and a change that waited for it would hold every later change
+// and transfer (ErrConfBusy) for as long as the load lasts (swarm seed
+// 65804).
 func (n *Node) catchupProgressed() bool {
 	c := &n.confCtx
-	moved := false
+	closer := false
+	last := n.log.lastIndex()
 	for i, p := range c.newPeers {
 		r := n.replicator(p)
 		if r == nil {
 			continue
 		}
-		if r.hasSucceeded && r.matchIndex > c.matched[i] {
-			moved = true
+		gap := last - min(r.matchIndex, last)
+		if r.hasSucceeded && gap < c.behind[i] {
+			closer = true
 		}
-		c.matched[i] = r.matchIndex
+		c.behind[i] = gap
 	}
-	return moved
+	return closer
 }
 
 // caughtUp reports whether peer has answered and its log is within
@@ -240,8 +248,9 @@ func (n *Node) advanceConfChange(now time.Duration) {
 			n.replicateAll(now)
 		} else if now >= c.deadline {
 			if n.catchupProgressed() {
-				// Still getting closer: wait another round, as SOFAJRaft
-				// waits again for a replicator that keeps succeeding.
+				// Still getting closer: wait another round. (SOFAJRaft
+				// waits again for any replicator that keeps succeeding,
+				// which under a steady load can be for ever.)
 				c.deadline = now + n.cfg.ElectionTimeout*4
 			} else {
 				n.finishConfChange(now, ErrCatchupFail)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 )
 
 // stageOf returns the leader's configuration change stage.
@@ -288,6 +289,72 @@ func TestCatchupFail(t *testing.T) {
 	if err := c.do(1, func(n *Node) error { return n.RemovePeer(c.now, 3) }); err != nil {
 		t.Fatalf("the next change is refused: %v", err)
 	}
+}
+
+// A new peer that keeps answering but gains nothing on the leader's log
+// (its match index moves only as fast as the log grows, as under a load
+// that fills its pipeline) is not catching up: at the deadline the change
+// fails instead of waiting another round, which under a steady load was
+// for ever, refusing every later change and transfer (swarm seed 65804).
+// A peer that gets closer, however slowly, still gets its next round.
+func TestCatchupFailsWhenTheGapDoesNotClose(t *testing.T) {
+	for _, gain := range []uint64{0, 5} {
+		c := replicating(t, 3, nil)
+		for range 200 {
+			if err := c.do(1, func(n *Node) error { _, _, err := n.Propose(c.now, []byte("x")); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.deliverAll()
+		c.addNode(4, nil)
+		c.crash(4) // its answers are made up below
+		if err := c.do(1, func(n *Node) error { return n.AddPeer(c.now, 4) }); err != nil {
+			t.Fatal(err)
+		}
+		n := c.node(1)
+		r := n.replicator(4)
+		// Round 1: the peer answered and stands 100 entries behind, far
+		// closer than at the start (the whole log): another round.
+		r.hasSucceeded, r.matchIndex = true, n.log.lastIndex()-100
+		deadline := c.status(1).ConfChange.Deadline
+		c.runTo(deadline)
+		if s := c.stageOf(1); s != ConfCatchingUp {
+			t.Fatalf("gain %d: stage %s after a round that closed the gap from the whole log to 100, want catching-up", gain, s)
+		}
+		// Round 2: ten more entries, and the peer moves 10+gain.
+		for range 10 {
+			if err := c.do(1, func(n *Node) error { _, _, err := n.Propose(c.now, []byte("x")); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.matchIndex += 10 + gain
+		next := c.status(1).ConfChange.Deadline
+		if next <= deadline {
+			t.Fatalf("gain %d: deadline %v after the first round, want past %v", gain, next, deadline)
+		}
+		c.runTo(next)
+		s := c.status(1)
+		switch {
+		case gain == 0 && (s.ConfChange.Stage != ConfNone || s.ConfChange.LastErr != ErrCatchupFail.Error()):
+			t.Fatalf("a peer that moved with the log but gained nothing: %+v, want the change failed with %q", s.ConfChange, ErrCatchupFail)
+		case gain > 0 && s.ConfChange.Stage != ConfCatchingUp:
+			t.Fatalf("a peer that gained %d entries: %+v, want another round of catching up", gain, s.ConfChange)
+		}
+	}
+}
+
+// runTo keeps node 1 leading up to time at: heartbeats and their answers
+// every heartbeat interval, then a tick at at.
+func (c *cluster) runTo(at time.Duration) {
+	c.t.Helper()
+	hb := c.node(1).cfg.HeartbeatInterval
+	for c.now+hb < at {
+		c.advance(hb)
+		c.tick(1)
+		c.deliverAll()
+	}
+	c.advance(at - c.now)
+	c.tick(1)
 }
 
 // Seed §1 ("A failed start ... retried later") and the joint-consensus

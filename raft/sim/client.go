@@ -64,6 +64,11 @@ type workload struct {
 	// array for many, as nothing writes a command once proposed. A clone
 	// starts its own, so that neither writes where the other has.
 	enc []byte
+	// held: no client starts a new call; one due to waits an election
+	// timeout and looks again (calls in progress go on). The swarm holds
+	// its clients while it restores the membership, when that takes long
+	// (Swarm.restoreMembership).
+	held bool
 }
 
 // encChunk is the size of the arrays encode puts commands in.
@@ -132,6 +137,10 @@ func (wl *workload) think(i int) {
 // or was redirected.
 func (wl *workload) timer(i int) {
 	c := wl.clients[i]
+	if c.op == nil && wl.held {
+		wl.w.setTimer(wl.w.clientTimer(i), wl.w.now+wl.w.opts.ElectionTimeout)
+		return
+	}
 	if c.op == nil {
 		wl.startCall(c)
 	} else if c.waitingApply || c.readID != 0 || c.readIndex != 0 {

@@ -552,9 +552,19 @@ func (s Swarm) reconfigure(w *World, r *rand.Rand) {
 
 // restoreMembership makes every node a voter again, retrying while a change
 // is refused, for at most the given number of election timeouts.
+//
+// A node added back must catch up with the leader's log first, and under a
+// load that fills every follower's pipeline (few entries per append, few in
+// flight) it never gains on the log: its change fails (ErrCatchupFail) and
+// so does every retry (seed 65804). So when the membership is still not
+// restored after holdClientsAfter timeouts, the clients hold their new
+// calls until it is, as an operator would pause the load for the change.
 func (w *World) restoreMembership(timeouts int) {
 	all := NodeIDs(w)
-	for range timeouts {
+	if w.workload != nil {
+		defer func() { w.workload.held = false }()
+	}
+	for i := range timeouts {
 		if lead := w.Leader(); lead != raft.None {
 			st := w.nodes[lead-1].node.Status()
 			if slices.Equal(st.Conf.Voters, all) && len(st.Conf.Learners) == 0 && !st.Conf.Joint() {
@@ -562,9 +572,16 @@ func (w *World) restoreMembership(timeouts int) {
 			}
 			_ = w.ChangePeers(all, nil)
 		}
+		if i == holdClientsAfter && w.workload != nil {
+			w.workload.held = true
+		}
 		w.RunFor(w.opts.ElectionTimeout)
 	}
 }
+
+// holdClientsAfter is how many election timeouts restoreMembership tries
+// with the clients' load on.
+const holdClientsAfter = 8
 
 // exp draws an exponentially distributed delay with the given mean.
 func exp(r *rand.Rand, mean time.Duration) time.Duration {
