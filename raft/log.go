@@ -71,15 +71,13 @@ func (l *logManager) lastTerm() uint64 { return l.term(l.lastIndex()) }
 // term returns the term of the entry at index, or 0 when index is beyond the
 // log or compacted away (the snapshot's own index still answers).
 func (l *logManager) term(index uint64) uint64 {
-	// One unsigned comparison finds the common case, an index in the tail
-	// (below tailFrom the difference wraps around and is too large):
-	// every message and every check asks for a term or two, nearly always
-	// of the last entries.
+	// The tail first, here rather than through find, which does not
+	// inline: term is the log's most frequent question.
 	if i := index - l.tailFrom; i < uint64(len(l.tail)) {
 		return l.tail[i].Term
 	}
-	if i := index - l.snapIndex - 1; i < uint64(l.entries.Len()) {
-		return l.entries.At(int(i)).Term
+	if e := l.find(index); e != nil {
+		return e.Term
 	}
 	if index == l.snapIndex {
 		return l.snapTerm
@@ -98,13 +96,25 @@ func (l *logManager) setTail() {
 // entry returns the entry at index, in place: read it, never write it.
 // The index must be in the log.
 func (l *logManager) entry(index uint64) *Entry {
+	if e := l.find(index); e != nil {
+		return e
+	}
+	panic(fmt.Sprintf("raft: entry %d outside log [%d, %d]", index, l.firstIndex(), l.lastIndex()))
+}
+
+// find returns the entry at index in place, or nil when the log does not
+// hold it (compacted away or past its end). One unsigned comparison finds
+// the common case, an index in the tail (below tailFrom the difference
+// wraps around and is too large): every message and every check asks for
+// an entry or a term or two, nearly always of the last entries.
+func (l *logManager) find(index uint64) *Entry {
 	if i := index - l.tailFrom; i < uint64(len(l.tail)) {
 		return &l.tail[i]
 	}
-	if index <= l.snapIndex || index > l.lastIndex() {
-		panic(fmt.Sprintf("raft: entry %d outside log [%d, %d]", index, l.firstIndex(), l.lastIndex()))
+	if i := index - l.snapIndex - 1; i < uint64(l.entries.Len()) {
+		return l.entries.At(int(i))
 	}
-	return l.entries.At(int(index - l.snapIndex - 1))
+	return nil
 }
 
 // slice returns entries [lo, hi] (inclusive), shared with the log when they

@@ -377,28 +377,17 @@ func (n *Node) FirstIndex() uint64 { return n.log.firstIndex() }
 
 // Entry returns a copy of the entry at index, if the log holds it.
 func (n *Node) Entry(index uint64) (Entry, bool) {
-	if index <= n.log.snapIndex || index > n.log.lastIndex() {
-		return Entry{}, false
+	if e := n.log.find(index); e != nil {
+		return *e, true
 	}
-	// Bounds checked above: straight to the entries, not through entry,
-	// which checks them again (the checkers call this for every entry).
-	return *n.log.entries.At(int(index - n.log.snapIndex - 1)), true
+	return Entry{}, false
 }
 
 // EntryRef returns the entry at index in place, or nil when the log does
 // not hold it. Read it, never write through it: the log's clones and the
 // slices Ready handed out share it. It is Entry without the copy of seven
 // words, for a caller that reads every entry (the simulator's checkers).
-func (n *Node) EntryRef(index uint64) *Entry {
-	// As in logManager.term: the tail first, with one comparison.
-	if i := index - n.log.tailFrom; i < uint64(len(n.log.tail)) {
-		return &n.log.tail[i]
-	}
-	if i := index - n.log.snapIndex - 1; i < uint64(n.log.entries.Len()) {
-		return n.log.entries.At(int(i))
-	}
-	return nil
-}
+func (n *Node) EntryRef(index uint64) *Entry { return n.log.find(index) }
 
 // CommitIndex returns the highest index this node knows committed.
 func (n *Node) CommitIndex() uint64 { return n.commitIndex }
