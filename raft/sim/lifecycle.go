@@ -213,7 +213,13 @@ func (h *history) held() uint64 { return min(h.nmsgs-h.from, msgKeep) }
 // complete reports whether the ring holds the last msgKeep records (or
 // every record, when there have been fewer): whether a world rebuilt from
 // a clone shows the same messages as the world it was cloned from.
-func (h *history) complete() bool { return h.nmsgs-h.from >= min(h.nmsgs, msgKeep) }
+func (h *history) complete() bool { return holdsLast(h.nmsgs, h.from, msgKeep) }
+
+// holdsLast reports whether a ring that keeps the items from..total-1 of
+// all a run made (the latest keep of them at most) holds the last keep, or
+// all of them when there were fewer: whether a world rebuilt from a
+// checkpoint shows what the world it was copied from showed.
+func holdsLast(total, from, keep uint64) bool { return total-from >= min(total, keep) }
 
 // at returns record number n; it must be in the ring.
 func (h *history) at(n uint64) *MsgRecord {

@@ -269,7 +269,7 @@ func (t *Trace) heldNotable() uint64 { return min(t.nnotable-t.notableFrom, nota
 // the last notableKeep notable events (or all of them, when there have
 // been fewer).
 func (t *Trace) complete() bool {
-	return t.n-t.first >= min(t.n, traceKeep) && t.nnotable-t.notableFrom >= min(t.nnotable, notableKeep)
+	return holdsLast(t.n, t.first, traceKeep) && holdsLast(t.nnotable, t.notableFrom, notableKeep)
 }
 
 // copyForCheckpoint returns a copy of t without its recent events (see

@@ -186,9 +186,10 @@ func (w *World) Seek(t time.Duration) (*World, error) {
 	}
 	// A checkpoint keeps none of the trace's recent events, only some of
 	// the message records and not always the notable events, so the
-	// replay must start early enough to fill those rings (complete). The start is chosen from an estimate, so
-	// that a seek seldom replays twice; when the estimate fell short, the
-	// failed replay tells the exact counts and the second start suffices.
+	// replay must start early enough to fill those rings (complete). The
+	// start is chosen from an estimate, so that a seek seldom replays
+	// twice; when the estimate fell short, the failed replay tells the
+	// exact counts and the second start suffices.
 	want := w.countsAt(i, t)
 	for {
 		for i >= 0 && !w.fills(i, want) {
@@ -234,8 +235,8 @@ func (w *World) countsAt(i int, t time.Duration) counts {
 // notableKeep notable events (complete).
 func (w *World) fills(i int, c counts) bool {
 	h, t := &w.checkpoints[i].w.hist, w.checkpoints[i].w.trace
-	return c.msgs-h.from >= min(c.msgs, msgKeep) && c.events-t.first >= min(c.events, traceKeep) &&
-		c.notable-t.notableFrom >= min(c.notable, notableKeep)
+	return holdsLast(c.msgs, h.from, msgKeep) && holdsLast(c.events, t.first, traceKeep) &&
+		holdsLast(c.notable, t.notableFrom, notableKeep)
 }
 
 // seekFrom returns the world at time t rebuilt from checkpoint i.
